@@ -1,0 +1,1 @@
+"""Pure privacy functions: no Flask, no database."""

@@ -1,0 +1,18 @@
+"""Plumbing every package shares: settings, database, security, audit log, errors, logging."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from core import cli, db, errors, i18n, logs, security, views
+
+
+def init_app(app: Flask) -> None:
+    """Wire the shared plumbing into the app (settings are already loaded)."""
+    logs.init_app(app)
+    db.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(views.bp)

@@ -1,0 +1,118 @@
+"""The audit log: append-only and hash-chained, so an edit or deletion is detectable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Column, text
+from sqlalchemy.types import JSON
+from sqlmodel import Field, Session, SQLModel, select
+
+from core.db import UTCDateTime, utcnow
+
+GENESIS = "0" * 64
+
+
+class AuditHead(SQLModel, table=True):
+    """One row: the sequence number and hash of the newest event; updating it serialises appends."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True)
+    seq: int = Field(default=0)
+    last_hash: str = Field(default=GENESIS, max_length=64)
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True, index=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    actor_id: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=64, index=True)
+    target_type: str | None = Field(default=None, max_length=40)
+    target_id: str | None = Field(default=None, max_length=64)
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)
+
+
+def event_digest(*, seq: int, at: datetime, actor_id, action: str, target_type, target_id,
+                 details: dict, prev_hash: str) -> str:
+    """Hash an event's content together with the previous event's hash."""
+    canonical = json.dumps(
+        [seq, at.isoformat(timespec="microseconds"), actor_id, action, target_type, target_id, details, prev_hash],
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def append_event(session: Session, *, action: str, actor_id: int | None = None, target_type: str | None = None,
+                 target_id: str | None = None, details: dict | None = None) -> AuditEvent:
+    """Append an event to the chain inside the caller's transaction; the caller commits.
+
+    The first statement is an UPDATE of the single head row. It takes the row lock on
+    PostgreSQL and the write lock on SQLite, so concurrent appenders queue up and
+    each one reads the hash its predecessor committed.
+    """
+    details = details or {}
+    row = session.execute(
+        text("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")
+    ).first()
+    if row is None:
+        session.execute(text("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, :g) ON CONFLICT DO NOTHING"),
+                        {"g": GENESIS})
+        row = session.execute(
+            text("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")
+        ).first()
+    seq, prev_hash = int(row[0]), row[1]
+    at = utcnow()
+    digest = event_digest(seq=seq, at=at, actor_id=actor_id, action=action, target_type=target_type,
+                          target_id=target_id, details=details, prev_hash=prev_hash)
+    event = AuditEvent(seq=seq, at=at, actor_id=actor_id, action=action, target_type=target_type,
+                       target_id=target_id, details=details, prev_hash=prev_hash, hash=digest)
+    session.add(event)
+    session.execute(text("UPDATE audit_head SET last_hash = :h WHERE id = 1"), {"h": digest})
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    problems: list[str]
+
+
+def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
+    """Recompute every event's hash in order and compare with the stored chain and head."""
+    problems: list[str] = []
+    prev_hash, expected_seq, checked = GENESIS, 1, 0
+    last_seq = 0
+    while True:
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
+        ).all()
+        if not events:
+            break
+        for event in events:
+            if event.seq != expected_seq:
+                problems.append(f"event seq {expected_seq} is missing (next found: {event.seq})")
+            if event.prev_hash != prev_hash:
+                problems.append(f"event {event.seq}: link to the previous event is broken")
+            digest = event_digest(seq=event.seq, at=event.at, actor_id=event.actor_id, action=event.action,
+                                  target_type=event.target_type, target_id=event.target_id,
+                                  details=event.details, prev_hash=event.prev_hash)
+            if digest != event.hash:
+                problems.append(f"event {event.seq}: content does not match its hash")
+            prev_hash, expected_seq, last_seq = event.hash, event.seq + 1, event.seq
+            checked += 1
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.seq != last_seq or head.last_hash != prev_hash):
+        problems.append(f"the head says {head.seq} events but the chain ends at {last_seq}: events were removed")
+    if head is None and checked:
+        problems.append("the chain head row is missing")
+    return ChainReport(ok=not problems, checked=checked, problems=problems)

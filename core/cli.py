@@ -1,0 +1,139 @@
+"""CLI groups of the core package: db, staff, audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlmodel import Session, select
+
+from core import auth
+from core.audit import verify_chain
+from core.auth import Role, StaffUser
+from core.db import get_engine
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
+staff_cli = AppGroup("staff", help="Staff accounts.")
+audit_cli = AppGroup("audit", help="The hash-chained audit log.")
+
+
+def alembic_config(app: Flask | None = None) -> Config:
+    """Return an Alembic config bound to the app's database."""
+    app = app or current_app
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", app.config["DATABASE_URL"].replace("%", "%%"))
+    config.attributes["engine"] = get_engine(app)
+    return config
+
+
+def upgrade_database(app: Flask | None = None, revision: str = "head") -> None:
+    """Apply migrations up to a revision."""
+    command.upgrade(alembic_config(app), revision)
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations (default: all of them)."""
+    upgrade_database(revision=revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to a revision (for example -1 or base)."""
+    command.downgrade(alembic_config(), revision)
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the applied revision."""
+    command.current(alembic_config(), verbose=True)
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate/--empty", default=True)
+def db_revision(message: str, autogenerate: bool) -> None:
+    """Write a new migration, compared against the models by default."""
+    command.revision(alembic_config(), message=message, autogenerate=autogenerate)
+
+
+def _setup_link(token: str) -> str:
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    return f"{base}/staff/setup?token={token}"
+
+
+def print_new_account(account: auth.NewAccount) -> None:
+    """Print how a new account signs in: a setup link or a password, and the TOTP URI."""
+    click.echo(f"Account:  {account.user.email} ({account.user.role})")
+    if account.setup_token:
+        click.echo(f"Setup link (one use, expires in {current_app.config['SETUP_LINK_HOURS']} hours):")
+        click.echo(f"  {_setup_link(account.setup_token)}")
+    if account.password:
+        click.echo(f"Password: {account.password}")
+    click.echo("Authenticator (TOTP) URI, also shown as a QR code on the setup page:")
+    click.echo(f"  {account.totp_uri}")
+
+
+@staff_cli.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+def staff_add(email: str, role: str) -> None:
+    """Create a staff account and print its one-time setup link and TOTP URI."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            account = auth.create_staff(session=session, email=email, role=Role(role),
+                                        setup_hours=current_app.config["SETUP_LINK_HOURS"])
+        except auth.AuthError as err:
+            raise click.ClickException(str(err)) from err
+    print_new_account(account)
+
+
+@staff_cli.command("reset")
+@click.argument("email")
+def staff_reset(email: str) -> None:
+    """Issue a new setup link and authenticator secret (for a lost phone or password)."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            account = auth.reissue_setup(session=session, email=email,
+                                         setup_hours=current_app.config["SETUP_LINK_HOURS"])
+        except auth.AuthError as err:
+            raise click.ClickException(str(err)) from err
+    print_new_account(account)
+
+
+@staff_cli.command("list")
+def staff_list() -> None:
+    """List staff accounts."""
+    with Session(get_engine()) as session:
+        for user in session.exec(select(StaffUser).order_by(StaffUser.email)):
+            state = "active" if user.active else "disabled"
+            state += "" if user.enrolled else ", setup pending"
+            click.echo(f"{user.email:40} {user.role:10} {state}")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit chain; exit 1 if any event was altered or removed."""
+    with Session(get_engine()) as session:
+        report = verify_chain(session)
+    for problem in report.problems:
+        click.echo(f"BROKEN: {problem}", err=True)
+    if not report.ok:
+        raise SystemExit(1)
+    click.echo(f"Audit chain intact: {report.checked} events.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the core CLI groups."""
+    for group in (db_cli, staff_cli, audit_cli):
+        app.cli.add_command(group)

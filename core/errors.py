@@ -1,0 +1,65 @@
+"""Friendly error pages (HTML for people, JSON under /api/) that leak nothing."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: (_l("That request could not be understood"),
+          _l("Something in the form or the address was not right. Go back, check it, and try again.")),
+    401: (_l("Please sign in"), _l("This page is for signed-in staff.")),
+    403: (_l("Not allowed"), _l("Your account does not have access to this page.")),
+    404: (_l("Page not found"), _l("There is nothing at this address. Check it, or start again from the home page.")),
+    405: (_l("Not allowed"), _l("This page does not accept that kind of request.")),
+    413: (_l("That upload is too large"),
+          _l("The files or text you sent are larger than we accept. Remove a file or make it smaller, "
+             "then send the form again.")),
+    429: (_l("Too many attempts"),
+          _l("For everyone's safety we limit how often this can be tried. Wait a few minutes and try again.")),
+    500: (_l("Something went wrong on our side"),
+          _l("Nothing you did caused this. Please try again in a moment. If you were sending a report and did "
+             "not see a receipt, it was not saved: send it again.")),
+}
+CSRF_MESSAGE = (_l("This form has expired"),
+                _l("For your safety, forms expire after a while or when they were not sent from this site. "
+                   "Go back, reload the page, and send it again."))
+
+
+def _render(code: int, title, detail):
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"code": code, "message": str(title), "detail": str(detail)}}), code
+    return render_template("errors/error.html", code=code, title=title, detail=detail), code
+
+
+def handle_http(error: HTTPException):
+    """Render any HTTP error with our own words, never the exception's."""
+    code = error.code or 500
+    title, detail = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
+    response = make_response(*_render(code, title, detail))
+    for name, value in error.get_headers():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value  # Allow on 405, Retry-After on 429
+    return response
+
+
+def handle_csrf(_error: CSRFError):
+    """Explain an expired or forged form token without saying which."""
+    return _render(400, *CSRF_MESSAGE)
+
+
+def handle_unexpected(error: Exception):
+    """Log the failure (path only, no content) and show the generic 500 page."""
+    if isinstance(error, HTTPException):
+        return handle_http(error)
+    current_app.logger.exception("unhandled %s on %s %s", type(error).__name__, request.method, request.path)
+    return handle_http(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,74 @@
+"""Marshmallow schemas for what staff type into the core forms.
+
+Messages are plain English marked with N_ for extraction; load_form translates them
+per request, because marshmallow 4 accepts only real strings as messages.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation without translating it yet."""
+    return message
+
+
+# Marshmallow's own messages, so the catalogue translates them too.
+BUILTIN_MESSAGES = [N_("Missing data for required field."), N_("Not a valid string."), N_("Field may not be null."),
+                    N_("Unknown field.")]
+
+CODE = validate.Regexp(r"^\s*\d{3}\s*\d{3}\s*$", error=N_("Enter the 6-digit code from your authenticator app."))
+
+
+PASSWORD_MIN = 12
+
+
+def password_field() -> fields.String:
+    """Return a new-password field with the length rules spelled out."""
+    return fields.String(
+        required=True,
+        validate=validate.Length(
+            min=PASSWORD_MIN, max=1024,
+            error=N_("Use at least 12 characters (a passphrase of several words is easiest)."),
+        ),
+    )
+
+
+class LoginSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254), error_messages={
+        "invalid": N_("Enter an email address like name@example.org.")})
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    code = fields.String(required=True, validate=CODE)
+    next = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class NewPasswordSchema(Schema):
+    password = password_field()
+    password_confirm = fields.String(required=True)
+    code = fields.String(required=True, validate=CODE)
+
+    @validates_schema
+    def _passwords_match(self, data, **_kwargs):
+        if data.get("password") != data.get("password_confirm"):
+            raise ValidationError(N_("The two passwords are not the same."), "password_confirm")
+
+
+class SetupSchema(NewPasswordSchema):
+    token = fields.String(required=True, validate=validate.Length(min=10, max=200))
+
+
+class PasswordChangeSchema(NewPasswordSchema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+def load_form(schema: Schema, form) -> tuple[dict, dict[str, list[str]]]:
+    """Validate a submitted form; return (data, errors) with errors keyed by field."""
+    raw = {key: form.get(key) for key in schema.fields if form.get(key) is not None}
+    try:
+        return schema.load(raw), {}
+    except ValidationError as err:
+        return {}, {key: [gettext(str(m)) for m in (msgs if isinstance(msgs, list) else [msgs])]
+                    for key, msgs in err.normalized_messages().items()}

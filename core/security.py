@@ -1,0 +1,177 @@
+"""CSRF, rate limits, security headers and the staff login gate."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from datetime import UTC, datetime
+
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_limiter import Limiter
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from core.auth import Role, StaffUser
+from core.db import get_session
+
+
+def client_bucket() -> str:
+    """Rate-limit key for a client that does not identify it.
+
+    The address is hashed with a key that changes every day and cut to 16 bits,
+    so each bucket stands for tens of thousands of addresses and yesterday's
+    buckets cannot be linked to today's. The address itself never leaves memory.
+    """
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    key = hmac.new(current_app.config["SECRET_KEY"].encode(), f"ratelimit:{day}".encode(), hashlib.sha256).digest()
+    address = (request.remote_addr or "").encode()
+    return "c" + hmac.new(key, address, hashlib.sha256).hexdigest()[:4]
+
+
+def account_bucket() -> str:
+    """Rate-limit key for the account named in a login form (hashed, so no email sits in the store)."""
+    email = (request.form.get("email") or "").strip().lower().encode()
+    return "a" + hmac.new(current_app.config["SECRET_KEY"].encode(), email, hashlib.sha256).hexdigest()[:16]
+
+
+# Extension objects are unbound until init_app; Limiter first so its hooks run before CSRF's.
+limiter = Limiter(key_func=client_bucket)
+csrf = CSRFProtect()
+
+STAFF_ROLES_ATTR = "_staff_roles"
+PUBLIC_STAFF_ATTR = "_staff_public"
+
+CSP = "; ".join([
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "manifest-src 'self'",
+])
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()" for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "battery", "bluetooth", "browsing-topics",
+        "camera", "display-capture", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
+        "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+        "xr-spatial-tracking",
+    )
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "Permissions-Policy": PERMISSIONS_POLICY,
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def roles(*allowed: Role):
+    """Declare which staff roles may call a view; the staff gate enforces it for every /staff route."""
+    def mark(view):
+        setattr(view, STAFF_ROLES_ATTR, frozenset(Role(r) for r in allowed))
+        return view
+    return mark
+
+
+def public_staff_page(view):
+    """Mark a /staff view that needs no login (the login and setup pages)."""
+    setattr(view, PUBLIC_STAFF_ATTR, True)
+    return view
+
+
+def current_staff() -> StaffUser | None:
+    """Return the signed-in staff account of this request, if any."""
+    return g.get("staff")
+
+
+def _staff_gate():
+    """Deny by default: every /staff endpoint must be public or declare roles, and the caller must hold one."""
+    if not request.path.startswith("/staff") or request.endpoint is None:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    _load_staff()
+    if getattr(view, PUBLIC_STAFF_ATTR, False):
+        return None
+    allowed = getattr(view, STAFF_ROLES_ATTR, None)
+    if allowed is None:
+        current_app.logger.error("staff endpoint %s declares no roles; refusing", request.endpoint)
+        abort(403)
+    user = current_staff()
+    if user is None:
+        if request.method == "GET":
+            return redirect(url_for("core.login", next=request.full_path if request.query_string else request.path))
+        abort(401)
+    if Role(user.role) not in allowed:
+        abort(403)
+    return None
+
+
+def _load_staff() -> None:
+    """Load the staff account from the session, ending sessions that have been idle too long."""
+    staff_id = session.get("staff_id")
+    if staff_id is None:
+        return
+    now = int(time.time())
+    idle_limit = int(current_app.config["STAFF_IDLE_MINUTES"]) * 60
+    if now - int(session.get("seen", 0)) > idle_limit:
+        session.clear()
+        flash(_("You were signed out after a period of inactivity."), "info")
+        return
+    user = get_session().get(StaffUser, staff_id)
+    if user is None or not user.active or user.password_hash is None:
+        session.clear()
+        return
+    session["seen"] = now
+    g.staff = user
+
+
+def start_staff_session(user: StaffUser) -> None:
+    """Begin a fresh session for a user who just logged in (no state from before the login survives)."""
+    session.clear()
+    session.permanent = True
+    session["staff_id"] = user.id
+    session["seen"] = int(time.time())
+
+
+def _security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if not request.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Wire proxy handling, the limiter, CSRF, the staff gate and the headers into the app."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        # Only the scheme and host are taken from the proxy; the client address is not wanted.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=hops, x_host=hops)
+    limiter.init_app(app)
+    csrf.init_app(app)
+    app.before_request(_staff_gate)
+    app.after_request(_security_headers)
+
+
+def login_required_roles_of(view) -> frozenset | None:
+    """Return the roles a view declares (used by tests that check every staff route)."""
+    return getattr(view, STAFF_ROLES_ATTR, None)
+
+
+def safe_next(target: str | None) -> str:
+    """Return a local path to go to after login, never another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("core.staff_home")
+

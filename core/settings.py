@@ -1,0 +1,137 @@
+"""Settings: defaults, then the environment, then explicit overrides.
+
+The environment is read with the ``FLASK_`` prefix (``FLASK_MAX_FILES=5``) and,
+because every platform names them so, also the bare ``DATABASE_URL``,
+``REDIS_URL`` and ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+MB = 1024 * 1024
+
+DEFAULTS: dict = {
+    "APP_ENV": "development",
+    "DATABASE_URL": None,
+    "REDIS_URL": None,
+    "SQL_ECHO": False,
+    # Staff sessions: a signed cookie that expires when idle.
+    "STAFF_IDLE_MINUTES": 30,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "session",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "SETUP_LINK_HOURS": 72,
+    # Login failures: per client bucket and per account, counted only on failure.
+    "LOGIN_LIMIT": "10 per 15 minutes",
+    "LOGIN_ACCOUNT_LIMIT": "20 per hour",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # Uploads: total body cap; per-file limits live with intake.
+    "MAX_FILES": 10,
+    "MAX_FILE_BYTES": 20 * MB,
+    "MAX_CONTENT_LENGTH": None,  # derived from the two above unless set
+    "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+    "WTF_CSRF_SSL_STRICT": False,  # no Referer is ever sent (Referrer-Policy: no-referrer)
+    "BABEL_DEFAULT_LOCALE": "en",
+    "LANGUAGES": ["en"],
+    # Behind a TLS-terminating proxy, trust this many X-Forwarded-Proto/Host hops.
+    # X-Forwarded-For is never read: we do not want the client address.
+    "PROXY_HOPS": 0,
+    "PUBLIC_BASE_URL": None,
+}
+
+PRODUCTION_NAMES = {"production", "prod"}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and what to do."""
+
+
+def current_env() -> str:
+    """Return the deployment environment named by APP_ENV or FLASK_ENV."""
+    return (os.environ.get("APP_ENV") or os.environ.get("FLASK_ENV") or "development").lower()
+
+
+def load_settings(app: Flask, overrides: dict | None = None) -> None:
+    """Fill app.config from defaults, the environment and overrides, then check it."""
+    overrides = dict(overrides or {})
+    app.config.update(DEFAULTS)
+    app.config["APP_ENV"] = current_env()
+    app.config.from_prefixed_env("FLASK")
+    for bare in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
+        if os.environ.get(bare):
+            app.config[bare] = os.environ[bare]
+    app.config.update(overrides)
+
+    production = is_production(app)
+    if not _explicit("SESSION_COOKIE_SECURE", overrides):
+        app.config["SESSION_COOKIE_SECURE"] = production
+
+    if not app.config.get("SECRET_KEY"):
+        if production:
+            raise ConfigError(
+                "SECRET_KEY is not set. In production the app refuses to start without it. "
+                "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))' "
+                "and export it as SECRET_KEY (or FLASK_SECRET_KEY)."
+            )
+        app.config["SECRET_KEY"] = _instance_secret(app, "SECRET_KEY")
+
+    if not app.config.get("DATABASE_URL"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'app.db'}"
+    app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
+
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        # Room for every allowed file plus the form fields around them.
+        app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_FILES"] * app.config["MAX_FILE_BYTES"] + 2 * MB
+
+    if not _explicit("RATELIMIT_STORAGE_URI", overrides):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    app.config["PERMANENT_SESSION_LIFETIME"] = _as_timedelta(app.config["PERMANENT_SESSION_LIFETIME"])
+
+
+def is_production(app: Flask) -> bool:
+    """Tell whether the app runs with production settings."""
+    return str(app.config.get("APP_ENV", "")).lower() in PRODUCTION_NAMES
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain postgres URLs at psycopg 3, the driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _explicit(key: str, overrides: dict) -> bool:
+    return key in overrides or f"FLASK_{key}" in os.environ
+
+
+def _as_timedelta(value) -> timedelta:
+    return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
+
+
+def _instance_secret(app: Flask, name: str) -> str:
+    """Return a development secret from the instance folder, creating it once with mode 0600."""
+    folder = Path(app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secrets.json"
+    stored: dict = {}
+    if path.exists():
+        stored = json.loads(path.read_text() or "{}")
+    if name not in stored:
+        stored[name] = secrets.token_urlsafe(48)
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(stored, handle)
+        os.replace(tmp, path)
+    os.chmod(path, 0o600)
+    return stored[name]

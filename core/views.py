@@ -1,0 +1,136 @@
+"""The core blueprint: the landing page and the staff login, setup, account and home pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import text
+
+from core import auth
+from core.auth import Role
+from core.db import get_session
+from core.schemas import LoginSchema, PasswordChangeSchema, SetupSchema, load_form
+from core.security import (
+    account_bucket, current_staff, limiter, public_staff_page, roles, safe_next, start_staff_session,
+)
+
+bp = Blueprint("core", __name__)
+ALL_STAFF = tuple(Role)
+
+
+def _login_failed(response) -> bool:
+    return response.status_code == 401
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_LIMIT"]
+
+
+def _login_account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_LIMIT"]
+
+
+@bp.app_context_processor
+def _endpoint_helpers() -> dict:
+    return {"has_endpoint": lambda name: name in current_app.view_functions}
+
+
+@bp.get("/")
+def index():
+    """Explain the two reporting channels and what happens to a report."""
+    return render_template("core/index.html")
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    """Answer a load balancer: the app runs and the database answers."""
+    get_session().execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@bp.route("/staff/login", methods=["GET", "POST"])
+@public_staff_page
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(_login_account_limit, key_func=account_bucket, methods=["POST"], deduct_when=_login_failed)
+def login():
+    """Sign a staff member in with password and a single-use TOTP code."""
+    if request.method == "GET":
+        if current_staff():
+            return redirect(url_for("core.staff_home"))
+        return render_template("core/staff/login.html", values={"next": request.args.get("next", "")}, errors={})
+    data, errors = load_form(LoginSchema(), request.form)
+    values = {"email": request.form.get("email", ""), "next": request.form.get("next", "")}
+    if errors:
+        return render_template("core/staff/login.html", values=values, errors=errors), 400
+    try:
+        user = auth.authenticate(session=get_session(), email=data["email"], password=data["password"],
+                                 code=data["code"])
+    except auth.AuthError as err:
+        return render_template("core/staff/login.html", values=values, errors={"form": [str(err)]}), 401
+    start_staff_session(user)
+    return redirect(safe_next(data.get("next")))
+
+
+@bp.post("/staff/logout")
+@roles(*ALL_STAFF)
+def logout():
+    """End the caller's own session (a CSRF-checked POST)."""
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("core.login"))
+
+
+@bp.route("/staff/setup", methods=["GET", "POST"])
+@public_staff_page
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code in (400, 401))
+def setup():
+    """Finish a new account: choose a password and enrol the authenticator shown as a QR code."""
+    token = request.values.get("token", "")
+    user = auth.user_for_setup_token(get_session(), token)
+    if user is None:
+        return render_template("core/staff/setup_invalid.html"), 404
+    uri = auth.totp_uri(user)
+    context = {"token": token, "email": user.email, "uri": uri, "qr_svg": auth.totp_qr_svg(uri),
+               "secret": user.totp_secret}
+    if request.method == "GET":
+        return render_template("core/staff/setup.html", errors={}, **context)
+    data, errors = load_form(SetupSchema(), request.form)
+    if errors:
+        return render_template("core/staff/setup.html", errors=errors, **context), 400
+    try:
+        auth.complete_setup(session=get_session(), token=token, password=data["password"], code=data["code"])
+    except auth.AuthError as err:
+        return render_template("core/staff/setup.html", errors={"code": [str(err)]}, **context), 401
+    session.clear()
+    flash(_("Your account is ready. Sign in with your new password and a fresh code."), "success")
+    return redirect(url_for("core.login"))
+
+
+@bp.get("/staff/")
+@roles(*ALL_STAFF)
+def staff_home():
+    """Show the signed-in staff member where to go next for their role."""
+    return render_template("core/staff/home.html", user=current_staff())
+
+
+@bp.route("/staff/account", methods=["GET", "POST"])
+@roles(*ALL_STAFF)
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code in (400, 401))
+def account():
+    """Let staff change their own password, confirming with the old one and a fresh code."""
+    user = current_staff()
+    if request.method == "GET":
+        return render_template("core/staff/account.html", user=user, errors={})
+    data, errors = load_form(PasswordChangeSchema(), request.form)
+    if errors:
+        return render_template("core/staff/account.html", user=user, errors=errors), 400
+    db = get_session()
+    if not auth.verify_password(user.password_hash, data["current_password"]) or not auth.consume_totp(
+            db, user, data["code"], auth.utcnow()):
+        db.rollback()
+        return render_template("core/staff/account.html", user=user,
+                               errors={"form": [_("The current password or the code is wrong.")]}), 401
+    auth.set_password(session=db, user=user, password=data["password"])
+    flash(_("Your password is changed."), "success")
+    return redirect(url_for("core.staff_home"))

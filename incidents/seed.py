@@ -1,0 +1,98 @@
+"""Synthetic reports for demos and benchmarks: plausible mixes, no real people."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert
+from sqlmodel import Session
+
+from incidents.models import Actor, Category, Channel, Report, ReportStatus, Severity
+
+# Fictional models and providers: (name, versions, provider).
+MODELS = [
+    ("Aurora", ["7B", "13B", "70B-instruct"], "Northwind Labs"),
+    ("Kestrel", ["1.0", "1.5", "2.0"], "Kestrel AI"),
+    ("Lumen-Chat", ["v3", "v4"], "Lumen Systems"),
+    ("Orca-Vision", ["0.9", "1.1"], "Bluewater Research"),
+    ("Sable-Coder", ["3B", "15B"], "Sable Open Models"),
+    ("Tessera", ["2024-06", "2025-01"], "Tessera Inc."),
+    ("Mistwood-Voice", ["1.2"], "Mistwood Audio"),
+    ("Quill-Diffusion", ["XL", "Turbo"], "Quill Creative"),
+]
+COUNTRIES = ["US", "GB", "DE", "FR", "ES", "IN", "BR", "NG", "KE", "JP", "CA", "AU", "NL", "PL", "MX"]
+CATEGORY_WEIGHTS = {
+    Category.SAFETY_FAILURE: 18, Category.BIAS_DISCRIMINATION: 12, Category.FRAUD_DECEPTION: 11,
+    Category.PRIVACY: 10, Category.HATE_HARASSMENT: 9, Category.SECURITY_VULNERABILITY: 8,
+    Category.ACCEPTABLE_USE: 8, Category.INTELLECTUAL_PROPERTY: 6, Category.DANGEROUS_CAPABILITY: 4,
+    Category.NCII: 4, Category.VIOLENT_EXTREMISM: 3, Category.CHILD_SAFETY: 2, Category.OTHER: 5,
+}
+SEVERITY_WEIGHTS = {Severity.HAZARD: 45, Severity.INCIDENT: 45, Severity.SERIOUS_INCIDENT: 10}
+STATUS_WEIGHTS = {
+    ReportStatus.RECEIVED: 10, ReportStatus.ACKNOWLEDGED: 15, ReportStatus.NEEDS_INFO: 5,
+    ReportStatus.IN_PROGRESS: 15, ReportStatus.ESCALATED: 3, ReportStatus.DUPLICATE: 7,
+    ReportStatus.DISMISSED: 15, ReportStatus.RESOLVED: 30,
+}
+SERIOUS_FLAGS = ["flag_death", "flag_health", "flag_critical_infrastructure", "flag_fundamental_rights",
+                 "flag_property_environment", "flag_cybersecurity"]
+
+
+def _pick(rng: random.Random, weights: dict):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def synthetic_report_rows(count: int, rng: random.Random, now: datetime, days: int = 400) -> Iterator[dict]:
+    """Yield column dicts for synthetic reports spread over the last `days` days."""
+    for _ in range(count):
+        created = now - timedelta(seconds=rng.randrange(days * 86400))
+        name, versions, provider = rng.choice(MODELS)
+        severity = _pick(rng, SEVERITY_WEIGHTS)
+        age_days = (now - created).days
+        status = ReportStatus.RECEIVED if age_days < 2 else _pick(rng, STATUS_WEIGHTS)
+        row = {
+            "channel": (Channel.WHISTLEBLOWER if rng.random() < 0.12 else Channel.PUBLIC).value,
+            "category": _pick(rng, CATEGORY_WEIGHTS).value,
+            "actor": rng.choice(list(Actor)).value,
+            "severity": severity.value,
+            "model_name": name,
+            "model_version": rng.choice(versions),
+            "model_provider": provider,
+            "country": rng.choice(COUNTRIES),
+            "occurred_on": (created - timedelta(days=rng.randrange(0, 20))).date(),
+            "share_consent": rng.random() < 0.6,
+            "status": status.value,
+            "created_at": created,
+            "updated_at": created + timedelta(hours=rng.randrange(0, 24 * 10)) if age_days >= 2 else created,
+            "version": 1,
+        }
+        row.update({flag: False for flag in SERIOUS_FLAGS})
+        if severity is Severity.SERIOUS_INCIDENT:
+            row[rng.choice(SERIOUS_FLAGS)] = True
+        yield row
+
+
+def seed_reports(*, session: Session, count: int, rng: random.Random, now: datetime,
+                 batch: int = 5000, progress: Callable[[int], None] | None = None) -> int:
+    """Insert `count` synthetic reports in batches, committing each batch; return how many."""
+    rows: list[dict] = []
+    written = 0
+    for row in synthetic_report_rows(count, rng, now):
+        rows.append(row)
+        if len(rows) == batch:
+            written += _flush(session, rows, progress)
+    written += _flush(session, rows, progress)
+    return written
+
+
+def _flush(session: Session, rows: list[dict], progress) -> int:
+    if not rows:
+        return 0
+    session.execute(insert(Report), rows)
+    session.commit()
+    done = len(rows)
+    rows.clear()
+    if progress:
+        progress(done)
+    return done

@@ -1,0 +1,99 @@
+"""Composition root: builds the app from every package. Nothing imports this module."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from pathlib import Path
+
+import click
+import pyotp
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlmodel import Session
+
+import anonymize  # noqa: F401  (pure functions; imported so the composition is complete)
+import core
+import exports
+import incidents
+import reporting
+from core import auth
+from core.cli import print_new_account
+from core.db import get_engine, utcnow
+from core.settings import is_production, load_settings
+from incidents.seed import seed_reports
+
+ROOT = Path(__file__).resolve().parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the Flask app: settings from the environment, then each package's init_app."""
+    app = Flask(__name__, root_path=str(ROOT), instance_path=str(ROOT / "instance"),
+                template_folder="templates", static_folder="static")
+    instance = (config or {}).get("INSTANCE_PATH")
+    if instance:
+        app.instance_path = str(instance)
+    load_settings(app, config)
+    core.init_app(app)
+    incidents.init_app(app)
+    reporting.init_app(app)
+    exports.init_app(app)
+    app.cli.add_command(demo_cli)
+    return app
+
+
+demo_cli = AppGroup("demo", help="Demo data and a demo admin, for trying the platform out.")
+DEMO_ADMIN = "admin@example.org"
+
+
+def _refuse_in_production() -> None:
+    if is_production(current_app):
+        raise click.ClickException("demo commands are for development; APP_ENV is production")
+
+
+@demo_cli.command("admin")
+@click.option("--email", default=DEMO_ADMIN, show_default=True)
+def demo_admin(email: str) -> None:
+    """Create the demo admin (or give it a new password) and print how to sign in."""
+    _refuse_in_production()
+    with Session(get_engine(), expire_on_commit=False) as session:
+        user = auth.find_staff(session, email)
+        if user is None:
+            account = auth.create_staff(session=session, email=email, role=auth.Role.ADMIN, with_password=True)
+        else:
+            password = secrets.token_urlsafe(15)
+            auth.set_password(session=session, user=user, password=password)
+            account = auth.NewAccount(user=user, setup_token=None, password=password)
+    click.echo("\n=== Demo staff account: sign in at http://127.0.0.1:5000/staff/login ===")
+    print_new_account(account)
+    click.echo(f"No authenticator app at hand? Print the current code with:\n  flask --app wsgi demo totp {email}\n")
+
+
+@demo_cli.command("totp")
+@click.argument("email")
+def demo_totp(email: str) -> None:
+    """Print the current TOTP code of an account (development only)."""
+    _refuse_in_production()
+    with Session(get_engine()) as session:
+        user = auth.find_staff(session, email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    click.echo(pyotp.TOTP(user.totp_secret, interval=auth.TOTP_STEP).now())
+
+
+@demo_cli.command("seed")
+@click.option("--reports", "report_count", default=500, show_default=True, help="How many synthetic reports.")
+@click.option("--seed", "random_seed", default=2026, show_default=True, help="Random seed, for repeatable data.")
+def demo_seed(report_count: int, random_seed: int) -> None:
+    """Fill the database with synthetic staff and reports for demos and benchmarks."""
+    _refuse_in_production()
+    rng = random.Random(random_seed)
+    with Session(get_engine(), expire_on_commit=False) as session:
+        for role in auth.Role:
+            email = f"{role.value}@example.org"
+            if auth.find_staff(session, email) is None:
+                auth.create_staff(session=session, email=email, role=role, with_password=True)
+        with click.progressbar(length=report_count, label="Seeding reports") as bar:
+            written = seed_reports(session=session, count=report_count, rng=rng, now=utcnow(), progress=bar.update)
+    click.echo(f"Seeded {written} reports. Staff accounts: " + ", ".join(f"{r.value}@example.org" for r in auth.Role))
+    click.echo("Give any of them a password and print its TOTP URI with: flask --app wsgi demo admin --email EMAIL")
