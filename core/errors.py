@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -54,7 +56,9 @@ def handle_unexpected(error: Exception):
     """Log the failure (path only, no content) and show the generic 500 page."""
     if isinstance(error, HTTPException):
         return handle_http(error)
-    current_app.logger.exception("unhandled %s on %s %s", type(error).__name__, request.method, request.path)
+    # The frames say where it failed; the message is left out because it may quote what a reporter sent.
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    current_app.logger.error("unhandled %s on %s %s\n%s", type(error).__name__, request.method, request.path, frames)
     return handle_http(InternalServerError())
 
 

@@ -13,7 +13,7 @@ def test_request_line_loses_address_and_query():
     assert AnonymousRequestFilter().filter(rec)
     text = rec.getMessage()
     assert "203.0.113.9" not in text and "secret" not in text
-    assert text.startswith("- - [28/Nov/2026") and '"GET /staff/setup HTTP/1.1" 200' in text
+    assert text.startswith("- - - [28/Nov/2026") and '"GET /staff/setup HTTP/1.1" 200' in text
 
 
 def test_other_lines_pass_unchanged():
