@@ -14,7 +14,8 @@ from flask import Flask
 
 # "<address> - - [<date>] <message>", as werkzeug.serving.WSGIRequestHandler.log writes it.
 _WERKZEUG_LINE = re.compile(r"^\S+ - - \[")
-_QUERY = re.compile(r'("[A-Z]+ [^ ?"]*)\?[^ "]*')
+# A query string inside the request line, even when werkzeug colours the line with ANSI codes.
+_QUERY = re.compile(r'\?[^\s"\x1b]*')
 
 
 class AnonymousRequestFilter(logging.Filter):
@@ -24,7 +25,7 @@ class AnonymousRequestFilter(logging.Filter):
         message = record.getMessage()
         if _WERKZEUG_LINE.match(message):
             message = "-" + message[message.index(" - - ["):]
-            record.msg, record.args = _QUERY.sub(r"\1", message), ()
+            record.msg, record.args = _QUERY.sub("", message), ()
         return True
 
 

@@ -131,3 +131,20 @@ def test_api_errors_are_json(client):
 
 def test_healthz(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+
+def test_no_log_line_contains_the_client_address(live_server, caplog):
+    """Through a real HTTP server: werkzeug's request lines lose the address and the query."""
+    import logging
+    import urllib.error
+    import urllib.request
+    caplog.set_level(logging.DEBUG)
+    for path in ("/", "/missing?who=someone", "/staff/"):
+        try:
+            urllib.request.urlopen(live_server.url + path, timeout=5)
+        except urllib.error.HTTPError:
+            pass
+    request_lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert len(request_lines) >= 3, caplog.text
+    assert "127.0.0.1" not in caplog.text and "someone" not in caplog.text

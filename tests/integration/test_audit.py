@@ -1,0 +1,56 @@
+"""The audit chain: appends link up, and any edit or deletion is caught."""
+
+from sqlalchemy import text
+from sqlmodel import select
+
+from core.audit import AuditEvent, append_event, verify_chain
+
+
+def write_events(session, n=5):
+    for i in range(n):
+        append_event(session, action="test.event", actor_id=1, target_type="thing", target_id=str(i),
+                     details={"i": i, "note": "ünïcode"})
+        session.commit()
+
+
+def test_chain_links_and_verifies(session, runner):
+    write_events(session)
+    events = session.exec(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    assert [e.seq for e in events] == [1, 2, 3, 4, 5]
+    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:]))
+    assert verify_chain(session).ok
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "5 events" in result.output
+
+
+def test_edited_event_is_detected(session, runner):
+    write_events(session)
+    session.execute(text("UPDATE audit_event SET details = :d WHERE seq = 3"), {"d": '{"i": 99}'})
+    session.commit()
+    report = verify_chain(session)
+    assert not report.ok and any("event 3" in p for p in report.problems)
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "BROKEN" in result.output
+
+
+def test_deleted_event_is_detected(session):
+    write_events(session)
+    session.execute(text("DELETE FROM audit_event WHERE seq = 2"))
+    session.commit()
+    assert not verify_chain(session).ok
+
+
+def test_truncated_tail_is_detected(session):
+    write_events(session)
+    session.execute(text("DELETE FROM audit_event WHERE seq = 5"))
+    session.commit()
+    report = verify_chain(session)
+    assert not report.ok and any("removed" in p for p in report.problems)
+
+
+def test_rolled_back_append_leaves_no_gap(session):
+    write_events(session, 2)
+    append_event(session, action="test.abandoned")
+    session.rollback()
+    write_events(session, 1)
+    assert verify_chain(session).ok
