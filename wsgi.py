@@ -21,6 +21,8 @@ from core import auth
 from core.cli import print_new_account
 from core.db import get_engine, utcnow
 from core.settings import is_production, load_settings
+from incidents import intake
+from incidents.models import Channel
 from incidents.seed import seed_reports
 
 ROOT = Path(__file__).resolve().parent
@@ -93,7 +95,10 @@ def demo_seed(report_count: int, random_seed: int) -> None:
             email = f"{role.value}@example.org"
             if auth.find_staff(session, email) is None:
                 auth.create_staff(session=session, email=email, role=role, with_password=True)
+        keys = intake.platform_keys(current_app)
+        readers = {channel: intake.channel_readers(session, channel, keys) for channel in Channel}
         with click.progressbar(length=report_count, label="Seeding reports") as bar:
-            written = seed_reports(session=session, count=report_count, rng=rng, now=utcnow(), progress=bar.update)
+            written = seed_reports(session=session, count=report_count, rng=rng, now=utcnow(), readers=readers,
+                                   progress=bar.update)
     click.echo(f"Seeded {written} reports. Staff accounts: " + ", ".join(f"{r.value}@example.org" for r in auth.Role))
     click.echo("Give any of them a password and print its TOTP URI with: flask --app wsgi demo admin --email EMAIL")

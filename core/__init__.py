@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from core import cli, db, errors, i18n, logs, security, views
+from core import cli, db, errors, i18n, logs, openapi, security, views
 
 
 def init_app(app: Flask) -> None:
@@ -15,4 +15,5 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    openapi.init_app(app)
     app.register_blueprint(views.bp)

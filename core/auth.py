@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import update
 from sqlmodel import Field, Session, SQLModel, select
 
+from core import sealing
 from core.audit import append_event
 from core.db import UTCDateTime, utcnow
 
@@ -48,6 +49,11 @@ class StaffUser(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # X25519 key pair for sealed content; the private half is locked with the password (Argon2id).
+    public_key: str | None = Field(default=None, max_length=64)
+    sealed_private_key: str | None = Field(default=None, max_length=128)
+    key_salt: str | None = Field(default=None, max_length=32)
+    keys_created_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def enrolled(self) -> bool:
@@ -55,8 +61,26 @@ class StaffUser(SQLModel, table=True):
         return self.password_hash is not None
 
 
+class StaffKeySession(SQLModel, table=True):
+    """A signed-in staff member's private key, encrypted under a key that only their cookie holds."""
+
+    __tablename__ = "staff_key_session"
+
+    id: str = Field(primary_key=True, max_length=64)  # hash of the random id kept in the cookie
+    staff_id: int = Field(foreign_key="staff_user.id", index=True, ondelete="CASCADE")
+    sealed_key: str = Field(max_length=128)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
 class AuthError(Exception):
     """Login or setup refused; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: StaffUser
+    key_session_id: str | None
+    key_cookie_half: str | None
 
 
 @dataclass(frozen=True)
@@ -139,6 +163,7 @@ def create_staff(*, session: Session, email: str, role: Role, with_password: boo
     if with_password:
         password = secrets.token_urlsafe(15)
         user.password_hash = hash_password(password)
+        _give_keys(user, password)
     else:
         token = secrets.token_urlsafe(32)
         user.setup_token_hash = hash_token(token)
@@ -192,6 +217,7 @@ def complete_setup(*, session: Session, token: str, password: str, code: str) ->
     if not consume_totp(session, user, code, utcnow()):
         raise AuthError("That code is not right. Check the authenticator app's clock and try the next code.")
     user.password_hash = hash_password(password)
+    _give_keys(user, password)
     user.setup_token_hash = None
     user.setup_expires_at = None
     session.add(user)
@@ -200,8 +226,52 @@ def complete_setup(*, session: Session, token: str, password: str, code: str) ->
     return user
 
 
-def authenticate(*, session: Session, email: str, password: str, code: str) -> StaffUser:
-    """Check password and TOTP; record the login or the failure, and commit once."""
+def _give_keys(user: StaffUser, password: str) -> None:
+    """Give the account a new key pair locked with its password (earlier grants are lost)."""
+    material = sealing.new_staff_keys(password)
+    user.public_key = material.public_key
+    user.sealed_private_key = material.sealed_private_key
+    user.key_salt = material.key_salt
+    user.keys_created_at = utcnow()
+
+
+def _open_key_session(session: Session, user: StaffUser, password: str, hours: int) -> tuple[str | None, str | None]:
+    """Unlock the user's private key with the password and escrow it for this login."""
+    if not (user.sealed_private_key and user.key_salt):
+        return None, None
+    private_key = sealing.unlock_private_key(user.sealed_private_key, user.key_salt, password)
+    cookie_half, server_half = sealing.escrow_private_key(private_key)
+    key_session_id = secrets.token_urlsafe(24)
+    session.add(StaffKeySession(id=hash_token(key_session_id), staff_id=user.id, sealed_key=server_half,
+                                expires_at=utcnow() + timedelta(hours=hours)))
+    return key_session_id, cookie_half
+
+
+def private_key_for(session: Session, staff_id: int, key_session_id: str | None,
+                    cookie_half: str | None) -> sealing.PrivateKey | None:
+    """Return the private key escrowed for this login, if the login has one and it is live."""
+    if not (key_session_id and cookie_half):
+        return None
+    row = session.get(StaffKeySession, hash_token(key_session_id))
+    if row is None or row.staff_id != staff_id or row.expires_at < utcnow():
+        return None
+    try:
+        return sealing.release_private_key(cookie_half, row.sealed_key)
+    except sealing.SealError:
+        return None
+
+
+def end_key_session(session: Session, key_session_id: str | None) -> None:
+    """Forget the escrowed key of a login (at logout)."""
+    if key_session_id:
+        row = session.get(StaffKeySession, hash_token(key_session_id))
+        if row is not None:
+            session.delete(row)
+            session.commit()
+
+
+def authenticate(*, session: Session, email: str, password: str, code: str, key_hours: int = 12) -> LoginResult:
+    """Check password and TOTP, unlock the account's key for this login, and commit once."""
     user = find_staff(session, email)
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not user.active or not password_ok or not consume_totp(session, user, code, utcnow()):
@@ -211,15 +281,29 @@ def authenticate(*, session: Session, email: str, password: str, code: str) -> S
         raise AuthError("The email, password or code is wrong.")
     user.last_login_at = utcnow()
     session.add(user)
+    key_session_id, cookie_half = _open_key_session(session, user, password, key_hours)
     append_event(session, action="staff.login", actor_id=user.id, target_type="staff_user", target_id=str(user.id))
     session.commit()
-    return user
+    return LoginResult(user=user, key_session_id=key_session_id, key_cookie_half=cookie_half)
 
 
-def set_password(*, session: Session, user: StaffUser, password: str) -> None:
-    """Replace a password (the caller has already checked the old one and a fresh code)."""
+def set_password(*, session: Session, user: StaffUser, password: str, current_password: str | None = None) -> bool:
+    """Replace a password and re-lock the private key with it; return False if the key had to be replaced.
+
+    With the current password the same key pair is re-locked, so every grant survives.
+    Without it (an admin reset), the account gets a new key pair and must be granted again.
+    """
+    kept = False
+    if current_password is not None and user.sealed_private_key and user.key_salt:
+        private_key = sealing.unlock_private_key(user.sealed_private_key, user.key_salt, current_password)
+        material = sealing.lock_private_key(private_key, password)
+        user.sealed_private_key, user.key_salt = material.sealed_private_key, material.key_salt
+        kept = True
+    else:
+        _give_keys(user, password)
     user.password_hash = hash_password(password)
     session.add(user)
     append_event(session, action="staff.password_changed", actor_id=user.id, target_type="staff_user",
-                 target_id=str(user.id))
+                 target_id=str(user.id), details={"keys_kept": kept})
     session.commit()
+    return kept

@@ -64,11 +64,43 @@ class PasswordChangeSchema(NewPasswordSchema):
     current_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
 
 
-def load_form(schema: Schema, form) -> tuple[dict, dict[str, list[str]]]:
-    """Validate a submitted form; return (data, errors) with errors keyed by field."""
-    raw = {key: form.get(key) for key in schema.fields if form.get(key) is not None}
+def _flatten(messages) -> list[str]:
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in _flatten(value)]
+    if isinstance(messages, (list, tuple)):
+        return [m for value in messages for m in _flatten(value)]
+    return [str(messages)]
+
+
+def validate_data(schema: Schema, raw: dict) -> tuple[dict, dict[str, list[str]]]:
+    """Load raw input with a schema; return (data, errors) with translated messages keyed by field."""
     try:
         return schema.load(raw), {}
     except ValidationError as err:
-        return {}, {key: [gettext(str(m)) for m in (msgs if isinstance(msgs, list) else [msgs])]
-                    for key, msgs in err.normalized_messages().items()}
+        messages = err.normalized_messages()
+        if not isinstance(messages, dict):
+            messages = {"_schema": messages}
+        return {}, {key: list(dict.fromkeys(gettext(m) for m in _flatten(msgs))) for key, msgs in messages.items()}
+
+
+def form_to_raw(schema: Schema, form) -> dict:
+    """Turn a submitted form into the dict a schema loads: list fields from repeated keys, blanks left out."""
+    raw: dict = {}
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        if isinstance(field, fields.List):
+            values = [v for v in form.getlist(key) if v.strip()]
+            if values:
+                raw[key] = values
+        elif isinstance(field, fields.Boolean):
+            raw[key] = form.get(key) in ("on", "yes", "true", "1")
+        else:
+            value = form.get(key)
+            if value is not None and (value.strip() or field.required):
+                raw[key] = value
+    return raw
+
+
+def load_form(schema: Schema, form) -> tuple[dict, dict[str, list[str]]]:
+    """Validate a submitted form; return (data, errors) with errors keyed by field."""
+    return validate_data(schema, form_to_raw(schema, form))

@@ -13,7 +13,7 @@ from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core.auth import Role, StaffUser
+from core.auth import LoginResult, Role, StaffUser, end_key_session, private_key_for
 from core.db import get_session
 
 
@@ -123,7 +123,7 @@ def _load_staff() -> None:
     now = int(time.time())
     idle_limit = int(current_app.config["STAFF_IDLE_MINUTES"]) * 60
     if now - int(session.get("seen", 0)) > idle_limit:
-        session.clear()
+        end_staff_session()
         flash(_("You were signed out after a period of inactivity."), "info")
         return
     user = get_session().get(StaffUser, staff_id)
@@ -134,12 +134,31 @@ def _load_staff() -> None:
     g.staff = user
 
 
-def start_staff_session(user: StaffUser) -> None:
+def start_staff_session(login: LoginResult) -> None:
     """Begin a fresh session for a user who just logged in (no state from before the login survives)."""
     session.clear()
     session.permanent = True
-    session["staff_id"] = user.id
+    session["staff_id"] = login.user.id
     session["seen"] = int(time.time())
+    if login.key_session_id:
+        session["ks"] = login.key_session_id
+        session["kc"] = login.key_cookie_half
+
+
+def end_staff_session() -> None:
+    """Forget the login and the key escrowed for it."""
+    end_key_session(get_session(), session.get("ks"))
+    session.clear()
+
+
+def current_private_key():
+    """Return the signed-in staff member's private key for this login, or None."""
+    user = current_staff()
+    if user is None:
+        return None
+    if "private_key" not in g:
+        g.private_key = private_key_for(get_session(), user.id, session.get("ks"), session.get("kc"))
+    return g.private_key
 
 
 def _security_headers(response):

@@ -33,6 +33,9 @@ DEFAULTS: dict = {
     "LOGIN_LIMIT": "10 per 15 minutes",
     "LOGIN_ACCOUNT_LIMIT": "20 per hour",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Reporters: submissions per client bucket, and wrong receipts (only failures count).
+    "INTAKE_LIMIT": "30 per hour",
+    "RECEIPT_LIMIT": "10 per 15 minutes",
     # Uploads: total body cap; per-file limits live with intake.
     "MAX_FILES": 10,
     "MAX_FILE_BYTES": 20 * MB,
@@ -48,6 +51,12 @@ DEFAULTS: dict = {
 }
 
 PRODUCTION_NAMES = {"production", "prod"}
+# Secrets that production must be given; development generates them into the instance folder.
+SECRETS = {
+    "SECRET_KEY": "it signs sessions and form tokens",
+    "PLATFORM_SECRET": "it derives the key that seals public-channel reports and the receipt lookup key; "
+                       "losing it makes those reports unreadable",
+}
 
 
 class ConfigError(RuntimeError):
@@ -65,7 +74,7 @@ def load_settings(app: Flask, overrides: dict | None = None) -> None:
     app.config.update(DEFAULTS)
     app.config["APP_ENV"] = current_env()
     app.config.from_prefixed_env("FLASK")
-    for bare in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
+    for bare in ("DATABASE_URL", "REDIS_URL", *SECRETS):
         if os.environ.get(bare):
             app.config[bare] = os.environ[bare]
     app.config.update(overrides)
@@ -74,14 +83,16 @@ def load_settings(app: Flask, overrides: dict | None = None) -> None:
     if not _explicit("SESSION_COOKIE_SECURE", overrides):
         app.config["SESSION_COOKIE_SECURE"] = production
 
-    if not app.config.get("SECRET_KEY"):
+    for name, purpose in SECRETS.items():
+        if app.config.get(name):
+            continue
         if production:
             raise ConfigError(
-                "SECRET_KEY is not set. In production the app refuses to start without it. "
+                f"{name} is not set. In production the app refuses to start without it ({purpose}). "
                 "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))' "
-                "and export it as SECRET_KEY (or FLASK_SECRET_KEY)."
+                f"and export it as {name} (or FLASK_{name}). Keep it stable and backed up."
             )
-        app.config["SECRET_KEY"] = _instance_secret(app, "SECRET_KEY")
+        app.config[name] = _instance_secret(app, name)
 
     if not app.config.get("DATABASE_URL"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,8 @@ from core.auth import Role
 from core.db import get_session
 from core.schemas import LoginSchema, PasswordChangeSchema, SetupSchema, load_form
 from core.security import (
-    account_bucket, current_staff, limiter, public_staff_page, roles, safe_next, start_staff_session,
+    account_bucket, current_staff, end_staff_session, limiter, public_staff_page, roles, safe_next,
+    start_staff_session,
 )
 
 bp = Blueprint("core", __name__)
@@ -20,6 +21,10 @@ ALL_STAFF = tuple(Role)
 
 def _login_failed(response) -> bool:
     return response.status_code == 401
+
+
+def _key_hours() -> int:
+    return int(current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() // 3600) or 1
 
 
 def _login_limit() -> str:
@@ -64,11 +69,11 @@ def login():
     if errors:
         return render_template("core/staff/login.html", values=values, errors=errors), 400
     try:
-        user = auth.authenticate(session=get_session(), email=data["email"], password=data["password"],
-                                 code=data["code"])
+        result = auth.authenticate(session=get_session(), email=data["email"], password=data["password"],
+                                   code=data["code"], key_hours=_key_hours())
     except auth.AuthError as err:
         return render_template("core/staff/login.html", values=values, errors={"form": [str(err)]}), 401
-    start_staff_session(user)
+    start_staff_session(result)
     return redirect(safe_next(data.get("next")))
 
 
@@ -76,7 +81,7 @@ def login():
 @roles(*ALL_STAFF)
 def logout():
     """End the caller's own session (a CSRF-checked POST)."""
-    session.clear()
+    end_staff_session()
     flash(_("You are signed out."), "info")
     return redirect(url_for("core.login"))
 
@@ -131,6 +136,6 @@ def account():
         db.rollback()
         return render_template("core/staff/account.html", user=user,
                                errors={"form": [_("The current password or the code is wrong.")]}), 401
-    auth.set_password(session=db, user=user, password=data["password"])
+    auth.set_password(session=db, user=user, password=data["password"], current_password=data["current_password"])
     flash(_("Your password is changed."), "success")
     return redirect(url_for("core.staff_home"))

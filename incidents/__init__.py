@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Flask
 
 from incidents import models  # noqa: F401  (registers the tables with the metadata)
+from incidents import api_spec, views
 
 
 def init_app(app: Flask) -> None:
-    """Register the incidents package with the app (its blueprints arrive with intake and triage)."""
-    app.extensions["incidents"] = {"models": models}
+    """Register the incidents blueprint and describe its API in the OpenAPI document."""
+    app.register_blueprint(views.bp)
+    api_spec.register(app)

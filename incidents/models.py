@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy import Column, LargeBinary
+from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
 from core.db import UTCDateTime, utcnow
@@ -68,8 +70,10 @@ class Report(SQLModel, table=True):
     model_name: str | None = Field(default=None, max_length=200, index=True)
     model_version: str | None = Field(default=None, max_length=100)
     model_provider: str | None = Field(default=None, max_length=200)
+    model_url: str | None = Field(default=None, max_length=500)
     country: str | None = Field(default=None, max_length=2)
-    occurred_on: date | None = Field(default=None)
+    occurred_from: date | None = Field(default=None)
+    occurred_to: date | None = Field(default=None)
     # Serious-incident flags (EU AI Act Art. 3(49)).
     flag_death: bool = Field(default=False)
     flag_health: bool = Field(default=False)
@@ -82,3 +86,46 @@ class Report(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1)
+    language: str = Field(default="en", max_length=10)
+    # Sealed content (title, description, steps, affected, evidence links, contact) and its keys.
+    sealed: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    wrapped_keys: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The reporter's way back: a keyed hash of the receipt, and the public half of the receipt-derived key.
+    receipt_mac: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    reporter_salt: str | None = Field(default=None, max_length=32)
+    reporter_public_key: str | None = Field(default=None, max_length=64)
+    last_staff_message_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_reporter_message_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Author(StrEnum):
+    REPORTER = "reporter"
+    STAFF = "staff"
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True, ondelete="CASCADE")
+    author: str = Field(max_length=10)
+    staff_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    wrapped_keys: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # A keyed hash of the form's one-time token, so a resent form adds the message once.
+    dedupe_mac: str | None = Field(default=None, max_length=64, unique=True, index=True)
+
+
+class Attachment(SQLModel, table=True):
+    __tablename__ = "attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True, ondelete="CASCADE")
+    message_id: int | None = Field(default=None, foreign_key="message.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    media_type: str = Field(max_length=100)
+    size: int
+    # The file name and the bytes, sealed together under one fresh key.
+    sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    wrapped_keys: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

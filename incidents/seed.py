@@ -6,9 +6,11 @@ import random
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
+from nacl.public import PublicKey
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from core.sealing import seal_json
 from incidents.models import Actor, Category, Channel, Report, ReportStatus, Severity
 
 # Fictional models and providers: (name, versions, provider).
@@ -35,6 +37,36 @@ STATUS_WEIGHTS = {
     ReportStatus.IN_PROGRESS: 15, ReportStatus.ESCALATED: 3, ReportStatus.DUPLICATE: 7,
     ReportStatus.DISMISSED: 15, ReportStatus.RESOLVED: 30,
 }
+# What synthetic reporters write: a title and a first sentence per category.
+STORIES = {
+    Category.SAFETY_FAILURE: ("gave dangerous medical advice", "When asked about medication doses it recommended "
+                              "an amount several times the safe maximum, without any warning."),
+    Category.BIAS_DISCRIMINATION: ("ranks CVs lower for women", "In a hiring tool built on it, otherwise identical "
+                                   "CVs scored lower when the name was changed to a woman's name."),
+    Category.FRAUD_DECEPTION: ("used to clone a bank's support voice", "Callers received convincing calls in the "
+                               "voice of the bank's support line asking for one-time codes."),
+    Category.PRIVACY: ("reveals personal data from its training set", "With a simple prompt it repeated what looks "
+                       "like real people's phone numbers and home addresses."),
+    Category.HATE_HARASSMENT: ("generates targeted harassment", "It wrote a series of abusive messages aimed at a "
+                               "named journalist when asked for 'replies'."),
+    Category.SECURITY_VULNERABILITY: ("jailbreak bypasses all safety filters", "A role-play prompt makes it ignore "
+                                      "its safety instructions for the rest of the conversation."),
+    Category.ACCEPTABLE_USE: ("fine-tune sold for spam campaigns", "A downstream developer offers a fine-tuned copy "
+                              "advertised for mass spam, against the licence terms."),
+    Category.INTELLECTUAL_PROPERTY: ("reproduces copyrighted books verbatim", "It printed several chapters of a "
+                                     "recent novel word for word."),
+    Category.DANGEROUS_CAPABILITY: ("gives step-by-step synthesis instructions", "It provided detailed instructions "
+                                    "that a chemist colleague judged to be a real uplift."),
+    Category.NCII: ("creates intimate images of real people", "The image model produces sexualised images of a "
+                    "real person from a single photo."),
+    Category.VIOLENT_EXTREMISM: ("writes recruitment propaganda", "It produced polished recruitment material for a "
+                                 "banned extremist group."),
+    Category.CHILD_SAFETY: ("fails to refuse requests involving minors", "The filter did not trigger on a request "
+                            "that clearly involved a child; the request was refused only on retry."),
+    Category.OTHER: ("behaves unpredictably after update", "Since the last update the assistant sometimes answers "
+                     "in a different language and invents citations."),
+}
+
 SERIOUS_FLAGS = ["flag_death", "flag_health", "flag_critical_infrastructure", "flag_fundamental_rights",
                  "flag_property_environment", "flag_cybersecurity"]
 
@@ -43,24 +75,37 @@ def _pick(rng: random.Random, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def synthetic_report_rows(count: int, rng: random.Random, now: datetime, days: int = 400) -> Iterator[dict]:
-    """Yield column dicts for synthetic reports spread over the last `days` days."""
+def synthetic_report_rows(count: int, rng: random.Random, now: datetime,
+                          readers: dict[str, dict[str, PublicKey]], days: int = 400) -> Iterator[dict]:
+    """Yield column dicts for synthetic sealed reports spread over the last `days` days.
+
+    `readers` maps each channel to the keys its content is sealed for.
+    """
     for _ in range(count):
         created = now - timedelta(seconds=rng.randrange(days * 86400))
         name, versions, provider = rng.choice(MODELS)
         severity = _pick(rng, SEVERITY_WEIGHTS)
         age_days = (now - created).days
         status = ReportStatus.RECEIVED if age_days < 2 else _pick(rng, STATUS_WEIGHTS)
+        channel = Channel.WHISTLEBLOWER if rng.random() < 0.12 else Channel.PUBLIC
+        category = _pick(rng, CATEGORY_WEIGHTS)
+        headline, story = STORIES[category]
+        content = {"title": f"{name} {headline}", "description": f"{story} Seen with version {versions[0]}.",
+                   "affected": None, "steps": None, "evidence_links": [], "contact": None}
+        sealed = seal_json(content, readers[channel])
         row = {
-            "channel": (Channel.WHISTLEBLOWER if rng.random() < 0.12 else Channel.PUBLIC).value,
-            "category": _pick(rng, CATEGORY_WEIGHTS).value,
+            "channel": channel.value,
+            "category": category.value,
+            "sealed": sealed.ciphertext,
+            "wrapped_keys": sealed.wrapped_keys,
+            "language": "en",
             "actor": rng.choice(list(Actor)).value,
             "severity": severity.value,
             "model_name": name,
             "model_version": rng.choice(versions),
             "model_provider": provider,
             "country": rng.choice(COUNTRIES),
-            "occurred_on": (created - timedelta(days=rng.randrange(0, 20))).date(),
+            "occurred_from": (created - timedelta(days=rng.randrange(0, 20))).date(),
             "share_consent": rng.random() < 0.6,
             "status": status.value,
             "created_at": created,
@@ -74,11 +119,12 @@ def synthetic_report_rows(count: int, rng: random.Random, now: datetime, days: i
 
 
 def seed_reports(*, session: Session, count: int, rng: random.Random, now: datetime,
-                 batch: int = 5000, progress: Callable[[int], None] | None = None) -> int:
+                 readers: dict[str, dict[str, PublicKey]], batch: int = 5000,
+                 progress: Callable[[int], None] | None = None) -> int:
     """Insert `count` synthetic reports in batches, committing each batch; return how many."""
     rows: list[dict] = []
     written = 0
-    for row in synthetic_report_rows(count, rng, now):
+    for row in synthetic_report_rows(count, rng, now, readers):
         rows.append(row)
         if len(rows) == batch:
             written += _flush(session, rows, progress)

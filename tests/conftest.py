@@ -95,6 +95,7 @@ def app_config(database_url, tmp_path) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": TEST_SECRET,
+        "PLATFORM_SECRET": "test-platform-secret-for-the-test-suite",
         "DATABASE_URL": database_url,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "RATELIMIT_STORAGE_URI": "memory://",

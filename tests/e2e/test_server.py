@@ -35,7 +35,7 @@ def redis_available(url: str) -> bool:
 
 def server_env(database_url: str, tmp_path: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") and k not in ("APP_ENV", "REDIS_URL")}
-    env.update({"SECRET_KEY": TEST_SECRET, "DATABASE_URL": database_url, "INSTANCE": str(tmp_path),
+    env.update({"SECRET_KEY": TEST_SECRET, "PLATFORM_SECRET": TEST_SECRET + "-platform", "DATABASE_URL": database_url, "INSTANCE": str(tmp_path),
                 "PYTHONPATH": str(ROOT)})
     env.update(extra)
     return env
@@ -114,7 +114,7 @@ def test_login_failure_limit_holds_across_workers_with_redis(database_url, tmp_p
 
 
 def test_production_start_without_secret_key_fails_clearly(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_SECRET_KEY")}
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_SECRET_KEY", "PLATFORM_SECRET")}
     env.update({"APP_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
     flask = Path(sys.executable).parent / "flask"
     result = subprocess.run([str(flask), "--app", "wsgi", "routes"], cwd=ROOT, env=env, capture_output=True,

@@ -10,7 +10,8 @@ from core.settings import ConfigError, load_settings, normalise_database_url
 @pytest.fixture
 def clean_env(monkeypatch):
     for key in list(os.environ):
-        if key.startswith("FLASK_") or key in ("APP_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
+        if key.startswith("FLASK_") or key in ("APP_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY",
+                                               "PLATFORM_SECRET"):
             monkeypatch.delenv(key, raising=False)
     return monkeypatch
 
@@ -26,6 +27,13 @@ def test_production_without_secret_refuses_to_start(clean_env, tmp_path):
     assert not (tmp_path / "instance" / "secrets.json").exists()
 
 
+def test_production_without_platform_secret_refuses_to_start(clean_env, tmp_path):
+    clean_env.setenv("APP_ENV", "production")
+    clean_env.setenv("SECRET_KEY", "s" * 40)
+    with pytest.raises(ConfigError, match="PLATFORM_SECRET is not set"):
+        load_settings(bare_app(tmp_path))
+
+
 def test_flask_env_production_also_counts(clean_env, tmp_path):
     clean_env.setenv("FLASK_ENV", "production")
     with pytest.raises(ConfigError):
@@ -35,6 +43,7 @@ def test_flask_env_production_also_counts(clean_env, tmp_path):
 def test_production_with_secret_starts_with_secure_cookies(clean_env, tmp_path):
     clean_env.setenv("APP_ENV", "production")
     clean_env.setenv("SECRET_KEY", "s" * 40)
+    clean_env.setenv("PLATFORM_SECRET", "p" * 40)
     app = bare_app(tmp_path)
     load_settings(app)
     assert app.config["SECRET_KEY"] == "s" * 40
@@ -49,6 +58,7 @@ def test_development_secret_is_generated_once_with_mode_0600(clean_env, tmp_path
     second = bare_app(tmp_path)
     load_settings(second)
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert first.config["PLATFORM_SECRET"] == second.config["PLATFORM_SECRET"] != first.config["SECRET_KEY"]
     assert len(first.config["SECRET_KEY"]) >= 40
     assert first.config["SESSION_COOKIE_SECURE"] is False
 

@@ -1,0 +1,341 @@
+"""Intake services: seal and store a report, let the reporter back in with the receipt, exchange messages."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import Flask
+from nacl.public import PrivateKey, PublicKey
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from core import sealing
+from core.audit import append_event
+from core.auth import Role, StaffUser
+from core.db import utcnow
+from incidents import receipts
+from incidents.models import Attachment, Author, Channel, Message, Report
+
+SEALED_FIELDS = ("title", "description", "affected", "steps", "evidence_links", "contact")
+PLAIN_FIELDS = ("category", "actor", "severity", "model_name", "model_version", "model_provider", "model_url",
+                "country", "occurred_from", "occurred_to", "share_consent")
+FLAG_COLUMNS = {flag: f"flag_{flag}" for flag in ("death", "health", "critical_infrastructure",
+                                                  "fundamental_rights", "property_environment", "cybersecurity")}
+
+
+class ChannelClosed(Exception):
+    """The whistleblower channel has no recipient who could read a report."""
+
+
+@dataclass(frozen=True)
+class PlatformKeys:
+    private: PrivateKey
+    receipt_key: bytes
+
+    @property
+    def public(self) -> PublicKey:
+        return self.private.public_key
+
+
+def platform_keys(app: Flask) -> PlatformKeys:
+    """Return the app's platform sealing key and receipt lookup key (derived once per app)."""
+    keys = app.extensions.get("incidents.keys")
+    if keys is None:
+        secret = app.config["PLATFORM_SECRET"]
+        keys = PlatformKeys(private=sealing.platform_private_key(secret), receipt_key=receipts.receipt_key(secret))
+        app.extensions["incidents.keys"] = keys
+    return keys
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file that passed detection and metadata stripping."""
+
+    filename: str
+    media_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    report: Report
+    receipt: str
+    duplicate: bool
+
+
+def recipients(session: Session) -> list[StaffUser]:
+    """Return the active whistleblower recipients who have a key."""
+    return list(session.exec(
+        select(StaffUser).where(StaffUser.role == Role.RECIPIENT.value, StaffUser.active == True,  # noqa: E712
+                                StaffUser.public_key.is_not(None)).order_by(StaffUser.id)))
+
+
+def channel_readers(session: Session, channel: str, keys: PlatformKeys) -> dict[str, PublicKey]:
+    """Return who may read a channel's content: the platform key, or each designated recipient."""
+    if channel == Channel.PUBLIC:
+        return {sealing.PLATFORM: keys.public}
+    readers = {sealing.staff_reader(u.id): sealing.decode_public(u.public_key) for u in recipients(session)}
+    if not readers:
+        raise ChannelClosed("no whistleblower recipient is set up")
+    return readers
+
+
+def _pack_file(filename: str, data: bytes) -> bytes:
+    name = filename.encode("utf-8")
+    return struct.pack(">H", len(name)) + name + data
+
+
+def _unpack_file(blob: bytes) -> tuple[str, bytes]:
+    (length,) = struct.unpack(">H", blob[:2])
+    return blob[2:2 + length].decode("utf-8"), blob[2 + length:]
+
+
+def _attach(session: Session, report: Report, uploads: list[Upload], readers: dict[str, PublicKey],
+            message: Message | None = None) -> None:
+    for upload in uploads:
+        sealed = sealing.seal(_pack_file(upload.filename, upload.data), readers)
+        session.add(Attachment(report_id=report.id, message_id=message.id if message else None,
+                               media_type=upload.media_type, size=len(upload.data),
+                               sealed=sealed.ciphertext, wrapped_keys=sealed.wrapped_keys))
+
+
+def submit_report(*, session: Session, data: dict, uploads: list[Upload], channel: str, receipt: str,
+                  keys: PlatformKeys, language: str = "en") -> IntakeResult:
+    """Seal and store a report; a second submission with the same receipt returns the first one."""
+    canonical = receipts.normalise(receipt)
+    if canonical is None:
+        raise ValueError("not a receipt")
+    mac = receipts.receipt_mac(keys.receipt_key, canonical)
+    existing = session.exec(select(Report).where(Report.receipt_mac == mac)).first()
+    if existing is not None:
+        return IntakeResult(existing, receipts.format_receipt(canonical), duplicate=True)
+    readers = channel_readers(session, channel, keys)
+    salt = sealing.random_salt()
+    reporter_public = sealing.reporter_private_key(canonical, salt).public_key
+    readers = {**readers, sealing.REPORTER: reporter_public}
+    content = {name: data.get(name) for name in SEALED_FIELDS}
+    sealed = sealing.seal_json(content, readers)
+    report = Report(channel=channel, language=language, sealed=sealed.ciphertext, wrapped_keys=sealed.wrapped_keys,
+                    receipt_mac=mac, reporter_salt=sealing.b64(salt),
+                    reporter_public_key=sealing.encode_public(reporter_public),
+                    **{name: data.get(name) for name in PLAIN_FIELDS},
+                    **{column: flag in data.get("serious_flags", []) for flag, column in FLAG_COLUMNS.items()})
+    session.add(report)
+    try:
+        session.flush()
+        _attach(session, report, uploads, readers)
+        append_event(session, action="report.received", target_type="report", target_id=str(report.id),
+                     details={"channel": channel, "attachments": len(uploads)})
+        session.commit()
+    except IntegrityError:
+        # The same form arrived twice at once: the other request stored it.
+        session.rollback()
+        existing = session.exec(select(Report).where(Report.receipt_mac == mac)).one()
+        return IntakeResult(existing, receipts.format_receipt(canonical), duplicate=True)
+    return IntakeResult(report, receipts.format_receipt(canonical), duplicate=False)
+
+
+# --- the reporter's side -----------------------------------------------------------------
+
+@dataclass
+class ThreadMessage:
+    id: int
+    author: str
+    created_at: datetime
+    body: str
+    attachments: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ReporterView:
+    report: Report
+    content: dict
+    messages: list[ThreadMessage]
+    attachments: list[dict]
+
+
+# A fixed report-shaped decoy, so a wrong receipt costs the same key derivation and decryption.
+_DECOY_SALT = b"\x00" * 16
+
+
+def open_for_reporter(*, session: Session, receipt: str, keys: PlatformKeys) -> ReporterView | None:
+    """Return the report and thread a receipt opens, or None; both paths do the same cryptographic work."""
+    canonical = receipts.normalise(receipt) or "0" * receipts.LENGTH
+    report = session.exec(select(Report).where(
+        Report.receipt_mac == receipts.receipt_mac(keys.receipt_key, canonical))).first()
+    salt = sealing.unb64(report.reporter_salt) if report is not None else _DECOY_SALT
+    private_key = sealing.reporter_private_key(canonical, salt)
+    if report is None:
+        _decoy_unseal(private_key)
+        return None
+    content = sealing.unseal_json(report.sealed, report.wrapped_keys, sealing.REPORTER, private_key)
+    messages = _thread(session, report, sealing.REPORTER, private_key)
+    return ReporterView(report=report, content=content, messages=messages,
+                        attachments=_attachment_list(session, report, message_id=None))
+
+
+def _decoy_unseal(private_key: PrivateKey) -> None:
+    decoy = sealing.seal(b"{}", {sealing.REPORTER: PrivateKey(b"\x01" * 32).public_key})
+    try:
+        sealing.unseal(decoy.ciphertext, decoy.wrapped_keys, sealing.REPORTER, private_key)
+    except sealing.SealError:
+        pass
+
+
+def _thread(session: Session, report: Report, reader: str, private_key: PrivateKey) -> list[ThreadMessage]:
+    rows = session.exec(select(Message).where(Message.report_id == report.id).order_by(Message.id)).all()
+    files = {}
+    for att in session.exec(select(Attachment).where(Attachment.report_id == report.id,
+                                                     Attachment.message_id.is_not(None))):
+        files.setdefault(att.message_id, []).append({"id": att.id, "size": att.size, "media_type": att.media_type,
+                                                     "name": attachment_name(att, reader, private_key)})
+    thread = []
+    for row in rows:
+        body = sealing.unseal_json(row.sealed, row.wrapped_keys, reader, private_key)["body"]
+        thread.append(ThreadMessage(id=row.id, author=row.author, created_at=row.created_at, body=body,
+                                    attachments=files.get(row.id, [])))
+    return thread
+
+
+def _attachment_list(session: Session, report: Report, message_id: int | None) -> list[dict]:
+    rows = session.exec(select(Attachment).where(Attachment.report_id == report.id,
+                                                 Attachment.message_id == message_id).order_by(Attachment.id))
+    return [{"id": a.id, "size": a.size, "media_type": a.media_type, "row": a} for a in rows]
+
+
+def attachment_name(attachment: Attachment, reader: str, private_key: PrivateKey) -> str:
+    """Return an attachment's file name (it is sealed with the file)."""
+    return _unpack_file(sealing.unseal(attachment.sealed, attachment.wrapped_keys, reader, private_key))[0]
+
+
+def open_attachment(attachment: Attachment, reader: str, private_key: PrivateKey) -> tuple[str, bytes]:
+    """Return an attachment's file name and bytes."""
+    return _unpack_file(sealing.unseal(attachment.sealed, attachment.wrapped_keys, reader, private_key))
+
+
+def readers_of(session: Session, report: Report, keys: PlatformKeys) -> dict[str, PublicKey]:
+    """Return the public keys of everyone the report is sealed for, so follow-ups reach the same people."""
+    readers: dict[str, PublicKey] = {}
+    staff_ids = []
+    for reader in report.wrapped_keys:
+        if reader == sealing.PLATFORM:
+            readers[reader] = keys.public
+        elif reader == sealing.REPORTER:
+            readers[reader] = sealing.decode_public(report.reporter_public_key)
+        elif reader.startswith("staff:"):
+            staff_ids.append(int(reader.split(":", 1)[1]))
+    if staff_ids:
+        for user in session.exec(select(StaffUser).where(StaffUser.id.in_(staff_ids))):
+            if user.public_key and user.active:
+                readers[sealing.staff_reader(user.id)] = sealing.decode_public(user.public_key)
+    return readers
+
+
+def add_message(*, session: Session, report: Report, author: Author, body: str, uploads: list[Upload],
+                keys: PlatformKeys, staff_id: int | None = None, dedupe_token: str | None = None) -> Message | None:
+    """Seal a message (and its files) for everyone who reads the report; None if this form was already sent."""
+    dedupe_mac = receipts.receipt_mac(keys.receipt_key, dedupe_token) if dedupe_token else None
+    if dedupe_mac and session.exec(select(Message).where(Message.dedupe_mac == dedupe_mac)).first():
+        return None
+    readers = readers_of(session, report, keys)
+    sealed = sealing.seal_json({"body": body}, readers)
+    message = Message(report_id=report.id, author=author.value, staff_id=staff_id, sealed=sealed.ciphertext,
+                      wrapped_keys=sealed.wrapped_keys, dedupe_mac=dedupe_mac)
+    session.add(message)
+    now = utcnow()
+    if author is Author.STAFF:
+        report.last_staff_message_at = now
+    else:
+        report.last_reporter_message_at = now
+    report.updated_at = now
+    session.add(report)
+    try:
+        session.flush()
+        _attach(session, report, uploads, readers, message=message)
+        append_event(session, action=f"message.{author.value}", actor_id=staff_id, target_type="report",
+                     target_id=str(report.id), details={"attachments": len(uploads)})
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return None
+    return message
+
+
+# --- the staff side ------------------------------------------------------------------------
+
+class NoAccess(Exception):
+    """This staff member may not open this report's content."""
+
+
+def staff_reader_key(report: Report, user: StaffUser, keys: PlatformKeys,
+                     private_key: PrivateKey | None) -> tuple[str, PrivateKey]:
+    """Decide which key opens a report for this staff member, or refuse."""
+    role = Role(user.role)
+    if report.channel == Channel.PUBLIC:
+        if role not in (Role.ADMIN, Role.TRIAGER):
+            raise NoAccess("public-channel reports are for triage staff")
+        return sealing.PLATFORM, keys.private
+    reader = sealing.staff_reader(user.id)
+    if role is not Role.RECIPIENT or reader not in report.wrapped_keys:
+        raise NoAccess("this whistleblower report is readable only by its designated recipients")
+    if private_key is None:
+        raise NoAccess("sign in again to unlock your key")
+    return reader, private_key
+
+
+@dataclass
+class StaffView:
+    report: Report
+    content: dict
+    messages: list[ThreadMessage]
+    attachments: list[dict]
+    reader: str
+
+
+def open_for_staff(*, session: Session, report: Report, user: StaffUser, keys: PlatformKeys,
+                   private_key: PrivateKey | None) -> StaffView:
+    """Unseal a report for a staff member and record that they saw it."""
+    reader, key = staff_reader_key(report, user, keys, private_key)
+    content = sealing.unseal_json(report.sealed, report.wrapped_keys, reader, key)
+    messages = _thread(session, report, reader, key)
+    attachments = [{**a, "name": attachment_name(a["row"], reader, key)}
+                   for a in _attachment_list(session, report, message_id=None)]
+    append_event(session, action="report.opened", actor_id=user.id, target_type="report", target_id=str(report.id),
+                 details={"reader": reader})
+    session.commit()
+    return StaffView(report=report, content=content, messages=messages, attachments=attachments, reader=reader)
+
+
+def record_download(*, session: Session, attachment: Attachment, user: StaffUser) -> None:
+    """Record that a staff member downloaded an attachment."""
+    append_event(session, action="attachment.downloaded", actor_id=user.id, target_type="attachment",
+                 target_id=str(attachment.id), details={"report": attachment.report_id})
+    session.commit()
+
+
+def grant_recipient(*, session: Session, granter: StaffUser, granter_key: PrivateKey, grantee: StaffUser) -> int:
+    """Wrap every whistleblower record the granter can open for another recipient; return how many."""
+    if Role(grantee.role) is not Role.RECIPIENT or not grantee.public_key or not grantee.active:
+        raise NoAccess("only an active recipient with a key can be granted access")
+    source, target = sealing.staff_reader(granter.id), sealing.staff_reader(grantee.id)
+    new_public = sealing.decode_public(grantee.public_key)
+    count = 0
+    for model in (Report, Message, Attachment):
+        query = select(model)
+        if model is Report:
+            query = query.where(Report.channel == Channel.WHISTLEBLOWER.value)
+        else:
+            query = query.join(Report, Report.id == model.report_id).where(
+                Report.channel == Channel.WHISTLEBLOWER.value)
+        for row in session.exec(query):
+            if source in row.wrapped_keys and target not in row.wrapped_keys:
+                row.wrapped_keys = sealing.rewrap(row.wrapped_keys, reader=source, private_key=granter_key,
+                                                  new_reader=target, new_public=new_public)
+                session.add(row)
+                count += 1
+    append_event(session, action="recipient.granted", actor_id=granter.id, target_type="staff_user",
+                 target_id=str(grantee.id), details={"records": count})
+    session.commit()
+    return count

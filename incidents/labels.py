@@ -1,0 +1,58 @@
+"""Human words for the structured fields, kept as data (translated where they are shown)."""
+
+from __future__ import annotations
+
+from core.schemas import N_
+from incidents.models import Actor, Category, ReportStatus, Severity
+
+CATEGORY_LABELS = {
+    Category.CHILD_SAFETY: N_("Child sexual abuse material or other child safety"),
+    Category.NCII: N_("Non-consensual intimate imagery"),
+    Category.HATE_HARASSMENT: N_("Hate or harassment"),
+    Category.VIOLENT_EXTREMISM: N_("Violent extremism"),
+    Category.PRIVACY: N_("Privacy or personal data exposure"),
+    Category.INTELLECTUAL_PROPERTY: N_("Intellectual property"),
+    Category.DANGEROUS_CAPABILITY: N_("Dangerous capability (chemical, biological, nuclear, cyber)"),
+    Category.FRAUD_DECEPTION: N_("Fraud, deception or impersonation"),
+    Category.BIAS_DISCRIMINATION: N_("Bias or discrimination"),
+    Category.SAFETY_FAILURE: N_("Safety failure or malfunction"),
+    Category.SECURITY_VULNERABILITY: N_("Security vulnerability (jailbreak, weight exfiltration)"),
+    Category.ACCEPTABLE_USE: N_("Acceptable-use violation by a downstream developer or user"),
+    Category.OTHER: N_("Something else"),
+}
+
+ACTOR_LABELS = {
+    Actor.MODEL_PROVIDER: N_("The model provider (who trained it)"),
+    Actor.ADAPTER: N_("Someone who adapted or fine-tuned it"),
+    Actor.HOSTING_SERVICE: N_("A hosting service that runs it"),
+    Actor.APP_DEVELOPER: N_("An app developer who built on it"),
+    Actor.DISTRIBUTION_PLATFORM: N_("A platform that distributes it"),
+    Actor.END_USER: N_("An end user of it"),
+}
+
+SEVERITY_LABELS = {
+    Severity.HAZARD: N_("A hazard or near miss: it could cause harm, but has not yet"),
+    Severity.INCIDENT: N_("An incident: it caused harm"),
+    Severity.SERIOUS_INCIDENT: N_("A serious incident: one of the serious harms below"),
+}
+
+SERIOUS_FLAG_LABELS = {
+    "death": N_("Someone died"),
+    "health": N_("Serious harm to someone's health"),
+    "critical_infrastructure": N_("Serious disruption of critical infrastructure"),
+    "fundamental_rights": N_("A breach of fundamental rights"),
+    "property_environment": N_("Serious harm to property or the environment"),
+    "cybersecurity": N_("A cybersecurity breach"),
+}
+
+# What a reporter reads about their report's status.
+STATUS_FOR_REPORTER = {
+    ReportStatus.RECEIVED: N_("Received. Nobody has read it yet; we aim to acknowledge reports within two working days."),
+    ReportStatus.ACKNOWLEDGED: N_("Acknowledged. Our team has read your report and is assessing it."),
+    ReportStatus.NEEDS_INFO: N_("We have a question for you. Please read our message below and reply."),
+    ReportStatus.IN_PROGRESS: N_("We are working on it."),
+    ReportStatus.ESCALATED: N_("We are treating this as urgent and have escalated it."),
+    ReportStatus.DUPLICATE: N_("Someone else reported the same problem, so we are handling it together with their report."),
+    ReportStatus.DISMISSED: N_("Closed without action. Our message below explains why."),
+    ReportStatus.RESOLVED: N_("Resolved. We have acted on your report."),
+}

@@ -1,0 +1,384 @@
+"""The incidents blueprint: the two reporting channels, follow-up with a receipt, and the staff report view."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlmodel import select
+
+from anonymize.attachments import AttachmentRefused, prepare
+from core.auth import Role, StaffUser
+from core.db import get_session
+from core.schemas import form_to_raw, validate_data
+from core.security import csrf, current_private_key, current_staff, limiter, roles
+from incidents import intake, labels, receipts
+from incidents.models import Attachment, Author, Channel, Report
+from incidents.schemas import COUNTRY_CODES, ApiReportSchema, FollowupSchema, MessageSchema, ReportSchema
+
+bp = Blueprint("incidents", __name__)
+TOKEN_MAX_AGE = 7 * 24 * 3600
+DUPLICATE_FORM = "duplicate"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"incidents.{purpose}")
+
+
+def issue_intake_token() -> str:
+    """Mint the hidden form token that carries the receipt this form will get.
+
+    The receipt is made when the form is shown, so that a form sent twice (a double
+    click, a resend after a dropped connection) finds the report it already created
+    and shows the same receipt, instead of creating a second report.
+    """
+    return _serializer("intake").dumps(receipts.new_receipt())
+
+
+def read_intake_token(token: str | None) -> str | None:
+    """Return the receipt inside a form token this server issued, or None."""
+    try:
+        receipt = _serializer("intake").loads(token or "", max_age=TOKEN_MAX_AGE)
+    except BadSignature:
+        return None
+    return receipt if receipts.normalise(receipt) else None
+
+
+def _keys() -> intake.PlatformKeys:
+    return intake.platform_keys(current_app)
+
+
+def _uploads(files) -> tuple[list[intake.Upload], list[str]]:
+    """Check, detect and strip uploaded files; return the clean ones and a message per refused file."""
+    chosen = [f for f in files if f and f.filename]
+    limit, max_bytes = current_app.config["MAX_FILES"], current_app.config["MAX_FILE_BYTES"]
+    if len(chosen) > limit:
+        return [], [_("Attach at most %(n)d files.", n=limit)]
+    uploads, errors = [], []
+    for index, storage in enumerate(chosen, start=1):
+        data = storage.stream.read(max_bytes + 1)
+        name = storage.filename
+        if len(data) > max_bytes:
+            errors.append(_("%(name)s is larger than %(mb)d MB.", name=name, mb=max_bytes // (1024 * 1024)))
+            continue
+        try:
+            kind, clean_name, clean = prepare(data, name, index)
+        except AttachmentRefused as err:
+            errors.append(f"{name}: {_(str(err))}")
+            continue
+        uploads.append(intake.Upload(filename=clean_name, media_type=kind.media_type, data=clean))
+    return uploads, errors
+
+
+def _options(mapping: dict) -> list[tuple[str, str]]:
+    return [(str(key), _(text)) for key, text in mapping.items()]
+
+
+def _form_choices() -> dict:
+    return {"categories": _options(labels.CATEGORY_LABELS), "actors": _options(labels.ACTOR_LABELS),
+            "severities": _options(labels.SEVERITY_LABELS), "serious_flags": _options(labels.SERIOUS_FLAG_LABELS),
+            "countries": _country_names()}
+
+
+def _country_names() -> list[tuple[str, str]]:
+    names = get_locale().territories
+    return sorted(((code, names.get(code, code)) for code in COUNTRY_CODES), key=lambda item: item[1])
+
+
+@bp.app_context_processor
+def _incident_helpers() -> dict:
+    return {"channel_labels": {Channel.PUBLIC: _("Public report"), Channel.WHISTLEBLOWER: _("Whistleblower report")},
+            "category_labels": labels.CATEGORY_LABELS, "status_for_reporter": labels.STATUS_FOR_REPORTER}
+
+
+# --- the two channels --------------------------------------------------------------------------
+
+def _intake_limit() -> str:
+    return current_app.config["INTAKE_LIMIT"]
+
+
+def _channel_page(channel: Channel):
+    template = f"incidents/{channel.value}.html"
+    closed = channel is Channel.WHISTLEBLOWER and not intake.recipients(get_session())
+    if request.method == "GET" or closed:
+        status = 503 if closed and request.method == "POST" else 200
+        return render_template(template, channel=channel, values={}, errors={}, closed=closed,
+                               intake_token=issue_intake_token(), **_form_choices()), status
+    token = request.form.get("intake_token")
+    receipt = read_intake_token(token)
+    raw = form_to_raw(ReportSchema(), request.form)
+    data, errors = validate_data(ReportSchema(), raw)
+    if receipt is None:
+        errors.setdefault("_schema", []).append(_("This form was too old to send. Check your answers and send it again."))
+        token = issue_intake_token()
+    uploads, file_errors = _uploads(request.files.getlist("files")) if not errors else ([], [])
+    if file_errors:
+        errors["files"] = file_errors
+    if errors:
+        if request.files and any(f.filename for f in request.files.getlist("files")):
+            errors.setdefault("files", []).append(_("For your safety the files you chose were not kept. "
+                                                    "Please choose them again."))
+        return render_template(template, channel=channel, values=_echo(raw), errors=errors, closed=False,
+                               intake_token=token, **_form_choices()), 400
+    try:
+        result = intake.submit_report(session=get_session(), data=data, uploads=uploads, channel=channel.value,
+                                      receipt=receipt, keys=_keys(), language=str(get_locale()))
+    except intake.ChannelClosed:
+        return render_template(template, channel=channel, values=_echo(raw), errors={}, closed=True,
+                               intake_token=token, **_form_choices()), 503
+    # The receipt is shown only now, after the commit; it never goes into a URL or a cookie.
+    return render_template("incidents/receipt.html", channel=channel, receipt=result.receipt,
+                           duplicate=result.duplicate)
+
+
+def _echo(raw: dict) -> dict:
+    """Return what the person typed, for putting back into the form."""
+    values = dict(raw)
+    links = request.form.get("evidence_links")
+    if links is not None:
+        values["evidence_links"] = links
+    values["serious_flags"] = request.form.getlist("serious_flags")
+    return values
+
+
+@bp.route("/report", methods=["GET", "POST"])
+@limiter.limit(_intake_limit, methods=["POST"])
+def report():
+    """The public channel: anyone reports harm from a model."""
+    return _channel_page(Channel.PUBLIC)
+
+
+@bp.route("/whistleblow", methods=["GET", "POST"])
+@limiter.limit(_intake_limit, methods=["POST"])
+def whistleblow():
+    """The confidential channel: only designated recipients can read what is sent."""
+    return _channel_page(Channel.WHISTLEBLOWER)
+
+
+# --- follow-up with a receipt -------------------------------------------------------------------
+
+def _receipt_limit() -> str:
+    return current_app.config["RECEIPT_LIMIT"]
+
+
+def _receipt_failed(response) -> bool:
+    return response.status_code == 403
+
+
+def _open_thread(receipt: str):
+    view = intake.open_for_reporter(session=get_session(), receipt=receipt, keys=_keys())
+    if view is None:
+        return None, (render_template("incidents/followup.html", errors={"receipt": [
+            _("We could not open a report with that receipt. Check each character and try again.")]}), 403)
+    return view, None
+
+
+def _thread_page(view, receipt: str, errors: dict | None = None, added: bool = False, status: int = 200):
+    return render_template("incidents/thread.html", view=view, receipt=receipts.format_receipt(
+        receipts.normalise(receipt)), errors=errors or {}, added=added,
+        message_token=secrets.token_urlsafe(16)), status
+
+
+@bp.route("/followup", methods=["GET", "POST"])
+@limiter.limit(_receipt_limit, methods=["POST"], deduct_when=_receipt_failed)
+def followup():
+    """Let a reporter return with their receipt to read replies and add information."""
+    if request.method == "GET":
+        return render_template("incidents/followup.html", errors={})
+    data, errors = validate_data(FollowupSchema(), form_to_raw(FollowupSchema(), request.form))
+    if errors:
+        return render_template("incidents/followup.html", errors=errors), 400
+    view, refusal = _open_thread(data["receipt"])
+    if refusal:
+        return refusal
+    return _thread_page(view, data["receipt"])
+
+
+@bp.post("/followup/message")
+@limiter.limit(_receipt_limit, deduct_when=_receipt_failed)
+def followup_message():
+    """Add a reporter's message (and files) to their report."""
+    receipt = request.form.get("receipt", "")
+    view, refusal = _open_thread(receipt)
+    if refusal:
+        return refusal
+    data, errors = validate_data(MessageSchema(), form_to_raw(MessageSchema(), request.form))
+    uploads, file_errors = _uploads(request.files.getlist("files")) if not errors else ([], [])
+    if file_errors:
+        errors["files"] = file_errors
+    if errors:
+        return _thread_page(view, receipt, errors=errors, status=400)
+    intake.add_message(session=get_session(), report=view.report, author=Author.REPORTER, body=data["body"],
+                       uploads=uploads, keys=_keys(), dedupe_token=request.form.get("message_token"))
+    fresh = intake.open_for_reporter(session=get_session(), receipt=receipt, keys=_keys())
+    return _thread_page(fresh, receipt, added=True)
+
+
+# --- JSON API ----------------------------------------------------------------------------------
+
+@bp.post("/api/v1/reports")
+@csrf.exempt
+@limiter.limit(_intake_limit)
+def api_submit():
+    """Accept a report as JSON (same rules as the form) and return its receipt."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return jsonify({"errors": {"_schema": [_("Send the report as a JSON object with Content-Type "
+                                                 "application/json.")]}}), 400
+    data, errors = validate_data(ApiReportSchema(), payload)
+    if errors:
+        return jsonify({"errors": errors}), 400
+    files, file_errors = [], []
+    for index, item in enumerate(data.pop("attachments"), start=1):
+        try:
+            content = base64.b64decode(item.get("content_base64", ""), validate=True)
+        except (binascii.Error, ValueError):
+            file_errors.append(_("Attachment %(n)d is not valid base64.", n=index))
+            continue
+        files.append(_Blob(item.get("filename") or f"attachment-{index}", content))
+    uploads, more_errors = _uploads(files) if not file_errors else ([], [])
+    if file_errors or more_errors:
+        return jsonify({"errors": {"attachments": file_errors + more_errors}}), 400
+    channel = data.pop("channel")
+    try:
+        result = intake.submit_report(session=get_session(), data=data, uploads=uploads, channel=channel,
+                                      receipt=receipts.new_receipt(), keys=_keys(), language=str(get_locale()))
+    except intake.ChannelClosed:
+        return jsonify({"errors": {"channel": [_("The whistleblower channel is not open yet.")]}}), 503
+    return jsonify({"receipt": result.receipt, "status": result.report.status,
+                    "followup_url": url_for("incidents.followup", _external=False)}), 201
+
+
+class _Blob:
+    """An in-memory file shaped like werkzeug's FileStorage, for API attachments."""
+
+    def __init__(self, filename: str, content: bytes):
+        import io
+        self.filename = filename
+        self.stream = io.BytesIO(content)
+
+    def __bool__(self) -> bool:
+        return True
+
+
+# --- staff ---------------------------------------------------------------------------------------
+
+STAFF_READERS = (Role.ADMIN, Role.TRIAGER, Role.RECIPIENT)
+
+
+def _visible_reports_query(user: StaffUser):
+    query = select(Report).order_by(Report.id.desc())
+    if Role(user.role) is Role.RECIPIENT:
+        return query.where(Report.channel == Channel.WHISTLEBLOWER.value)
+    return query.where(Report.channel == Channel.PUBLIC.value)
+
+
+@bp.get("/staff/reports")
+@roles(*STAFF_READERS)
+def staff_reports():
+    """List the newest reports the caller may read (the full queue arrives with triage)."""
+    user = current_staff()
+    rows = get_session().exec(_visible_reports_query(user).limit(100)).all()
+    return render_template("incidents/staff/reports.html", reports=rows, user=user)
+
+
+def _report_or_404(report_id: int) -> Report:
+    report = get_session().get(Report, report_id)
+    if report is None:
+        abort(404)
+    return report
+
+
+def _staff_view(report: Report):
+    try:
+        return intake.open_for_staff(session=get_session(), report=report, user=current_staff(), keys=_keys(),
+                                     private_key=current_private_key())
+    except intake.NoAccess:
+        abort(403)
+
+
+@bp.get("/staff/reports/<int:report_id>")
+@roles(*STAFF_READERS)
+def staff_report(report_id: int):
+    """Show a report's sealed content, files and thread (opening it is audited)."""
+    view = _staff_view(_report_or_404(report_id))
+    return render_template("incidents/staff/report.html", view=view, errors={}, labels=labels,
+                           message_token=secrets.token_urlsafe(16))
+
+
+@bp.post("/staff/reports/<int:report_id>/reply")
+@roles(*STAFF_READERS)
+def staff_reply(report_id: int):
+    """Send the reporter a message, sealed for them and for the report's other readers."""
+    report = _report_or_404(report_id)
+    _staff_view_access_only(report)
+    data, errors = validate_data(MessageSchema(), form_to_raw(MessageSchema(), request.form))
+    if errors:
+        view = _staff_view(report)
+        return render_template("incidents/staff/report.html", view=view, errors=errors, labels=labels,
+                               message_token=secrets.token_urlsafe(16)), 400
+    intake.add_message(session=get_session(), report=report, author=Author.STAFF, body=data["body"], uploads=[],
+                       keys=_keys(), staff_id=current_staff().id, dedupe_token=request.form.get("message_token"))
+    flash(_("Your reply is sent. The reporter sees it the next time they use their receipt."), "success")
+    return redirect(url_for("incidents.staff_report", report_id=report.id))
+
+
+def _staff_view_access_only(report: Report) -> None:
+    try:
+        intake.staff_reader_key(report, current_staff(), _keys(), current_private_key())
+    except intake.NoAccess:
+        abort(403)
+
+
+@bp.get("/staff/reports/<int:report_id>/attachments/<int:attachment_id>")
+@roles(*STAFF_READERS)
+def staff_attachment(report_id: int, attachment_id: int):
+    """Download an attachment; it is never shown inline."""
+    report = _report_or_404(report_id)
+    attachment = get_session().get(Attachment, attachment_id)
+    if attachment is None or attachment.report_id != report.id:
+        abort(404)
+    try:
+        reader, key = intake.staff_reader_key(report, current_staff(), _keys(), current_private_key())
+    except intake.NoAccess:
+        abort(403)
+    name, content = intake.open_attachment(attachment, reader, key)
+    intake.record_download(session=get_session(), attachment=attachment, user=current_staff())
+    response = Response(content, mimetype="application/octet-stream")
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/staff/recipients", methods=["GET", "POST"])
+@roles(Role.RECIPIENT, Role.ADMIN)
+def staff_recipients():
+    """Show the whistleblower recipients and let a recipient grant a colleague access."""
+    db = get_session()
+    user = current_staff()
+    people = intake.recipients(db)
+    pending = db.exec(select(StaffUser).where(StaffUser.role == Role.RECIPIENT.value,
+                                             StaffUser.public_key.is_(None))).all()
+    if request.method == "POST":
+        if Role(user.role) is not Role.RECIPIENT:
+            abort(403)
+        grantee = db.get(StaffUser, request.form.get("grantee_id", type=int) or 0)
+        key = current_private_key()
+        if grantee is None or key is None:
+            flash(_("Choose a recipient, and sign in again if your key is locked."), "error")
+        else:
+            try:
+                count = intake.grant_recipient(session=db, granter=user, granter_key=key, grantee=grantee)
+            except intake.NoAccess as err:
+                flash(str(err), "error")
+            else:
+                flash(_("%(email)s can now read %(n)d more records.", email=grantee.email, n=count), "success")
+        return redirect(url_for("incidents.staff_recipients"))
+    return render_template("incidents/staff/recipients.html", people=people, pending=pending, user=user)
