@@ -7,12 +7,15 @@
 - A staff member's private key is itself wrapped with a key derived from their password
   (Argon2id), so the database plus the server's configuration cannot open whistleblower content.
 
-Wrapped keys are kept as a dict {reader id: base64 sealed box}: "platform", "reporter", "staff:<id>".
+Wrapped keys are kept as a dict {reader id: base64 sealed box}: "platform", "reporter", and
+"staff:<id>:<key fingerprint>". The fingerprint names the key pair, so when an account gets a new
+key (after a reset) its old entries are recognisably stale and a grant adds one for the new key.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import secrets
 from dataclasses import dataclass
@@ -37,9 +40,15 @@ class SealError(Exception):
     """The content could not be opened with the key at hand."""
 
 
-def staff_reader(staff_id: int) -> str:
-    """Return the reader id of a staff member's key."""
-    return f"staff:{staff_id}"
+def staff_reader(staff_id: int, public_key: str) -> str:
+    """Return the reader id of a staff member's current key."""
+    fingerprint = hashlib.sha256(public_key.encode("ascii")).hexdigest()[:12]
+    return f"staff:{staff_id}:{fingerprint}"
+
+
+def staff_id_of(reader: str) -> int | None:
+    """Return the staff id in a reader id, or None for the platform and reporter."""
+    return int(reader.split(":")[1]) if reader.startswith("staff:") else None
 
 
 def b64(data: bytes) -> str:

@@ -76,7 +76,8 @@ def channel_readers(session: Session, channel: str, keys: PlatformKeys) -> dict[
     """Return who may read a channel's content: the platform key, or each designated recipient."""
     if channel == Channel.PUBLIC:
         return {sealing.PLATFORM: keys.public}
-    readers = {sealing.staff_reader(u.id): sealing.decode_public(u.public_key) for u in recipients(session)}
+    readers = {sealing.staff_reader(u.id, u.public_key): sealing.decode_public(u.public_key)
+               for u in recipients(session)}
     if not readers:
         raise ChannelClosed("no whistleblower recipient is set up")
     return readers
@@ -224,19 +225,21 @@ def readers_of(session: Session, report: Report, keys: PlatformKeys) -> dict[str
             readers[reader] = keys.public
         elif reader == sealing.REPORTER:
             readers[reader] = sealing.decode_public(report.reporter_public_key)
-        elif reader.startswith("staff:"):
-            staff_ids.append(int(reader.split(":", 1)[1]))
+        elif (staff_id := sealing.staff_id_of(reader)) is not None:
+            staff_ids.append(staff_id)
     if staff_ids:
         for user in session.exec(select(StaffUser).where(StaffUser.id.in_(staff_ids))):
-            if user.public_key and user.active:
-                readers[sealing.staff_reader(user.id)] = sealing.decode_public(user.public_key)
+            reader = sealing.staff_reader(user.id, user.public_key) if user.public_key else None
+            # Only a current key that already reads the report; a replaced key waits for a grant.
+            if reader in report.wrapped_keys and user.active:
+                readers[reader] = sealing.decode_public(user.public_key)
     return readers
 
 
 def add_message(*, session: Session, report: Report, author: Author, body: str, uploads: list[Upload],
                 keys: PlatformKeys, staff_id: int | None = None, dedupe_token: str | None = None) -> Message | None:
     """Seal a message (and its files) for everyone who reads the report; None if this form was already sent."""
-    dedupe_mac = receipts.receipt_mac(keys.receipt_key, dedupe_token) if dedupe_token else None
+    dedupe_mac = receipts.token_mac(keys.receipt_key, f"{report.id}:{dedupe_token}") if dedupe_token else None
     if dedupe_mac and session.exec(select(Message).where(Message.dedupe_mac == dedupe_mac)).first():
         return None
     readers = readers_of(session, report, keys)
@@ -277,9 +280,10 @@ def staff_reader_key(report: Report, user: StaffUser, keys: PlatformKeys,
         if role not in (Role.ADMIN, Role.TRIAGER):
             raise NoAccess("public-channel reports are for triage staff")
         return sealing.PLATFORM, keys.private
-    reader = sealing.staff_reader(user.id)
+    reader = sealing.staff_reader(user.id, user.public_key) if user.public_key else None
     if role is not Role.RECIPIENT or reader not in report.wrapped_keys:
-        raise NoAccess("this whistleblower report is readable only by its designated recipients")
+        raise NoAccess("this whistleblower report is readable only by its designated recipients; "
+                       "after a password reset another recipient must grant access again")
     if private_key is None:
         raise NoAccess("sign in again to unlock your key")
     return reader, private_key
@@ -319,7 +323,8 @@ def grant_recipient(*, session: Session, granter: StaffUser, granter_key: Privat
     """Wrap every whistleblower record the granter can open for another recipient; return how many."""
     if Role(grantee.role) is not Role.RECIPIENT or not grantee.public_key or not grantee.active:
         raise NoAccess("only an active recipient with a key can be granted access")
-    source, target = sealing.staff_reader(granter.id), sealing.staff_reader(grantee.id)
+    source = sealing.staff_reader(granter.id, granter.public_key)
+    target = sealing.staff_reader(grantee.id, grantee.public_key)
     new_public = sealing.decode_public(grantee.public_key)
     count = 0
     for model in (Report, Message, Attachment):

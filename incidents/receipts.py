@@ -46,3 +46,8 @@ def receipt_mac(key: bytes, receipt: str) -> str:
     """Return the lookup value stored for a receipt (HMAC-SHA256, hex)."""
     canonical = normalise(receipt) or ""
     return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def token_mac(key: bytes, token: str) -> str:
+    """Return a keyed hash of a one-time form token (for spotting a form sent twice)."""
+    return hmac.new(key, b"token:" + token.encode(), hashlib.sha256).hexdigest()

@@ -61,11 +61,13 @@ class ReportSchema(Schema):
             raise ValidationError(N_("Send the report as a JSON object."), "_schema")
         tidy = {}
         for key, value in data.items():
-            if isinstance(value, str):
+            if key == "evidence_links":
+                lines = [value] if isinstance(value, str) else value
+                if isinstance(lines, list) and all(isinstance(item, str) for item in lines):
+                    value = [line.strip() for item in lines for line in item.splitlines() if line.strip()]
+            elif isinstance(value, str):
                 value = value.strip()
-                if key == "evidence_links":
-                    value = [line.strip() for line in value.splitlines() if line.strip()]
-                elif not value and key in self.fields and not self.fields[key].required:
+                if not value and key in self.fields and not self.fields[key].required:
                     continue
             tidy[key] = value
         if isinstance(tidy.get("country"), str):
@@ -87,7 +89,7 @@ class ReportSchema(Schema):
         if value and value > date.today():
             raise ValidationError(N_("This date is in the future."))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _consistent(self, data, **_kwargs):
         start, end = data.get("occurred_from"), data.get("occurred_to")
         if start and end and end < start:

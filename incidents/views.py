@@ -66,7 +66,7 @@ def _uploads(files) -> tuple[list[intake.Upload], list[str]]:
         data = storage.stream.read(max_bytes + 1)
         name = storage.filename
         if len(data) > max_bytes:
-            errors.append(_("%(name)s is larger than %(mb)d MB.", name=name, mb=max_bytes // (1024 * 1024)))
+            errors.append(_("%(name)s is larger than %(size)s.", name=name, size=human_size(max_bytes)))
             continue
         try:
             kind, clean_name, clean = prepare(data, name, index)
@@ -79,6 +79,14 @@ def _uploads(files) -> tuple[list[intake.Upload], list[str]]:
 
 def _options(mapping: dict) -> list[tuple[str, str]]:
     return [(str(key), _(text)) for key, text in mapping.items()]
+
+
+def human_size(size: int) -> str:
+    """Write a byte count the way people read it (20 MB, 300 KB)."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.0f} {unit}"
+    return f"{size} B"
 
 
 def _form_choices() -> dict:
@@ -94,7 +102,7 @@ def _country_names() -> list[tuple[str, str]]:
 
 @bp.app_context_processor
 def _incident_helpers() -> dict:
-    return {"channel_labels": {Channel.PUBLIC: _("Public report"), Channel.WHISTLEBLOWER: _("Whistleblower report")},
+    return {"human_size": human_size, "channel_labels": {Channel.PUBLIC: _("Public report"), Channel.WHISTLEBLOWER: _("Whistleblower report")},
             "category_labels": labels.CATEGORY_LABELS, "status_for_reporter": labels.STATUS_FOR_REPORTER}
 
 
