@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel, get_locale
 
 babel = Babel()
@@ -21,7 +21,30 @@ def init_app(app: Flask) -> None:
     """Set up Flask-Babel with our locale selector (translations live in ./translations)."""
     babel.init_app(app, locale_selector=select_locale)
     app.context_processor(_template_helpers)
+    app.before_request(_remember_explicit_language)
+    app.url_defaults(_carry_language)
+
+
+def _remember_explicit_language() -> None:
+    lang = request.args.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        g.explicit_lang = lang
+
+
+def _carry_language(endpoint: str, values: dict) -> None:
+    """Keep an explicit ?lang= choice in every link and form we build, instead of in a cookie."""
+    lang = g.get("explicit_lang") if g else None
+    if lang and endpoint != "static" and "lang" not in values:
+        values["lang"] = lang
+
+
+def _language_links() -> list[tuple[str, str, bool]]:
+    """Return (code, name in its own language, is current) for the language switcher."""
+    from babel import Locale
+    current = str(get_locale() or "en")
+    return [(code, Locale.parse(code).get_display_name(code).capitalize(), code == current)
+            for code in current_app.config["LANGUAGES"]]
 
 
 def _template_helpers() -> dict:
-    return {"current_locale": lambda: str(get_locale() or "en")}
+    return {"current_locale": lambda: str(get_locale() or "en"), "language_links": _language_links}

@@ -18,7 +18,9 @@ def N_(message: str) -> str:
 
 # Marshmallow's own messages, so the catalogue translates them too.
 BUILTIN_MESSAGES = [N_("Missing data for required field."), N_("Not a valid string."), N_("Field may not be null."),
-                    N_("Unknown field.")]
+                    N_("Unknown field."), N_("Not a valid date."), N_("Not a valid boolean."), N_("Not a valid list."),
+                    N_("Not a valid mapping type."), N_("Invalid input type."), N_("Not a valid email address."),
+                    N_("Must be one of: {choices}.")]
 
 CODE = validate.Regexp(r"^\s*\d{3}\s*\d{3}\s*$", error=N_("Enter the 6-digit code from your authenticator app."))
 

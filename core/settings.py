@@ -43,7 +43,7 @@ DEFAULTS: dict = {
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,
     "WTF_CSRF_SSL_STRICT": False,  # no Referer is ever sent (Referrer-Policy: no-referrer)
     "BABEL_DEFAULT_LOCALE": "en",
-    "LANGUAGES": ["en"],
+    "LANGUAGES": ["en", "es"],
     # Behind a TLS-terminating proxy, trust this many X-Forwarded-Proto/Host hops.
     # X-Forwarded-For is never read: we do not want the client address.
     "PROXY_HOPS": 0,

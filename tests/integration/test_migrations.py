@@ -43,7 +43,8 @@ def test_upgrade_reaches_the_models_schema(empty_database_url, tmp_path):
         tables = set(inspect(conn).get_table_names())
     engine.dispose()
     assert diff == []
-    assert {"staff_user", "audit_event", "audit_head", "report", "alembic_version"} <= tables
+    assert {"staff_user", "staff_key_session", "audit_event", "audit_head", "report", "message", "attachment",
+            "alembic_version"} <= tables
 
 
 def test_downgrade_to_base_and_up_again(empty_database_url, tmp_path):
