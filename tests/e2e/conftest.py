@@ -59,6 +59,7 @@ def page_factory(browser):
         context = browser.new_context(java_script_enabled=javascript, bypass_csp=bypass_csp)
         contexts.append(context)
         page = context.new_page()
+        page.set_default_timeout(10_000)
         page.requests_seen = []
         page.on("request", lambda request: page.requests_seen.append(request.url))
         return page
