@@ -6,6 +6,8 @@ per request, because marshmallow 4 accepts only real strings as messages.
 
 from __future__ import annotations
 
+import functools
+
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -64,6 +66,12 @@ class SetupSchema(NewPasswordSchema):
 
 class PasswordChangeSchema(NewPasswordSchema):
     current_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+@functools.cache
+def schema(schema_class: type[Schema]) -> Schema:
+    """Return a shared instance of a schema class (schemas hold no per-request state)."""
+    return schema_class()
 
 
 def _flatten(messages) -> list[str]:

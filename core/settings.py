@@ -32,7 +32,8 @@ DEFAULTS: dict = {
     # Login failures: per client bucket and per account, counted only on failure.
     "LOGIN_LIMIT": "10 per 15 minutes",
     "LOGIN_ACCOUNT_LIMIT": "20 per hour",
-    "RATELIMIT_HEADERS_ENABLED": True,
+    # X-RateLimit-* headers would cost a storage round trip on every limited request.
+    "RATELIMIT_HEADERS_ENABLED": False,
     # Reporters: submissions per client bucket, and wrong receipts (only failures count).
     "INTAKE_LIMIT": "30 per hour",
     "RECEIPT_LIMIT": "10 per 15 minutes",

@@ -20,7 +20,8 @@ _READ_AS = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
 def new_receipt() -> str:
     """Return a fresh receipt like 'K7QM-3XDA-99TR-B2WP'."""
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    number = int.from_bytes(secrets.token_bytes(LENGTH * 5 // 8), "big")  # exactly 80 random bits
+    raw = "".join(ALPHABET[(number >> shift) & 31] for shift in range(5 * (LENGTH - 1), -1, -5))
     return format_receipt(raw)
 
 

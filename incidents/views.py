@@ -15,7 +15,7 @@ from sqlmodel import select
 from anonymize.attachments import AttachmentRefused, prepare
 from core.auth import Role, StaffUser
 from core.db import get_session
-from core.schemas import form_to_raw, validate_data
+from core.schemas import form_to_raw, schema, validate_data
 from core.security import csrf, current_private_key, current_staff, limiter, roles
 from incidents import intake, labels, receipts
 from incidents.models import Attachment, Author, Channel, Report
@@ -121,8 +121,8 @@ def _channel_page(channel: Channel):
                                intake_token=issue_intake_token(), **_form_choices()), status
     token = request.form.get("intake_token")
     receipt = read_intake_token(token)
-    raw = form_to_raw(ReportSchema(), request.form)
-    data, errors = validate_data(ReportSchema(), raw)
+    raw = form_to_raw(schema(ReportSchema), request.form)
+    data, errors = validate_data(schema(ReportSchema), raw)
     if receipt is None:
         errors.setdefault("_schema", []).append(_("This form was too old to send. Check your answers and send it again."))
         token = issue_intake_token()
@@ -200,7 +200,7 @@ def followup():
     """Let a reporter return with their receipt to read replies and add information."""
     if request.method == "GET":
         return render_template("incidents/followup.html", errors={})
-    data, errors = validate_data(FollowupSchema(), form_to_raw(FollowupSchema(), request.form))
+    data, errors = validate_data(schema(FollowupSchema), form_to_raw(schema(FollowupSchema), request.form))
     if errors:
         return render_template("incidents/followup.html", errors=errors), 400
     view, refusal = _open_thread(data["receipt"])
@@ -217,7 +217,7 @@ def followup_message():
     view, refusal = _open_thread(receipt)
     if refusal:
         return refusal
-    data, errors = validate_data(MessageSchema(), form_to_raw(MessageSchema(), request.form))
+    data, errors = validate_data(schema(MessageSchema), form_to_raw(schema(MessageSchema), request.form))
     uploads, file_errors = _uploads(request.files.getlist("files")) if not errors else ([], [])
     if file_errors:
         errors["files"] = file_errors
@@ -240,7 +240,7 @@ def api_submit():
     if not isinstance(payload, dict):
         return jsonify({"errors": {"_schema": [_("Send the report as a JSON object with Content-Type "
                                                  "application/json.")]}}), 400
-    data, errors = validate_data(ApiReportSchema(), payload)
+    data, errors = validate_data(schema(ApiReportSchema), payload)
     if errors:
         return jsonify({"errors": errors}), 400
     files, file_errors = [], []
@@ -257,10 +257,11 @@ def api_submit():
     channel = data.pop("channel")
     try:
         result = intake.submit_report(session=get_session(), data=data, uploads=uploads, channel=channel,
-                                      receipt=receipts.new_receipt(), keys=_keys(), language=str(get_locale()))
+                                      receipt=receipts.new_receipt(), keys=_keys(), language=str(get_locale()),
+                                      fresh_receipt=True)
     except intake.ChannelClosed:
         return jsonify({"errors": {"channel": [_("The whistleblower channel is not open yet.")]}}), 503
-    return jsonify({"receipt": result.receipt, "status": result.report.status,
+    return jsonify({"receipt": result.receipt, "status": result.status,
                     "followup_url": url_for("incidents.followup", _external=False)}), 201
 
 
@@ -327,7 +328,7 @@ def staff_reply(report_id: int):
     """Send the reporter a message, sealed for them and for the report's other readers."""
     report = _report_or_404(report_id)
     _staff_view_access_only(report)
-    data, errors = validate_data(MessageSchema(), form_to_raw(MessageSchema(), request.form))
+    data, errors = validate_data(schema(MessageSchema), form_to_raw(schema(MessageSchema), request.form))
     if errors:
         view = _staff_view(report)
         return render_template("incidents/staff/report.html", view=view, errors=errors, labels=labels,
