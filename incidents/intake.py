@@ -176,34 +176,39 @@ class ReporterView:
     content: dict
     messages: list[ThreadMessage]
     attachments: list[dict]
+    found: bool = True
 
 
-# A fixed report-shaped decoy, so a wrong receipt costs the same key derivation and decryption.
-_DECOY_SALT = b"\x00" * 16
+@functools.cache
+def _decoy() -> tuple[Report, PrivateKey]:
+    """A report-shaped decoy that a wrong receipt opens, so both paths do the same work."""
+    key = PrivateKey(sealing.hkdf(b"decoy", salt=None, info=b"decoy-report/v1"))
+    sealed = sealing.seal_json({"title": "x" * 40, "description": "x" * 400, "affected": None, "steps": None,
+                                "evidence_links": [], "contact": None}, {sealing.REPORTER: key.public_key})
+    report = Report(id=0, channel=Channel.PUBLIC.value, category="other", severity="incident",
+                    sealed=sealed.ciphertext, wrapped_keys=sealed.wrapped_keys, reporter_salt=sealing.b64(b"\0" * 16))
+    return report, key
 
 
-def open_for_reporter(*, session: Session, receipt: str, keys: PlatformKeys) -> ReporterView | None:
-    """Return the report and thread a receipt opens, or None; both paths do the same cryptographic work."""
+def open_for_reporter(*, session: Session, receipt: str, keys: PlatformKeys) -> ReporterView:
+    """Return the report and thread a receipt opens; a wrong receipt gets a decoy with found=False.
+
+    Both paths run the same queries, key derivation and decryption, and the caller renders
+    the decoy too, so the response time does not tell whether a receipt exists.
+    """
     canonical = receipts.normalise(receipt) or "0" * receipts.LENGTH
     report = session.exec(select(Report).where(
         Report.receipt_mac == receipts.receipt_mac(keys.receipt_key, canonical))).first()
-    salt = sealing.unb64(report.reporter_salt) if report is not None else _DECOY_SALT
-    private_key = sealing.reporter_private_key(canonical, salt)
-    if report is None:
-        _decoy_unseal(private_key)
-        return None
+    found = report is not None
+    if not found:
+        report, decoy_key = _decoy()
+    private_key = sealing.reporter_private_key(canonical, sealing.unb64(report.reporter_salt))
+    if not found:
+        private_key = decoy_key
     content = sealing.unseal_json(report.sealed, report.wrapped_keys, sealing.REPORTER, private_key)
     messages = _thread(session, report, sealing.REPORTER, private_key)
     return ReporterView(report=report, content=content, messages=messages,
-                        attachments=_attachment_list(session, report, message_id=None))
-
-
-def _decoy_unseal(private_key: PrivateKey) -> None:
-    decoy = sealing.seal(b"{}", {sealing.REPORTER: PrivateKey(b"\x01" * 32).public_key})
-    try:
-        sealing.unseal(decoy.ciphertext, decoy.wrapped_keys, sealing.REPORTER, private_key)
-    except sealing.SealError:
-        pass
+                        attachments=_attachment_list(session, report, message_id=None), found=found)
 
 
 def _thread(session: Session, report: Report, reader: str, private_key: PrivateKey) -> list[ThreadMessage]:

@@ -182,16 +182,17 @@ def _receipt_failed(response) -> bool:
 
 def _open_thread(receipt: str):
     view = intake.open_for_reporter(session=get_session(), receipt=receipt, keys=_keys())
-    if view is None:
+    if not view.found:
+        _thread_page(view, receipt)  # rendered and thrown away, so a miss costs what a hit costs
         return None, (render_template("incidents/followup.html", errors={"receipt": [
             _("We could not open a report with that receipt. Check each character and try again.")]}), 403)
     return view, None
 
 
 def _thread_page(view, receipt: str, errors: dict | None = None, added: bool = False, status: int = 200):
-    return render_template("incidents/thread.html", view=view, receipt=receipts.format_receipt(
-        receipts.normalise(receipt)), errors=errors or {}, added=added,
-        message_token=secrets.token_urlsafe(16)), status
+    canonical = receipts.normalise(receipt) or "0" * receipts.LENGTH
+    return render_template("incidents/thread.html", view=view, receipt=receipts.format_receipt(canonical),
+                           errors=errors or {}, added=added, message_token=secrets.token_urlsafe(16)), status
 
 
 @bp.route("/followup", methods=["GET", "POST"])
