@@ -229,3 +229,32 @@ def test_intake_submissions_are_rate_limited(app_config):
     client = create_app(app_config).test_client()
     statuses = [submit(client)[0].status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_staff_download_is_an_attachment_never_inline(app, client, session, make_staff):
+    submit(client, files=[(io.BytesIO(files.TEXT), "notes.txt"),
+                          (io.BytesIO(files.pdf_with_author()), "evidence.pdf")])
+    report = session.exec(select(Report)).one()
+    staff = app.test_client()
+    triager = make_staff("triager")
+    page = staff.get("/staff/login")
+    staff.post("/staff/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "email": triager.email,
+                                     "password": triager.password, "code": triager.code()})
+    rows = session.exec(select(Attachment).order_by(Attachment.id)).all()
+    response = staff.get(f"/staff/reports/{report.id}/attachments/{rows[1].id}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;") and "evidence.pdf" in \
+        response.headers["Content-Disposition"]
+    assert response.mimetype == "application/octet-stream"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert response.data.startswith(b"%PDF") and files.AUTHOR.encode() not in response.data
+    assert staff.get(f"/staff/reports/{report.id}/attachments/99999").status_code == 404
+    actions = [e.action for e in session.exec(select(AuditEvent))]
+    assert "attachment.downloaded" in actions
+    recipient_client = app.test_client()
+    recipient = make_staff("recipient")
+    page = recipient_client.get("/staff/login")
+    recipient_client.post("/staff/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
+                                                "email": recipient.email, "password": recipient.password,
+                                                "code": recipient.code()})
+    assert recipient_client.get(f"/staff/reports/{report.id}/attachments/{rows[1].id}").status_code == 403
