@@ -17,13 +17,12 @@ GENESIS = "0" * 64
 
 
 class AuditHead(SQLModel, table=True):
-    """One row: the sequence number and hash of the newest event; updating it serialises appends."""
+    """One row holding the newest event's seq: bumping it serialises appends, and it reveals a cut-off tail."""
 
     __tablename__ = "audit_head"
 
     id: int = Field(default=1, primary_key=True)
     seq: int = Field(default=0)
-    last_hash: str = Field(default=GENESIS, max_length=64)
 
 
 class AuditEvent(SQLModel, table=True):
@@ -32,8 +31,8 @@ class AuditEvent(SQLModel, table=True):
     # target index serves a record's history.
     __table_args__ = (Index("ix_audit_event_target", "target_type", "target_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    seq: int = Field(unique=True, index=True)
+    # The chain position is the primary key: one B-tree fewer to write on every append.
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     at: datetime = Field(sa_type=UTCDateTime)
     actor_id: int | None = Field(default=None)
     action: str = Field(max_length=64)
@@ -54,26 +53,26 @@ def event_digest(*, seq: int, at: datetime, actor_id, action: str, target_type, 
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-# RETURNING gives the new seq and the still-unchanged hash of the previous event.
-_BUMP_HEAD = text("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")
+_BUMP_HEAD = text("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq")
+_PREVIOUS_HASH = text("SELECT hash FROM audit_event WHERE seq = :seq")
 
 
 def append_event(session: Session, *, action: str, actor_id: int | None = None, target_type: str | None = None,
                  target_id: str | None = None, details: dict | None = None) -> str:
     """Append an event to the chain inside the caller's transaction and return its hash; the caller commits.
 
-    The first statement is an UPDATE of the single head row. It takes the row lock on
-    PostgreSQL and the write lock on SQLite, so concurrent appenders queue up and
-    each one reads the hash its predecessor committed.
+    The first statement bumps the single head row. It takes the row lock on PostgreSQL
+    and the write lock on SQLite, so concurrent appenders queue up and each one reads
+    the hash its predecessor committed.
     """
     details = details or {}
     connection = session.connection()  # Core statements skip the ORM's per-statement overhead
     row = connection.execute(_BUMP_HEAD).first()
     if row is None:
-        connection.execute(text("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, :g) "
-                                "ON CONFLICT DO NOTHING"), {"g": GENESIS})
+        connection.execute(text("INSERT INTO audit_head (id, seq) VALUES (1, 0) ON CONFLICT DO NOTHING"))
         row = connection.execute(_BUMP_HEAD).first()
-    seq, prev_hash = row
+    seq = row[0]
+    prev_hash = connection.execute(_PREVIOUS_HASH, {"seq": seq - 1}).scalar() if seq > 1 else GENESIS
     at = utcnow()
     digest = event_digest(seq=seq, at=at, actor_id=actor_id, action=action, target_type=target_type,
                           target_id=target_id, details=details, prev_hash=prev_hash)
@@ -81,7 +80,6 @@ def append_event(session: Session, *, action: str, actor_id: int | None = None, 
     connection.execute(AuditEvent.__table__.insert(), {
         "seq": seq, "at": at, "actor_id": actor_id, "action": action, "target_type": target_type,
         "target_id": target_id, "details": details, "prev_hash": prev_hash, "hash": digest})
-    connection.execute(text("UPDATE audit_head SET last_hash = :h WHERE id = 1"), {"h": digest})
     return digest
 
 
@@ -116,7 +114,7 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
             prev_hash, expected_seq, last_seq = event.hash, event.seq + 1, event.seq
             checked += 1
     head = session.get(AuditHead, 1)
-    if head is not None and (head.seq != last_seq or head.last_hash != prev_hash):
+    if head is not None and head.seq != last_seq:
         problems.append(f"the head says {head.seq} events but the chain ends at {last_seq}: events were removed")
     if head is None and checked:
         problems.append("the chain head row is missing")

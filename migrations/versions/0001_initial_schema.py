@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 09:55:39.848800
+Create Date: 2026-11-28 10:13:38.363715
 """
 
 from alembic import op
@@ -19,8 +19,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table('audit_event',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('at', core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -29,16 +28,14 @@ def upgrade() -> None:
     sa.Column('details', sa.JSON(), nullable=False),
     sa.Column('prev_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('seq')
     )
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_audit_event_seq'), ['seq'], unique=True)
         batch_op.create_index('ix_audit_event_target', ['target_type', 'target_id'], unique=False)
 
     op.create_table('audit_head',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
-    sa.Column('last_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('report',
@@ -188,6 +185,5 @@ def downgrade() -> None:
     op.drop_table('audit_head')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_event_target')
-        batch_op.drop_index(batch_op.f('ix_audit_event_seq'))
 
     op.drop_table('audit_event')
