@@ -16,7 +16,7 @@ from anonymize.attachments import AttachmentRefused, prepare
 from core.auth import Role, StaffUser
 from core.db import get_session
 from core.schemas import form_to_raw, schema, validate_data
-from core.security import csrf, current_private_key, current_staff, limiter, roles
+from core.security import csrf, current_private_key, current_staff, limiter, roles, spend_rate_limit
 from incidents import intake, labels, receipts
 from incidents.models import Attachment, Author, Channel, Report
 from incidents.schemas import COUNTRY_CODES, ApiReportSchema, FollowupSchema, MessageSchema, ReportSchema
@@ -113,6 +113,8 @@ def _intake_limit() -> str:
 
 
 def _channel_page(channel: Channel):
+    if request.method == "POST":
+        spend_rate_limit("intake", _intake_limit())
     template = f"incidents/{channel.value}.html"
     closed = channel is Channel.WHISTLEBLOWER and not intake.recipients(get_session())
     if request.method == "GET" or closed:
@@ -157,14 +159,14 @@ def _echo(raw: dict) -> dict:
 
 
 @bp.route("/report", methods=["GET", "POST"])
-@limiter.limit(_intake_limit, methods=["POST"])
+@limiter.exempt
 def report():
     """The public channel: anyone reports harm from a model."""
     return _channel_page(Channel.PUBLIC)
 
 
 @bp.route("/whistleblow", methods=["GET", "POST"])
-@limiter.limit(_intake_limit, methods=["POST"])
+@limiter.exempt
 def whistleblow():
     """The confidential channel: only designated recipients can read what is sent."""
     return _channel_page(Channel.WHISTLEBLOWER)
@@ -234,9 +236,10 @@ def followup_message():
 
 @bp.post("/api/v1/reports")
 @csrf.exempt
-@limiter.limit(_intake_limit)
+@limiter.exempt
 def api_submit():
     """Accept a report as JSON (same rules as the form) and return its receipt."""
+    spend_rate_limit("intake", _intake_limit())
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return jsonify({"errors": {"_schema": [_("Send the report as a JSON object with Content-Type "
