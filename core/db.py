@@ -94,7 +94,3 @@ def _close_session(_exc: BaseException | None = None) -> None:
     if session is not None:
         session.close()
 
-
-def dialect_name(session: Session) -> str:
-    """Return 'sqlite' or 'postgresql' for the session's bind."""
-    return session.get_bind().dialect.name

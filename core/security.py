@@ -205,11 +205,6 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
 
 
-def login_required_roles_of(view) -> frozenset | None:
-    """Return the roles a view declares (used by tests that check every staff route)."""
-    return getattr(view, STAFF_ROLES_ATTR, None)
-
-
 def safe_next(target: str | None) -> str:
     """Return a local path to go to after login, never another host."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
