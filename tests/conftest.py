@@ -178,6 +178,17 @@ def login(client):
     return do
 
 
+def signed_in_client(app, user: StaffLogin, offset: int = 0):
+    """Return a new test client signed in as `user` through the real login form."""
+    client = app.test_client()
+    page = client.get("/staff/login")
+    response = client.post("/staff/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
+                                                 "email": user.email, "password": user.password,
+                                                 "code": user.code(offset)})
+    assert response.status_code == 302, "login failed"
+    return client
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

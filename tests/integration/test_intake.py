@@ -12,7 +12,7 @@ from core import sealing
 from core.audit import AuditEvent
 from incidents import intake
 from incidents.models import Attachment, Message, Report
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, signed_in_client
 from tests.factories import files
 from tests.factories.reports import SECRET_TEXT, submit
 
@@ -53,12 +53,7 @@ def test_receipt_opens_the_report_and_staff_replies(client, app, session, make_s
     assert page.status_code == 200
     assert "Chatbot gave dangerous medical advice" in html and "Received." in html
 
-    staff_client = app.test_client()
-    triager = make_staff("triager")
-    page = staff_client.get("/staff/login")
-    staff_client.post("/staff/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                            "email": triager.email, "password": triager.password,
-                                            "code": triager.code()})
+    staff_client = signed_in_client(app, make_staff("triager"))
     report = session.exec(select(Report)).one()
     staff_page = staff_client.get(f"/staff/reports/{report.id}")
     assert staff_page.status_code == 200 and SECRET_TEXT in staff_page.get_data(as_text=True)
@@ -235,11 +230,7 @@ def test_staff_download_is_an_attachment_never_inline(app, client, session, make
     submit(client, files=[(io.BytesIO(files.TEXT), "notes.txt"),
                           (io.BytesIO(files.pdf_with_author()), "evidence.pdf")])
     report = session.exec(select(Report)).one()
-    staff = app.test_client()
-    triager = make_staff("triager")
-    page = staff.get("/staff/login")
-    staff.post("/staff/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "email": triager.email,
-                                     "password": triager.password, "code": triager.code()})
+    staff = signed_in_client(app, make_staff("triager"))
     rows = session.exec(select(Attachment).order_by(Attachment.id)).all()
     response = staff.get(f"/staff/reports/{report.id}/attachments/{rows[1].id}")
     assert response.status_code == 200
@@ -251,10 +242,5 @@ def test_staff_download_is_an_attachment_never_inline(app, client, session, make
     assert staff.get(f"/staff/reports/{report.id}/attachments/99999").status_code == 404
     actions = [e.action for e in session.exec(select(AuditEvent))]
     assert "attachment.downloaded" in actions
-    recipient_client = app.test_client()
-    recipient = make_staff("recipient")
-    page = recipient_client.get("/staff/login")
-    recipient_client.post("/staff/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                                "email": recipient.email, "password": recipient.password,
-                                                "code": recipient.code()})
+    recipient_client = signed_in_client(app, make_staff("recipient"))
     assert recipient_client.get(f"/staff/reports/{report.id}/attachments/{rows[1].id}").status_code == 403

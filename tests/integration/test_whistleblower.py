@@ -9,18 +9,8 @@ from core import sealing
 from core.auth import StaffKeySession
 from incidents import intake
 from incidents.models import Report
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, signed_in_client
 from tests.factories.reports import SECRET_TEXT, submit
-
-
-def staff_client(app, user, offset=0):
-    client = app.test_client()
-    page = client.get("/staff/login")
-    response = client.post("/staff/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                                 "email": user.email, "password": user.password,
-                                                 "code": user.code(offset)})
-    assert response.status_code == 302
-    return client
 
 
 def test_channel_is_closed_without_recipients(client, session):
@@ -47,7 +37,7 @@ def test_only_recipients_can_read_whistleblower_reports(app, client, session, ma
             sealing.unseal(report.sealed, report.wrapped_keys, reader, keys.private)
 
     for user, expected in ((make_staff("triager"), 403), (make_staff("admin"), 403), (alice, 200), (bob, 200)):
-        page = staff_client(app, user).get(f"/staff/reports/{report.id}")
+        page = signed_in_client(app, user).get(f"/staff/reports/{report.id}")
         assert page.status_code == expected, user.email
         assert (SECRET_TEXT in page.get_data(as_text=True)) == (expected == 200)
 
@@ -61,14 +51,14 @@ def test_triagers_do_not_see_whistleblower_reports_in_lists(app, client, session
     make_staff("recipient")
     submit(client, "/whistleblow", title="Unsafe release of model Q")
     submit(client, "/report", title="Public problem with model P")
-    triager = staff_client(app, make_staff("triager"))
+    triager = signed_in_client(app, make_staff("triager"))
     listing = triager.get("/staff/reports").get_data(as_text=True)
     assert listing.count('href="/staff/reports/') == 1
 
 
 def test_key_session_ends_at_logout(app, session, make_staff):
     alice = make_staff("recipient")
-    client = staff_client(app, alice)
+    client = signed_in_client(app, alice)
     assert len(session.exec(select(StaffKeySession)).all()) == 1
     token = csrf_from(client.get("/staff/").get_data(as_text=True))
     client.post("/staff/logout", data={"csrf_token": token})
@@ -82,7 +72,7 @@ def test_password_change_keeps_access_and_reset_needs_a_grant(app, client, sessi
     report = session.exec(select(Report)).one()
 
     # Alice changes her password: the same key pair is re-locked, access survives.
-    alice_client = staff_client(app, alice)
+    alice_client = signed_in_client(app, alice)
     token = csrf_from(alice_client.get("/staff/account").get_data(as_text=True))
     changed = alice_client.post("/staff/account", data={
         "csrf_token": token, "current_password": alice.password, "password": "a brand new passphrase",
@@ -101,13 +91,13 @@ def test_password_change_keeps_access_and_reset_needs_a_grant(app, client, sessi
                                      "password": "bobs new passphrase", "password_confirm": "bobs new passphrase",
                                      "code": pyotp.TOTP(secret).now()})
     bob.password, bob.totp_secret = "bobs new passphrase", secret
-    bob_client = staff_client(app, bob, offset=1)
+    bob_client = signed_in_client(app, bob, offset=1)
     assert bob_client.get(f"/staff/reports/{report.id}").status_code == 403
 
     # Alice (signed in again with her new password, half a minute later) grants Bob access.
     session.execute(text("UPDATE staff_user SET totp_last_counter = 0 WHERE id = :id"), {"id": alice.id})
     session.commit()
-    alice_client = staff_client(app, alice)
+    alice_client = signed_in_client(app, alice)
     page = alice_client.get("/staff/recipients")
     assert "Keep at least two recipients." in page.get_data(as_text=True)
     granted = alice_client.post("/staff/recipients", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
@@ -123,17 +113,17 @@ def test_new_recipient_sees_old_reports_only_after_a_grant(app, client, session,
     submit(client, "/whistleblow")
     report = session.exec(select(Report)).one()
     carol = make_staff("recipient")
-    assert staff_client(app, carol).get(f"/staff/reports/{report.id}").status_code == 403
-    alice_client = staff_client(app, alice)
+    assert signed_in_client(app, carol).get(f"/staff/reports/{report.id}").status_code == 403
+    alice_client = signed_in_client(app, alice)
     page = alice_client.get("/staff/recipients")
     alice_client.post("/staff/recipients", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
                                                  "grantee_id": carol.id})
-    assert staff_client(app, carol, offset=1).get(f"/staff/reports/{report.id}").status_code == 200
+    assert signed_in_client(app, carol, offset=1).get(f"/staff/reports/{report.id}").status_code == 200
 
 
 def test_admins_cannot_grant(app, make_staff):
     make_staff("recipient")
-    admin = staff_client(app, make_staff("admin"))
+    admin = signed_in_client(app, make_staff("admin"))
     page = admin.get("/staff/recipients")
     assert page.status_code == 200
     response = admin.post("/staff/recipients", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
