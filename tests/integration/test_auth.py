@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from core.audit import AuditEvent
 from core.security import PUBLIC_STAFF_ATTR, STAFF_ROLES_ATTR, roles
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, totp_now
 
 
 def test_login_with_password_and_totp(client, make_staff, login):
@@ -126,11 +126,10 @@ def test_role_checks(app_config, role, expected):
     with Session(get_engine(app), expire_on_commit=False) as db:
         account = auth.create_staff(session=db, email=f"{role}@example.org", role=auth.Role(role),
                                     with_password=True)
-    import pyotp
     page = client.get("/staff/login")
     client.post("/staff/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
                                       "email": account.user.email, "password": account.password,
-                                      "code": pyotp.TOTP(account.user.totp_secret).now()})
+                                      "code": totp_now(account.user.totp_secret)})
     assert client.get("/staff/probe/admin-only").status_code == expected
     # A staff route that forgot to declare roles is refused to everyone (deny by default).
     assert client.get("/staff/probe/forgot-roles").status_code == 403
@@ -189,13 +188,11 @@ def test_successful_logins_are_not_counted_as_failures(app_config, make_staff):
     from core.db import get_engine
     with Session(get_engine(app), expire_on_commit=False) as db:
         account = auth.create_staff(session=db, email="ok@example.org", role=auth.Role.ADMIN, with_password=True)
-    import pyotp
-    totp = pyotp.TOTP(account.user.totp_secret)
     for offset in (-1, 0, 1):
         token = csrf_from(client.get("/staff/login").get_data(as_text=True))
         response = client.post("/staff/login", data={"csrf_token": token, "email": "ok@example.org",
                                                      "password": account.password,
-                                                     "code": totp.at(time.time(), counter_offset=offset)})
+                                                     "code": totp_now(account.user.totp_secret, offset)})
         assert response.status_code == 302
         client.post("/staff/logout", data={"csrf_token": csrf_from(client.get("/staff/").get_data(as_text=True))})
 

@@ -3,7 +3,8 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pyotp
+
+from tests.conftest import totp_now
 from sqlmodel import Session
 
 from core import auth
@@ -31,7 +32,7 @@ def test_concurrent_audit_appends_keep_one_chain(app, session):
 
 def test_same_totp_code_accepted_once_under_concurrency(app, session, make_staff):
     staff = make_staff("admin")
-    code = pyotp.TOTP(staff.totp_secret).now()
+    code = totp_now(staff.totp_secret)
     engine = get_engine(app)
     start = threading.Barrier(4)
 

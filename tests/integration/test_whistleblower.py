@@ -9,7 +9,7 @@ from core import sealing
 from core.auth import StaffKeySession
 from incidents import intake
 from incidents.models import Report
-from tests.conftest import csrf_from, signed_in_client
+from tests.conftest import csrf_from, signed_in_client, totp_now
 from tests.factories.reports import SECRET_TEXT, submit
 
 
@@ -89,7 +89,7 @@ def test_password_change_keeps_access_and_reset_needs_a_grant(app, client, sessi
     page = fresh.get(f"/staff/setup?token={link}")
     fresh.post("/staff/setup", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "token": link,
                                      "password": "bobs new passphrase", "password_confirm": "bobs new passphrase",
-                                     "code": pyotp.TOTP(secret).now()})
+                                     "code": totp_now(secret)})
     bob.password, bob.totp_secret = "bobs new passphrase", secret
     bob_client = signed_in_client(app, bob, offset=1)
     assert bob_client.get(f"/staff/reports/{report.id}").status_code == 403
