@@ -23,7 +23,6 @@ from incidents.schemas import COUNTRY_CODES, ApiReportSchema, FollowupSchema, Me
 
 bp = Blueprint("incidents", __name__)
 TOKEN_MAX_AGE = 7 * 24 * 3600
-DUPLICATE_FORM = "duplicate"
 
 
 # --- helpers ---------------------------------------------------------------------------------
