@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from core import cli, db, errors, i18n, logs, openapi, security, views
+from core import audit, cli, db, errors, i18n, logs, openapi, sealing, security, views
 
 
 def init_app(app: Flask) -> None:
     """Wire the shared plumbing into the app (settings are already loaded)."""
     logs.init_app(app)
     db.init_app(app)
+    audit.register_chain_key(db.get_engine(app), sealing.hkdf(app.config["PLATFORM_SECRET"].encode(), salt=None,
+                                                                info=b"audit-chain/v1"))
     security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)

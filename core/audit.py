@@ -1,13 +1,20 @@
-"""The audit log: append-only and hash-chained, so an edit or deletion is detectable."""
+"""The audit log: append-only and hash-chained, so an edit or deletion is detectable.
+
+Each link is an HMAC keyed with a secret derived from PLATFORM_SECRET, so someone who can
+write to the database but does not hold the configuration cannot rebuild a valid chain
+after changing it.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, Index, text
+from sqlalchemy import Column, Engine, Index, text
 from sqlalchemy.types import JSON
 from sqlmodel import Field, Session, SQLModel, select
 
@@ -43,14 +50,30 @@ class AuditEvent(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
-def event_digest(*, seq: int, at: datetime, actor_id, action: str, target_type, target_id,
+# The chain key of each engine, registered by core.init_app (engines are per app).
+_CHAIN_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def register_chain_key(engine: Engine, key: bytes) -> None:
+    """Set the key that links audit events written through this engine."""
+    _CHAIN_KEYS[engine] = key
+
+
+def _chain_key(session: Session) -> bytes:
+    key = _CHAIN_KEYS.get(session.get_bind())
+    if key is None:
+        raise RuntimeError("no audit chain key registered for this database engine (core.init_app does it)")
+    return key
+
+
+def event_digest(*, key: bytes, seq: int, at: datetime, actor_id, action: str, target_type, target_id,
                  details: dict, prev_hash: str) -> str:
-    """Hash an event's content together with the previous event's hash."""
+    """MAC an event's content together with the previous event's hash."""
     canonical = json.dumps(
         [seq, at.isoformat(timespec="microseconds"), actor_id, action, target_type, target_id, details, prev_hash],
         sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 _BUMP_HEAD = text("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq")
@@ -74,7 +97,7 @@ def append_event(session: Session, *, action: str, actor_id: int | None = None, 
     seq = row[0]
     prev_hash = connection.execute(_PREVIOUS_HASH, {"seq": seq - 1}).scalar() if seq > 1 else GENESIS
     at = utcnow()
-    digest = event_digest(seq=seq, at=at, actor_id=actor_id, action=action, target_type=target_type,
+    digest = event_digest(key=_chain_key(session), seq=seq, at=at, actor_id=actor_id, action=action, target_type=target_type,
                           target_id=target_id, details=details, prev_hash=prev_hash)
     # A plain table insert with bound parameters (compiled once): every write path appends here.
     connection.execute(AuditEvent.__table__.insert(), {
@@ -92,6 +115,7 @@ class ChainReport:
 
 def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
     """Recompute every event's hash in order and compare with the stored chain and head."""
+    key = _chain_key(session)
     problems: list[str] = []
     prev_hash, expected_seq, checked = GENESIS, 1, 0
     last_seq = 0
@@ -106,7 +130,7 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
                 problems.append(f"event seq {expected_seq} is missing (next found: {event.seq})")
             if event.prev_hash != prev_hash:
                 problems.append(f"event {event.seq}: link to the previous event is broken")
-            digest = event_digest(seq=event.seq, at=event.at, actor_id=event.actor_id, action=event.action,
+            digest = event_digest(key=key, seq=event.seq, at=event.at, actor_id=event.actor_id, action=event.action,
                                   target_type=event.target_type, target_id=event.target_id,
                                   details=event.details, prev_hash=event.prev_hash)
             if digest != event.hash:

@@ -55,8 +55,8 @@ PRODUCTION_NAMES = {"production", "prod"}
 # Secrets that production must be given; development generates them into the instance folder.
 SECRETS = {
     "SECRET_KEY": "it signs sessions and form tokens",
-    "PLATFORM_SECRET": "it derives the key that seals public-channel reports and the receipt lookup key; "
-                       "losing it makes those reports unreadable",
+    "PLATFORM_SECRET": "it derives the key that seals public-channel reports, the receipt lookup key and "
+                       "the audit chain key; losing it makes those reports unreadable",
 }
 
 

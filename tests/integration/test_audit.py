@@ -1,5 +1,7 @@
 """The audit chain: appends link up, and any edit or deletion is caught."""
 
+import json
+
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -53,4 +55,34 @@ def test_rolled_back_append_leaves_no_gap(session):
     append_event(session, action="test.abandoned")
     session.rollback()
     write_events(session, 1)
+    assert verify_chain(session).ok
+
+
+def test_rebuilding_the_chain_without_the_key_is_detected(session):
+    """A database-only attacker edits an event and rebuilds every link with a key of their own."""
+    from core.audit import GENESIS, AuditEvent, event_digest
+    write_events(session)
+    prev = GENESIS
+    for event in session.exec(select(AuditEvent).order_by(AuditEvent.seq)).all():
+        details = {"i": 99} if event.seq == 3 else event.details
+        forged = event_digest(key=b"attacker-guess", seq=event.seq, at=event.at, actor_id=event.actor_id,
+                              action=event.action, target_type=event.target_type, target_id=event.target_id,
+                              details=details, prev_hash=prev)
+        session.execute(text("UPDATE audit_event SET details = :d, prev_hash = :p, hash = :h WHERE seq = :s"),
+                        {"d": json.dumps(details), "p": prev, "h": forged, "s": event.seq})
+        prev = forged
+    session.commit()
+    report = verify_chain(session)
+    assert not report.ok and any("does not match" in p for p in report.problems)
+
+
+def test_the_chain_only_verifies_with_its_own_key(app_config, session):
+    from sqlmodel import Session
+
+    from core.db import get_engine
+    from wsgi import create_app
+    write_events(session)
+    other = create_app(dict(app_config, PLATFORM_SECRET="a-different-platform-secret"))
+    with Session(get_engine(other)) as other_session:
+        assert not verify_chain(other_session).ok
     assert verify_chain(session).ok
