@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from core import auth
 from core.auth import Role
-from core.db import get_session
+from core.db import get_session, utcnow
 from core.schemas import LoginSchema, PasswordChangeSchema, SetupSchema, load_form
 from core.security import (
     account_bucket, current_staff, end_staff_session, limiter, public_staff_page, roles, safe_next,
@@ -21,6 +21,10 @@ ALL_STAFF = tuple(Role)
 
 def _login_failed(response) -> bool:
     return response.status_code == 401
+
+
+def _form_failed(response) -> bool:
+    return response.status_code in (400, 401)
 
 
 def _key_hours() -> int:
@@ -88,7 +92,7 @@ def logout():
 
 @bp.route("/staff/setup", methods=["GET", "POST"])
 @public_staff_page
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code in (400, 401))
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_form_failed)
 def setup():
     """Finish a new account: choose a password and enrol the authenticator shown as a QR code."""
     token = request.values.get("token", "")
@@ -121,7 +125,7 @@ def staff_home():
 
 @bp.route("/staff/account", methods=["GET", "POST"])
 @roles(*ALL_STAFF)
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code in (400, 401))
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_form_failed)
 def account():
     """Let staff change their own password, confirming with the old one and a fresh code."""
     user = current_staff()
@@ -132,7 +136,7 @@ def account():
         return render_template("core/staff/account.html", user=user, errors=errors), 400
     db = get_session()
     if not auth.verify_password(user.password_hash, data["current_password"]) or not auth.consume_totp(
-            db, user, data["code"], auth.utcnow()):
+            db, user, data["code"], utcnow()):
         db.rollback()
         return render_template("core/staff/account.html", user=user,
                                errors={"form": [_("The current password or the code is wrong.")]}), 401

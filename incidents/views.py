@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import secrets
 
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -272,7 +273,6 @@ class _Blob:
     """An in-memory file shaped like werkzeug's FileStorage, for API attachments."""
 
     def __init__(self, filename: str, content: bytes):
-        import io
         self.filename = filename
         self.stream = io.BytesIO(content)
 
@@ -308,6 +308,14 @@ def _report_or_404(report_id: int) -> Report:
     return report
 
 
+def _reader_key_or_403(report: Report):
+    """Return (reader id, private key) that opens the report for the caller, or answer 403."""
+    try:
+        return intake.staff_reader_key(report, current_staff(), _keys(), current_private_key())
+    except intake.NoAccess:
+        abort(403)
+
+
 def _staff_view(report: Report):
     try:
         return intake.open_for_staff(session=get_session(), report=report, user=current_staff(), keys=_keys(),
@@ -330,7 +338,7 @@ def staff_report(report_id: int):
 def staff_reply(report_id: int):
     """Send the reporter a message, sealed for them and for the report's other readers."""
     report = _report_or_404(report_id)
-    _staff_view_access_only(report)
+    _reader_key_or_403(report)
     data, errors = validate_data(schema(MessageSchema), form_to_raw(schema(MessageSchema), request.form))
     if errors:
         view = _staff_view(report)
@@ -342,13 +350,6 @@ def staff_reply(report_id: int):
     return redirect(url_for("incidents.staff_report", report_id=report.id))
 
 
-def _staff_view_access_only(report: Report) -> None:
-    try:
-        intake.staff_reader_key(report, current_staff(), _keys(), current_private_key())
-    except intake.NoAccess:
-        abort(403)
-
-
 @bp.get("/staff/reports/<int:report_id>/attachments/<int:attachment_id>")
 @roles(*STAFF_READERS)
 def staff_attachment(report_id: int, attachment_id: int):
@@ -357,10 +358,7 @@ def staff_attachment(report_id: int, attachment_id: int):
     attachment = get_session().get(Attachment, attachment_id)
     if attachment is None or attachment.report_id != report.id:
         abort(404)
-    try:
-        reader, key = intake.staff_reader_key(report, current_staff(), _keys(), current_private_key())
-    except intake.NoAccess:
-        abort(403)
+    reader, key = _reader_key_or_403(report)
     name, content = intake.open_attachment(attachment, reader, key)
     intake.record_download(session=get_session(), attachment=attachment, user=current_staff())
     response = Response(content, mimetype="application/octet-stream")
