@@ -78,6 +78,12 @@ def event_digest(*, key: bytes, seq: int, at: datetime, actor_id, action: str, t
 
 _BUMP_HEAD = text("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq")
 _PREVIOUS_HASH = text("SELECT hash FROM audit_event WHERE seq = :seq")
+# SQLite holds the database write lock from the UPDATE on, so the predecessor's hash can be read in the
+# same statement. PostgreSQL cannot: a RETURNING subquery sees the snapshot taken before the statement
+# waited for the head row, so it would miss an event committed meanwhile; there the read is separate.
+_BUMP_HEAD_WITH_PREVIOUS = text(
+    "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 "
+    "RETURNING seq, (SELECT hash FROM audit_event WHERE audit_event.seq = audit_head.seq - 1)")
 
 
 def append_event(session: Session, *, action: str, actor_id: int | None = None, target_type: str | None = None,
@@ -90,12 +96,19 @@ def append_event(session: Session, *, action: str, actor_id: int | None = None, 
     """
     details = details or {}
     connection = session.connection()  # Core statements skip the ORM's per-statement overhead
-    row = connection.execute(_BUMP_HEAD).first()
+    one_statement = connection.dialect.name == "sqlite"
+    bump = _BUMP_HEAD_WITH_PREVIOUS if one_statement else _BUMP_HEAD
+    row = connection.execute(bump).first()
     if row is None:
         connection.execute(text("INSERT INTO audit_head (id, seq) VALUES (1, 0) ON CONFLICT DO NOTHING"))
-        row = connection.execute(_BUMP_HEAD).first()
+        row = connection.execute(bump).first()
     seq = row[0]
-    prev_hash = connection.execute(_PREVIOUS_HASH, {"seq": seq - 1}).scalar() if seq > 1 else GENESIS
+    if seq == 1:
+        prev_hash = GENESIS
+    elif one_statement:
+        prev_hash = row[1]
+    else:
+        prev_hash = connection.execute(_PREVIOUS_HASH, {"seq": seq - 1}).scalar()
     at = utcnow()
     digest = event_digest(key=_chain_key(session), seq=seq, at=at, actor_id=actor_id, action=action, target_type=target_type,
                           target_id=target_id, details=details, prev_hash=prev_hash)

@@ -193,6 +193,21 @@ def _security_headers(response):
     return response
 
 
+def _drop_limiter_middleware(app: Flask) -> None:
+    """Unhook Flask-Limiter's per-request middleware; every limit here is declared on its view.
+
+    The middleware only applies default and application-wide limits, which this app does
+    not use: the decorated views check their own limits and intake calls spend_rate_limit.
+    On every request it still walked the exemption and blueprint tables and re-evaluated
+    empty limit lists, a fixed cost larger than validating a report. The after-request
+    hook stays: it applies `deduct_when`.
+    """
+    if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
+        raise RuntimeError("default and application-wide rate limits are not supported: "
+                           "declare limits on the views that need them")
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
+
+
 def init_app(app: Flask) -> None:
     """Wire proxy handling, the limiter, CSRF, the staff gate and the headers into the app."""
     hops = int(app.config.get("PROXY_HOPS") or 0)
@@ -200,6 +215,7 @@ def init_app(app: Flask) -> None:
         # Only the scheme and host are taken from the proxy; the client address is not wanted.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=hops, x_host=hops)
     limiter.init_app(app)
+    _drop_limiter_middleware(app)
     csrf.init_app(app)
     app.before_request(_staff_gate)
     app.after_request(_security_headers)

@@ -148,3 +148,11 @@ def test_no_log_line_contains_the_client_address(live_server, caplog):
     request_lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
     assert len(request_lines) >= 3, caplog.text
     assert "127.0.0.1" not in caplog.text and "someone" not in caplog.text
+
+
+def test_app_wide_default_limits_are_refused_at_start(app_config):
+    """Limits are declared per view; a default limit would be silently ignored, so it stops the start."""
+    from wsgi import create_app
+    app_config["RATELIMIT_DEFAULT"] = "100 per minute"
+    with pytest.raises(RuntimeError, match="declare limits on the views"):
+        create_app(app_config)
