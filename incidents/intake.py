@@ -17,7 +17,7 @@ from core.audit import append_event
 from core.auth import Role, StaffUser
 from core.db import utcnow
 from incidents import receipts
-from incidents.models import Attachment, Author, Channel, Message, Report, ReportStatus
+from incidents.models import Attachment, Author, Channel, Message, Report, ReportStatus, model_key
 
 SEALED_FIELDS = ("title", "description", "affected", "steps", "evidence_links", "contact")
 PLAIN_FIELDS = ("category", "actor", "severity", "model_name", "model_version", "model_provider", "model_url",
@@ -140,6 +140,7 @@ def submit_report(*, session: Session, data: dict, uploads: list[Upload], channe
     values = {
         **{name: data.get(name) for name in PLAIN_FIELDS},
         **{column: flag in data.get("serious_flags", []) for flag, column in FLAG_COLUMNS.items()},
+        "model_key": model_key(data.get("model_name")),
         "channel": channel, "language": language, "status": ReportStatus.RECEIVED.value, "version": 1,
         "created_at": now, "updated_at": now, "sealed": sealed.ciphertext, "wrapped_keys": sealed.wrapped_keys,
         "receipt_mac": mac, "reporter_salt": sealing.b64(salt),
@@ -263,8 +264,12 @@ def readers_of(session: Session, report: Report, keys: PlatformKeys) -> dict[str
 
 
 def add_message(*, session: Session, report: Report, author: Author, body: str, uploads: list[Upload],
-                keys: PlatformKeys, staff_id: int | None = None, dedupe_token: str | None = None) -> Message | None:
-    """Seal a message (and its files) for everyone who reads the report; None if this form was already sent."""
+                keys: PlatformKeys, staff_id: int | None = None, dedupe_token: str | None = None,
+                commit: bool = True) -> Message | None:
+    """Seal a message (and its files) for everyone who reads the report; None if this form was already sent.
+
+    With commit=False the message joins the caller's transaction, and the caller commits.
+    """
     dedupe_mac = receipts.token_mac(keys.receipt_key, f"{report.id}:{dedupe_token}") if dedupe_token else None
     if dedupe_mac and session.exec(select(Message).where(Message.dedupe_mac == dedupe_mac)).first():
         return None
@@ -276,6 +281,7 @@ def add_message(*, session: Session, report: Report, author: Author, body: str, 
     now = utcnow()
     if author is Author.STAFF:
         report.last_staff_message_at = now
+        report.first_response_at = report.first_response_at or now
     else:
         report.last_reporter_message_at = now
     report.updated_at = now
@@ -285,7 +291,8 @@ def add_message(*, session: Session, report: Report, author: Author, body: str, 
         _attach(session, report.id, uploads, readers, message_id=message.id)
         append_event(session, action=f"message.{author.value}", actor_id=staff_id, target_type="report",
                      target_id=str(report.id), details={"attachments": len(uploads)})
-        session.commit()
+        if commit:
+            session.commit()
     except IntegrityError:
         session.rollback()
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, LargeBinary
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, event
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
@@ -59,15 +59,29 @@ class ReportStatus(StrEnum):
     RESOLVED = "resolved"
 
 
+# The queue always filters on one channel and pages newest-first by id, so each filter gets an
+# index (channel, filter, id): a page is a range scan of the index, never a sort or an OFFSET.
+QUEUE_FILTERS = ("status", "category", "severity", "model_key", "assignee_id")
+
+
 class Report(SQLModel, table=True):
     __tablename__ = "report"
+    __table_args__ = (
+        Index("ix_report_queue", "channel", "id"),
+        *(Index(f"ix_report_queue_{name}", "channel", name, "id") for name in QUEUE_FILTERS),
+        Index("ix_report_queue_due", "channel", "due_at", "id"),
+        Index("ix_report_incident", "incident_id"),
+        Index("ix_report_closed_at", "closed_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    channel: str = Field(max_length=20, index=True)
-    category: str = Field(max_length=40, index=True)
-    actor: str | None = Field(default=None, max_length=40, index=True)
-    severity: str = Field(max_length=20, index=True)
-    model_name: str | None = Field(default=None, max_length=200, index=True)
+    channel: str = Field(max_length=20)
+    category: str = Field(max_length=40)
+    actor: str | None = Field(default=None, max_length=40)
+    severity: str = Field(max_length=20)
+    model_name: str | None = Field(default=None, max_length=200)
+    # model_name folded to lower case and trimmed: what the queue filters and searches on.
+    model_key: str | None = Field(default=None, max_length=200)
     model_version: str | None = Field(default=None, max_length=100)
     model_provider: str | None = Field(default=None, max_length=200)
     model_url: str | None = Field(default=None, max_length=500)
@@ -81,8 +95,11 @@ class Report(SQLModel, table=True):
     flag_fundamental_rights: bool = Field(default=False)
     flag_property_environment: bool = Field(default=False)
     flag_cybersecurity: bool = Field(default=False)
+    # Set by staff when classifying: they shorten the regulatory deadline.
+    flag_widespread_infringement: bool = Field(default=False)
+    flag_weight_exfiltration: bool = Field(default=False)
     share_consent: bool = Field(default=False)
-    status: str = Field(default=ReportStatus.RECEIVED.value, max_length=20, index=True)
+    status: str = Field(default=ReportStatus.RECEIVED.value, max_length=20)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1)
@@ -96,6 +113,41 @@ class Report(SQLModel, table=True):
     reporter_public_key: str | None = Field(default=None, max_length=64)
     last_staff_message_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_reporter_message_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Triage. Every change goes through incidents.triage.apply, which bumps `version`.
+    assignee_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", ondelete="SET NULL")
+    duplicate_of_id: int | None = Field(default=None, foreign_key="report.id", ondelete="SET NULL")
+    dismiss_reason: str | None = Field(default=None, max_length=40)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    first_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    actioned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Regulatory reporting: the tier set by classification, and the next filing that is due.
+    deadline_tier: str | None = Field(default=None, max_length=30)
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    due_kind: str | None = Field(default=None, max_length=20)
+    initial_filed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_filed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    final_filed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When retention purged the sealed content (the structured fields stay for statistics).
+    purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+def model_key(name: str | None) -> str | None:
+    """Fold a model name for filtering and prefix search: trimmed, single-spaced, lower case."""
+    folded = " ".join((name or "").split()).lower()
+    return folded[:200] or None
+
+
+class ReportCount(SQLModel, table=True):
+    """Reports per channel and status, kept by database triggers so the queue never counts a million rows."""
+
+    __tablename__ = "report_count"
+
+    channel: str = Field(max_length=20, primary_key=True)
+    status: str = Field(max_length=20, primary_key=True)
+    n: int = Field(default=0)
 
 
 class Author(StrEnum):
@@ -129,3 +181,168 @@ class Attachment(SQLModel, table=True):
     # The file name and the bytes, sealed together under one fresh key.
     sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     wrapped_keys: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class IncidentStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Incident(SQLModel, table=True):
+    """One real-world event that one or more reports describe. The summary fields may become public."""
+
+    __tablename__ = "incident"
+
+    id: int | None = Field(default=None, primary_key=True)
+    status: str = Field(default=IncidentStatus.OPEN.value, max_length=20, index=True)
+    title: str = Field(max_length=500)
+    description: str = Field(default="", max_length=50_000)
+    occurred_on: date | None = Field(default=None)
+    deployers: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    developers: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    harmed_parties: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    implicated_systems: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    source_urls: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Public sharing is a publisher's separate decision, allowed only with every reporter's consent.
+    shared_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    shared_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    version: int = Field(default=1)
+
+
+class EnforcementAction(SQLModel, table=True):
+    """A decision taken against a model, an account or content, with its legal or policy ground."""
+
+    __tablename__ = "enforcement_action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_type: str = Field(max_length=30, index=True)
+    report_id: int | None = Field(default=None, foreign_key="report.id", ondelete="SET NULL", index=True)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", ondelete="SET NULL", index=True)
+    model_id: int | None = Field(default=None, foreign_key="model_record.id", ondelete="SET NULL", index=True)
+    target_kind: str = Field(max_length=20)
+    target: str = Field(max_length=300)
+    ground_type: str = Field(max_length=10)
+    ground_reference: str = Field(max_length=300)
+    explanation: str = Field(default="", max_length=5000)
+    detection: str = Field(max_length=10)
+    decision: str = Field(max_length=10)
+    authority: str | None = Field(default=None, max_length=200)
+    territorial_scope: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    decided_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    applied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+
+
+class ModelStatus(StrEnum):
+    ACTIVE = "active"
+    UNDER_REVIEW = "under_review"
+    RESTRICTED = "restricted"
+    SUSPENDED = "suspended"
+    DECOMMISSIONED = "decommissioned"
+
+
+class ModelRecord(SQLModel, table=True):
+    """A model or AI system on the platform, and where it is in its lifecycle."""
+
+    __tablename__ = "model_record"
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_model_record_name_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    version: str = Field(default="", max_length=100)
+    provider: str = Field(default="", max_length=200)
+    url: str | None = Field(default=None, max_length=500)
+    status: str = Field(default=ModelStatus.ACTIVE.value, max_length=20, index=True)
+    status_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Shown on the public list once the model is suspended or decommissioned.
+    public_reason: str = Field(default="", max_length=1000)
+    effective_on: date | None = Field(default=None)
+    notice: str = Field(default="", max_length=10_000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    row_version: int = Field(default=1)
+
+
+class ProposalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class DecommissionProposal(SQLModel, table=True):
+    """A proposal to decommission a model: a checklist, a date, a notice, and a second person's approval."""
+
+    __tablename__ = "decommission_proposal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    model_id: int = Field(foreign_key="model_record.id", ondelete="CASCADE", index=True)
+    status: str = Field(default=ProposalStatus.PENDING.value, max_length=20, index=True)
+    criteria: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    effective_on: date
+    notice: str = Field(max_length=10_000)
+    public_reason: str = Field(max_length=1000)
+    proposed_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    proposed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decision_note: str = Field(default="", max_length=2000)
+
+
+# --- the triggers that keep report_count ---------------------------------------------------
+# Kept in the database rather than in Python so that every writer (intake, triage, a bulk import,
+# a hand-run UPDATE) keeps the counts right, at the cost of one small row update per change.
+# migrations/versions/0002_triage.py carries the same statements.
+
+SQLITE_COUNT_TRIGGERS = (
+    """CREATE TRIGGER report_count_insert AFTER INSERT ON report BEGIN
+         INSERT INTO report_count (channel, status, n) VALUES (NEW.channel, NEW.status, 1)
+           ON CONFLICT (channel, status) DO UPDATE SET n = n + 1;
+       END""",
+    """CREATE TRIGGER report_count_delete AFTER DELETE ON report BEGIN
+         UPDATE report_count SET n = n - 1 WHERE channel = OLD.channel AND status = OLD.status;
+       END""",
+    """CREATE TRIGGER report_count_update AFTER UPDATE OF channel, status ON report
+         WHEN OLD.channel IS NOT NEW.channel OR OLD.status IS NOT NEW.status BEGIN
+         UPDATE report_count SET n = n - 1 WHERE channel = OLD.channel AND status = OLD.status;
+         INSERT INTO report_count (channel, status, n) VALUES (NEW.channel, NEW.status, 1)
+           ON CONFLICT (channel, status) DO UPDATE SET n = n + 1;
+       END""",
+)
+
+POSTGRES_COUNT_TRIGGERS = (
+    """CREATE FUNCTION report_count_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF TG_OP IN ('UPDATE', 'DELETE') THEN
+           UPDATE report_count SET n = n - 1 WHERE channel = OLD.channel AND status = OLD.status;
+         END IF;
+         IF TG_OP IN ('INSERT', 'UPDATE') THEN
+           INSERT INTO report_count (channel, status, n) VALUES (NEW.channel, NEW.status, 1)
+             ON CONFLICT (channel, status) DO UPDATE SET n = report_count.n + 1;
+         END IF;
+         RETURN NULL;
+       END $$""",
+    """CREATE TRIGGER report_count_insert_delete AFTER INSERT OR DELETE ON report
+         FOR EACH ROW EXECUTE FUNCTION report_count_keep()""",
+    """CREATE TRIGGER report_count_update AFTER UPDATE OF channel, status ON report
+         FOR EACH ROW WHEN (OLD.channel IS DISTINCT FROM NEW.channel OR OLD.status IS DISTINCT FROM NEW.status)
+         EXECUTE FUNCTION report_count_keep()""",
+)
+
+
+def _install_count_triggers(target, connection, tables=None, **_kw) -> None:
+    names = {table.name for table in tables} if tables is not None else {"report", "report_count"}
+    if not {"report", "report_count"} <= names:
+        return
+    statements = {"sqlite": SQLITE_COUNT_TRIGGERS, "postgresql": POSTGRES_COUNT_TRIGGERS}.get(
+        connection.dialect.name, ())
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+# Installed once every table exists, whichever of report and report_count was created first.
+event.listen(SQLModel.metadata, "after_create", _install_count_triggers)

@@ -11,7 +11,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from core.sealing import seal_json
-from incidents.models import Actor, Category, Channel, Report, ReportStatus, Severity
+from incidents.models import Actor, Category, Channel, Report, ReportStatus, Severity, model_key
 
 # Fictional models and providers: (name, versions, provider).
 MODELS = [
@@ -102,6 +102,7 @@ def synthetic_report_rows(count: int, rng: random.Random, now: datetime,
             "actor": rng.choice(list(Actor)).value,
             "severity": severity.value,
             "model_name": name,
+            "model_key": model_key(name),
             "model_version": rng.choice(versions),
             "model_provider": provider,
             "country": rng.choice(COUNTRIES),

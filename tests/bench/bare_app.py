@@ -8,7 +8,7 @@ import os
 from flask import Flask, jsonify, request
 
 from core.db import make_engine, utcnow
-from incidents.models import Report
+from incidents.models import Report, model_key
 
 
 def create_app() -> Flask:
@@ -26,7 +26,7 @@ def create_app() -> Flask:
         with engine.begin() as conn:
             conn.execute(statement, dict(
                 channel="public", category=data["category"], severity=data["severity"],
-                model_name=data.get("model_name"), country=data.get("country"), share_consent=False,
+                model_name=data.get("model_name"), model_key=model_key(data.get("model_name")), country=data.get("country"), share_consent=False,
                 status="received", created_at=now, updated_at=now, version=1, language="en",
                 flag_death=False, flag_health=False, flag_critical_infrastructure=False,
                 flag_fundamental_rights=False, flag_property_environment=False, flag_cybersecurity=False,

@@ -58,6 +58,32 @@ def test_downgrade_to_base_and_up_again(empty_database_url, tmp_path):
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
 
 
+def test_upgrade_from_0001_keeps_reports_and_counts_them(empty_database_url, tmp_path):
+    app = migrated_app(empty_database_url, tmp_path)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0001"]).exit_code == 0
+    engine = create_engine(empty_database_url)
+    row = ("INSERT INTO report (channel, category, severity, model_name, share_consent, status, created_at, "
+           "updated_at, version, language, flag_death, flag_health, flag_critical_infrastructure, "
+           "flag_fundamental_rights, flag_property_environment, flag_cybersecurity, wrapped_keys) VALUES "
+           "(:channel, 'other', 'hazard', :model, false, :status, '2026-01-01 00:00:00', "
+           "'2026-01-01 00:00:00', 1, 'en', false, false, false, false, false, false, '{}')")
+    with engine.begin() as conn:
+        for channel, status, model in [("public", "received", "  Aurora  7B "), ("public", "received", None),
+                                       ("public", "resolved", "x"), ("whistleblower", "received", None)]:
+            conn.execute(text(row), {"channel": channel, "status": status, "model": model})
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with engine.begin() as conn:
+        counts = dict(((c, s), n) for c, s, n in conn.execute(text("SELECT channel, status, n FROM report_count")))
+        assert counts == {("public", "received"): 2, ("public", "resolved"): 1, ("whistleblower", "received"): 1}
+        assert conn.execute(text("SELECT model_key FROM report WHERE id = 1")).scalar() == "aurora 7b"
+        conn.execute(text("UPDATE report SET status = 'dismissed' WHERE id = 2"))
+        counts = dict(((c, s), n) for c, s, n in conn.execute(text("SELECT channel, status, n FROM report_count")))
+    engine.dispose()
+    assert counts[("public", "received")] == 1 and counts[("public", "dismissed")] == 1
+
+
 def test_migrated_database_serves_the_app(empty_database_url, tmp_path):
     app = migrated_app(empty_database_url, tmp_path)
     runner = app.test_cli_runner()

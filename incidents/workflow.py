@@ -1,0 +1,135 @@
+"""The workflows, as data: which action moves a report or a model from which status to which.
+
+incidents.triage applies them; templates ask `report_actions` and `model_actions` which
+buttons to show. Nothing else writes a status.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from incidents.models import ModelStatus, ReportStatus
+
+
+class TriageAction(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    CLASSIFY = "classify"
+    ASSIGN = "assign"
+    REQUEST_INFO = "request_info"
+    LINK_INCIDENT = "link_incident"
+    MARK_DUPLICATE = "mark_duplicate"
+    DISMISS = "dismiss"
+    ESCALATE = "escalate"
+    RESOLVE = "resolve"
+    FILE_REPORT = "file_report"
+    REOPEN = "reopen"
+
+
+R = ReportStatus
+A = TriageAction
+
+OPEN_STATUSES = frozenset({R.RECEIVED, R.ACKNOWLEDGED, R.NEEDS_INFO, R.IN_PROGRESS, R.ESCALATED})
+CLOSED_STATUSES = frozenset({R.DUPLICATE, R.DISMISSED, R.RESOLVED})
+
+# (status, action) -> next status. Actions that keep the status (classify, assign, file a
+# regulatory report) are listed too, so "may I do this now?" is always one lookup.
+REPORT_TRANSITIONS: dict[tuple[ReportStatus, TriageAction], ReportStatus] = {
+    (R.RECEIVED, A.ACKNOWLEDGE): R.ACKNOWLEDGED,
+    (R.RECEIVED, A.CLASSIFY): R.RECEIVED,
+    (R.RECEIVED, A.ASSIGN): R.RECEIVED,
+    (R.RECEIVED, A.REQUEST_INFO): R.NEEDS_INFO,
+    (R.RECEIVED, A.LINK_INCIDENT): R.IN_PROGRESS,
+    (R.RECEIVED, A.MARK_DUPLICATE): R.DUPLICATE,
+    (R.RECEIVED, A.DISMISS): R.DISMISSED,
+    (R.RECEIVED, A.ESCALATE): R.ESCALATED,
+    (R.RECEIVED, A.FILE_REPORT): R.RECEIVED,
+
+    (R.ACKNOWLEDGED, A.CLASSIFY): R.ACKNOWLEDGED,
+    (R.ACKNOWLEDGED, A.ASSIGN): R.ACKNOWLEDGED,
+    (R.ACKNOWLEDGED, A.REQUEST_INFO): R.NEEDS_INFO,
+    (R.ACKNOWLEDGED, A.LINK_INCIDENT): R.IN_PROGRESS,
+    (R.ACKNOWLEDGED, A.MARK_DUPLICATE): R.DUPLICATE,
+    (R.ACKNOWLEDGED, A.DISMISS): R.DISMISSED,
+    (R.ACKNOWLEDGED, A.ESCALATE): R.ESCALATED,
+    (R.ACKNOWLEDGED, A.RESOLVE): R.RESOLVED,
+    (R.ACKNOWLEDGED, A.FILE_REPORT): R.ACKNOWLEDGED,
+
+    # The reporter answered (or staff stop waiting): acknowledge takes the report back up.
+    (R.NEEDS_INFO, A.ACKNOWLEDGE): R.ACKNOWLEDGED,
+    (R.NEEDS_INFO, A.CLASSIFY): R.NEEDS_INFO,
+    (R.NEEDS_INFO, A.ASSIGN): R.NEEDS_INFO,
+    (R.NEEDS_INFO, A.REQUEST_INFO): R.NEEDS_INFO,
+    (R.NEEDS_INFO, A.LINK_INCIDENT): R.IN_PROGRESS,
+    (R.NEEDS_INFO, A.MARK_DUPLICATE): R.DUPLICATE,
+    (R.NEEDS_INFO, A.DISMISS): R.DISMISSED,
+    (R.NEEDS_INFO, A.ESCALATE): R.ESCALATED,
+    (R.NEEDS_INFO, A.RESOLVE): R.RESOLVED,
+    (R.NEEDS_INFO, A.FILE_REPORT): R.NEEDS_INFO,
+
+    (R.IN_PROGRESS, A.CLASSIFY): R.IN_PROGRESS,
+    (R.IN_PROGRESS, A.ASSIGN): R.IN_PROGRESS,
+    (R.IN_PROGRESS, A.REQUEST_INFO): R.NEEDS_INFO,
+    (R.IN_PROGRESS, A.LINK_INCIDENT): R.IN_PROGRESS,
+    (R.IN_PROGRESS, A.MARK_DUPLICATE): R.DUPLICATE,
+    (R.IN_PROGRESS, A.DISMISS): R.DISMISSED,
+    (R.IN_PROGRESS, A.ESCALATE): R.ESCALATED,
+    (R.IN_PROGRESS, A.RESOLVE): R.RESOLVED,
+    (R.IN_PROGRESS, A.FILE_REPORT): R.IN_PROGRESS,
+
+    (R.ESCALATED, A.CLASSIFY): R.ESCALATED,
+    (R.ESCALATED, A.ASSIGN): R.ESCALATED,
+    (R.ESCALATED, A.REQUEST_INFO): R.NEEDS_INFO,
+    (R.ESCALATED, A.LINK_INCIDENT): R.ESCALATED,
+    (R.ESCALATED, A.RESOLVE): R.RESOLVED,
+    (R.ESCALATED, A.FILE_REPORT): R.ESCALATED,
+
+    # Closed reports can be reopened; a resolved one still owes its final regulatory report.
+    (R.RESOLVED, A.FILE_REPORT): R.RESOLVED,
+    (R.RESOLVED, A.REOPEN): R.ACKNOWLEDGED,
+    (R.DISMISSED, A.REOPEN): R.ACKNOWLEDGED,
+    (R.DUPLICATE, A.REOPEN): R.ACKNOWLEDGED,
+}
+
+
+def report_actions(status: str) -> list[TriageAction]:
+    """Return the actions allowed on a report in this status, in the table's order."""
+    return [action for (start, action) in REPORT_TRANSITIONS if start == status]
+
+
+class ModelAction(StrEnum):
+    REVIEW = "review"
+    CLEAR = "clear"
+    RESTRICT = "restrict"
+    SUSPEND = "suspend"
+    REINSTATE = "reinstate"
+    DECOMMISSION = "decommission"
+
+
+M = ModelStatus
+MA = ModelAction
+
+MODEL_TRANSITIONS: dict[tuple[ModelStatus, ModelAction], ModelStatus] = {
+    (M.ACTIVE, MA.REVIEW): M.UNDER_REVIEW,
+    (M.UNDER_REVIEW, MA.CLEAR): M.ACTIVE,
+    (M.UNDER_REVIEW, MA.RESTRICT): M.RESTRICTED,
+    (M.UNDER_REVIEW, MA.SUSPEND): M.SUSPENDED,
+    (M.UNDER_REVIEW, MA.DECOMMISSION): M.DECOMMISSIONED,
+    (M.RESTRICTED, MA.REINSTATE): M.ACTIVE,
+    (M.RESTRICTED, MA.SUSPEND): M.SUSPENDED,
+    (M.RESTRICTED, MA.DECOMMISSION): M.DECOMMISSIONED,
+    (M.SUSPENDED, MA.REINSTATE): M.ACTIVE,
+    (M.SUSPENDED, MA.RESTRICT): M.RESTRICTED,
+    (M.SUSPENDED, MA.DECOMMISSION): M.DECOMMISSIONED,
+}
+
+# Decommissioning is never a button of its own: it takes an approved four-eyes proposal.
+PROPOSAL_ONLY = frozenset({MA.DECOMMISSION})
+
+
+def model_actions(status: str) -> list[ModelAction]:
+    """Return the lifecycle buttons for a model in this status (decommissioning goes by proposal)."""
+    return [action for (start, action) in MODEL_TRANSITIONS if start == status and action not in PROPOSAL_ONLY]
+
+
+def can_propose_decommission(status: str) -> bool:
+    return (ModelStatus(status), MA.DECOMMISSION) in MODEL_TRANSITIONS
