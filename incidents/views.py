@@ -285,22 +285,6 @@ class _Blob:
 STAFF_READERS = (Role.ADMIN, Role.TRIAGER, Role.RECIPIENT)
 
 
-def _visible_reports_query(user: StaffUser):
-    query = select(Report).order_by(Report.id.desc())
-    if Role(user.role) is Role.RECIPIENT:
-        return query.where(Report.channel == Channel.WHISTLEBLOWER.value)
-    return query.where(Report.channel == Channel.PUBLIC.value)
-
-
-@bp.get("/staff/reports")
-@roles(*STAFF_READERS)
-def staff_reports():
-    """List the newest reports the caller may read (the full queue arrives with triage)."""
-    user = current_staff()
-    rows = get_session().exec(_visible_reports_query(user).limit(100)).all()
-    return render_template("incidents/staff/reports.html", reports=rows, user=user)
-
-
 def _report_or_404(report_id: int) -> Report:
     report = get_session().get(Report, report_id)
     if report is None:
@@ -322,32 +306,6 @@ def _staff_view(report: Report):
                                      private_key=current_private_key())
     except intake.NoAccess:
         abort(403)
-
-
-@bp.get("/staff/reports/<int:report_id>")
-@roles(*STAFF_READERS)
-def staff_report(report_id: int):
-    """Show a report's sealed content, files and thread (opening it is audited)."""
-    view = _staff_view(_report_or_404(report_id))
-    return render_template("incidents/staff/report.html", view=view, errors={}, labels=labels,
-                           message_token=secrets.token_urlsafe(16))
-
-
-@bp.post("/staff/reports/<int:report_id>/reply")
-@roles(*STAFF_READERS)
-def staff_reply(report_id: int):
-    """Send the reporter a message, sealed for them and for the report's other readers."""
-    report = _report_or_404(report_id)
-    _reader_key_or_403(report)
-    data, errors = validate_data(schema(MessageSchema), form_to_raw(schema(MessageSchema), request.form))
-    if errors:
-        view = _staff_view(report)
-        return render_template("incidents/staff/report.html", view=view, errors=errors, labels=labels,
-                               message_token=secrets.token_urlsafe(16)), 400
-    intake.add_message(session=get_session(), report=report, author=Author.STAFF, body=data["body"], uploads=[],
-                       keys=_keys(), staff_id=current_staff().id, dedupe_token=request.form.get("message_token"))
-    flash(_("Your reply is sent. The reporter sees it the next time they use their receipt."), "success")
-    return redirect(url_for("incidents.staff_report", report_id=report.id))
 
 
 @bp.get("/staff/reports/<int:report_id>/attachments/<int:attachment_id>")

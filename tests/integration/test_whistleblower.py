@@ -52,7 +52,7 @@ def test_triagers_do_not_see_whistleblower_reports_in_lists(app, client, session
     submit(client, "/whistleblow", title="Unsafe release of model Q")
     submit(client, "/report", title="Public problem with model P")
     triager = signed_in_client(app, make_staff("triager"))
-    listing = triager.get("/staff/reports").get_data(as_text=True)
+    listing = triager.get("/staff/queue").get_data(as_text=True)
     assert listing.count('href="/staff/reports/') == 1
 
 

@@ -1,0 +1,158 @@
+"""The staff queue: filtered, searchable, keyset-paginated, with per-status counts.
+
+Every query filters on one channel and orders by an indexed key, so a page costs a range scan
+of an index (channel, filter, id) whatever the table's size: no OFFSET, no sort of the whole
+match. The counts come from report_count, which database triggers keep.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, tuple_
+from sqlmodel import Session, select
+
+from core.db import utcnow
+from incidents.models import Report, ReportCount, ReportStatus
+from incidents.workflow import OPEN_STATUSES
+
+PAGE_SIZE = 50
+SORTS = ("newest", "oldest", "due")
+QUEUE_COLUMNS = (Report.id, Report.channel, Report.category, Report.severity, Report.status, Report.model_name,
+                 Report.model_version, Report.country, Report.created_at, Report.assignee_id, Report.due_at,
+                 Report.due_kind, Report.incident_id)
+
+
+class BadQuery(ValueError):
+    """A filter or cursor that cannot be understood; the message says which."""
+
+
+@dataclass
+class Filters:
+    channel: str
+    status: str | None = None
+    category: str | None = None
+    severity: str | None = None
+    model: str | None = None
+    assignee: str | None = None  # "me", "none" or a staff id
+    overdue: bool = False
+    open_only: bool = False
+    q: str | None = None
+    sort: str = "newest"
+
+    def as_args(self) -> dict:
+        """The filters as URL query arguments (for links that keep them)."""
+        args = {name: getattr(self, name) for name in ("status", "category", "severity", "model", "assignee", "q")}
+        args.update(overdue="1" if self.overdue else None, open="1" if self.open_only else None,
+                    sort=None if self.sort == "newest" else self.sort)
+        return {key: value for key, value in args.items() if value}
+
+
+@dataclass
+class QueuePage:
+    rows: list
+    next_cursor: str | None
+    counts: dict[str, int]
+    total: int
+    open_total: int
+    overdue: int
+    filters: Filters
+    now: datetime
+    has_previous: bool = False
+    assignees: dict[int, str] = field(default_factory=dict)
+
+
+def _prefix_bounds(prefix: str) -> tuple[str, str]:
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search(q: str):
+    """Search the structured fields: a report number, a country code, or the start of a model name."""
+    text = " ".join(q.split()).lower()
+    number = re.fullmatch(r"#?(\d{1,12})", text)
+    if number:
+        return Report.id == int(number.group(1))
+    low, high = _prefix_bounds(text)
+    model = and_(Report.model_key >= low, Report.model_key < high,
+                 Report.model_key.like(_escape_like(text) + "%", escape="\\"))
+    if re.fullmatch(r"[a-z]{2}", text):
+        return or_(model, Report.country == text.upper())
+    return model
+
+
+def _conditions(filters: Filters, viewer_id: int, now: datetime) -> list:
+    where = [Report.channel == filters.channel]
+    for name in ("status", "category", "severity"):
+        value = getattr(filters, name)
+        if value:
+            where.append(getattr(Report, name) == value)
+    if filters.open_only and not filters.status:
+        where.append(Report.status.in_([s.value for s in OPEN_STATUSES]))
+    if filters.model:
+        where.append(Report.model_key == " ".join(filters.model.split()).lower())
+    if filters.assignee == "me":
+        where.append(Report.assignee_id == viewer_id)
+    elif filters.assignee == "none":
+        where.append(Report.assignee_id.is_(None))
+    elif filters.assignee:
+        if not filters.assignee.isdigit():
+            raise BadQuery("assignee")
+        where.append(Report.assignee_id == int(filters.assignee))
+    if filters.overdue:
+        where.append(Report.due_at < now)
+    if filters.q:
+        where.append(_search(filters.q))
+    return where
+
+
+def _decode_cursor(sort: str, cursor: str) -> tuple:
+    try:
+        if sort == "due":
+            stamp, _, ident = cursor.partition("~")
+            return datetime.fromisoformat(stamp), int(ident)
+        return (int(cursor),)
+    except (TypeError, ValueError) as err:
+        raise BadQuery("cursor") from err
+
+
+def _encode_cursor(sort: str, row) -> str:
+    if sort == "due":
+        return f"{row.due_at.isoformat()}~{row.id}"
+    return str(row.id)
+
+
+def load_page(session: Session, filters: Filters, *, viewer_id: int, cursor: str | None = None,
+              page_size: int = PAGE_SIZE, now: datetime | None = None) -> QueuePage:
+    """Return one page of the queue after `cursor`, with the counts for the channel."""
+    if filters.sort not in SORTS:
+        raise BadQuery("sort")
+    now = now or utcnow()
+    where = _conditions(filters, viewer_id, now)
+    query = select(*QUEUE_COLUMNS).where(*where)
+    if filters.sort == "due":
+        query = query.where(Report.due_at.is_not(None)).order_by(Report.due_at, Report.id)
+        if cursor:
+            query = query.where(tuple_(Report.due_at, Report.id) > _decode_cursor("due", cursor))
+    elif filters.sort == "oldest":
+        query = query.order_by(Report.id)
+        if cursor:
+            query = query.where(Report.id > _decode_cursor("oldest", cursor)[0])
+    else:
+        query = query.order_by(Report.id.desc())
+        if cursor:
+            query = query.where(Report.id < _decode_cursor("newest", cursor)[0])
+    rows = session.execute(query.limit(page_size + 1)).all()
+    next_cursor = _encode_cursor(filters.sort, rows[page_size - 1]) if len(rows) > page_size else None
+    counts = {row.status: row.n for row in session.exec(
+        select(ReportCount).where(ReportCount.channel == filters.channel))}
+    overdue = session.execute(select(func.count()).select_from(Report).where(
+        Report.channel == filters.channel, Report.due_at < now)).scalar_one()
+    return QueuePage(rows=rows[:page_size], next_cursor=next_cursor, counts=counts, total=sum(counts.values()),
+                     open_total=sum(n for status, n in counts.items() if ReportStatus(status) in OPEN_STATUSES),
+                     overdue=overdue, filters=filters, now=now, has_previous=bool(cursor))
