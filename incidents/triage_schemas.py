@@ -30,7 +30,9 @@ def _one_of(values, message: str) -> validate.OneOf:
 class _Version(Schema):
     """Every change carries the version the person saw, so a concurrent change is not overwritten."""
 
-    version = fields.Integer(required=True, strict=False)
+    version = fields.Integer(required=True, strict=False,
+                             error_messages={"required": N_("The form is incomplete; reload the page."),
+                                             "invalid": N_("The form is incomplete; reload the page.")})
 
 
 class ClassifySchema(_Version):
@@ -69,11 +71,14 @@ class LinkIncidentSchema(_Version):
 
 
 class DuplicateSchema(_Version):
-    duplicate_of = fields.Integer(required=True, strict=False, validate=validate.Range(min=1))
+    duplicate_of = fields.Integer(required=True, strict=False, validate=validate.Range(min=1),
+                                  error_messages={"required": N_("Give the number of the original report."),
+                                                  "invalid": N_("Give the number of the original report.")})
 
 
 class DismissSchema(_Version):
-    reason = fields.String(required=True, validate=_one_of(DISMISS_REASONS, N_("Choose a reason for dismissing.")))
+    reason = fields.String(required=True, validate=_one_of(DISMISS_REASONS, N_("Choose a reason for dismissing.")),
+                           error_messages={"required": N_("Choose a reason for dismissing.")})
 
 
 def _lines(value) -> list[str]:
@@ -155,9 +160,11 @@ class EnforcementSchema(Schema):
 
     @pre_load
     def _scope_list(self, data, **_kwargs):
-        if isinstance(data, dict) and isinstance(data.get("territorial_scope"), str):
-            data = {**data, "territorial_scope": [c.strip().upper() for c in data["territorial_scope"].replace(
-                ",", " ").split() if c.strip()]}
+        scope = data.get("territorial_scope") if isinstance(data, dict) else None
+        if isinstance(scope, list) and all(isinstance(item, str) for item in scope):
+            scope = " ".join(scope)
+        if isinstance(scope, str):
+            data = {**data, "territorial_scope": [code.upper() for code in scope.replace(",", " ").split()]}
         return data
 
     @validates_schema

@@ -47,3 +47,39 @@ def test_same_totp_code_accepted_once_under_concurrency(app, session, make_staff
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(attempt, range(4)))
     assert results.count(True) == 1
+
+
+def test_two_staff_acting_on_one_report_at_once_lose_no_update(app, session, make_staff):
+    """Both saw version 1; exactly one action lands, the other gets Conflict. Run on both databases."""
+    from core.auth import StaffUser
+    from incidents import triage
+    from incidents.models import Report
+    from incidents.workflow import TriageAction
+    from tests.factories.triage import stored_report
+
+    engine = get_engine(app)
+    actors = [make_staff("triager").id, make_staff("triager").id]
+    for _round in range(5):
+        report_id = stored_report(app, session).id
+        start = threading.Barrier(2)
+
+        def act(n: int) -> str:
+            with Session(engine, expire_on_commit=False) as db:
+                report = db.get(Report, report_id)
+                actor = db.get(StaffUser, actors[n])
+                action, data = ((TriageAction.DISMISS, {"version": report.version, "reason": "spam"}) if n == 0
+                                else (TriageAction.ESCALATE, {"version": report.version}))
+                start.wait()
+                try:
+                    triage.apply(db, report, action, actor=actor, data=data)
+                    return "ok"
+                except triage.Conflict:
+                    return "conflict"
+
+        with ThreadPoolExecutor(2) as pool:
+            outcomes = sorted(pool.map(act, range(2)))
+        assert outcomes == ["conflict", "ok"]
+        session.expire_all()
+        stored = session.get(Report, report_id)
+        assert stored.version == 2 and stored.status in ("dismissed", "escalated")
+    assert verify_chain(session).ok

@@ -1,0 +1,109 @@
+"""Every staff route x every role (and anonymous), against a table of expected statuses written by hand.
+
+The objects are a public-channel report, an incident and a model. Statuses other than 403 for an
+allowed role come from the view itself (a redirect, or 400 because the test sends an empty form),
+which shows the role gate let the request through. The last test fails when a /staff route is
+added without a row here.
+"""
+
+import pytest
+from sqlmodel import select
+
+from incidents.models import Incident, ModelRecord
+from tests.conftest import csrf_from, signed_in_client
+from tests.factories.triage import stored_report
+
+ROLES = ("admin", "triager", "recipient", "publisher")
+ALL = dict.fromkeys(ROLES, 200)
+
+# (method, path template) -> {role: expected status}; anonymous gets 302 (GET) or 401 (POST).
+MATRIX = {
+    ("GET", "/staff/"): ALL,
+    ("GET", "/staff/account"): ALL,
+    ("POST", "/staff/account"): dict.fromkeys(ROLES, 400),
+    ("GET", "/staff/queue"): {"admin": 200, "triager": 200, "recipient": 200, "publisher": 403},
+    ("GET", "/staff/reports"): {"admin": 302, "triager": 302, "recipient": 302, "publisher": 403},
+    ("GET", "/staff/reports/{report}"): {"admin": 200, "triager": 200, "recipient": 403, "publisher": 403},
+    ("GET", "/staff/reports/{report}/attachments/999"): {"admin": 404, "triager": 404, "recipient": 404,
+                                                         "publisher": 403},
+    ("POST", "/staff/reports/{report}/actions/acknowledge"): {"admin": 400, "triager": 400, "recipient": 403,
+                                                              "publisher": 403},
+    ("POST", "/staff/reports/{report}/enforcement"): {"admin": 400, "triager": 400, "recipient": 403,
+                                                      "publisher": 403},
+    ("POST", "/staff/reports/{report}/reply"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
+    ("GET", "/staff/recipients"): {"admin": 200, "triager": 403, "recipient": 200, "publisher": 403},
+    ("POST", "/staff/recipients"): {"admin": 403, "triager": 403, "recipient": 302, "publisher": 403},
+    ("GET", "/staff/incidents"): ALL,
+    ("POST", "/staff/incidents"): {"admin": 400, "triager": 400, "recipient": 400, "publisher": 403},
+    ("GET", "/staff/incidents/{incident}"): ALL,
+    ("POST", "/staff/incidents/{incident}/edit"): {"admin": 400, "triager": 400, "recipient": 400,
+                                                   "publisher": 403},
+    ("POST", "/staff/incidents/{incident}/enforcement"): {"admin": 400, "triager": 400, "recipient": 400,
+                                                          "publisher": 403},
+    ("POST", "/staff/incidents/{incident}/status"): {"admin": 400, "triager": 400, "recipient": 400,
+                                                     "publisher": 403},
+    ("POST", "/staff/incidents/{incident}/sharing"): {"admin": 403, "triager": 403, "recipient": 403,
+                                                      "publisher": 302},
+    ("GET", "/staff/models"): ALL,
+    ("POST", "/staff/models"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
+    ("GET", "/staff/models/{model}"): ALL,
+    ("POST", "/staff/models/{model}/lifecycle/review"): {"admin": 400, "triager": 400, "recipient": 403,
+                                                         "publisher": 403},
+    ("POST", "/staff/models/{model}/proposals"): {"admin": 400, "triager": 400, "recipient": 403,
+                                                  "publisher": 403},
+    ("POST", "/staff/proposals/999/decision"): {"admin": 404, "triager": 404, "recipient": 403, "publisher": 403},
+}
+# Pages that need no login, and logout (it ends the session, so it is tested on its own).
+PUBLIC = {"/staff/login", "/staff/setup", "/staff/logout"}
+
+
+@pytest.fixture
+def objects(app, session, make_staff):
+    report = stored_report(app, session)
+    session.add(Incident(title="An incident for the matrix"))
+    session.add(ModelRecord(name="Matrix model"))
+    session.commit()
+    return {"report": report.id, "incident": session.exec(select(Incident)).one().id,
+            "model": session.exec(select(ModelRecord)).one().id}
+
+
+@pytest.mark.parametrize("role", (None, *ROLES), ids=("anonymous", *ROLES))
+def test_every_staff_route_for_every_role(app, make_staff, objects, role):
+    client = signed_in_client(app, make_staff(role)) if role else app.test_client()
+    csrf = csrf_from(client.get("/staff/login" if role is None else "/staff/").get_data(as_text=True))
+    failures = []
+    for (method, template), expected in MATRIX.items():
+        path = template.format(**objects)
+        if method == "GET":
+            response = client.get(path)
+        else:
+            response = client.post(path, data={"csrf_token": csrf})
+        want = expected[role] if role else (302 if method == "GET" else 401)
+        if response.status_code != want:
+            failures.append(f"{role or 'anonymous'} {method} {path}: {response.status_code}, expected {want}")
+        if role is None and method == "GET":
+            assert "/staff/login" in response.headers["Location"]
+    assert failures == []
+
+
+def test_the_matrix_covers_every_staff_route(app):
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/staff") or rule.rule in PUBLIC:
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert any(m == method and _same_shape(t, rule.rule) for m, t in MATRIX), \
+                f"no matrix row for {method} {rule.rule}"
+
+
+def _same_shape(template: str, rule: str) -> bool:
+    """Compare '/staff/reports/{report}/actions/acknowledge' with '/staff/reports/<int:report_id>/actions/<action>'."""
+    a, b = template.strip("/").split("/"), rule.strip("/").split("/")
+    return len(a) == len(b) and all(x == y or y.startswith("<") for x, y in zip(a, b))
+
+
+def test_logout_is_a_post_for_the_signed_in_only(app, make_staff):
+    client = signed_in_client(app, make_staff("triager"))
+    csrf = csrf_from(client.get("/staff/").get_data(as_text=True))
+    assert client.get("/staff/logout").status_code == 405
+    assert client.post("/staff/logout", data={"csrf_token": csrf}).status_code == 302
+    assert client.get("/staff/queue").status_code == 302

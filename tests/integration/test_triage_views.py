@@ -1,0 +1,231 @@
+"""The staff screens over HTTP: queue, report actions (HTML and JSON), incidents, enforcement, models."""
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from core.audit import AuditEvent
+from incidents.models import DecommissionProposal, EnforcementAction, Incident, ModelRecord, Report
+from tests.conftest import csrf_from, signed_in_client
+from tests.factories.triage import stored_report
+
+
+def token(client, path):
+    return csrf_from(client.get(path).get_data(as_text=True))
+
+
+def act(client, report, action, **fields):
+    path = f"/staff/reports/{report.id}"
+    data = {"csrf_token": token(client, path), "version": str(fields.pop("version", report.version)), **fields}
+    return client.post(f"{path}/actions/{action}", data=data)
+
+
+@pytest.fixture
+def triager(app, make_staff):
+    return signed_in_client(app, make_staff("triager"))
+
+
+def test_queue_filters_counts_and_pages(app, session, triager):
+    reports = [stored_report(app, session, model_name=f"Model {i % 3}", category="privacy" if i % 2 else "other")
+               for i in range(7)]
+    page = triager.get("/staff/queue").get_data(as_text=True)
+    assert all(f'href="/staff/reports/{r.id}"' in page for r in reports)
+    assert re.search(r"received <span class=\"count\">7</span>", page)
+    only_privacy = triager.get("/staff/queue?category=privacy").get_data(as_text=True)
+    assert only_privacy.count('href="/staff/reports/') == 3
+    by_model = triager.get("/staff/queue?model=MODEL%201").get_data(as_text=True)
+    assert by_model.count('href="/staff/reports/') == len([r for r in reports if r.model_name == "Model 1"])
+    search = triager.get(f"/staff/queue?q=%23{reports[2].id}").get_data(as_text=True)
+    assert search.count('href="/staff/reports/') == 1
+    prefix = triager.get("/staff/queue?q=mod").get_data(as_text=True)
+    assert prefix.count('href="/staff/reports/') == 7
+
+
+def test_queue_pages_with_a_cursor_not_an_offset(app, session, triager, monkeypatch):
+    from incidents import queue
+    monkeypatch.setattr(queue, "PAGE_SIZE", 3)
+    ids = [stored_report(app, session).id for _ in range(7)]
+    seen, url = [], "/staff/queue"
+    while url:
+        html = triager.get(url).get_data(as_text=True)
+        seen += [int(i) for i in re.findall(r'href="/staff/reports/(\d+)"', html)]
+        found = re.search(r'href="([^"]+)" rel="next"', html)
+        url = found.group(1).replace("&amp;", "&") if found else None
+        assert url is None or "after=" in url
+    assert seen == sorted(ids, reverse=True)
+
+
+@pytest.mark.parametrize("query", ["status=nope", "sort=sideways", "after=abc", "assignee=x", "sort=due&after=x~1"])
+def test_bad_queue_arguments_get_a_clear_400(triager, query):
+    response = triager.get(f"/staff/queue?{query}")
+    assert response.status_code == 400
+    assert "could not be understood" in response.get_data(as_text=True)
+
+
+def test_html_actions_and_an_illegal_one(app, session, triager):
+    report = stored_report(app, session)
+    response = act(triager, report, "acknowledge")
+    assert response.status_code == 302
+    session.refresh(report)
+    assert report.status == "acknowledged"
+    page = triager.get(f"/staff/reports/{report.id}").get_data(as_text=True)
+    assert "/actions/acknowledge" not in page and "/actions/resolve" in page  # buttons follow the table
+    stale = act(triager, report, "escalate", version=report.version - 1)
+    assert stale.status_code == 409 and "changed this record" in stale.get_data(as_text=True)
+    illegal = act(triager, report, "reopen")
+    assert illegal.status_code == 409 and "cannot be" in illegal.get_data(as_text=True)
+    missing = act(triager, report, "dismiss")
+    assert missing.status_code == 400 and "Choose a reason" in missing.get_data(as_text=True)
+    assert act(triager, report, "teleport").status_code == 404
+
+
+def test_json_actions_answer_409_when_illegal(app, session, triager):
+    report = stored_report(app, session)
+    headers = {"X-CSRFToken": token(triager, f"/staff/reports/{report.id}")}
+    ok = triager.post(f"/staff/reports/{report.id}/actions/escalate", json={"version": report.version},
+                      headers=headers)
+    assert ok.status_code == 200 and ok.get_json()["status"] == "escalated"
+    again = triager.post(f"/staff/reports/{report.id}/actions/escalate", json={"version": ok.get_json()["version"]},
+                         headers=headers)
+    assert again.status_code == 409 and "cannot be" in again.get_json()["error"]
+    bad = triager.post(f"/staff/reports/{report.id}/actions/classify", json={"version": 2, "category": "x"},
+                       headers=headers)
+    assert bad.status_code == 400 and "category" in bad.get_json()["errors"]
+    broken = triager.post(f"/staff/reports/{report.id}/actions/escalate", data="{not json",
+                          content_type="application/json", headers=headers)
+    assert broken.status_code == 400
+
+
+def test_classify_sets_a_countdown_shown_in_the_queue(app, session, triager):
+    report = stored_report(app, session)
+    act(triager, report, "classify", category="safety_failure", severity="serious_incident", flags="death")
+    session.refresh(report)
+    assert report.deadline_tier == "death"
+    assert "report due in 9 d" in triager.get("/staff/queue").get_data(as_text=True)
+    assert "initial regulatory report is due in 9 days" in triager.get(
+        f"/staff/reports/{report.id}").get_data(as_text=True)
+
+
+def test_opening_a_report_is_audited(app, session, triager):
+    report = stored_report(app, session)
+    triager.get(f"/staff/reports/{report.id}")
+    opened = session.exec(select(AuditEvent).where(AuditEvent.action == "report.opened",
+                                                   AuditEvent.target_id == str(report.id))).all()
+    assert len(opened) == 1 and opened[0].actor_id is not None
+
+
+def test_reply_templates_prefill_the_reply(app, session, triager):
+    report = stored_report(app, session)
+    page = triager.get(f"/staff/reports/{report.id}?template=more_info").get_data(as_text=True)
+    assert "we need a little more detail" in page
+
+
+def test_link_to_a_new_incident_then_publisher_approves_with_consent(app, session, triager, make_staff):
+    consenting = stored_report(app, session, share_consent=True)
+    act(triager, consenting, "link_incident", new_title="Insulin dose advice")
+    incident = session.exec(select(Incident)).one()
+    publisher = signed_in_client(app, make_staff("publisher"))
+    page = publisher.get(f"/staff/incidents/{incident.id}").get_data(as_text=True)
+    assert "Approve for public sharing" in page
+    # A second report without consent blocks sharing.
+    refusing = stored_report(app, session, share_consent=False)
+    act(triager, refusing, "link_incident", incident_id=str(incident.id))
+    page = publisher.get(f"/staff/incidents/{incident.id}").get_data(as_text=True)
+    assert "did not consent" in page and "Approve for public sharing" not in page
+    forced = publisher.post(f"/staff/incidents/{incident.id}/sharing",
+                            data={"csrf_token": csrf_from(page), "share": "1"})
+    assert forced.status_code == 400 and "did not consent" in forced.get_data(as_text=True)
+    session.refresh(incident)
+    assert incident.shared_at is None
+    # Triagers cannot approve at all.
+    assert triager.post(f"/staff/incidents/{incident.id}/sharing",
+                        data={"csrf_token": token(triager, "/staff/incidents"), "share": "1"}).status_code == 403
+
+
+def test_editing_a_shared_incident_withdraws_the_approval(app, session, triager, make_staff):
+    report = stored_report(app, session, share_consent=True)
+    act(triager, report, "link_incident", new_title="Dose advice incident")
+    incident = session.exec(select(Incident)).one()
+    publisher = signed_in_client(app, make_staff("publisher"))
+    publisher.post(f"/staff/incidents/{incident.id}/sharing",
+                   data={"csrf_token": token(publisher, f"/staff/incidents/{incident.id}"), "share": "1"})
+    session.refresh(incident)
+    assert incident.shared_at is not None
+    response = triager.post(f"/staff/incidents/{incident.id}/edit", data={
+        "csrf_token": token(triager, f"/staff/incidents/{incident.id}"), "version": str(incident.version),
+        "title": "Dose advice incident, revised", "source_urls": "https://news.example.org/story\nnot a url"})
+    assert response.status_code == 400 and "https://" in response.get_data(as_text=True)
+    response = triager.post(f"/staff/incidents/{incident.id}/edit", data={
+        "csrf_token": token(triager, f"/staff/incidents/{incident.id}"), "version": str(incident.version),
+        "title": "Dose advice incident, revised", "source_urls": "https://news.example.org/story",
+        "deployers": "Northwind Health\nAcme"})
+    assert response.status_code == 302
+    session.refresh(incident)
+    assert incident.shared_at is None and incident.deployers == ["Northwind Health", "Acme"]
+
+
+def test_enforcement_actions_are_recorded_and_validated(app, session, triager):
+    report = stored_report(app, session)
+    path = f"/staff/reports/{report.id}"
+    bad = triager.post(f"{path}/enforcement", data={"csrf_token": token(triager, path), "action_type": "referral",
+                                                   "target_kind": "model", "target": "Aurora 13B",
+                                                   "ground_type": "law", "ground_reference": "DSA Art. 18",
+                                                   "detection": "manual", "decision": "manual",
+                                                   "decided_on": "2026-11-01"})
+    assert bad.status_code == 400 and "Name the authority" in bad.get_data(as_text=True)
+    good = triager.post(f"{path}/enforcement", data={"csrf_token": token(triager, path), "action_type": "takedown",
+                                                    "target_kind": "model", "target": "Aurora 13B",
+                                                    "ground_type": "policy", "ground_reference": "AUP §3.2",
+                                                    "detection": "automated", "decision": "manual",
+                                                    "territorial_scope": "de fr", "decided_on": "2026-11-01",
+                                                    "applied_on": "2026-11-02"})
+    assert good.status_code == 302
+    action = session.exec(select(EnforcementAction)).one()
+    assert (action.action_type, action.detection, action.territorial_scope) == ("takedown", "automated", ["DE", "FR"])
+    session.refresh(report)
+    assert report.actioned_at is not None
+
+
+def test_decommissioning_needs_a_second_person(app, session, make_staff):
+    alice = signed_in_client(app, make_staff("triager"))
+    bob = signed_in_client(app, make_staff("admin"))
+    alice.post("/staff/models", data={"csrf_token": token(alice, "/staff/models"), "name": "Aurora",
+                                      "version": "13B", "provider": "Northwind Labs"})
+    model = session.exec(select(ModelRecord)).one()
+    path = f"/staff/models/{model.id}"
+    assert "Propose decommissioning" not in alice.get(path).get_data(as_text=True)  # active: review first
+    alice.post(f"{path}/lifecycle/review", data={"csrf_token": token(alice, path), "row_version": "1"})
+    short = alice.post(f"{path}/lifecycle/suspend", data={"csrf_token": token(alice, path), "row_version": "2"})
+    assert short.status_code == 400 and "public reason" in short.get_data(as_text=True)
+    alice.post(f"{path}/lifecycle/suspend", data={"csrf_token": token(alice, path), "row_version": "2",
+                                                  "public_reason": "Gives dangerous medical advice."})
+    incomplete = alice.post(f"{path}/proposals", data={"csrf_token": token(alice, path), "effective_on": "2026-12-31",
+                                                       "notice": "This model stops answering on 31 December.",
+                                                       "public_reason": "Unsafe medical advice",
+                                                       "criterion_severity": "high"})
+    assert incomplete.status_code == 400 and "every question" in incomplete.get_data(as_text=True)
+    criteria = {"criterion_severity": "critical", "criterion_reproducibility": "reliably",
+                "criterion_mitigation": "no", "criterion_downstream_usage": "some", "criterion_weights_public": "no"}
+    alice.post(f"{path}/proposals", data={"csrf_token": token(alice, path), "effective_on": "2026-12-31",
+                                          "notice": "This model stops answering on 31 December. Use Aurora 14B.",
+                                          "public_reason": "Unsafe medical advice", **criteria})
+    proposal = session.exec(select(DecommissionProposal)).one()
+    own = alice.post(f"/staff/proposals/{proposal.id}/decision",
+                     data={"csrf_token": token(alice, path), "decision": "approve"})
+    assert own.status_code == 403 and "second staff member" in own.get_data(as_text=True)
+    assert bob.post(f"/staff/proposals/{proposal.id}/decision",
+                    data={"csrf_token": token(bob, path), "decision": "approve"}).status_code == 302
+    session.refresh(model)
+    assert model.status == "decommissioned" and str(model.effective_on) == "2026-12-31"
+    public = app.test_client().get("/models/withdrawn").get_data(as_text=True)
+    assert "Aurora" in public and "Unsafe medical advice" in public and "2026-12-31" in public
+
+
+def test_report_status_reaches_the_reporter(app, client, session, triager):
+    from tests.factories.reports import submit
+    _response, receipt, _data = submit(client)
+    report = session.exec(select(Report)).one()
+    act(triager, report, "acknowledge")
+    page = client.post("/followup", data={"csrf_token": token(client, "/followup"), "receipt": receipt})
+    assert "Our team has read your report" in page.get_data(as_text=True)
