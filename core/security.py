@@ -205,7 +205,9 @@ def _drop_limiter_middleware(app: Flask) -> None:
     if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
         raise RuntimeError("default and application-wide rate limits are not supported: "
                            "declare limits on the views that need them")
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    hooks = app.before_request_funcs[None]
+    if limiter._check_request_limit in hooks:  # absent when RATELIMIT_ENABLED is off
+        hooks.remove(limiter._check_request_limit)
 
 
 def init_app(app: Flask) -> None:

@@ -41,6 +41,8 @@ TIERS_BY_NAME = {tier.name: tier for tier in DEADLINE_TIERS}
 DEFAULT_SERIOUS_TIER = "serious_harm"
 INTERMEDIATE_EVERY = timedelta(weeks=4)
 FINAL_WITHIN = timedelta(days=60)
+# A dismissed report or a duplicate owes no filing of its own (the original carries it).
+NO_FILING_STATUSES = frozenset({"dismissed", "duplicate"})
 # Deadlines this close count as "at risk" on the dashboard and in notifications.
 AT_RISK_WITHIN = timedelta(days=2)
 

@@ -61,7 +61,7 @@ class ReportStatus(StrEnum):
 
 # The queue always filters on one channel and pages newest-first by id, so each filter gets an
 # index (channel, filter, id): a page is a range scan of the index, never a sort or an OFFSET.
-QUEUE_FILTERS = ("status", "category", "severity", "model_key", "assignee_id")
+QUEUE_FILTERS = ("status", "category", "severity", "model_key", "assignee_id", "country")
 
 
 class Report(SQLModel, table=True):

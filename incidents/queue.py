@@ -8,10 +8,10 @@ match. The counts come from report_count, which database triggers keep.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, tuple_
+from sqlalchemy import func, tuple_
 from sqlmodel import Session, select
 
 from core.db import utcnow
@@ -19,6 +19,8 @@ from incidents.models import Report, ReportCount, ReportStatus
 from incidents.workflow import OPEN_STATUSES
 
 PAGE_SIZE = 50
+OVERDUE_COUNT_CAP = 1000
+MAX_SEARCH_MODELS = 12
 SORTS = ("newest", "oldest", "due")
 QUEUE_COLUMNS = (Report.id, Report.channel, Report.category, Report.severity, Report.status, Report.model_name,
                  Report.model_version, Report.country, Report.created_at, Report.assignee_id, Report.due_at,
@@ -61,29 +63,52 @@ class QueuePage:
     filters: Filters
     now: datetime
     has_previous: bool = False
-    assignees: dict[int, str] = field(default_factory=dict)
+    too_broad: bool = False
 
 
 def _prefix_bounds(prefix: str) -> tuple[str, str]:
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+class TooBroad(Exception):
+    """A search prefix that matches more distinct models than a page should merge."""
 
 
-def _search(q: str):
-    """Search the structured fields: a report number, a country code, or the start of a model name."""
+def _models_starting_with(session: Session, channel: str, prefix: str) -> list[str]:
+    """Find the distinct model keys that start with `prefix`, one index seek each (a loose index scan).
+
+    DISTINCT would read every matching row; this asks the index for the next key instead, so
+    the cost grows with the number of distinct models, not with the number of reports.
+    """
+    low, high = _prefix_bounds(prefix)
+    keys: list[str] = []
+    bound = Report.model_key >= low
+    while True:
+        key = session.execute(select(func.min(Report.model_key)).where(
+            Report.channel == channel, bound, Report.model_key < high)).scalar()
+        if key is None:
+            return keys
+        if key.startswith(prefix):
+            keys.append(key)
+            if len(keys) > MAX_SEARCH_MODELS:
+                raise TooBroad(prefix)
+        bound = Report.model_key > key
+
+
+def _search_branches(session: Session, channel: str, q: str) -> list:
+    """Turn a search into index-friendly equality conditions, each run as its own keyset query.
+
+    A report number matches that report; two letters match a country code; any text matches
+    the models whose name starts with it.
+    """
     text = " ".join(q.split()).lower()
     number = re.fullmatch(r"#?(\d{1,12})", text)
     if number:
-        return Report.id == int(number.group(1))
-    low, high = _prefix_bounds(text)
-    model = and_(Report.model_key >= low, Report.model_key < high,
-                 Report.model_key.like(_escape_like(text) + "%", escape="\\"))
+        return [Report.id == int(number.group(1))]
+    branches = [Report.model_key == key for key in _models_starting_with(session, channel, text)]
     if re.fullmatch(r"[a-z]{2}", text):
-        return or_(model, Report.country == text.upper())
-    return model
+        branches.append(Report.country == text.upper())
+    return branches
 
 
 def _conditions(filters: Filters, viewer_id: int, now: datetime) -> list:
@@ -106,8 +131,6 @@ def _conditions(filters: Filters, viewer_id: int, now: datetime) -> list:
         where.append(Report.assignee_id == int(filters.assignee))
     if filters.overdue:
         where.append(Report.due_at < now)
-    if filters.q:
-        where.append(_search(filters.q))
     return where
 
 
@@ -132,14 +155,42 @@ def load_page(session: Session, filters: Filters, *, viewer_id: int, cursor: str
     """Return one page of the queue after `cursor`, with the counts for the channel."""
     if filters.sort not in SORTS:
         raise BadQuery("sort")
+    if filters.overdue:
+        filters.sort = "due"  # the most overdue first, straight off the (channel, due_at, id) index
     now = now or utcnow()
     where = _conditions(filters, viewer_id, now)
-    query = select(*QUEUE_COLUMNS).where(*where)
-    if filters.sort == "due":
+    too_broad = False
+    try:
+        branches = _search_branches(session, filters.channel, filters.q) if filters.q else [None]
+    except TooBroad:
+        branches, too_broad = [], True
+    rows: list = []
+    for branch in branches:
+        query = _ordered(select(*QUEUE_COLUMNS).where(*where), filters.sort, cursor)
+        if branch is not None:
+            query = query.where(branch)
+        rows.extend(session.execute(query.limit(page_size + 1)).all())
+    if len(branches) > 1:  # merge the branches' pages: each is sorted, so the first page_size+1 of all suffice
+        rows = sorted({row.id: row for row in rows}.values(), key=_sort_key(filters.sort))[:page_size + 1]
+    next_cursor = _encode_cursor(filters.sort, rows[page_size - 1]) if len(rows) > page_size else None
+    counts = {row.status: row.n for row in session.exec(
+        select(ReportCount).where(ReportCount.channel == filters.channel))}
+    # Counted up to a cap, so a large backlog costs a bounded index range, not a scan of all of it.
+    overdue = session.execute(select(func.count()).select_from(
+        select(Report.id).where(Report.channel == filters.channel, Report.due_at < now)
+        .limit(OVERDUE_COUNT_CAP).subquery())).scalar_one()
+    return QueuePage(rows=rows[:page_size], next_cursor=next_cursor, counts=counts, total=sum(counts.values()),
+                     open_total=sum(n for status, n in counts.items() if ReportStatus(status) in OPEN_STATUSES),
+                     overdue=overdue, filters=filters, now=now, has_previous=bool(cursor), too_broad=too_broad)
+
+
+def _ordered(query, sort: str, cursor: str | None):
+    """Order a queue query by its sort key and start it after the cursor."""
+    if sort == "due":
         query = query.where(Report.due_at.is_not(None)).order_by(Report.due_at, Report.id)
         if cursor:
             query = query.where(tuple_(Report.due_at, Report.id) > _decode_cursor("due", cursor))
-    elif filters.sort == "oldest":
+    elif sort == "oldest":
         query = query.order_by(Report.id)
         if cursor:
             query = query.where(Report.id > _decode_cursor("oldest", cursor)[0])
@@ -147,12 +198,12 @@ def load_page(session: Session, filters: Filters, *, viewer_id: int, cursor: str
         query = query.order_by(Report.id.desc())
         if cursor:
             query = query.where(Report.id < _decode_cursor("newest", cursor)[0])
-    rows = session.execute(query.limit(page_size + 1)).all()
-    next_cursor = _encode_cursor(filters.sort, rows[page_size - 1]) if len(rows) > page_size else None
-    counts = {row.status: row.n for row in session.exec(
-        select(ReportCount).where(ReportCount.channel == filters.channel))}
-    overdue = session.execute(select(func.count()).select_from(Report).where(
-        Report.channel == filters.channel, Report.due_at < now)).scalar_one()
-    return QueuePage(rows=rows[:page_size], next_cursor=next_cursor, counts=counts, total=sum(counts.values()),
-                     open_total=sum(n for status, n in counts.items() if ReportStatus(status) in OPEN_STATUSES),
-                     overdue=overdue, filters=filters, now=now, has_previous=bool(cursor))
+    return query
+
+
+def _sort_key(sort: str):
+    if sort == "due":
+        return lambda row: (row.due_at, row.id)
+    if sort == "oldest":
+        return lambda row: row.id
+    return lambda row: -row.id

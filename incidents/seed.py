@@ -11,6 +11,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from core.sealing import seal_json
+from incidents import deadlines
 from incidents.models import Actor, Category, Channel, Report, ReportStatus, Severity, model_key
 
 # Fictional models and providers: (name, versions, provider).
@@ -116,7 +117,39 @@ def synthetic_report_rows(count: int, rng: random.Random, now: datetime,
         row.update({flag: False for flag in SERIOUS_FLAGS})
         if severity is Severity.SERIOUS_INCIDENT:
             row[rng.choice(SERIOUS_FLAGS)] = True
+        row.update(_triage_fields(row, status, created, now, rng))
         yield row
+
+
+def _triage_fields(row: dict, status: ReportStatus, created: datetime, now: datetime, rng: random.Random) -> dict:
+    """Timestamps and regulatory deadlines as triage would have left them (every row gets every key)."""
+    fields: dict = dict.fromkeys(("acknowledged_at", "first_response_at", "closed_at", "resolved_at", "deadline_tier",
+                                  "initial_filed_at", "last_filed_at", "final_filed_at", "due_at", "due_kind"))
+    if status is not ReportStatus.RECEIVED:
+        touched = min(now, created + timedelta(hours=rng.randrange(1, 96)))
+        fields.update(acknowledged_at=touched, first_response_at=touched)
+    if status in (ReportStatus.DUPLICATE, ReportStatus.DISMISSED, ReportStatus.RESOLVED):
+        fields["closed_at"] = min(now, created + timedelta(days=rng.randrange(1, 40)))
+        if status is ReportStatus.RESOLVED:
+            fields["resolved_at"] = fields["closed_at"]
+    tier = deadlines.tier_for(row["severity"], row)
+    if tier is None or status.value in deadlines.NO_FILING_STATUSES:
+        return fields
+    fields["deadline_tier"] = tier.name
+    initial_due = created + timedelta(days=tier.days)
+    if initial_due < now and rng.random() < 0.9:
+        filed = initial_due - timedelta(hours=rng.randrange(1, 24))
+        # Most open cases keep up with the four-weekly intermediate reports; some fall behind.
+        latest = now - timedelta(days=rng.randrange(0, 32))
+        fields.update(initial_filed_at=filed, last_filed_at=max(filed, latest))
+        if fields.get("resolved_at") and fields["resolved_at"] + deadlines.FINAL_WITHIN < now and rng.random() < 0.95:
+            fields["final_filed_at"] = fields["resolved_at"] + timedelta(days=rng.randrange(1, 55))
+    due = deadlines.next_due(tier=tier, aware_at=created, initial_filed_at=fields.get("initial_filed_at"),
+                             last_filed_at=fields.get("last_filed_at"), resolved_at=fields.get("resolved_at"),
+                             final_filed_at=fields.get("final_filed_at"))
+    if due:
+        fields.update(due_at=due.at, due_kind=due.kind.value)
+    return fields
 
 
 def seed_reports(*, session: Session, count: int, rng: random.Random, now: datetime,

@@ -93,7 +93,7 @@ def staff_queue():
         return render_template("incidents/staff/queue_error.html", user=user), 400
     return render_template("incidents/staff/queue.html", page=page, user=user, staff=_staff_directory(),
                            statuses=list(ReportStatus), categories=labels.CATEGORY_LABELS,
-                           severities=list(Severity), countdown=deadlines.countdown)
+                           severities=list(Severity), countdown=deadlines.countdown, cap=queue.OVERDUE_COUNT_CAP)
 
 
 @bp.get("/staff/reports")

@@ -68,9 +68,11 @@ def _conflict() -> Conflict:
 
 def _deadline_values(report: Report, changes: dict) -> dict:
     merged = {column: changes.get(column, getattr(report, column)) for column in (
-        "severity", "created_at", "initial_filed_at", "last_filed_at", "resolved_at", "final_filed_at",
+        "status", "severity", "created_at", "initial_filed_at", "last_filed_at", "resolved_at", "final_filed_at",
         *FLAG_COLUMNS.values())}
     tier = deadlines.tier_for(merged["severity"], {c: merged[c] for c in FLAG_COLUMNS.values()})
+    if merged["status"] in deadlines.NO_FILING_STATUSES:
+        return {"deadline_tier": tier.name if tier else None, "due_at": None, "due_kind": None}
     due = deadlines.next_due(tier=tier, aware_at=merged["created_at"], initial_filed_at=merged["initial_filed_at"],
                              last_filed_at=merged["last_filed_at"], resolved_at=merged["resolved_at"],
                              final_filed_at=merged["final_filed_at"])

@@ -229,3 +229,17 @@ def test_report_status_reaches_the_reporter(app, client, session, triager):
     act(triager, report, "acknowledge")
     page = client.post("/followup", data={"csrf_token": token(client, "/followup"), "receipt": receipt})
     assert "Our team has read your report" in page.get_data(as_text=True)
+
+
+def test_search_by_country_and_model_prefix_and_too_broad(app, session, triager, monkeypatch):
+    from incidents import queue
+    german = stored_report(app, session, model_name="Dewdrop", country="DE")
+    dew = stored_report(app, session, model_name="Dewberry 2", country="FR")
+    other = stored_report(app, session, model_name="Aurora", country="FR")
+    both = triager.get("/staff/queue?q=de").get_data(as_text=True)  # country DE, and models starting "de"
+    assert {int(i) for i in re.findall(r'href="/staff/reports/(\d+)"', both)} == {german.id, dew.id}
+    fr = triager.get("/staff/queue?q=FR").get_data(as_text=True)
+    assert {int(i) for i in re.findall(r'href="/staff/reports/(\d+)"', fr)} == {dew.id, other.id}
+    monkeypatch.setattr(queue, "MAX_SEARCH_MODELS", 1)
+    broad = triager.get("/staff/queue?q=dew")
+    assert broad.status_code == 200 and "Type more of the name" in broad.get_data(as_text=True)
