@@ -41,7 +41,66 @@ def create_app(config: dict | None = None) -> Flask:
     reporting.init_app(app)
     exports.init_app(app)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(scheduler_cli)
     return app
+
+
+# --- scheduled work ------------------------------------------------------------------------------
+
+def scheduled_jobs() -> dict:
+    """Every package's scheduled jobs: name -> (function of the app, cron fields in UTC)."""
+    from incidents.jobs import JOBS as incident_jobs
+    return {**incident_jobs}
+
+
+scheduler_cli = AppGroup("scheduler", help="Scheduled jobs: retention purge, deadline warnings.")
+
+
+@scheduler_cli.command("run")
+def scheduler_run() -> None:
+    """Run the scheduler in the foreground, as its own process (never inside the web workers)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    app = current_app._get_current_object()
+    scheduler = BlockingScheduler(timezone="UTC")
+    for name, (function, cron) in scheduled_jobs().items():
+        scheduler.add_job(_job_runner(app, name, function), CronTrigger(timezone="UTC", **cron), id=name,
+                          name=name, coalesce=True, max_instances=1, misfire_grace_time=3600)
+        click.echo(f"scheduled {name}: {cron} UTC")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=False)
+
+
+def _job_runner(app: Flask, name: str, function):
+    def run() -> None:
+        with app.app_context():
+            try:
+                outcome = function(app)
+            except Exception as err:  # a failed run is retried at the next tick; keep the scheduler alive
+                app.logger.error("job %s failed: %s", name, type(err).__name__)
+                return
+            app.logger.info("job %s: %s", name, outcome)
+    return run
+
+
+@scheduler_cli.command("list")
+def scheduler_list() -> None:
+    """List the scheduled jobs and when they run."""
+    for name, (function, cron) in scheduled_jobs().items():
+        click.echo(f"{name:28} {cron} UTC  {function.__doc__.strip().splitlines()[0]}")
+
+
+@scheduler_cli.command("run-job")
+@click.argument("name")
+def scheduler_run_job(name: str) -> None:
+    """Run one job now, in the foreground (for operators and tests)."""
+    jobs = scheduled_jobs()
+    if name not in jobs:
+        raise click.ClickException(f"no job named {name!r}; see: flask --app wsgi scheduler list")
+    click.echo(jobs[name][0](current_app._get_current_object()))
 
 
 demo_cli = AppGroup("demo", help="Demo data and a demo admin, for trying the platform out.")

@@ -24,6 +24,17 @@ DEFAULTS: dict = {
     "SQL_ECHO": False,
     # Staff sessions: a signed cookie that expires when idle.
     "STAFF_IDLE_MINUTES": 30,
+    # Staff e-mail (assignments, deadlines). No MAIL_SERVER: nothing is sent.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_STARTTLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_FROM": "incidents@localhost",
+    # The address staff reach the site at, for links in e-mail sent outside a request.
+    "BASE_URL": "http://localhost:5000",
+    # Sealed report content is purged this many days after the report is closed.
+    "RETENTION_DAYS": 365,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "session",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from incidents import models  # noqa: F401  (registers the tables with the metadata)
+from incidents import models, notifications  # noqa: F401  (register the tables with the metadata)
 from incidents import api_spec, staff_views, views  # noqa: F401  (staff_views adds routes to views.bp)
 
 

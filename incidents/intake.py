@@ -206,10 +206,17 @@ def open_for_reporter(*, session: Session, receipt: str, keys: PlatformKeys) -> 
     private_key = sealing.reporter_private_key(canonical, sealing.unb64(report.reporter_salt))
     if not found:
         private_key = decoy_key
-    content = sealing.unseal_json(report.sealed, report.wrapped_keys, sealing.REPORTER, private_key)
+    content = _content(report, sealing.REPORTER, private_key)
     messages = _thread(session, report, sealing.REPORTER, private_key)
     return ReporterView(report=report, content=content, messages=messages,
                         attachments=_attachment_list(session, report, message_id=None), found=found)
+
+
+def _content(report: Report, reader: str, private_key: PrivateKey) -> dict:
+    """Unseal a report's body; a report purged by retention has none left."""
+    if report.sealed is None:
+        return {}
+    return sealing.unseal_json(report.sealed, report.wrapped_keys, reader, private_key)
 
 
 def _thread(session: Session, report: Report, reader: str, private_key: PrivateKey) -> list[ThreadMessage]:
@@ -335,7 +342,7 @@ def open_for_staff(*, session: Session, report: Report, user: StaffUser, keys: P
                    private_key: PrivateKey | None) -> StaffView:
     """Unseal a report for a staff member and record that they saw it."""
     reader, key = staff_reader_key(report, user, keys, private_key)
-    content = sealing.unseal_json(report.sealed, report.wrapped_keys, reader, key)
+    content = _content(report, reader, key)
     messages = _thread(session, report, reader, key)
     attachments = [{**a, "name": attachment_name(a["row"], reader, key)}
                    for a in _attachment_list(session, report, message_id=None)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
@@ -14,7 +14,7 @@ from core.auth import Role, StaffUser
 from core.db import get_session, utcnow
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
-from incidents import deadlines, intake, labels, queue, triage
+from incidents import deadlines, intake, labels, notifications, queue, triage
 from incidents import triage_schemas as ts
 from incidents.models import (Author, Category, DecommissionProposal, EnforcementAction, Incident, IncidentStatus,
                               ModelRecord, ProposalStatus, Report, ReportStatus, Severity)
@@ -200,6 +200,9 @@ def staff_report_action(report_id: int, action: str):
         if _wants_json():
             return jsonify({"error": str(err)}), err.status_code
         return render_report(get_session().get(Report, report_id), action_error=str(err), status=err.status_code)
+    if action_enum is TriageAction.ASSIGN and report.assignee_id and report.assignee_id != current_staff().id:
+        notifications.notify_assignment(notifications.Mailer.from_config(current_app.config),
+                                        get_session().get(StaffUser, report.assignee_id), report.id)
     if _wants_json():
         return jsonify({"id": report.id, "status": report.status, "version": report.version,
                         "due_at": report.due_at.isoformat() if report.due_at else None})

@@ -191,6 +191,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_enforcement_action_model_id'), ['model_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enforcement_action_report_id'), ['report_id'], unique=False)
 
+    op.create_table('deadline_notice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('due_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('sent_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['report_id'], ['report.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('report_id', 'due_at', 'kind', name='uq_deadline_notice')
+    )
     with op.batch_alter_table('report', schema=None) as batch_op:
         batch_op.add_column(sa.Column('model_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
         batch_op.add_column(sa.Column('flag_widespread_infringement', sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -280,6 +290,7 @@ def downgrade() -> None:
         batch_op.drop_column('flag_widespread_infringement')
         batch_op.drop_column('model_key')
 
+    op.drop_table('deadline_notice')
     with op.batch_alter_table('enforcement_action', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enforcement_action_report_id'))
         batch_op.drop_index(batch_op.f('ix_enforcement_action_model_id'))

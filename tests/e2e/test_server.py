@@ -125,3 +125,25 @@ def test_production_start_without_secret_key_fails_clearly(tmp_path):
                                "wsgi:create_app()"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert gunicorn.returncode != 0
     assert "SECRET_KEY is not set" in gunicorn.stdout + gunicorn.stderr
+
+
+def test_scheduler_runs_as_its_own_process(tmp_path):
+    """`flask scheduler run` starts APScheduler with every job, and stops cleanly on SIGINT."""
+    import signal
+    import time as _time
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}", "SECRET_KEY": "s" * 32,
+           "PLATFORM_SECRET": "p" * 32, "FLASK_INSTANCE_PATH": str(tmp_path)}
+    flask = Path(sys.executable).parent / "flask"
+    assert subprocess.run([str(flask), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
+                          capture_output=True, timeout=60).returncode == 0
+    proc = subprocess.Popen([str(flask), "--app", "wsgi", "scheduler", "run"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = [proc.stdout.readline() for _ in range(2)]
+        assert any("scheduled purge-expired-content" in line for line in lines), lines
+        assert any("scheduled warn-about-deadlines" in line for line in lines), lines
+        _time.sleep(0.5)
+        assert proc.poll() is None  # still running, waiting for the next tick
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)

@@ -1,0 +1,31 @@
+"""Scheduled work of the incidents package, as plain functions of the app (wsgi wires the scheduler)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlmodel import Session
+
+from core.db import get_engine
+from incidents import notifications, retention
+
+
+def purge_expired_content(app: Flask) -> str:
+    """Purge sealed content past its retention period."""
+    with Session(get_engine(app)) as session:
+        result = retention.purge_expired(session, retention_days=int(app.config["RETENTION_DAYS"]))
+    return (f"purged {result.reports} reports ({result.messages} messages, "
+            f"{result.attachments} attachments)")
+
+
+def warn_about_deadlines(app: Flask) -> str:
+    """E-mail staff about regulatory filings due within two days or overdue."""
+    with Session(get_engine(app)) as session:
+        sent = notifications.notify_deadlines(session, notifications.Mailer.from_config(app.config))
+    return f"sent {sent} deadline warnings"
+
+
+# name -> (function, cron fields). The times are UTC.
+JOBS = {
+    "purge-expired-content": (purge_expired_content, {"hour": 3, "minute": 17}),
+    "warn-about-deadlines": (warn_about_deadlines, {"minute": 5}),
+}
