@@ -14,7 +14,7 @@ from core.auth import Role, StaffUser
 from core.db import get_session, utcnow
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
-from incidents import deadlines, intake, labels, notifications, queue, triage
+from incidents import dashboard, deadlines, intake, labels, notifications, queue, triage
 from incidents import triage_schemas as ts
 from incidents.models import (Author, Category, DecommissionProposal, EnforcementAction, Incident, IncidentStatus,
                               ModelRecord, ProposalStatus, Report, ReportStatus, Severity)
@@ -488,6 +488,19 @@ def staff_proposal_decision(proposal_id: int):
         return render_model(_model_or_404(proposal.model_id), action_error=str(err), status=err.status_code)
     flash(_("Decision recorded."), "success")
     return redirect(url_for("incidents.staff_model", model_id=model.id))
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+@bp.get("/staff/dashboard")
+@roles(*ALL_STAFF)
+def staff_dashboard():
+    """Intake per week, the open backlog by status and deadlines at risk, as charts and tables."""
+    user = current_staff()
+    channel = triage.channel_of_role(Role(user.role)) or "public"
+    board = dashboard.build(get_session(), channel, utcnow())
+    return render_template("incidents/staff/dashboard.html", board=board, user=user, staff=_staff_directory(),
+                           countdown=deadlines.countdown)
 
 
 # --- public ----------------------------------------------------------------------------------

@@ -243,3 +243,25 @@ def test_search_by_country_and_model_prefix_and_too_broad(app, session, triager,
     monkeypatch.setattr(queue, "MAX_SEARCH_MODELS", 1)
     broad = triager.get("/staff/queue?q=dew")
     assert broad.status_code == 200 and "Type more of the name" in broad.get_data(as_text=True)
+
+
+def test_dashboard_draws_svg_charts_inline_and_lists_deadlines(app, session, triager, make_staff):
+    from core.auth import StaffUser
+    from incidents import triage as service
+    from incidents.workflow import TriageAction
+    actor = session.get(StaffUser, make_staff("triager").id)
+    for _ in range(3):
+        stored_report(app, session)
+    report = stored_report(app, session)
+    service.apply(session, report, TriageAction.CLASSIFY, actor=actor, data={
+        "version": report.version, "category": "safety_failure", "severity": "serious_incident", "actor": None,
+        "flags": ["critical_infrastructure"]})
+    response = triager.get("/staff/dashboard")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.count("<svg ") == 3 and 'role="img"' in html
+    assert "<script" not in html and "http://" not in html.split("<svg", 1)[1].split("</svg>")[0].replace(
+        "http://www.w3.org", "")
+    assert f'href="/staff/reports/{report.id}"' in html  # due within two days
+    assert "<td>received</td><td>4</td>" in html.replace('<a href="/staff/queue?status=received">received</a>',
+                                                          "received")
