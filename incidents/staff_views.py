@@ -111,7 +111,7 @@ def _history(report_id: int) -> list[AuditEvent]:
 
 
 def render_report(report: Report, *, errors: dict | None = None, action_error: str | None = None,
-                  status: int = 200, reply_body: str = ""):
+                  status: int = 200, reply_body: str = "", action_values: dict | None = None):
     """Render the staff report page: sealed content (opening it is audited) and the triage panel."""
     view = _staff_view(report)
     session = get_session()
@@ -135,7 +135,7 @@ def render_report(report: Report, *, errors: dict | None = None, action_error: s
         tier=deadlines.TIERS_BY_NAME.get(report.deadline_tier or ""), enforcement=actions, reply_body=reply_body,
         reply_templates=REPLY_TEMPLATES, models=session.exec(select(ModelRecord).order_by(ModelRecord.name)).all(),
         enforcement_choices=_enforcement_choices(), today=now.date(), user=user, categories=labels.CATEGORY_LABELS,
-        severities=list(Severity), actors=labels.ACTOR_LABELS, now=now), status
+        severities=list(Severity), actors=labels.ACTOR_LABELS, now=now, action_values=action_values or {}), status
 
 
 @bp.get("/staff/reports/<int:report_id>")
@@ -192,7 +192,7 @@ def staff_report_action(report_id: int, action: str):
         if _wants_json():
             return jsonify({"errors": errors}), 400
         return render_report(report, errors=errors, action_error=_("Check the fields of the action you chose."),
-                             status=400, reply_body=raw.get("body", ""))
+                             status=400, action_values=raw)
     try:
         report = triage.apply(get_session(), report, action_enum, actor=current_staff(), data=data, keys=_keys())
     except triage.TriageError as err:

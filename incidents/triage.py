@@ -124,7 +124,7 @@ def apply(session: Session, report: Report, action: TriageAction, *, actor: Staf
         # The question goes to the reporter sealed, in the same transaction as the status change.
         session.expire(report)
         add_message(session=session, report=session.get(Report, report.id), author=Author.STAFF,
-                    body=data["body"], uploads=[], keys=keys, staff_id=actor.id, commit=False)
+                    body=data["question"], uploads=[], keys=keys, staff_id=actor.id, commit=False)
     session.commit()
     session.refresh(report)
     return report

@@ -56,7 +56,8 @@ class NoteSchema(_Version):
 
 
 class RequestInfoSchema(_Version):
-    body = fields.String(required=True, validate=_length(20000, 1))
+    question = fields.String(required=True, validate=_length(20000, 1),
+                             error_messages={"required": N_("Write your question to the reporter.")})
 
 
 class LinkIncidentSchema(_Version):

@@ -25,7 +25,7 @@ def params(action: TriageAction, report: Report, other: Report, actor: StaffUser
         TriageAction.CLASSIFY: {**base, "category": "privacy", "severity": "serious_incident", "actor": None,
                                 "flags": ["death"]},
         TriageAction.ASSIGN: {**base, "assignee_id": actor.id},
-        TriageAction.REQUEST_INFO: {**base, "body": "Which app were you using when this happened?"},
+        TriageAction.REQUEST_INFO: {**base, "question": "Which app were you using when this happened?"},
         TriageAction.LINK_INCIDENT: {**base, "incident_id": None, "new_title": "Insulin advice incident"},
         TriageAction.MARK_DUPLICATE: {**base, "duplicate_of": other.id},
         TriageAction.DISMISS: {**base, "reason": "not_reproducible"},
@@ -101,7 +101,7 @@ def test_triagers_cannot_act_on_whistleblower_reports(app, session, triager, mak
 def test_request_info_sends_a_sealed_message_in_the_same_commit(app, session, triager):
     report = stored_report(app, session)
     triage.apply(session, report, TriageAction.REQUEST_INFO, actor=triager, keys=intake.platform_keys(app),
-                 data={"version": report.version, "body": "Which app was it?"})
+                 data={"version": report.version, "question": "Which app was it?"})
     messages = session.exec(select(Message).where(Message.report_id == report.id)).all()
     assert len(messages) == 1 and b"Which app" not in messages[0].sealed
     assert session.get(Report, report.id).first_response_at is not None
