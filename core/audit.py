@@ -124,12 +124,14 @@ class ChainReport:
     ok: bool
     checked: int
     problems: list[str]
+    first_bad: int | None = None  # the seq of the first event that fails, if any
 
 
 def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
     """Recompute every event's hash in order and compare with the stored chain and head."""
     key = _chain_key(session)
     problems: list[str] = []
+    first_bad: int | None = None
     prev_hash, expected_seq, checked = GENESIS, 1, 0
     last_seq = 0
     while True:
@@ -139,6 +141,7 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
         if not events:
             break
         for event in events:
+            before = len(problems)
             if event.seq != expected_seq:
                 problems.append(f"event seq {expected_seq} is missing (next found: {event.seq})")
             if event.prev_hash != prev_hash:
@@ -148,11 +151,14 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
                                   details=event.details, prev_hash=event.prev_hash)
             if digest != event.hash:
                 problems.append(f"event {event.seq}: content does not match its hash")
+            if first_bad is None and len(problems) > before:
+                first_bad = min(event.seq, expected_seq)
             prev_hash, expected_seq, last_seq = event.hash, event.seq + 1, event.seq
             checked += 1
     head = session.get(AuditHead, 1)
     if head is not None and head.seq != last_seq:
         problems.append(f"the head says {head.seq} events but the chain ends at {last_seq}: events were removed")
+        first_bad = first_bad if first_bad is not None else last_seq + 1
     if head is None and checked:
         problems.append("the chain head row is missing")
-    return ChainReport(ok=not problems, checked=checked, problems=problems)
+    return ChainReport(ok=not problems, checked=checked, problems=problems, first_bad=first_bad)

@@ -126,6 +126,8 @@ def audit_verify() -> None:
     """Recompute the audit chain; exit 1 if any event was altered or removed."""
     with Session(get_engine()) as session:
         report = verify_chain(session)
+    if not report.ok:
+        click.echo(f"BROKEN: the first bad event is seq {report.first_bad}", err=True)
     for problem in report.problems:
         click.echo(f"BROKEN: {problem}", err=True)
     if not report.ok:

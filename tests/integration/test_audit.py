@@ -86,3 +86,27 @@ def test_the_chain_only_verifies_with_its_own_key(app_config, session):
     with Session(get_engine(other)) as other_session:
         assert not verify_chain(other_session).ok
     assert verify_chain(session).ok
+
+
+def test_reordered_events_are_detected_and_the_first_named(session, runner):
+    write_events(session)
+    rows = {r.seq: r for r in session.exec(select(AuditEvent)).all()}
+    # Swap the content of events 2 and 3 in place, keeping each row's seq: a reordering.
+    for seq, other in ((2, rows[3]), (3, rows[2])):
+        session.execute(text("UPDATE audit_event SET target_id = :t, details = :d, hash = :h, prev_hash = :p "
+                             "WHERE seq = :s"), {"t": other.target_id, "d": json.dumps(other.details),
+                                                 "h": other.hash, "p": other.prev_hash, "s": seq})
+    session.commit()
+    session.expire_all()
+    report = verify_chain(session)
+    assert not report.ok and report.first_bad == 2
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "first bad event is seq 2" in result.output
+
+
+def test_cli_names_a_deleted_event(session, runner):
+    write_events(session)
+    session.execute(text("DELETE FROM audit_event WHERE seq = 3"))
+    session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "first bad event is seq 3" in result.output
