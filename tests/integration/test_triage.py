@@ -1,6 +1,6 @@
 """The triage service: every transition in the table, every illegal one, versions, audit and deadlines."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -9,8 +9,8 @@ from sqlmodel import select
 from core.audit import AuditEvent, verify_chain
 from core.auth import StaffUser
 from incidents import intake, triage
-from incidents.models import Incident, Message, Report, ReportStatus
-from incidents.workflow import REPORT_TRANSITIONS, TriageAction
+from incidents.models import Incident, Message, ModelRecord, ModelStatus, Report, ReportStatus
+from incidents.workflow import MODEL_TRANSITIONS, REPORT_TRANSITIONS, ModelAction, TriageAction
 from tests.factories.triage import stored_report
 
 
@@ -174,3 +174,37 @@ def test_report_counts_follow_status_changes(app, session, triager):
                  data={"version": reports[0].version, "reason": "spam"})
     counts = {(c.channel, c.status): c.n for c in session.exec(select(ReportCount))}
     assert counts[("public", "received")] == 2 and counts[("public", "dismissed")] == 1
+
+
+MODEL_PAIRS = [(status, action) for status in ModelStatus for action in ModelAction]
+
+
+@pytest.mark.parametrize("status, action", MODEL_PAIRS, ids=[f"{s.value}-{a.value}" for s, a in MODEL_PAIRS])
+def test_every_model_lifecycle_pair_follows_the_table(session, triager, make_staff, status, action):
+    model = ModelRecord(name="Aurora", version="13B", status=status.value)
+    session.add(model)
+    session.commit()
+    expected = MODEL_TRANSITIONS.get((status, action))
+    if action is ModelAction.DECOMMISSION:
+        with pytest.raises(triage.IllegalTransition):  # never a button: only through an approved proposal
+            triage.transition_model(session, model, action, actor=triager, row_version=model.row_version)
+        proposal_data = {"criteria": {"severity": "high"}, "effective_on": date(2026, 12, 31),
+                         "notice": "Stops on 31 December.", "public_reason": "Unsafe"}
+        if expected is None:
+            with pytest.raises(triage.IllegalTransition):
+                triage.propose_decommission(session, model, actor=triager, data=proposal_data)
+            return
+        proposal = triage.propose_decommission(session, model, actor=triager, data=proposal_data)
+        second = session.get(StaffUser, make_staff("admin").id)
+        triage.decide_proposal(session, proposal, actor=second, approve=True)
+        session.refresh(model)
+        assert model.status == "decommissioned"
+        return
+    if expected is None:
+        with pytest.raises(triage.IllegalTransition):
+            triage.transition_model(session, model, action, actor=triager, row_version=model.row_version,
+                                    public_reason="A public reason long enough")
+        return
+    moved = triage.transition_model(session, model, action, actor=triager, row_version=model.row_version,
+                                    public_reason="A public reason long enough")
+    assert moved.status == expected.value and moved.row_version == 2
