@@ -31,8 +31,6 @@ DEFAULTS: dict = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_FROM": "incidents@localhost",
-    # The address staff reach the site at, for links in e-mail sent outside a request.
-    "BASE_URL": "http://localhost:5000",
     # Sealed report content is purged this many days after the report is closed.
     "RETENTION_DAYS": 365,
     "SESSION_COOKIE_HTTPONLY": True,

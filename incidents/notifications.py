@@ -52,7 +52,7 @@ class Mailer:
     def from_config(cls, config) -> Mailer:
         return cls(server=config.get("MAIL_SERVER"), port=int(config.get("MAIL_PORT") or 25),
                    sender=config.get("MAIL_FROM") or "incidents@localhost",
-                   base_url=(config.get("BASE_URL") or "http://localhost:5000").rstrip("/"),
+                   base_url=(config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
                    starttls=bool(config.get("MAIL_STARTTLS")), username=config.get("MAIL_USERNAME"),
                    password=config.get("MAIL_PASSWORD"))
 
