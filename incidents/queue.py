@@ -138,7 +138,10 @@ def _decode_cursor(sort: str, cursor: str) -> tuple:
     try:
         if sort == "due":
             stamp, _, ident = cursor.partition("~")
-            return datetime.fromisoformat(stamp), int(ident)
+            moment = datetime.fromisoformat(stamp)
+            if moment.tzinfo is None:
+                raise ValueError("a cursor time carries its offset")
+            return moment, int(ident)
         return (int(cursor),)
     except (TypeError, ValueError) as err:
         raise BadQuery("cursor") from err

@@ -56,7 +56,8 @@ def test_queue_pages_with_a_cursor_not_an_offset(app, session, triager, monkeypa
     assert seen == sorted(ids, reverse=True)
 
 
-@pytest.mark.parametrize("query", ["status=nope", "sort=sideways", "after=abc", "assignee=x", "sort=due&after=x~1"])
+@pytest.mark.parametrize("query", ["status=nope", "sort=sideways", "after=abc", "assignee=x", "sort=due&after=x~1",
+                                   "sort=due&after=2026-01-01T00:00:00~1", "after=-1x"])
 def test_bad_queue_arguments_get_a_clear_400(triager, query):
     response = triager.get(f"/staff/queue?{query}")
     assert response.status_code == 400
