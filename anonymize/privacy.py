@@ -1,0 +1,152 @@
+"""Differential privacy for published statistics: noisy counts, their error bounds, a budget.
+
+Pure functions over plain numbers. The privacy unit is one report: each report (with its
+follow-ups) falls in exactly one cell of a breakdown, so adding or removing a report moves a
+breakdown by at most 1 in L1 distance. Counts are noised with OpenDP's discrete Laplace
+mechanism (`make_laplace` on integers); medians use OpenDP's private quantile over fixed
+candidate buckets. Everything after the mechanisms (clamping, totals, "<10") is
+post-processing and costs no privacy.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import opendp.prelude as dp
+from opendp.accuracy import discrete_laplacian_scale_to_accuracy
+
+dp.enable_features("contrib")
+
+DISPLAY_THRESHOLD = 10
+CONFIDENCE = 0.95
+# Sensitivity of one breakdown of reports: a report sits in exactly one cell.
+BREAKDOWN_SENSITIVITY = 1
+
+
+class BudgetExceeded(Exception):
+    """The release would spend more epsilon than the period has left."""
+
+
+def as_epsilon(value) -> Decimal:
+    """Epsilons are kept as decimals, so ten releases of 0.1 add up to exactly 1.0."""
+    epsilon = Decimal(str(value))
+    if not epsilon.is_finite() or epsilon <= 0:
+        raise ValueError("epsilon must be a positive number")
+    return epsilon
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A period's epsilon budget and what has been spent of it."""
+
+    total: Decimal
+    spent: Decimal = Decimal(0)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.total - self.spent
+
+    def charge(self, epsilon) -> Budget:
+        """Return the budget after spending `epsilon`, or raise BudgetExceeded."""
+        epsilon = as_epsilon(epsilon)
+        if epsilon > self.remaining:
+            raise BudgetExceeded(f"this release needs epsilon {epsilon}, but only {self.remaining} of the "
+                                 f"period's {self.total} is left")
+        return Budget(total=self.total, spent=self.spent + epsilon)
+
+
+def split(epsilon, weights: Mapping[str, int]) -> dict[str, Decimal]:
+    """Split an epsilon over named statistics in proportion to integer weights (exactly, in decimals)."""
+    epsilon = as_epsilon(epsilon)
+    total = sum(weights.values())
+    if total <= 0 or any(w <= 0 for w in weights.values()):
+        raise ValueError("weights must be positive")
+    shares = {name: epsilon * weight / total for name, weight in weights.items()}
+    # Round down to 6 places so the shares never add up to more than the whole.
+    return {name: share.quantize(Decimal("0.000001"), rounding="ROUND_DOWN") for name, share in shares.items()}
+
+
+def laplace_scale(epsilon, sensitivity: int = BREAKDOWN_SENSITIVITY) -> float:
+    """The discrete Laplace scale that gives `epsilon` for a query of this L1 sensitivity."""
+    return sensitivity / float(as_epsilon(epsilon))
+
+
+def count_mechanism(cells: int, epsilon, sensitivity: int = BREAKDOWN_SENSITIVITY):
+    """OpenDP's discrete Laplace over a vector of `cells` counts, checked to cost at most `epsilon`."""
+    measurement = dp.m.make_laplace(dp.vector_domain(dp.atom_domain(T=int), size=cells), dp.l1_distance(T=int),
+                                    scale=laplace_scale(epsilon, sensitivity))
+    if measurement.map(sensitivity) > float(as_epsilon(epsilon)) * (1 + 1e-9):
+        raise ValueError("the mechanism would exceed its epsilon")
+    return measurement
+
+
+def error_bound(scale: float, confidence: float = CONFIDENCE) -> int:
+    """The noise magnitude a cell stays within with the given confidence (OpenDP's accuracy formula)."""
+    return math.ceil(discrete_laplacian_scale_to_accuracy(scale, 1 - confidence))
+
+
+@dataclass(frozen=True)
+class NoisyBreakdown:
+    """A released breakdown: non-negative integer cells, their total, and how they were made."""
+
+    cells: dict[str, int]
+    total: int
+    epsilon: Decimal
+    scale: float
+    bound: int
+
+    def as_dict(self) -> dict:
+        return {"cells": self.cells, "total": self.total, "epsilon": str(self.epsilon), "scale": self.scale,
+                "error_bound_95": self.bound}
+
+
+def post_process(noisy: Mapping[str, int]) -> tuple[dict[str, int], int]:
+    """Clamp noisy integer cells at zero and total them, so the published total is the sum of the cells."""
+    cells = {name: max(0, int(value)) for name, value in noisy.items()}
+    return cells, sum(cells.values())
+
+
+def release_breakdown(counts: Mapping[str, int], epsilon, sensitivity: int = BREAKDOWN_SENSITIVITY) -> NoisyBreakdown:
+    """Noise every cell of a breakdown (all categories listed, zeros included) and post-process it."""
+    names = list(counts)
+    if not names:
+        raise ValueError("a breakdown needs at least one cell")
+    if any(int(v) < 0 for v in counts.values()):
+        raise ValueError("counts cannot be negative")
+    measurement = count_mechanism(len(names), epsilon, sensitivity)
+    noisy = measurement([int(counts[name]) for name in names])
+    cells, total = post_process(dict(zip(names, noisy)))
+    scale = laplace_scale(epsilon, sensitivity)
+    return NoisyBreakdown(cells=cells, total=total, epsilon=as_epsilon(epsilon), scale=scale,
+                          bound=error_bound(scale))
+
+
+def display(value: int, threshold: int = DISPLAY_THRESHOLD) -> str:
+    """How a noisy count is shown: values under the threshold are "<10"."""
+    return f"<{threshold}" if value < threshold else str(value)
+
+
+def private_median(values: Sequence[int], candidates: Sequence[int], epsilon) -> int:
+    """A differentially private median chosen among fixed candidate buckets (OpenDP's private quantile).
+
+    One report adds at most one value (symmetric distance 1), so the measurement is calibrated
+    for d_in=1 and checked to cost at most `epsilon`.
+    """
+    if len(candidates) < 2 or list(candidates) != sorted(set(candidates)):
+        raise ValueError("candidates must be at least two increasing values")
+    bounded = [min(max(int(v), candidates[0]), candidates[-1]) for v in values]
+
+    def build(scale: float):
+        return dp.m.make_private_quantile(dp.vector_domain(dp.atom_domain(T=int)), dp.symmetric_distance(),
+                                          dp.max_divergence(), candidates=[int(c) for c in candidates], alpha=0.5,
+                                          scale=scale)
+
+    target = float(as_epsilon(epsilon))
+    scale = dp.binary_search_param(build, d_in=1, d_out=target)
+    measurement = build(scale)
+    if measurement.map(1) > target * (1 + 1e-9):
+        raise ValueError("the mechanism would exceed its epsilon")
+    return int(measurement(bounded))
