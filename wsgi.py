@@ -50,7 +50,8 @@ def create_app(config: dict | None = None) -> Flask:
 def scheduled_jobs() -> dict:
     """Every package's scheduled jobs: name -> (function of the app, cron fields in UTC)."""
     from incidents.jobs import JOBS as incident_jobs
-    return {**incident_jobs}
+    from reporting.jobs import JOBS as reporting_jobs
+    return {**incident_jobs, **reporting_jobs}
 
 
 scheduler_cli = AppGroup("scheduler", help="Scheduled jobs: retention purge, deadline warnings.")
@@ -68,6 +69,9 @@ def scheduler_run() -> None:
         scheduler.add_job(_job_runner(app, name, function), CronTrigger(timezone="UTC", **cron), id=name,
                           name=name, coalesce=True, max_instances=1, misfire_grace_time=3600)
         click.echo(f"scheduled {name}: {cron} UTC")
+    # Catch up at start: every job is idempotent, so running them now loses nothing.
+    for name, (function, _cron) in scheduled_jobs().items():
+        _job_runner(app, name, function)()
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale
 
 babel = Babel()
@@ -11,6 +11,8 @@ babel = Babel()
 def select_locale() -> str:
     """Pick the explicit ?lang= choice if supported, else the best Accept-Language match."""
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and scheduler: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     explicit = request.args.get("lang")
     if explicit in supported:
         return explicit

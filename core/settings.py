@@ -31,6 +31,12 @@ DEFAULTS: dict = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_FROM": "incidents@localhost",
+    # Transparency reports: the quarter's epsilon, automatic or draft-then-approve, Ed25519 signing.
+    "TRANSPARENCY_EPSILON": 1.0,
+    # What one release spends; below the budget it leaves room for corrections. None: the whole budget.
+    "TRANSPARENCY_RELEASE_EPSILON": None,
+    "TRANSPARENCY_MODE": "auto",
+    "TRANSPARENCY_SIGN": False,
     # Sealed report content is purged this many days after the report is closed.
     "RETENTION_DAYS": 365,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -2,9 +2,58 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlmodel import Session
+
+from core.db import get_engine
+from reporting import models, views  # noqa: F401  (models register their tables)
+from reporting import publish as publishing
+
+reports_cli = AppGroup("reports", help="Transparency reports: publish, list, verify.")
+
+
+@reports_cli.command("publish")
+@click.option("--period", required=True, help="A calendar quarter, like 2026Q3.")
+@click.option("--correction", is_flag=True, help="Publish a corrected revision (charged to the budget again).")
+def publish_command(period: str, correction: bool) -> None:
+    """Publish a quarter's report (or return it as already published)."""
+    with Session(get_engine()) as session:
+        try:
+            outcome = publishing.publish(current_app._get_current_object(), session, period, correction=correction)
+        except (publishing.PublicationRefused, ValueError) as err:
+            raise click.ClickException(str(err)) from err
+        p = outcome.publication
+        verb = "published" if outcome.created and p.status == "published" else (
+            "drafted (a publisher approves it at /staff/transparency)" if outcome.created else "was already there")
+        click.echo(f"{p.period} revision {p.revision} {verb}; chain {p.chain_hash}")
+
+
+@reports_cli.command("list")
+def list_command() -> None:
+    """List publications, drafts included."""
+    from sqlmodel import select
+    from reporting.models import Publication
+    with Session(get_engine()) as session:
+        for p in session.exec(select(Publication).order_by(Publication.id)):
+            click.echo(f"{p.period} r{p.revision} {p.status:9} generated {p.generated_at:%Y-%m-%d %H:%M} "
+                       f"epsilon {p.epsilon} chain {p.chain_hash[:16]}…")
+
+
+@reports_cli.command("verify")
+def verify_command() -> None:
+    """Recompute every published file's hash and the chain; exit 1 on any alteration."""
+    with Session(get_engine()) as session:
+        result = publishing.verify(current_app._get_current_object(), session)
+    for problem in result.problems:
+        click.echo(f"BROKEN: {problem}", err=True)
+    if not result.ok:
+        raise SystemExit(1)
+    click.echo(f"All {result.checked} publications verify.")
 
 
 def init_app(app: Flask) -> None:
-    """Register the reporting package with the app (publication arrives with its issue, #5)."""
-    app.extensions["reporting"] = {}
+    """Register the transparency pages and the reports CLI."""
+    app.register_blueprint(views.bp)
+    app.cli.add_command(reports_cli)

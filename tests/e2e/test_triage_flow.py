@@ -130,3 +130,26 @@ def test_accessibility_of_staff_pages(live_server, app, page_factory, make_staff
         page.goto(live_server.url + path)
         findings[path] = run_axe(page, axe_path)
     assert {path: found for path, found in findings.items() if found} == {}
+
+
+def test_published_report_shows_charts_without_javascript_and_passes_axe(live_server, app, page_factory, session,
+                                                                         axe_path):
+    from core.db import utcnow
+    from reporting import publish as publishing
+    from reporting.aggregate import Period
+    period = Period.containing(utcnow()).previous()
+    publishing.publish(app, session, str(period))
+    page = page_factory(javascript=False)
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Transparency reports").click()
+    page.get_by_role("link", name=str(period), exact=True).click()
+    assert page.get_by_role("heading", name=f"Transparency report {period}").is_visible()
+    charts = page.locator("figure svg[role=img]")
+    assert charts.count() == 2 and charts.first.bounding_box()["width"] > 100
+    assert [u for u in page.requests_seen if not u.startswith(live_server.url)] == []
+    checker = page_factory(bypass_csp=True)
+    findings = {}
+    for path in (f"/transparency/{period}", f"/transparency/{period}/print", "/transparency/"):
+        checker.goto(live_server.url + path)
+        findings[path] = run_axe(checker, axe_path)
+    assert {path: found for path, found in findings.items() if found} == {}

@@ -22,6 +22,8 @@ MATRIX = {
     ("GET", "/staff/account"): ALL,
     ("POST", "/staff/account"): dict.fromkeys(ROLES, 400),
     ("GET", "/staff/dashboard"): ALL,
+    ("GET", "/staff/transparency"): {"admin": 200, "triager": 403, "recipient": 403, "publisher": 200},
+    ("POST", "/staff/transparency"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 404},
     ("GET", "/staff/queue"): {"admin": 200, "triager": 200, "recipient": 200, "publisher": 403},
     ("GET", "/staff/reports"): {"admin": 302, "triager": 302, "recipient": 302, "publisher": 403},
     ("GET", "/staff/reports/{report}"): {"admin": 200, "triager": 200, "recipient": 403, "publisher": 403},

@@ -1,0 +1,172 @@
+"""Raw figures for one period, from plain columns only (nothing is decrypted).
+
+Counts come from SQL GROUP BY queries; pandas shapes the duration samples. The output is the
+input of reporting.figures, which protects what comes from reporters' data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from incidents import deadlines
+from incidents.models import (Actor, Category, Channel, EnforcementAction, Incident, ModelRecord, ModelStatus,
+                              Report, Severity)
+from incidents.triage_schemas import ACTION_TYPES, AUTOMATION, GROUND_TYPES
+
+PERIOD_RE = re.compile(r"^(\d{4})Q([1-4])$")
+
+# Whistleblower reports are published only as a total and in these coarse groups.
+COARSE_GROUPS = {
+    "harmful content": (Category.CHILD_SAFETY, Category.NCII, Category.HATE_HARASSMENT, Category.VIOLENT_EXTREMISM),
+    "safety and security": (Category.DANGEROUS_CAPABILITY, Category.SAFETY_FAILURE,
+                            Category.SECURITY_VULNERABILITY),
+    "rights, privacy and fraud": (Category.PRIVACY, Category.INTELLECTUAL_PROPERTY, Category.FRAUD_DECEPTION,
+                                  Category.BIAS_DISCRIMINATION),
+    "other": (Category.ACCEPTABLE_USE, Category.OTHER),
+}
+
+
+class BadPeriod(ValueError):
+    """Not a calendar quarter such as 2026Q3."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    quarter: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = PERIOD_RE.match((text or "").strip().upper())
+        if not match:
+            raise BadPeriod(f"{text!r} is not a quarter: write it like 2026Q3")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def containing(cls, moment: datetime) -> Period:
+        return cls(moment.year, (moment.month - 1) // 3 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime(self.year, 3 * self.quarter - 2, 1, tzinfo=UTC)
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.next().starts_at
+
+    def next(self) -> Period:
+        return Period(self.year + (self.quarter == 4), self.quarter % 4 + 1)
+
+    def previous(self) -> Period:
+        return Period(self.year - (self.quarter == 1), (self.quarter - 2) % 4 + 1)
+
+    def overlaps(self, starts_at: datetime, ends_at: datetime) -> bool:
+        return self.starts_at < ends_at and starts_at < self.ends_at
+
+
+@dataclass
+class RawFigures:
+    """Exact figures of a period. Only reporting.figures may turn them into something published."""
+
+    received_by_channel: dict[str, int]
+    public_by_category: dict[str, int]
+    public_by_actor: dict[str, int]
+    public_by_severity: dict[str, int]
+    whistleblower_by_group: dict[str, int]
+    hours_to_first_response: list[int]
+    hours_to_action: list[int]
+    deadlines_met: dict[str, int]
+    incidents: dict[str, int]
+    actions_by_type: dict[str, int]
+    actions_by_ground: dict[str, int]
+    actions_by_decision: dict[str, int]
+    referrals: int
+    models: list[dict] = field(default_factory=list)
+
+
+def _grouped(session: Session, column, *where) -> dict[str, int]:
+    rows = session.execute(select(column, func.count()).where(*where).group_by(column)).all()
+    return {("unspecified" if key is None else str(key)): int(n) for key, n in rows}
+
+
+def _complete(found: dict[str, int], keys) -> dict[str, int]:
+    """Every category is listed, zeros included: leaving a cell out would itself tell something."""
+    return {str(key): int(found.get(str(key), 0)) for key in keys}
+
+
+def _hours(session: Session, later, period: Period) -> list[int]:
+    rows = session.execute(select(Report.created_at, later).where(
+        Report.created_at >= period.starts_at, Report.created_at < period.ends_at, later.is_not(None))).all()
+    if not rows:
+        return []
+    frame = pd.DataFrame(rows, columns=["created", "later"])
+    hours = (pd.to_datetime(frame["later"], utc=True) - pd.to_datetime(frame["created"], utc=True))
+    return [max(0, int(h)) for h in (hours.dt.total_seconds() // 3600).tolist()]
+
+
+def _deadlines_met(session: Session, period: Period) -> dict[str, int]:
+    """Serious incidents received in the period whose initial filing was due by its end: on time or late."""
+    rows = session.execute(select(Report.created_at, Report.deadline_tier, Report.initial_filed_at).where(
+        Report.created_at >= period.starts_at, Report.created_at < period.ends_at,
+        Report.deadline_tier.is_not(None))).all()
+    met = late = 0
+    for created, tier_name, filed in rows:
+        tier = deadlines.TIERS_BY_NAME.get(tier_name)
+        if tier is None:
+            continue
+        due = created + pd.Timedelta(days=tier.days).to_pytimedelta()
+        if due >= period.ends_at:
+            continue  # not yet due when the period closed
+        if filed is not None and filed <= due:
+            met += 1
+        else:
+            late += 1
+    return {"on time": met, "late": late}
+
+
+def raw_figures(session: Session, period: Period) -> RawFigures:
+    in_period = (Report.created_at >= period.starts_at, Report.created_at < period.ends_at)
+    public = (*in_period, Report.channel == Channel.PUBLIC.value)
+    whistle = (*in_period, Report.channel == Channel.WHISTLEBLOWER.value)
+    by_category = _grouped(session, Report.category, *whistle)
+    groups = {name: sum(by_category.get(c.value, 0) for c in members) for name, members in COARSE_GROUPS.items()}
+    decided = (EnforcementAction.decided_at >= period.starts_at, EnforcementAction.decided_at < period.ends_at)
+    incidents = {
+        "opened": session.execute(select(func.count()).select_from(Incident).where(
+            Incident.created_at >= period.starts_at, Incident.created_at < period.ends_at)).scalar_one(),
+        "closed": session.execute(select(func.count()).select_from(Incident).where(
+            Incident.closed_at >= period.starts_at, Incident.closed_at < period.ends_at)).scalar_one(),
+    }
+    models = session.exec(select(ModelRecord).where(
+        ModelRecord.status.in_([ModelStatus.SUSPENDED.value, ModelStatus.DECOMMISSIONED.value]),
+        ModelRecord.status_changed_at >= period.starts_at, ModelRecord.status_changed_at < period.ends_at)
+        .order_by(ModelRecord.name, ModelRecord.version)).all()
+    by_type = _complete(_grouped(session, EnforcementAction.action_type, *decided), ACTION_TYPES)
+    return RawFigures(
+        received_by_channel=_complete(_grouped(session, Report.channel, *in_period), [c.value for c in Channel]),
+        public_by_category=_complete(_grouped(session, Report.category, *public), [c.value for c in Category]),
+        public_by_actor=_complete(_grouped(session, Report.actor, *public),
+                                  [a.value for a in Actor] + ["unspecified"]),
+        public_by_severity=_complete(_grouped(session, Report.severity, *public), [s.value for s in Severity]),
+        whistleblower_by_group=groups,
+        hours_to_first_response=_hours(session, Report.first_response_at, period),
+        hours_to_action=_hours(session, Report.actioned_at, period),
+        deadlines_met=_deadlines_met(session, period),
+        incidents={k: int(v) for k, v in incidents.items()},
+        actions_by_type=by_type,
+        actions_by_ground=_complete(_grouped(session, EnforcementAction.ground_type, *decided), GROUND_TYPES),
+        actions_by_decision=_complete(_grouped(session, EnforcementAction.decision, *decided), AUTOMATION),
+        referrals=by_type.get("referral", 0),
+        models=[{"name": m.name, "version": m.version, "provider": m.provider, "status": m.status,
+                 "effective_on": m.effective_on.isoformat() if m.effective_on else None,
+                 "reason": m.public_reason} for m in models],
+    )

@@ -1,0 +1,263 @@
+"""Publish a period's transparency report exactly once, store its files hashed and chained, verify them.
+
+Publication computes the figures outside any lock (reads only), then takes the publication lock
+(a PostgreSQL advisory lock; on SQLite the database write lock, taken by updating a lock row),
+checks again that nobody published the period meanwhile, charges the privacy ledger, and stores
+the files. A unique constraint on (period, revision) backs the lock up. A period already
+published is returned as stored: no new noise is ever drawn for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import nacl.encoding
+import nacl.signing
+from flask import Flask, render_template
+from sqlalchemy import func, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from anonymize import privacy
+from core.audit import append_event
+from core.db import utcnow
+from core.sealing import hkdf
+from reporting import charts
+from reporting.aggregate import Period, raw_figures
+from reporting.figures import protect
+from reporting.models import Publication, PublicationFile, PublicationLock, PrivacyRelease
+
+GENESIS = "0" * 64
+LOCK_KEY = 7_205_117  # the advisory lock id publishers share on PostgreSQL
+MEDIA_TYPES = {"report.json": "application/json", "report.csv": "text/csv; charset=utf-8",
+               "report.html": "text/html; charset=utf-8", "print.html": "text/html; charset=utf-8"}
+
+
+class PublicationRefused(Exception):
+    """The period cannot be published now; the message says why."""
+
+
+@dataclass
+class Outcome:
+    publication: Publication
+    created: bool
+
+
+def signing_key(app: Flask) -> nacl.signing.SigningKey | None:
+    """The Ed25519 key that signs publications, derived from PLATFORM_SECRET, when signing is on."""
+    if not app.config.get("TRANSPARENCY_SIGN"):
+        return None
+    seed = hkdf(app.config["PLATFORM_SECRET"].encode(), salt=None, info=b"transparency-signing/v1")
+    return nacl.signing.SigningKey(seed)
+
+
+def latest(session: Session, period: str) -> Publication | None:
+    return session.exec(select(Publication).where(Publication.period == period)
+                        .order_by(Publication.revision.desc())).first()
+
+
+def spent(session: Session, period: str) -> Decimal:
+    return sum((Decimal(r.epsilon) for r in session.exec(select(PrivacyRelease).where(
+        PrivacyRelease.period == period))), Decimal(0))
+
+
+def _lock(session: Session) -> None:
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        return
+    updated = connection.execute(text("UPDATE publication_lock SET counter = counter + 1 WHERE id = 1")).rowcount
+    if not updated:
+        session.add(PublicationLock(id=1, counter=1))
+        session.flush()
+
+
+def chain_hash(prev_hash: str, period: str, revision: int, file_hashes: dict[str, str]) -> str:
+    canonical = json.dumps({"prev": prev_hash, "period": period, "revision": revision, "files": file_hashes},
+                           sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def year_to_date(session: Session, period: Period, figures: dict) -> dict:
+    """Sums of this year's quarterly figures published so far, this one included."""
+    quarters = []
+    received = actions = 0
+    for quarter in range(1, period.quarter + 1):
+        name = str(Period(period.year, quarter))
+        if name == str(period):
+            source = figures
+        else:
+            stored = latest(session, name)
+            if stored is None or stored.status != "published":
+                continue
+            source = stored.figures
+        quarters.append(name)
+        received += source["noised"]["received_by_channel"]["total"]
+        actions += sum(source["exact"]["actions_by_type"].values())
+    return {"quarters": quarters, "reports_received": received, "enforcement_actions": actions}
+
+
+def render_files(app: Flask, *, period: Period, revision: int, figures: dict,
+                 generated_at: datetime) -> dict[str, bytes]:
+    """Render the report's files from its stored figures; the same figures always give the same bytes."""
+    document = {"schema": "transparency-report/v1", "period": str(period), "revision": revision,
+                "starts": period.starts_at.date().isoformat(), "ends": period.ends_at.date().isoformat(),
+                "generated_at": generated_at.isoformat(timespec="seconds"), **figures}
+    files = {"report.json": (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["section", "cell", "value", "shown_as", "error_bound_95", "epsilon", "noised"])
+    for name, table in figures["noised"].items():
+        if "cells" in table:
+            for cell, value in table["cells"].items():
+                writer.writerow([name, cell, value, privacy.display(value), table["error_bound_95"],
+                                 table["epsilon"], "yes"])
+            writer.writerow([name, "total", table["total"], privacy.display(table["total"]), "", table["epsilon"],
+                             "yes"])
+        else:
+            writer.writerow([name, "median_hours", table["median_hours"] if table["median_hours"] is not None
+                             else "", "", "", table["epsilon"], "yes"])
+    for name, table in figures["exact"].items():
+        if isinstance(table, dict):
+            for cell, value in table.items():
+                writer.writerow([name, cell, value, value, "", "", "no"])
+        elif name == "referrals":
+            writer.writerow([name, "total", table, table, "", "", "no"])
+        else:
+            for model in table:
+                writer.writerow(["models", f"{model['name']} {model['version']}".strip(), model["status"],
+                                 model["effective_on"] or "", "", "", "no"])
+    files["report.csv"] = out.getvalue().encode()
+    context = {"period": period, "revision": revision, "figures": figures, "generated_at": generated_at,
+               "display": privacy.display, "charts": charts.for_report(figures)}
+    with app.app_context():
+        files["report.html"] = render_template("reporting/report.html", print_view=False, **context).encode()
+        files["print.html"] = render_template("reporting/report.html", print_view=True, **context).encode()
+    return files
+
+
+def publish(app: Flask, session: Session, period_text: str, *, correction: bool = False,
+            now: datetime | None = None) -> Outcome:
+    """Publish (or draft) a period's report once; a published period is returned as it was stored."""
+    period = Period.parse(period_text)
+    now = now or utcnow()
+    if period.ends_at > now:
+        raise PublicationRefused(f"{period} has not ended yet; it can be published from "
+                                 f"{period.ends_at.date().isoformat()}")
+    existing = latest(session, str(period))
+    if existing is not None and not correction:
+        return Outcome(existing, created=False)
+    if correction and existing is None:
+        raise PublicationRefused(f"{period} has no publication to correct")
+    for other in session.exec(select(Publication).where(Publication.period != str(period))):
+        if period.overlaps(other.starts_at, other.ends_at):
+            raise PublicationRefused(f"{period} overlaps the published period {other.period}")
+    total = privacy.as_epsilon(app.config["TRANSPARENCY_EPSILON"])
+    epsilon = privacy.as_epsilon(app.config.get("TRANSPARENCY_RELEASE_EPSILON") or total)
+    budget = privacy.Budget(total=total, spent=spent(session, str(period)))
+    try:
+        budget.charge(epsilon)
+    except privacy.BudgetExceeded as err:
+        raise PublicationRefused(f"the privacy budget of {period} is spent: {err}") from err
+    figures, shares = protect(raw_figures(session, period), epsilon)
+    session.rollback()  # end the read transaction before taking the lock
+    _lock(session)
+    current = latest(session, str(period))
+    if current is not None and (not correction or current.revision != existing.revision):
+        session.rollback()
+        return Outcome(current, created=False)  # someone else published it meanwhile
+    try:
+        privacy.Budget(total=total, spent=spent(session, str(period))).charge(epsilon)
+    except privacy.BudgetExceeded as err:
+        session.rollback()
+        raise PublicationRefused(f"the privacy budget of {period} is spent: {err}") from err
+    revision = (current.revision + 1) if current else 1
+    figures["year_to_date"] = year_to_date(session, period, figures)
+    files = render_files(app, period=period, revision=revision, figures=figures, generated_at=now)
+    hashes = {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
+    previous = session.exec(select(Publication).order_by(Publication.id.desc())).first()
+    prev_hash = previous.chain_hash if previous else GENESIS
+    chained = chain_hash(prev_hash, str(period), revision, hashes)
+    key = signing_key(app)
+    draft = app.config.get("TRANSPARENCY_MODE") == "draft"
+    publication = Publication(
+        period=str(period), revision=revision, starts_at=period.starts_at, ends_at=period.ends_at,
+        status="draft" if draft else "published", generated_at=now, published_at=None if draft else now,
+        epsilon=str(epsilon), figures=figures, prev_hash=prev_hash, chain_hash=chained,
+        signature=key.sign(chained.encode(), encoder=nacl.encoding.HexEncoder).signature.decode() if key else None)
+    session.add(publication)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return Outcome(latest(session, str(period)), created=False)
+    for name, content in files.items():
+        session.add(PublicationFile(publication_id=publication.id, name=name, media_type=MEDIA_TYPES[name],
+                                    content=content, sha256=hashes[name]))
+    for statistic, share in shares.items():
+        session.add(PrivacyRelease(period=str(period), publication_id=publication.id, statistic=statistic,
+                                   epsilon=str(share), released_at=now))
+    append_event(session, action="publication.created", target_type="publication", target_id=str(publication.id),
+                 details={"period": str(period), "revision": revision, "status": publication.status})
+    session.commit()
+    return Outcome(publication, created=True)
+
+
+def approve(session: Session, publication: Publication, *, actor_id: int) -> Publication:
+    """A publisher releases a draft; its files were fixed when it was drafted."""
+    if publication.status != "draft":
+        raise PublicationRefused("only a draft can be approved")
+    publication.status = "published"
+    publication.published_at = utcnow()
+    publication.approved_by = actor_id
+    session.add(publication)
+    append_event(session, action="publication.approved", actor_id=actor_id, target_type="publication",
+                 target_id=str(publication.id), details={"period": publication.period})
+    session.commit()
+    return publication
+
+
+@dataclass
+class Verification:
+    ok: bool
+    checked: int
+    problems: list[str]
+
+
+def verify(app: Flask, session: Session) -> Verification:
+    """Recompute every file hash and chain link; check signatures when signing is on."""
+    problems: list[str] = []
+    prev_hash = GENESIS
+    key = signing_key(app)
+    publications = session.exec(select(Publication).order_by(Publication.id)).all()
+    for publication in publications:
+        name = f"{publication.period} revision {publication.revision}"
+        files = session.exec(select(PublicationFile).where(PublicationFile.publication_id == publication.id)).all()
+        hashes = {}
+        for stored in files:
+            actual = hashlib.sha256(stored.content).hexdigest()
+            if actual != stored.sha256:
+                problems.append(f"{name}: {stored.name} was altered")
+            hashes[stored.name] = stored.sha256
+        if set(hashes) != set(MEDIA_TYPES):
+            problems.append(f"{name}: files are missing")
+        if publication.prev_hash != prev_hash:
+            problems.append(f"{name}: the link to the previous publication is broken")
+        if chain_hash(publication.prev_hash, publication.period, publication.revision, hashes) != \
+                publication.chain_hash:
+            problems.append(f"{name}: its chain hash does not match its files")
+        if key is not None:
+            try:
+                key.verify_key.verify(publication.chain_hash.encode(),
+                                      bytes.fromhex(publication.signature or ""))
+            except Exception:  # noqa: BLE001  (any failure means the signature does not hold)
+                problems.append(f"{name}: the signature does not verify")
+        prev_hash = publication.chain_hash
+    count = session.execute(select(func.count()).select_from(Publication)).scalar_one()
+    return Verification(ok=not problems, checked=count, problems=problems)

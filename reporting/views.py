@@ -1,0 +1,112 @@
+"""Public transparency pages (stored files served as they were published) and the publisher's drafts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlmodel import select
+
+from core.auth import Role
+from core.db import get_session
+from core.security import current_staff, roles
+from reporting import publish as publishing
+from reporting.models import Publication, PublicationFile
+
+bp = Blueprint("reporting", __name__)
+
+
+def published_latest() -> list[Publication]:
+    """The newest published revision of every period, newest period first."""
+    rows = get_session().exec(select(Publication).where(Publication.status == "published")
+                              .order_by(Publication.period.desc(), Publication.revision.desc())).all()
+    seen, result = set(), []
+    for row in rows:
+        if row.period not in seen:
+            seen.add(row.period)
+            result.append(row)
+    return result
+
+
+def _file(period: str, name: str) -> PublicationFile:
+    publication = next((p for p in published_latest() if p.period == period), None)
+    if publication is None:
+        abort(404)
+    stored = get_session().exec(select(PublicationFile).where(PublicationFile.publication_id == publication.id,
+                                                              PublicationFile.name == name)).first()
+    if stored is None:
+        abort(404)
+    return stored
+
+
+def _serve(stored: PublicationFile, download: str | None = None) -> Response:
+    response = Response(stored.content, mimetype=stored.media_type.split(";")[0])
+    if "charset" in stored.media_type:
+        response.charset = "utf-8"
+    response.headers["X-Content-SHA256"] = stored.sha256
+    if download:
+        response.headers.set("Content-Disposition", "attachment", filename=download)
+    return response
+
+
+@bp.get("/transparency/")
+def index():
+    """Every published transparency report."""
+    return render_template("reporting/index.html", publications=published_latest())
+
+
+@bp.get("/transparency/feed.atom")
+def feed():
+    """An Atom feed of the publications."""
+    publications = published_latest()
+    body = render_template("reporting/feed.atom", publications=publications, base=request.host_url.rstrip("/"))
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/transparency/<string(length=6):period>")
+def report(period: str):
+    return _serve(_file(period, "report.html"))
+
+
+@bp.get("/transparency/<string(length=6):period>/print")
+def report_print(period: str):
+    return _serve(_file(period, "print.html"))
+
+
+@bp.get("/transparency/<string(length=6):period>.csv")
+def report_csv(period: str):
+    return _serve(_file(period, "report.csv"), download=f"transparency-{period}.csv")
+
+
+@bp.get("/transparency/<string(length=6):period>.json")
+def report_json(period: str):
+    return _serve(_file(period, "report.json"))
+
+
+@bp.get("/.well-known/transparency-signing-key")
+def signing_key():
+    """The Ed25519 public key that verifies publication signatures (hex), when signing is on."""
+    key = publishing.signing_key(current_app)
+    if key is None:
+        abort(404)
+    return Response(key.verify_key.encode().hex() + "\n", mimetype="text/plain")
+
+
+@bp.route("/staff/transparency", methods=["GET", "POST"])
+@roles(Role.PUBLISHER, Role.ADMIN)
+def admin():
+    """Publications and drafts; a publisher approves drafts."""
+    session = get_session()
+    if request.method == "POST":
+        if Role(current_staff().role) is not Role.PUBLISHER:
+            abort(403)
+        publication = session.get(Publication, request.form.get("publication_id", type=int) or 0)
+        if publication is None:
+            abort(404)
+        try:
+            publishing.approve(session, publication, actor_id=current_staff().id)
+        except publishing.PublicationRefused as err:
+            flash(str(err), "error")
+        else:
+            flash(f"{publication.period} is published.", "success")
+        return redirect(url_for("reporting.admin"))
+    rows = session.exec(select(Publication).order_by(Publication.period.desc(), Publication.revision.desc())).all()
+    return render_template("reporting/admin.html", publications=rows, user=current_staff())

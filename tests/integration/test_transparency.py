@@ -1,0 +1,171 @@
+"""Transparency reports: stable publication, tamper detection, the budget, periods, pages, drafts, signing."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text, update
+from sqlmodel import select
+
+from core.db import utcnow
+from incidents.models import Report
+from reporting import publish as publishing
+from reporting.aggregate import Period
+from reporting.models import PrivacyRelease, Publication, PublicationFile
+from tests.conftest import signed_in_client
+from tests.factories.triage import stored_report
+
+PERIOD = Period.containing(utcnow()).previous()
+
+
+def reports_in(app, session, period: Period, n: int, **fields):
+    ids = [stored_report(app, session, **fields).id for _ in range(n)]
+    session.execute(update(Report).where(Report.id.in_(ids)).values(created_at=period.starts_at + timedelta(days=3)))
+    session.commit()
+    return ids
+
+
+def test_publication_is_stable_and_verifies(app, session, runner):
+    reports_in(app, session, PERIOD, 30)
+    first = publishing.publish(app, session, str(PERIOD))
+    assert first.created and first.publication.status == "published"
+    files = {f.name: f.content for f in session.exec(select(PublicationFile))}
+    again = publishing.publish(app, session, str(PERIOD))
+    assert not again.created and again.publication.id == first.publication.id
+    assert {f.name: f.content for f in session.exec(select(PublicationFile))} == files
+    # Rendering the stored figures again gives the same bytes.
+    rendered = publishing.render_files(app, period=PERIOD, revision=1, figures=first.publication.figures,
+                                       generated_at=first.publication.generated_at)
+    assert rendered == files
+    document = json.loads(files["report.json"])
+    assert document["noised"]["received_by_channel"]["total"] == sum(
+        document["noised"]["received_by_channel"]["cells"].values())
+    assert document["methodology"]["epsilon"] == "1.0"
+    ledger = session.exec(select(PrivacyRelease)).all()
+    assert sum(float(r.epsilon) for r in ledger) <= 1.0 and len(ledger) == 8
+    result = runner.invoke(args=["reports", "verify"])
+    assert result.exit_code == 0 and "All 1 publications verify" in result.output
+
+
+def test_a_changed_file_fails_verify(app, session, runner):
+    reports_in(app, session, PERIOD, 5)
+    publishing.publish(app, session, str(PERIOD))
+    session.execute(text("UPDATE publication_file SET content = :c WHERE name = 'report.csv'"),
+                    {"c": b"section,cell,value\nreceived,total,1\n"})
+    session.commit()
+    result = runner.invoke(args=["reports", "verify"])
+    assert result.exit_code == 1 and "report.csv was altered" in result.output
+
+
+def test_a_broken_chain_link_fails_verify(app, session, runner):
+    publishing.publish(app, session, str(PERIOD.previous()))
+    publishing.publish(app, session, str(PERIOD))
+    session.execute(update(Publication).where(Publication.period == str(PERIOD)).values(prev_hash="f" * 64))
+    session.commit()
+    result = runner.invoke(args=["reports", "verify"])
+    assert result.exit_code == 1 and "link to the previous publication is broken" in result.output
+
+
+def test_the_budget_refuses_a_release_it_cannot_pay(app, session):
+    publishing.publish(app, session, str(PERIOD))
+    with pytest.raises(publishing.PublicationRefused, match="privacy budget"):
+        publishing.publish(app, session, str(PERIOD), correction=True)
+    app.config["TRANSPARENCY_RELEASE_EPSILON"] = 0.4
+    other = PERIOD.previous()
+    publishing.publish(app, session, str(other))
+    corrected = publishing.publish(app, session, str(other), correction=True)
+    assert corrected.created and corrected.publication.revision == 2
+    with pytest.raises(publishing.PublicationRefused, match="privacy budget"):
+        publishing.publish(app, session, str(other), correction=True)  # 0.4 + 0.4 + 0.4 > 1.0
+
+
+def test_periods_must_be_ended_quarters_and_disjoint(app, session):
+    with pytest.raises(ValueError):
+        publishing.publish(app, session, "2026-07")
+    with pytest.raises(publishing.PublicationRefused, match="has not ended"):
+        publishing.publish(app, session, str(Period.containing(utcnow())))
+    # A stored publication covering a range that overlaps another quarter blocks that quarter.
+    odd = Publication(period="LEGACY", starts_at=PERIOD.starts_at + timedelta(days=40),
+                      ends_at=PERIOD.ends_at + timedelta(days=40), epsilon="1.0", figures={}, prev_hash="0" * 64,
+                      chain_hash="1" * 64)
+    session.add(odd)
+    session.commit()
+    with pytest.raises(publishing.PublicationRefused, match="overlaps"):
+        publishing.publish(app, session, str(PERIOD))
+
+
+def test_pages_serve_the_stored_files(app, client, session):
+    reports_in(app, session, PERIOD, 12, category="privacy")
+    publishing.publish(app, session, str(PERIOD))
+    index = client.get("/transparency/").get_data(as_text=True)
+    assert f'href="/transparency/{PERIOD}"' in index
+    page = client.get(f"/transparency/{PERIOD}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and html.count("<svg ") == 2 and "<script" not in html
+    stored = session.exec(select(PublicationFile).where(PublicationFile.name == "report.html")).one()
+    assert page.data == stored.content and page.headers["X-Content-SHA256"] == stored.sha256
+    csv_response = client.get(f"/transparency/{PERIOD}.csv")
+    assert csv_response.headers["Content-Disposition"].startswith("attachment")
+    assert csv_response.get_data(as_text=True).startswith("section,cell,value")
+    assert client.get(f"/transparency/{PERIOD}.json").get_json()["period"] == str(PERIOD)
+    assert "Print view" not in client.get(f"/transparency/{PERIOD}/print").get_data(as_text=True)
+    feed = client.get("/transparency/feed.atom")
+    assert feed.mimetype == "application/atom+xml" and f"Transparency report {PERIOD}" in feed.get_data(as_text=True)
+    assert client.get("/transparency/2019Q1").status_code == 404
+    assert client.get("/.well-known/transparency-signing-key").status_code == 404
+
+
+def test_draft_mode_waits_for_a_publisher(app, session, make_staff):
+    app.config["TRANSPARENCY_MODE"] = "draft"
+    draft = publishing.publish(app, session, str(PERIOD)).publication
+    assert draft.status == "draft"
+    client = app.test_client()
+    assert client.get(f"/transparency/{PERIOD}").status_code == 404
+    publisher = signed_in_client(app, make_staff("publisher"))
+    page = publisher.get("/staff/transparency").get_data(as_text=True)
+    from tests.conftest import csrf_from
+    publisher.post("/staff/transparency", data={"csrf_token": csrf_from(page), "publication_id": str(draft.id)})
+    assert client.get(f"/transparency/{PERIOD}").status_code == 200
+
+
+def test_signed_publications_verify_with_the_published_key(app, session, runner):
+    import nacl.signing
+    app.config["TRANSPARENCY_SIGN"] = True
+    publication = publishing.publish(app, session, str(PERIOD)).publication
+    key_hex = app.test_client().get("/.well-known/transparency-signing-key").get_data(as_text=True).strip()
+    nacl.signing.VerifyKey(bytes.fromhex(key_hex)).verify(publication.chain_hash.encode(),
+                                                          bytes.fromhex(publication.signature))
+    assert runner.invoke(args=["reports", "verify"]).exit_code == 0
+    session.execute(update(Publication).values(signature="00" * 64))
+    session.commit()
+    result = runner.invoke(args=["reports", "verify"])
+    assert result.exit_code == 1 and "signature does not verify" in result.output
+
+
+def test_scheduled_job_publishes_the_last_quarter_once(app, session):
+    from reporting.jobs import publish_last_quarter
+    assert "created" in publish_last_quarter(app)
+    assert "already there" in publish_last_quarter(app)
+    assert len(session.exec(select(Publication)).all()) == 1
+
+
+def test_two_processes_publish_one_quarter_once(app, session, database_url, db_backend, tmp_path):
+    """Two publishers started at once against the same database produce one publication."""
+    reports_in(app, session, PERIOD, 5)
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "s" * 32,
+           "PLATFORM_SECRET": "test-platform-secret-for-the-test-suite"}
+    flask = Path(sys.executable).parent / "flask"
+    root = Path(__file__).resolve().parents[2]
+    procs = [subprocess.Popen([str(flask), "--app", "wsgi", "reports", "publish", "--period", str(PERIOD)],
+                              cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+             for _ in range(2)]
+    outputs = [p.communicate(timeout=120)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs), outputs
+    assert sorted("published;" in o for o in outputs) == [False, True], outputs
+    session.expire_all()
+    assert len(session.exec(select(Publication)).all()) == 1
+    assert len(session.exec(select(PrivacyRelease)).all()) == 8
