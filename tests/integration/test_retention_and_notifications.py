@@ -122,17 +122,22 @@ def test_deadline_warnings_go_once_and_carry_no_content(app, session, make_staff
     assert "overdue" in sink.messages[1][1]["Subject"]
 
 
-def test_assignment_sends_an_email_through_the_real_form(app, session, make_staff, smtp_sink):
-    sink, port = smtp_sink
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    me = make_staff("triager")
+def assign_to_a_colleague(app, session, make_staff):
+    """Assign a new report to a colleague through the real form; return (response, report, colleague)."""
+    client = signed_in_client(app, make_staff("triager"))
     colleague = make_staff("triager")
-    client = signed_in_client(app, me)
     report = stored_report(app, session)
     path = f"/staff/reports/{report.id}"
     response = client.post(f"{path}/actions/assign", data={
         "csrf_token": csrf_from(client.get(path).get_data(as_text=True)), "version": str(report.version),
         "assignee_id": str(colleague.id)})
+    return response, report, colleague
+
+
+def test_assignment_sends_an_email_through_the_real_form(app, session, make_staff, smtp_sink):
+    sink, port = smtp_sink
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    response, report, colleague = assign_to_a_colleague(app, session, make_staff)
     assert response.status_code == 302
     assert [rcpt for rcpt, _m in sink.messages] == [[colleague.email]]
     assert f"Report #{report.id} is assigned to you" == sink.messages[0][1]["Subject"]
@@ -140,14 +145,7 @@ def test_assignment_sends_an_email_through_the_real_form(app, session, make_staf
 
 def test_a_failing_mail_server_does_not_break_the_action(app, session, make_staff):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)  # nothing listens on the discard port
-    me = make_staff("triager")
-    colleague = make_staff("triager")
-    client = signed_in_client(app, me)
-    report = stored_report(app, session)
-    path = f"/staff/reports/{report.id}"
-    response = client.post(f"{path}/actions/assign", data={
-        "csrf_token": csrf_from(client.get(path).get_data(as_text=True)), "version": str(report.version),
-        "assignee_id": str(colleague.id)})
+    response, report, colleague = assign_to_a_colleague(app, session, make_staff)
     assert response.status_code == 302
     session.refresh(report)
     assert report.assignee_id == colleague.id
