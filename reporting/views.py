@@ -61,6 +61,13 @@ def feed():
     return Response(body, mimetype="application/atom+xml")
 
 
+@bp.get("/transparency/schema.json")
+def json_schema():
+    """The JSON Schema that every published report.json follows."""
+    from reporting.schema import SCHEMA
+    return SCHEMA
+
+
 @bp.get("/transparency/<string(length=6):period>")
 def report(period: str):
     return _serve(_file(period, "report.html"))

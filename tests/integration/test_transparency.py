@@ -111,7 +111,13 @@ def test_pages_serve_the_stored_files(app, client, session):
     csv_response = client.get(f"/transparency/{PERIOD}.csv")
     assert csv_response.headers["Content-Disposition"].startswith("attachment")
     assert csv_response.get_data(as_text=True).startswith("section,cell,value")
-    assert client.get(f"/transparency/{PERIOD}.json").get_json()["period"] == str(PERIOD)
+    document = client.get(f"/transparency/{PERIOD}.json").get_json()
+    assert document["period"] == str(PERIOD)
+    import jsonschema
+    jsonschema.validate(document, client.get("/transparency/schema.json").get_json())
+    broken = {**document, "noised": {**document["noised"], "received_by_channel": {"cells": {"public": -1}}}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, client.get("/transparency/schema.json").get_json())
     assert "Print view" not in client.get(f"/transparency/{PERIOD}/print").get_data(as_text=True)
     feed = client.get("/transparency/feed.atom")
     assert feed.mimetype == "application/atom+xml" and f"Transparency report {PERIOD}" in feed.get_data(as_text=True)
