@@ -59,34 +59,47 @@ scheduler_cli = AppGroup("scheduler", help="Scheduled jobs: retention purge, dea
 
 @scheduler_cli.command("run")
 def scheduler_run() -> None:
-    """Run the scheduler in the foreground, as its own process (never inside the web workers)."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    """Run the scheduler in the foreground, as its own process (never inside the web workers).
+
+    Every job is idempotent, so each runs once at start: a run missed while the process was down
+    is caught up. SIGTERM or Ctrl-C stops it cleanly, whenever it arrives.
+    """
+    import signal
+    import threading
+
+    from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.cron import CronTrigger
 
     app = current_app._get_current_object()
-    scheduler = BlockingScheduler(timezone="UTC")
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda _signum, _frame: stopping.set())
+    scheduler = BackgroundScheduler(timezone="UTC")
     for name, (function, cron) in scheduled_jobs().items():
         scheduler.add_job(_job_runner(app, name, function), CronTrigger(timezone="UTC", **cron), id=name,
                           name=name, coalesce=True, max_instances=1, misfire_grace_time=3600)
         click.echo(f"scheduled {name}: {cron} UTC")
-    # Catch up at start: every job is idempotent, so running them now loses nothing.
     for name, (function, _cron) in scheduled_jobs().items():
-        _job_runner(app, name, function)()
-    try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        scheduler.shutdown(wait=False)
+        if not stopping.is_set():
+            click.echo(f"catch-up {name}: {_job_runner(app, name, function)()}")
+    scheduler.start()
+    click.echo("scheduler running")
+    while not stopping.wait(1):  # wake up now and then so signals are handled promptly
+        pass
+    scheduler.shutdown(wait=False)
+    click.echo("scheduler stopped")
 
 
 def _job_runner(app: Flask, name: str, function):
-    def run() -> None:
+    def run() -> str:
         with app.app_context():
             try:
                 outcome = function(app)
             except Exception as err:  # a failed run is retried at the next tick; keep the scheduler alive
                 app.logger.error("job %s failed: %s", name, type(err).__name__)
-                return
+                return f"failed ({type(err).__name__})"
             app.logger.info("job %s: %s", name, outcome)
+            return outcome
     return run
 
 

@@ -128,22 +128,32 @@ def test_production_start_without_secret_key_fails_clearly(tmp_path):
 
 
 def test_scheduler_runs_as_its_own_process(tmp_path):
-    """`flask scheduler run` starts APScheduler with every job, and stops cleanly on SIGINT."""
+    """`flask scheduler run` schedules every job, catches up at start, and stops cleanly on SIGTERM."""
     import signal
     import time as _time
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}", "SECRET_KEY": "s" * 32,
-           "PLATFORM_SECRET": "p" * 32, "FLASK_INSTANCE_PATH": str(tmp_path)}
+           "PLATFORM_SECRET": "p" * 32}
     flask = Path(sys.executable).parent / "flask"
     assert subprocess.run([str(flask), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
                           capture_output=True, timeout=60).returncode == 0
     proc = subprocess.Popen([str(flask), "--app", "wsgi", "scheduler", "run"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
     try:
-        lines = [proc.stdout.readline() for _ in range(2)]
-        assert any("scheduled purge-expired-content" in line for line in lines), lines
-        assert any("scheduled warn-about-deadlines" in line for line in lines), lines
-        _time.sleep(0.5)
-        assert proc.poll() is None  # still running, waiting for the next tick
+        deadline = _time.time() + 90
+        while _time.time() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line.strip())
+            if line.startswith("scheduler running"):
+                break
+        text = "\n".join(lines)
+        for job in ("purge-expired-content", "warn-about-deadlines", "publish-last-quarter"):
+            assert f"scheduled {job}" in text and f"catch-up {job}" in text, text
+        assert "catch-up publish-last-quarter: " in text and "created" in text, text
+        assert proc.poll() is None  # waiting for the next tick
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "scheduler stopped" in out
