@@ -3,6 +3,7 @@ the reporter watching the status change through their receipt. Plus axe on the s
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from incidents.models import DecommissionProposal, EnforcementAction, Incident, ModelRecord, Report
@@ -31,8 +32,10 @@ def test_triager_classifies_links_and_enforces_while_the_reporter_watches(live_s
     staff = page_factory()
     sign_in(staff, live_server.url, make_staff("triager"))
     staff.get_by_role("link", name="Queue").first.click()
+    staff.wait_for_load_state()
     staff.get_by_role("link", name=str(report.id), exact=True).click()
-    assert staff.get_by_role("heading", name=f"#{report.id}: Assistant advises double insulin dose").is_visible()
+    staff.wait_for_load_state()
+    expect(staff.get_by_role("heading", name=f"#{report.id}: Assistant advises double insulin dose")).to_be_visible()
 
     staff.get_by_role("button", name="Acknowledge").click()
     staff.wait_for_load_state()
@@ -112,6 +115,7 @@ def test_two_staff_decommission_a_model(live_server, page_factory, make_staff, s
     public = page_factory(javascript=False)
     public.goto(live_server.url + "/")
     public.get_by_role("link", name="Suspended and decommissioned models").click()
+    public.wait_for_load_state()
     row = public.get_by_role("row", name="Aurora 13B")
     assert "Decommissioned" in row.inner_text() and "2026-12-31" in row.inner_text()
 
@@ -142,8 +146,10 @@ def test_published_report_shows_charts_without_javascript_and_passes_axe(live_se
     page = page_factory(javascript=False)
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Transparency reports").click()
+    page.wait_for_load_state()
     page.get_by_role("link", name=str(period), exact=True).click()
-    assert page.get_by_role("heading", name=f"Transparency report {period}").is_visible()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name=f"Transparency report {period}")).to_be_visible()
     charts = page.locator("figure svg[role=img]")
     assert charts.count() == 2 and charts.first.bounding_box()["width"] > 100
     assert [u for u in page.requests_seen if not u.startswith(live_server.url)] == []
