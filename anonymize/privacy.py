@@ -3,8 +3,8 @@
 Pure functions over plain numbers. The privacy unit is one report: each report (with its
 follow-ups) falls in exactly one cell of a breakdown, so adding or removing a report moves a
 breakdown by at most 1 in L1 distance. Counts are noised with OpenDP's discrete Laplace
-mechanism (`make_laplace` on integers); medians use OpenDP's private quantile over fixed
-candidate buckets. Everything after the mechanisms (clamping, totals, "<10") is
+mechanism (`make_laplace` on integers); medians use OpenDP's noisy max over the median
+scores of fixed candidate buckets. Everything after the mechanisms (clamping, totals, "<10") is
 post-processing and costs no privacy.
 """
 
@@ -129,24 +129,52 @@ def display(value: int, threshold: int = DISPLAY_THRESHOLD) -> str:
     return f"<{threshold}" if value < threshold else str(value)
 
 
-def private_median(values: Sequence[int], candidates: Sequence[int], epsilon) -> int:
-    """A differentially private median chosen among fixed candidate buckets (OpenDP's private quantile).
+def quantile_scores(histogram: Mapping[int, int], candidates: Sequence[int]) -> list[int]:
+    """OpenDP's median scores, |#values below c - #values above c| per candidate, from a histogram.
 
-    One report adds at most one value (symmetric distance 1), so the measurement is calibrated
-    for d_in=1 and checked to cost at most `epsilon`.
+    The same numbers as `make_quantile_score_candidates` with alpha=1/2 (a unit test checks it),
+    computed from counts, so a million durations need not cross into OpenDP one by one.
     """
+    values = sorted(histogram)
+    scores = []
+    for candidate in candidates:
+        below = sum(histogram[v] for v in values if v < candidate)
+        above = sum(histogram[v] for v in values if v > candidate)
+        scores.append(abs(below - above))
+    return scores
+
+
+def _check_candidates(candidates: Sequence[int]) -> None:
     if len(candidates) < 2 or list(candidates) != sorted(set(candidates)):
         raise ValueError("candidates must be at least two increasing values")
-    bounded = [min(max(int(v), candidates[0]), candidates[-1]) for v in values]
+
+
+def private_median_from_histogram(histogram: Mapping[int, int], candidates: Sequence[int], epsilon) -> int:
+    """A differentially private median among fixed candidates, from a histogram of integer values.
+
+    One report adds or removes one value, which moves every score by at most 1 (L-infinity
+    sensitivity 1, in either direction). OpenDP's noisy max (permute-and-flip) picks the lowest
+    score with its scale searched so that the measurement costs at most `epsilon`.
+    """
+    _check_candidates(candidates)
+    scores = quantile_scores(histogram, candidates)
+    target = float(as_epsilon(epsilon))
 
     def build(scale: float):
-        return dp.m.make_private_quantile(dp.vector_domain(dp.atom_domain(T=int)), dp.symmetric_distance(),
-                                          dp.max_divergence(), candidates=[int(c) for c in candidates], alpha=0.5,
-                                          scale=scale)
+        return dp.m.make_noisy_max(dp.vector_domain(dp.atom_domain(T="u64")), dp.linf_distance(T="u64"),
+                                   dp.max_divergence(), scale=scale, negate=True)
 
-    target = float(as_epsilon(epsilon))
     scale = dp.binary_search_param(build, d_in=1, d_out=target)
     measurement = build(scale)
     if measurement.map(1) > target * (1 + 1e-9):
         raise ValueError("the mechanism would exceed its epsilon")
-    return int(measurement(bounded))
+    return int(candidates[measurement(scores)])
+
+
+def private_median(values: Sequence[int], candidates: Sequence[int], epsilon) -> int:
+    """A differentially private median of integer values among fixed candidate buckets."""
+    _check_candidates(candidates)
+    histogram: dict[int, int] = {}
+    for value in values:
+        histogram[int(value)] = histogram.get(int(value), 0) + 1
+    return private_median_from_histogram(histogram, candidates, epsilon)

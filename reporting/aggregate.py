@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import func
+from sqlalchemy import Integer, func
 from sqlmodel import Session, select
 
 from incidents import deadlines
@@ -82,8 +82,8 @@ class RawFigures:
     public_by_actor: dict[str, int]
     public_by_severity: dict[str, int]
     whistleblower_by_group: dict[str, int]
-    hours_to_first_response: list[int]
-    hours_to_action: list[int]
+    hours_to_first_response: dict[int, int]
+    hours_to_action: dict[int, int]
     deadlines_met: dict[str, int]
     incidents: dict[str, int]
     actions_by_type: dict[str, int]
@@ -103,14 +103,24 @@ def _complete(found: dict[str, int], keys) -> dict[str, int]:
     return {str(key): int(found.get(str(key), 0)) for key in keys}
 
 
-def _hours(session: Session, later, period: Period) -> list[int]:
-    rows = session.execute(select(Report.created_at, later).where(
-        Report.created_at >= period.starts_at, Report.created_at < period.ends_at, later.is_not(None))).all()
-    if not rows:
-        return []
-    frame = pd.DataFrame(rows, columns=["created", "later"])
-    hours = (pd.to_datetime(frame["later"], utc=True) - pd.to_datetime(frame["created"], utc=True))
-    return [max(0, int(h)) for h in (hours.dt.total_seconds() // 3600).tolist()]
+def _elapsed_hours(session: Session, later):
+    """Whole hours from a report's arrival to `later`, in SQL (the databases spell it differently)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.floor(func.extract("epoch", later - Report.created_at) / 3600)
+    return func.cast((func.julianday(later) - func.julianday(Report.created_at)) * 24, Integer)
+
+
+def _hours(session: Session, later, period: Period) -> dict[int, int]:
+    """A histogram of whole hours from arrival to `later`: {hours: reports}, grouped in the database."""
+    hours = _elapsed_hours(session, later).label("hours")
+    rows = session.execute(select(hours, func.count()).where(
+        Report.created_at >= period.starts_at, Report.created_at < period.ends_at, later.is_not(None))
+        .group_by(hours)).all()
+    histogram: dict[int, int] = {}
+    for value, n in rows:
+        key = max(0, int(value))
+        histogram[key] = histogram.get(key, 0) + int(n)
+    return histogram
 
 
 def _deadlines_met(session: Session, period: Period) -> dict[str, int]:

@@ -39,10 +39,10 @@ def protect(raw: RawFigures, epsilon) -> tuple[dict, dict[str, Decimal]]:
         released = privacy.release_breakdown(getattr(raw, name), shares[name])
         noised[name] = released.as_dict()
     for name in ("hours_to_first_response", "hours_to_action"):
-        values = getattr(raw, name)
+        histogram = getattr(raw, name)
         # The sample size itself is not released; too few values give no median at all.
-        median = (privacy.private_median(values, HOUR_BUCKETS, shares[name])
-                  if len(values) >= MIN_SAMPLE_FOR_MEDIAN else None)
+        median = (privacy.private_median_from_histogram(histogram, HOUR_BUCKETS, shares[name])
+                  if sum(histogram.values()) >= MIN_SAMPLE_FOR_MEDIAN else None)
         noised[name] = {"median_hours": median, "buckets": HOUR_BUCKETS, "epsilon": str(shares[name])}
     met = noised["deadlines_met"]["cells"]
     handled = met["on time"] + met["late"]

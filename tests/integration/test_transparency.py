@@ -175,3 +175,17 @@ def test_two_processes_publish_one_quarter_once(app, session, database_url, db_b
     session.expire_all()
     assert len(session.exec(select(Publication)).all()) == 1
     assert len(session.exec(select(PrivacyRelease)).all()) == 8
+
+
+def test_raw_figures_count_from_plain_columns(app, session):
+    from reporting.aggregate import raw_figures
+    ids = reports_in(app, session, PERIOD, 4, category="privacy")
+    start = PERIOD.starts_at + timedelta(days=3)
+    session.execute(update(Report).where(Report.id.in_(ids[:3])).values(
+        first_response_at=start + timedelta(hours=5, minutes=59), actioned_at=start + timedelta(days=2)))
+    session.commit()
+    reports_in(app, session, PERIOD.previous(), 2)  # outside the period
+    raw = raw_figures(session, PERIOD)
+    assert raw.received_by_channel == {"public": 4, "whistleblower": 0}
+    assert raw.public_by_category["privacy"] == 4 and sum(raw.public_by_category.values()) == 4
+    assert raw.hours_to_first_response == {5: 3} and raw.hours_to_action == {48: 3}

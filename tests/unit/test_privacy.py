@@ -70,3 +70,28 @@ def test_bad_inputs_are_refused():
         privacy.release_breakdown({"a": -1}, 1.0)
     with pytest.raises(ValueError):
         privacy.as_epsilon("nan")
+
+
+def test_median_scores_match_opendps_own():
+    import random
+
+    import opendp.prelude as dp
+    candidates = [1, 2, 4, 8, 24, 72]
+    rng = random.Random(3)
+    for _ in range(20):
+        values = [rng.randrange(0, 100) for _ in range(rng.randrange(1, 60))]
+        native = dp.t.make_quantile_score_candidates(dp.vector_domain(dp.atom_domain(T=int)),
+                                                     dp.symmetric_distance(), candidates=candidates, alpha=0.5)
+        histogram = {}
+        for v in values:
+            histogram[v] = histogram.get(v, 0) + 1
+        assert privacy.quantile_scores(histogram, candidates) == list(native(values))
+
+
+def test_one_report_moves_each_median_score_by_at_most_one():
+    candidates = [1, 2, 4, 8, 24, 72]
+    base = {0: 3, 2: 5, 9: 4, 100: 2}
+    for extra in (0, 1, 2, 3, 8, 50, 500):
+        more = {**base, extra: base.get(extra, 0) + 1}
+        before, after = privacy.quantile_scores(base, candidates), privacy.quantile_scores(more, candidates)
+        assert max(abs(a - b) for a, b in zip(before, after)) <= 1
