@@ -154,11 +154,11 @@ def _triage_fields(row: dict, status: ReportStatus, created: datetime, now: date
 
 def seed_reports(*, session: Session, count: int, rng: random.Random, now: datetime,
                  readers: dict[str, dict[str, PublicKey]], batch: int = 5000,
-                 progress: Callable[[int], None] | None = None) -> int:
-    """Insert `count` synthetic reports in batches, committing each batch; return how many."""
+                 progress: Callable[[int], None] | None = None, days: int = 400) -> int:
+    """Insert `count` synthetic reports from the last `days` days in batches, committing each batch."""
     rows: list[dict] = []
     written = 0
-    for row in synthetic_report_rows(count, rng, now, readers):
+    for row in synthetic_report_rows(count, rng, now, readers, days=days):
         rows.append(row)
         if len(rows) == batch:
             written += _flush(session, rows, progress)
