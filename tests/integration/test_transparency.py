@@ -189,3 +189,38 @@ def test_raw_figures_count_from_plain_columns(app, session):
     assert raw.received_by_channel == {"public": 4, "whistleblower": 0}
     assert raw.public_by_category["privacy"] == 4 and sum(raw.public_by_category.values()) == 4
     assert raw.hours_to_first_response == {5: 3} and raw.hours_to_action == {48: 3}
+
+
+def test_two_scheduler_processes_started_at_once_publish_once(app, session, database_url):
+    """Both schedulers catch up the last quarter at start; the lock lets exactly one publish it."""
+    import signal
+    reports_in(app, session, PERIOD, 5)
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "s" * 32,
+           "PLATFORM_SECRET": "test-platform-secret-for-the-test-suite"}
+    flask = Path(sys.executable).parent / "flask"
+    root = Path(__file__).resolve().parents[2]
+    procs = [subprocess.Popen([str(flask), "--app", "wsgi", "scheduler", "run"], cwd=root, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    outputs = []
+    try:
+        for proc in procs:
+            lines = []
+            while True:
+                line = proc.stdout.readline()
+                if not line:
+                    break
+                lines.append(line)
+                if line.startswith("scheduler running"):
+                    break
+            outputs.append("".join(lines))
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            proc.communicate(timeout=60)
+    catch_ups = [line for out in outputs for line in out.splitlines()
+                 if line.startswith("catch-up publish-last-quarter")]
+    assert sorted(line.endswith("created") for line in catch_ups) == [False, True], outputs
+    session.expire_all()
+    assert len(session.exec(select(Publication)).all()) == 1
+    assert len(session.exec(select(PrivacyRelease)).all()) == 8
