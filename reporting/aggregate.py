@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-import pandas as pd
 from sqlalchemy import Integer, func
 from sqlmodel import Session, select
 
@@ -133,7 +132,7 @@ def _deadlines_met(session: Session, period: Period) -> dict[str, int]:
         tier = deadlines.TIERS_BY_NAME.get(tier_name)
         if tier is None:
             continue
-        due = created + pd.Timedelta(days=tier.days).to_pytimedelta()
+        due = created + timedelta(days=tier.days)
         if due >= period.ends_at:
             continue  # not yet due when the period closed
         if filed is not None and filed <= due:
