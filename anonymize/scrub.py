@@ -80,7 +80,8 @@ def _engines() -> tuple[AnalyzerEngine, AnonymizerEngine]:
     return analyzer, AnonymizerEngine()
 
 
-DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
+                       r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")  # 2026-03-14, 14.3.2026, 20260314
 
 
 def _has_digit(text: str) -> bool:
