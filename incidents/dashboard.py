@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 
 import altair as alt
 import pandas as pd
-import vl_convert
 from markupsafe import Markup
 from sqlmodel import Session, select
 
+from core.charts import to_svg
 from incidents import deadlines
 from incidents.models import Report, ReportCount, ReportStatus
 from incidents.workflow import OPEN_STATUSES
@@ -33,12 +33,6 @@ class Dashboard:
     at_risk_by_tier: pd.DataFrame
     charts: dict[str, Markup]
     now: datetime
-
-
-def _svg(chart: alt.Chart, title: str) -> Markup:
-    svg = vl_convert.vegalite_to_svg(chart.to_json())
-    # Name the figure for screen readers; the table beside it holds the same numbers.
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{Markup.escape(title)}" ', 1))
 
 
 def intake_per_week(session: Session, channel: str, now: datetime) -> pd.DataFrame:
@@ -76,17 +70,17 @@ def build(session: Session, channel: str, now: datetime) -> Dashboard:
     by_tier = (pd.DataFrame({"tier": tiers, "state": states}).value_counts().rename("reports").reset_index()
                if at_risk else pd.DataFrame({"tier": [], "state": [], "reports": []}))
     charts = {
-        "intake": _svg(alt.Chart(weeks, title="Reports received per week").mark_bar(color="#1d4f91").encode(
+        "intake": to_svg(alt.Chart(weeks, title="Reports received per week").mark_bar(color="#1d4f91").encode(
             x=alt.X("week:O", title="Week starting", axis=alt.Axis(labelAngle=-45)),
             y=alt.Y("reports:Q", title="Reports", axis=alt.Axis(tickMinStep=1))).properties(width=520, height=220),
             "Reports received per week"),
-        "backlog": _svg(alt.Chart(open_backlog, title="Open reports by status").mark_bar(color="#5b3f8c").encode(
+        "backlog": to_svg(alt.Chart(open_backlog, title="Open reports by status").mark_bar(color="#5b3f8c").encode(
             y=alt.Y("status:N", title=None, sort=None),
             x=alt.X("reports:Q", title="Reports", axis=alt.Axis(tickMinStep=1))).properties(width=440, height=160),
             "Open reports by status"),
     }
     if at_risk:
-        charts["deadlines"] = _svg(alt.Chart(by_tier, title="Deadlines overdue or due within two days").mark_bar()
+        charts["deadlines"] = to_svg(alt.Chart(by_tier, title="Deadlines overdue or due within two days").mark_bar()
                                    .encode(y=alt.Y("tier:N", title=None), x=alt.X("reports:Q", title="Reports",
                                                                                    axis=alt.Axis(tickMinStep=1)),
                                            color=alt.Color("state:N", title=None, scale=alt.Scale(

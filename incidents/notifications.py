@@ -21,6 +21,7 @@ from core.auth import Role, StaffUser
 from core.db import UTCDateTime, utcnow
 from incidents import deadlines
 from incidents.models import Channel, Report
+from incidents.triage import channel_of_role
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +83,6 @@ class Mailer:
         return True
 
 
-def _channel_staff(session: Session, channel: str) -> list[StaffUser]:
-    roles = [Role.RECIPIENT.value] if channel == Channel.WHISTLEBLOWER.value else [Role.TRIAGER.value,
-                                                                                  Role.ADMIN.value]
-    return list(session.exec(select(StaffUser).where(StaffUser.role.in_(roles), StaffUser.active.is_(True))))
-
-
 def notify_assignment(mailer: Mailer, assignee: StaffUser, report_id: int) -> bool:
     return mailer.send([assignee.email], f"Report #{report_id} is assigned to you",
                        f"Report #{report_id} was assigned to you.\n\n"
@@ -101,19 +96,17 @@ def notify_deadlines(session: Session, mailer: Mailer, *, now: datetime | None =
         return 0
     now = now or utcnow()
     sent = 0
+    staff = {user.id: user for user in session.exec(select(StaffUser).where(StaffUser.active.is_(True)))}
     for channel in (Channel.PUBLIC.value, Channel.WHISTLEBLOWER.value):
         rows = session.exec(select(Report).where(Report.channel == channel, Report.due_at.is_not(None),
                                                  Report.due_at <= now + deadlines.AT_RISK_WITHIN)
                             .order_by(Report.due_at, Report.id).limit(limit)).all()
-        team = None
+        # An unassigned report's warning goes to everyone who works on its channel.
+        team = [user.email for user in staff.values() if channel_of_role(Role(user.role)) == channel]
         for report in rows:
             kind = "overdue" if report.due_at < now else "at_risk"
-            assignee = session.get(StaffUser, report.assignee_id) if report.assignee_id else None
-            if assignee is not None and assignee.active:
-                to = [assignee.email]
-            else:
-                team = team if team is not None else _channel_staff(session, channel)
-                to = [user.email for user in team]
+            assignee = staff.get(report.assignee_id)
+            to = [assignee.email] if assignee is not None else team
             notice = DeadlineNotice(report_id=report.id, due_at=report.due_at, kind=kind, sent_at=now)
             session.add(notice)
             try:

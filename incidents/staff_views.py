@@ -14,7 +14,7 @@ from core.auth import Role, StaffUser
 from core.db import get_session, utcnow
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
-from incidents import dashboard, deadlines, intake, labels, notifications, queue, triage
+from incidents import deadlines, intake, labels, notifications, queue, triage
 from incidents import triage_schemas as ts
 from incidents.models import (Author, Category, DecommissionProposal, EnforcementAction, Incident, IncidentStatus,
                               ModelRecord, ProposalStatus, Report, ReportStatus, Severity)
@@ -496,6 +496,8 @@ def staff_proposal_decision(proposal_id: int):
 @roles(*ALL_STAFF)
 def staff_dashboard():
     """Intake per week, the open backlog by status and deadlines at risk, as charts and tables."""
+    from incidents import dashboard  # pandas and Altair load on first use, not in every web worker
+
     user = current_staff()
     channel = triage.channel_of_role(Role(user.role)) or "public"
     board = dashboard.build(get_session(), channel, utcnow())

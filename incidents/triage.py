@@ -20,12 +20,11 @@ from incidents import deadlines
 from incidents.intake import PlatformKeys, add_message
 from incidents.models import (Author, Channel, DecommissionProposal, EnforcementAction, Incident, IncidentStatus,
                               ModelRecord, ModelStatus, ProposalStatus, Report, ReportStatus)
+from incidents.triage_schemas import STAFF_FLAGS
 from incidents.workflow import (CLOSED_STATUSES, MODEL_TRANSITIONS, PROPOSAL_ONLY, REPORT_TRANSITIONS, ModelAction,
                                 TriageAction, can_propose_decommission)
 
-FLAG_COLUMNS = {name: f"flag_{name}" for name in (
-    "death", "health", "critical_infrastructure", "fundamental_rights", "property_environment", "cybersecurity",
-    "widespread_infringement", "weight_exfiltration")}
+FLAG_COLUMNS = {name: f"flag_{name}" for name in STAFF_FLAGS}
 
 
 class TriageError(Exception):
@@ -160,11 +159,7 @@ def _link_incident(session, report, actor, data, changes, details, now):
         if incident.status != IncidentStatus.OPEN.value:
             raise TriageError("That incident is closed; reopen it or start a new one.")
     else:
-        incident = Incident(title=data["new_title"], created_by=actor.id, created_at=now, updated_at=now)
-        session.add(incident)
-        session.flush()
-        append_event(session, action="incident.created", actor_id=actor.id, target_type="incident",
-                     target_id=str(incident.id), details={"from_report": report.id})
+        incident = _add_incident(session, actor, {"title": data["new_title"]}, {"from_report": report.id}, now)
     changes["incident_id"] = incident.id
     details["incident"] = incident.id
 
@@ -221,14 +216,19 @@ INCIDENT_FIELDS = ("title", "description", "occurred_on", "deployers", "develope
                    "implicated_systems", "source_urls")
 
 
-def create_incident(session: Session, *, actor: StaffUser, data: dict) -> Incident:
-    now = utcnow()
+def _add_incident(session: Session, actor: StaffUser, data: dict, details: dict, now: datetime) -> Incident:
+    """Add an incident and its audit event to the caller's transaction."""
     incident = Incident(**{name: data[name] for name in INCIDENT_FIELDS if name in data}, created_by=actor.id,
                         created_at=now, updated_at=now)
     session.add(incident)
     session.flush()
     append_event(session, action="incident.created", actor_id=actor.id, target_type="incident",
-                 target_id=str(incident.id), details={})
+                 target_id=str(incident.id), details=details)
+    return incident
+
+
+def create_incident(session: Session, *, actor: StaffUser, data: dict) -> Incident:
+    incident = _add_incident(session, actor, data, {}, utcnow())
     session.commit()
     return incident
 

@@ -7,11 +7,12 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
 from core.schemas import N_
+from incidents.labels import SERIOUS_FLAG_LABELS
 from incidents.models import Actor, Category, Severity
 from incidents.schemas import COUNTRY_CODES, URL, _length
 
-STAFF_FLAGS = ("death", "health", "critical_infrastructure", "fundamental_rights", "property_environment",
-               "cybersecurity", "widespread_infringement", "weight_exfiltration")
+# The reporter's serious-incident flags, plus two that only staff set when classifying.
+STAFF_FLAGS = (*SERIOUS_FLAG_LABELS, "widespread_infringement", "weight_exfiltration")
 
 DISMISS_REASONS = {
     "out_of_scope": N_("Out of scope: not about an AI model or system we are responsible for"),

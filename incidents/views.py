@@ -159,14 +159,12 @@ def _echo(raw: dict) -> dict:
 
 
 @bp.route("/report", methods=["GET", "POST"])
-@limiter.exempt
 def report():
     """The public channel: anyone reports harm from a model."""
     return _channel_page(Channel.PUBLIC)
 
 
 @bp.route("/whistleblow", methods=["GET", "POST"])
-@limiter.exempt
 def whistleblow():
     """The confidential channel: only designated recipients can read what is sent."""
     return _channel_page(Channel.WHISTLEBLOWER)
@@ -236,7 +234,6 @@ def followup_message():
 
 @bp.post("/api/v1/reports")
 @csrf.exempt
-@limiter.exempt
 def api_submit():
     """Accept a report as JSON (same rules as the form) and return its receipt."""
     spend_rate_limit("intake", _intake_limit())

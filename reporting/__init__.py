@@ -9,7 +9,9 @@ from sqlmodel import Session
 
 from core.db import get_engine
 from reporting import models, views  # noqa: F401  (models register their tables)
-from reporting import publish as publishing
+
+# reporting.publish (OpenDP, pandas, Altair) is imported by the commands that need it, so web
+# workers do not load it at start.
 
 reports_cli = AppGroup("reports", help="Transparency reports: publish, list, verify.")
 
@@ -19,6 +21,7 @@ reports_cli = AppGroup("reports", help="Transparency reports: publish, list, ver
 @click.option("--correction", is_flag=True, help="Publish a corrected revision (charged to the budget again).")
 def publish_command(period: str, correction: bool) -> None:
     """Publish a quarter's report (or return it as already published)."""
+    from reporting import publish as publishing
     with Session(get_engine()) as session:
         try:
             outcome = publishing.publish(current_app._get_current_object(), session, period, correction=correction)
@@ -44,6 +47,7 @@ def list_command() -> None:
 @reports_cli.command("verify")
 def verify_command() -> None:
     """Recompute every published file's hash and the chain; exit 1 on any alteration."""
+    from reporting import publish as publishing
     with Session(get_engine()) as session:
         result = publishing.verify(current_app._get_current_object(), session)
     for problem in result.problems:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
-import vl_convert
 from markupsafe import Markup
+
+from core.charts import to_svg
 
 
 def _svg(frame: pd.DataFrame, title: str, x: str, y: str, color: str) -> Markup:
     chart = (alt.Chart(frame, title=title).mark_bar(color=color)
              .encode(y=alt.Y(f"{y}:N", title=None, sort=None), x=alt.X(f"{x}:Q", title="Count"))
              .properties(width=420, height=max(60, 22 * len(frame))))
-    svg = vl_convert.vegalite_to_svg(chart.to_json())
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{Markup.escape(title)}" ', 1))
+    return to_svg(chart, title)
 
 
 def for_report(figures: dict) -> dict[str, Markup]:

@@ -1,0 +1,17 @@
+"""Server-side charts: an Altair chart rendered to inline SVG (no script, nothing from another host)."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+
+def to_svg(chart, title: str) -> Markup:
+    """Render an Altair chart with vl-convert and name the figure for screen readers.
+
+    vl-convert is imported on first use: it is large, and web workers that never draw a chart
+    (intake, for one) should not carry it.
+    """
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(chart.to_json())
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{Markup.escape(title)}" ', 1))
