@@ -49,12 +49,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 def scheduled_jobs() -> dict:
     """Every package's scheduled jobs: name -> (function of the app, cron fields in UTC)."""
+    from exports.jobs import JOBS as export_jobs
     from incidents.jobs import JOBS as incident_jobs
     from reporting.jobs import JOBS as reporting_jobs
-    return {**incident_jobs, **reporting_jobs}
+    return {**incident_jobs, **reporting_jobs, **export_jobs}
 
 
-scheduler_cli = AppGroup("scheduler", help="Scheduled jobs: retention purge, deadline warnings.")
+scheduler_cli = AppGroup("scheduler", help="Scheduled jobs: retention purge, deadline warnings, publication, exports.")
 
 
 @scheduler_cli.command("run")

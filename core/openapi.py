@@ -28,6 +28,13 @@ def spec_for(app: Flask) -> APISpec:
                 "type": "array", "items": {"type": "string"}}}},
             "required": ["errors"],
         })
+        spec.components.schema("HttpError", {
+            "type": "object",
+            "properties": {"error": {"type": "object", "properties": {
+                "code": {"type": "integer"}, "message": {"type": "string"}, "detail": {"type": "string"}},
+                "required": ["code", "message", "detail"]}},
+            "required": ["error"],
+        })
         app.extensions[SPEC_KEY] = spec
     return spec
 

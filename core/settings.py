@@ -64,6 +64,15 @@ DEFAULTS: dict = {
     # X-Forwarded-For is never read: we do not want the client address.
     "PROXY_HOPS": 0,
     "PUBLIC_BASE_URL": None,
+    # Exports (AI Incident Database, DSA statements of reasons). EXPORT_DIR: where runs are kept
+    # (default: instance/exports); EXPORT_NAMESPACE seeds the stable record ids (default:
+    # PUBLIC_BASE_URL); the PUID prefix makes statement ids unique to this platform.
+    "EXPORT_DIR": None,
+    "EXPORT_NAMESPACE": None,
+    "EXPORT_SUBMITTER": "Anonymous",
+    "EXPORT_LANGUAGE": "en",
+    "EXPORT_PUID_PREFIX": "enforcement-action-",
+    "EXPORT_KEEP_RUNS": 5,
 }
 
 PRODUCTION_NAMES = {"production", "prod"}

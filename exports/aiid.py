@@ -7,10 +7,12 @@ is the URL's host without a leading 'www.' or 'm.', and the submit form's length
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 # What npm slugify keeps by default (JavaScript's \w is ASCII only).
@@ -93,3 +95,111 @@ def check_submission(record: dict, today: date) -> list[Problem]:
         if field in record:
             problems += _date(field, record[field], today)
     return problems
+
+
+# --- rows in AIID's shapes -------------------------------------------------------------------------
+
+INCIDENT_COLUMNS = ("_id", "incident_id", "date", "reports", "Alleged deployer of AI system",
+                    "Alleged developer of AI system", "Alleged harmed or nearly harmed parties", "description",
+                    "title")
+REPORT_COLUMNS = ("_id", "authors", "date_downloaded", "date_modified", "date_published", "date_submitted",
+                  "description", "epoch_date_downloaded", "epoch_date_modified", "epoch_date_published",
+                  "epoch_date_submitted", "image_url", "language", "ref_number", "report_number", "source_domain",
+                  "submitters", "text", "title", "url", "tags")
+SUBMISSION_FIELDS = ("url", "title", "authors", "submitters", "text", "plain_text", "date_published",
+                     "date_downloaded", "date_submitted", "date_modified", "source_domain", "language", "tags",
+                     "image_url", "incident_title", "incident_date", "description", "deployers", "developers",
+                     "harmed_parties", "implicated_systems")
+# Report numbers are incident id * 1000 + the source's position, so they stay put when other
+# incidents are shared or withdrawn later.
+MAX_SOURCES = 999
+
+
+@dataclass(frozen=True)
+class SharedIncident:
+    """An approved incident as exports see it: its id, its scrubbed public summary and the approval date."""
+
+    id: int
+    summary: dict
+    shared_on: date
+
+
+@dataclass
+class AiidRecord:
+    incident_id: int
+    incident_row: dict
+    report_rows: list[dict]
+    submissions: list[dict]
+    problems: list[Problem]
+
+
+def object_id(namespace: str, kind: str, key: str) -> str:
+    """A stable 24-hex-digit id in the shape of AIID's MongoDB ObjectIds."""
+    return hashlib.sha256(f"{namespace}:{kind}:{key}".encode()).hexdigest()[:24]
+
+
+def json_list(values) -> str:
+    """A list written the way AIID's CSV snapshots write one: a compact JSON array."""
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+
+
+def _epoch(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+def short_description(text: str, limit: int = DESCRIPTION_LENGTH[1]) -> str:
+    """The incident description within AIID's 500 characters, cut at a word with an ellipsis when longer."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "…"
+
+
+def build_record(incident: SharedIncident, *, namespace: str, submitter: str, language: str,
+                 today: date) -> AiidRecord:
+    """Build an approved incident's AIID rows and submissions, with every rule it breaks."""
+    s = incident.summary
+    urls = list(s.get("source_urls") or [])
+    day = incident.shared_on.isoformat()
+    entities = {name: [entity_id(v) for v in s.get(name) or [] if entity_id(v)]
+                for name in ("deployers", "developers", "harmed_parties", "implicated_systems")}
+    description = short_description(s.get("description") or "")
+    text = s.get("description") or ""
+    problems: list[Problem] = []
+    if len(urls) > MAX_SOURCES:
+        problems.append(Problem("url", f"has {len(urls)} source URLs; at most {MAX_SOURCES} are exported"))
+    report_rows, submissions = [], []
+    for ref, url in enumerate(urls[:MAX_SOURCES], start=1):
+        report_number = incident.id * 1000 + ref
+        domain = source_domain(url) if valid_url(url) else ""
+        submission = {
+            "url": url, "title": s.get("title") or "", "authors": [], "submitters": [submitter], "text": text,
+            "plain_text": text, "date_published": day, "date_downloaded": day, "date_submitted": day,
+            "date_modified": day, "source_domain": domain, "language": language, "tags": [], "image_url": "",
+            "incident_title": s.get("title") or "", "incident_date": s.get("occurred_on"),
+            "description": description, **entities,
+        }
+        problems += [Problem(f"{p.field} (source {ref})" if p.field in ("url", "source_domain") else p.field,
+                             p.reason) for p in check_submission(submission, today)]
+        submissions.append(submission)
+        report_rows.append({
+            "_id": object_id(namespace, "report", str(report_number)), "authors": json_list([]),
+            "date_downloaded": day, "date_modified": day, "date_published": day, "date_submitted": day,
+            "description": description, **{f"epoch_{k}": _epoch(incident.shared_on) for k in (
+                "date_downloaded", "date_modified", "date_published", "date_submitted")},
+            "image_url": "", "language": language, "ref_number": ref, "report_number": report_number,
+            "source_domain": domain, "submitters": json_list([submitter]), "text": text,
+            "title": s.get("title") or "", "url": url, "tags": json_list([]),
+        })
+    # The same rule can fail once per source; say it once.
+    problems = list(dict.fromkeys(problems))
+    incident_row = {
+        "_id": object_id(namespace, "incident", str(incident.id)), "incident_id": incident.id,
+        "date": s.get("occurred_on") or "", "reports": json_list(r["report_number"] for r in report_rows),
+        "Alleged deployer of AI system": json_list(entities["deployers"]),
+        "Alleged developer of AI system": json_list(entities["developers"]),
+        "Alleged harmed or nearly harmed parties": json_list(entities["harmed_parties"]),
+        "description": description, "title": s.get("title") or "",
+    }
+    return AiidRecord(incident.id, incident_row, report_rows, submissions, problems)

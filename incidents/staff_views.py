@@ -14,7 +14,7 @@ from core.auth import Role, StaffUser
 from core.db import get_session, utcnow
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
-from incidents import deadlines, intake, labels, notifications, queue, triage
+from incidents import deadlines, intake, labels, notifications, public, queue, triage
 from incidents import triage_schemas as ts
 from incidents.models import (Author, Category, DecommissionProposal, EnforcementAction, Incident, IncidentStatus,
                               ModelRecord, ProposalStatus, Report, ReportStatus, Severity)
@@ -281,8 +281,12 @@ def staff_incidents():
 def render_incident(incident: Incident, *, errors: dict | None = None, action_error: str | None = None,
                     status: int = 200):
     session = get_session()
+    user = current_staff()
+    # The publisher sees exactly what approval would let out: the summary after PII scrubbing.
+    preview = public.summary_of(incident) if Role(user.role) is Role.PUBLISHER else None
     return render_template(
         "incidents/staff/incident.html", incident=incident, reports=triage.incident_reports(session, incident),
+        preview=preview,
         blockers=triage.sharing_blockers(session, incident), errors=errors or {}, action_error=action_error,
         enforcement=session.exec(select(EnforcementAction).where(EnforcementAction.incident_id == incident.id)
                                  .order_by(EnforcementAction.id)).all(),

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from core.audit import append_event
 from core.auth import Role, StaffUser
 from core.db import utcnow
-from incidents import deadlines
+from incidents import deadlines, public
 from incidents.intake import PlatformKeys, add_message
 from incidents.models import (Author, Channel, DecommissionProposal, EnforcementAction, Incident, IncidentStatus,
                               ModelRecord, ModelStatus, ProposalStatus, Report, ReportStatus)
@@ -238,7 +238,7 @@ def update_incident(session: Session, incident: Incident, *, actor: StaffUser, d
     values = {name: data[name] for name in INCIDENT_FIELDS if name in data}
     changed = sorted(name for name, value in values.items() if getattr(incident, name) != value)
     if incident.shared_at is not None and changed:
-        values.update(shared_at=None, shared_by=None)
+        values.update(shared_at=None, shared_by=None, public_summary=None)
     result = session.execute(
         update(Incident).where(Incident.id == incident.id, Incident.version == data["version"])
         .values(**values, updated_at=utcnow(), version=Incident.version + 1))
@@ -280,6 +280,7 @@ def set_sharing(session: Session, incident: Incident, *, actor: StaffUser, share
             raise TriageError(" ".join(problems))
     incident.shared_at = utcnow() if share else None
     incident.shared_by = actor.id if share else None
+    incident.public_summary = public.public_summary(incident) if share else None
     incident.version += 1
     session.add(incident)
     append_event(session, action="incident.shared" if share else "incident.unshared", actor_id=actor.id,

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import nacl.encoding
 import nacl.signing
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -28,6 +28,7 @@ from anonymize import privacy
 from core.audit import append_event
 from core.db import utcnow
 from core.sealing import hkdf
+from core.signals import publication_published
 from reporting import charts
 from reporting.aggregate import Period, raw_figures
 from reporting.figures import protect
@@ -206,10 +207,12 @@ def publish(app: Flask, session: Session, period_text: str, *, correction: bool 
     append_event(session, action="publication.created", target_type="publication", target_id=str(publication.id),
                  details={"period": str(period), "revision": revision, "status": publication.status})
     session.commit()
+    if publication.status == "published":
+        publication_published.send(app, period=str(period))
     return Outcome(publication, created=True)
 
 
-def approve(session: Session, publication: Publication, *, actor_id: int) -> Publication:
+def approve(session: Session, publication: Publication, *, actor_id: int, app: Flask | None = None) -> Publication:
     """A publisher releases a draft; its files were fixed when it was drafted."""
     if publication.status != "draft":
         raise PublicationRefused("only a draft can be approved")
@@ -220,6 +223,7 @@ def approve(session: Session, publication: Publication, *, actor_id: int) -> Pub
     append_event(session, action="publication.approved", actor_id=actor_id, target_type="publication",
                  target_id=str(publication.id), details={"period": publication.period})
     session.commit()
+    publication_published.send(app or current_app._get_current_object(), period=publication.period)
     return publication
 
 

@@ -1,0 +1,77 @@
+"""flask --app wsgi export aiid|dsa: write the exports, with a progress bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlmodel import Session
+
+from core.db import get_engine, utcnow
+from core.periods import BadPeriod, Period
+from exports import service
+
+export_cli = AppGroup("export", help="Exports: AI Incident Database files, DSA statements of reasons.")
+
+
+def _report(written: service.Written, out: Path) -> None:
+    for name, meta in written.files.items():
+        click.echo(f"  {out / name}  {meta['rows']} rows  sha256 {meta['sha256']}")
+    for key, value in sorted(written.counts.items()):
+        click.echo(f"  {key}: {value}")
+    if written.problem_total:
+        click.echo(f"{written.problem_total} rule(s) failed; those records were held back "
+                   f"(all listed in {out / service.HELD_BACK}):", err=True)
+        for p in written.problems[:20]:
+            click.echo(f"  {p['record']} {p['id']}: {p['field']} {p['reason']}", err=True)
+
+
+def _stored(kind: str, period: str | None, total: int, label: str) -> None:
+    app = current_app._get_current_object()
+    with Session(get_engine()) as session, click.progressbar(length=total, label=label) as bar:
+        outcome = service.run_export(app, session, kind, period=period, trigger="cli", progress=bar.update)
+    run = outcome.run
+    click.echo(f"{'Wrote' if outcome.created else 'Unchanged since'} run {run.id}: {service.run_path(app, run)}")
+    for key, value in sorted(run.counts.items()):
+        click.echo(f"  {key}: {value}")
+    for p in run.problems[:20]:
+        click.echo(f"  held back {p['record']} {p['id']}: {p['field']} {p['reason']}", err=True)
+
+
+@export_cli.command("aiid")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the files into this folder. Without it, a new run is stored for the staff download page.")
+def export_aiid(out: Path | None) -> None:
+    """Approved incidents in the AI Incident Database's formats: incidents.csv, reports.csv, submissions.json."""
+    with Session(get_engine()) as session:
+        total = service.count_shared(session)
+    if out is None:
+        _stored("aiid", None, total, "Exporting incidents")
+        return
+    settings = service.export_settings(current_app)
+    with Session(get_engine()) as session, click.progressbar(length=total, label="Exporting incidents") as bar:
+        written = service.write_aiid(session, out, settings=settings, today=utcnow().date(), progress=bar.update)
+    _report(written, out)
+
+
+@export_cli.command("dsa")
+@click.option("--period", required=True, help="A calendar quarter, like 2026Q3.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the files into this folder. Without it, a new run is stored for the staff download page.")
+def export_dsa(period: str, out: Path | None) -> None:
+    """The quarter's enforcement actions as DSA statements of reasons (JSON lines)."""
+    try:
+        quarter = Period.parse(period)
+    except BadPeriod as err:
+        raise click.BadParameter(str(err), param_hint="--period") from err
+    with Session(get_engine()) as session:
+        total = service.count_actions(session, quarter)
+    if out is None:
+        _stored("dsa", str(quarter), total, "Exporting actions")
+        return
+    settings = service.export_settings(current_app)
+    with Session(get_engine()) as session, click.progressbar(length=total, label="Exporting actions") as bar:
+        written = service.write_dsa(session, out, period=quarter, settings=settings, progress=bar.update)
+    _report(written, out)

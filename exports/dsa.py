@@ -1,0 +1,246 @@
+"""Statements of reasons in the DSA Transparency Database's API format, as pure functions.
+
+The allowed values are the API's own (checked against its documentation and the Commission's
+dsa-tdb package, November 2026). How our enforcement actions map onto its decision_* fields is
+data, below, and every statement is checked against the allowed values before it is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from exports.aiid import Problem
+
+DECISION_VISIBILITY = frozenset({
+    "DECISION_VISIBILITY_CONTENT_REMOVED", "DECISION_VISIBILITY_CONTENT_DISABLED",
+    "DECISION_VISIBILITY_CONTENT_DEMOTED", "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED",
+    "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED", "DECISION_VISIBILITY_CONTENT_LABELLED",
+    "DECISION_VISIBILITY_OTHER"})
+DECISION_MONETARY = frozenset({"DECISION_MONETARY_SUSPENSION", "DECISION_MONETARY_TERMINATION",
+                               "DECISION_MONETARY_OTHER"})
+DECISION_PROVISION = frozenset({"DECISION_PROVISION_PARTIAL_SUSPENSION", "DECISION_PROVISION_TOTAL_SUSPENSION",
+                                "DECISION_PROVISION_PARTIAL_TERMINATION", "DECISION_PROVISION_TOTAL_TERMINATION"})
+DECISION_ACCOUNT = frozenset({"DECISION_ACCOUNT_SUSPENDED", "DECISION_ACCOUNT_TERMINATED"})
+DECISION_GROUND = frozenset({"DECISION_GROUND_ILLEGAL_CONTENT", "DECISION_GROUND_INCOMPATIBLE_CONTENT"})
+CONTENT_TYPE = frozenset({"CONTENT_TYPE_APP", "CONTENT_TYPE_AUDIO", "CONTENT_TYPE_IMAGE", "CONTENT_TYPE_PRODUCT",
+                          "CONTENT_TYPE_SYNTHETIC_MEDIA", "CONTENT_TYPE_TEXT", "CONTENT_TYPE_VIDEO",
+                          "CONTENT_TYPE_OTHER"})
+CATEGORY = frozenset({
+    "STATEMENT_CATEGORY_ANIMAL_WELFARE", "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
+    "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH", "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
+    "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
+    "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR", "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT",
+    "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
+    "STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "STATEMENT_CATEGORY_SELF_HARM",
+    "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS",
+    "STATEMENT_CATEGORY_VIOLENCE"})
+SOURCE_TYPE = frozenset({"SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER", "SOURCE_TYPE_OTHER_NOTIFICATION",
+                         "SOURCE_VOLUNTARY"})
+AUTOMATED_DETECTION = frozenset({"Yes", "No"})
+AUTOMATED_DECISION = frozenset({"AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY",
+                                "AUTOMATED_DECISION_NOT_AUTOMATED"})
+# The territorial scope must be EU/EEA member states (Greece is GR, as in ISO 3166).
+EEA = ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IS", "IT", "LI",
+       "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK")
+# The API's character limits.
+LIMITS = {"decision_facts": 5000, "illegal_content_legal_ground": 500, "illegal_content_explanation": 2000,
+          "incompatible_content_ground": 500, "incompatible_content_explanation": 2000,
+          "decision_visibility_other": 500, "decision_monetary_other": 500, "content_type_other": 500, "puid": 500}
+EARLIEST = {"content_date": date(2000, 1, 1), "application_date": date(2020, 1, 1)}
+
+# --- our actions in the API's terms --------------------------------------------------------------
+# action type -> {target kind or "*": the decision_* fields}; None: the action restricts nothing,
+# so it owes no statement of reasons (the reason is what the export reports).
+DECISIONS: dict[str, dict[str, dict] | None] = {
+    "takedown": {"*": {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_REMOVED"]},
+                 "account": {"decision_account": "DECISION_ACCOUNT_TERMINATED"}},
+    "suspension": {"*": {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_DISABLED"]},
+                   "account": {"decision_account": "DECISION_ACCOUNT_SUSPENDED"},
+                   "application": {"decision_provision": "DECISION_PROVISION_PARTIAL_SUSPENSION"}},
+    "termination": {"*": {"decision_provision": "DECISION_PROVISION_PARTIAL_TERMINATION"},
+                    "account": {"decision_account": "DECISION_ACCOUNT_TERMINATED"}},
+    "delisting": {"*": {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_DEMOTED"]}},
+    "licence_change": {"*": {"decision_visibility": ["DECISION_VISIBILITY_OTHER"],
+                             "decision_visibility_other": "The licence was changed to restrict permitted uses."}},
+    "warning": None,
+    "referral": None,
+    "reinstatement": None,
+}
+NOT_A_RESTRICTION = {
+    "warning": "a warning restricts nothing, so it owes no statement of reasons",
+    "referral": "a referral to an authority restricts nothing, so it owes no statement of reasons",
+    "reinstatement": "a reinstatement lifts a restriction; it owes no statement of reasons",
+}
+CONTENT_TYPES = {
+    "model": {"content_type": ["CONTENT_TYPE_OTHER"], "content_type_other": "AI model"},
+    "application": {"content_type": ["CONTENT_TYPE_APP"]},
+    "content": {"content_type": ["CONTENT_TYPE_OTHER"], "content_type_other": "Content hosted with an AI model"},
+    "account": {"content_type": ["CONTENT_TYPE_OTHER"], "content_type_other": "Account"},
+}
+CATEGORIES = {
+    "child_safety": "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
+    "ncii": "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR",
+    "hate_harassment": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+    "violent_extremism": "STATEMENT_CATEGORY_VIOLENCE",
+    "privacy": "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
+    "intellectual_property": "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
+    "dangerous_capability": "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
+    "fraud_deception": "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+    "bias_discrimination": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+    "safety_failure": "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS",
+    "security_vulnerability": "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
+    "acceptable_use": "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
+    "other": "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
+}
+NO_CATEGORY = "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE"  # an action taken on our own initiative
+SOURCES = {"public": "SOURCE_ARTICLE_16", "whistleblower": "SOURCE_TYPE_OTHER_NOTIFICATION",
+           None: "SOURCE_VOLUNTARY"}
+DETECTION = {"automated": "Yes", "manual": "No"}
+DECISION = {"automated": "AUTOMATED_DECISION_FULLY", "manual": "AUTOMATED_DECISION_NOT_AUTOMATED"}
+FIELD_ORDER = ("decision_visibility", "decision_visibility_other", "decision_monetary", "decision_monetary_other",
+               "decision_provision", "decision_account", "decision_ground", "illegal_content_legal_ground",
+               "illegal_content_explanation", "incompatible_content_ground", "incompatible_content_explanation",
+               "content_type", "content_type_other", "category", "territorial_scope", "content_date",
+               "application_date", "decision_facts", "source_type", "automated_detection", "automated_decision",
+               "puid")
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    """An enforcement action as the export reads it; free text is already scrubbed."""
+
+    id: int
+    action_type: str
+    target_kind: str
+    ground_type: str
+    ground_reference: str
+    explanation: str
+    detection: str
+    decision: str
+    territorial_scope: tuple[str, ...]
+    decided_on: date
+    applied_on: date | None
+    content_on: date | None
+    source_channel: str | None
+    category: str | None
+
+
+@dataclass
+class Outcome:
+    action_id: int
+    statement: dict | None
+    problems: list[Problem]
+    skipped: str | None = None
+
+
+def territorial_scope(scope) -> list[str] | None:
+    """The decision's EEA countries; an empty scope means everywhere, so all of them. None: outside the EEA."""
+    if not scope:
+        return list(EEA)
+    inside = sorted({code.upper() for code in scope} & set(EEA))
+    return inside or None
+
+
+def build_statement(facts: ActionFacts, *, puid_prefix: str) -> Outcome:
+    """Turn one enforcement action into a statement of reasons, or say why it has none."""
+    by_target = DECISIONS.get(facts.action_type)
+    if by_target is None:
+        reason = NOT_A_RESTRICTION.get(facts.action_type, f"unknown action type {facts.action_type!r}")
+        return Outcome(facts.id, None, [], skipped=reason)
+    scope = territorial_scope(facts.territorial_scope)
+    if scope is None:
+        return Outcome(facts.id, None, [], skipped="the decision applies only outside the EU/EEA")
+    applied = facts.applied_on or facts.decided_on
+    content_on = min(facts.content_on or applied, applied)
+    statement: dict = {
+        **by_target.get(facts.target_kind, by_target["*"]),
+        **CONTENT_TYPES.get(facts.target_kind, CONTENT_TYPES["content"]),
+        "category": CATEGORIES.get(facts.category or "", NO_CATEGORY),
+        "territorial_scope": scope,
+        "content_date": content_on.isoformat(),
+        "application_date": applied.isoformat(),
+        "decision_facts": facts.explanation,
+        "source_type": SOURCES.get(facts.source_channel, "SOURCE_VOLUNTARY"),
+        "automated_detection": DETECTION.get(facts.detection, facts.detection),
+        "automated_decision": DECISION.get(facts.decision, facts.decision),
+        "puid": f"{puid_prefix}{facts.id}",
+    }
+    if facts.ground_type == "law":
+        statement.update(decision_ground="DECISION_GROUND_ILLEGAL_CONTENT",
+                         illegal_content_legal_ground=facts.ground_reference,
+                         illegal_content_explanation=facts.explanation)
+    else:
+        statement.update(decision_ground="DECISION_GROUND_INCOMPATIBLE_CONTENT",
+                         incompatible_content_ground=facts.ground_reference,
+                         incompatible_content_explanation=facts.explanation)
+    statement = {name: statement[name] for name in FIELD_ORDER if name in statement}
+    return Outcome(facts.id, statement, check_statement(statement))
+
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _one_of(statement: dict, name: str, allowed: frozenset) -> list[Problem]:
+    value = statement.get(name)
+    if value is not None and value not in allowed:
+        return [Problem(name, f"{value!r} is not an allowed value")]
+    return []
+
+
+def check_statement(statement: dict) -> list[Problem]:
+    """Check a statement against the API's allowed values, requirements and limits."""
+    problems: list[Problem] = []
+    decisions = [n for n in ("decision_visibility", "decision_monetary", "decision_provision", "decision_account")
+                 if statement.get(n)]
+    if not decisions:
+        problems.append(Problem("decision_visibility", "one of the decision_* fields is required"))
+    for value in statement.get("decision_visibility") or []:
+        if value not in DECISION_VISIBILITY:
+            problems.append(Problem("decision_visibility", f"{value!r} is not an allowed value"))
+    if "DECISION_VISIBILITY_OTHER" in (statement.get("decision_visibility") or []) and not statement.get(
+            "decision_visibility_other"):
+        problems.append(Problem("decision_visibility_other", "is required with DECISION_VISIBILITY_OTHER"))
+    for name, allowed in (("decision_monetary", DECISION_MONETARY), ("decision_provision", DECISION_PROVISION),
+                          ("decision_account", DECISION_ACCOUNT), ("decision_ground", DECISION_GROUND),
+                          ("category", CATEGORY), ("source_type", SOURCE_TYPE),
+                          ("automated_detection", AUTOMATED_DETECTION), ("automated_decision", AUTOMATED_DECISION)):
+        problems += _one_of(statement, name, allowed)
+    for name in ("decision_ground", "category", "source_type", "automated_detection", "automated_decision", "puid"):
+        if not statement.get(name):
+            problems.append(Problem(name, "is required"))
+    ground = statement.get("decision_ground")
+    needed = {"DECISION_GROUND_ILLEGAL_CONTENT": ("illegal_content_legal_ground", "illegal_content_explanation"),
+              "DECISION_GROUND_INCOMPATIBLE_CONTENT": ("incompatible_content_ground",
+                                                       "incompatible_content_explanation")}.get(ground, ())
+    for name in needed:
+        if not (statement.get(name) or "").strip():
+            problems.append(Problem(name, f"is required with {ground}; record the explanation of the action"))
+    types = statement.get("content_type") or []
+    if not types:
+        problems.append(Problem("content_type", "at least one content type is required"))
+    for value in types:
+        if value not in CONTENT_TYPE:
+            problems.append(Problem("content_type", f"{value!r} is not an allowed value"))
+    if "CONTENT_TYPE_OTHER" in types and not statement.get("content_type_other"):
+        problems.append(Problem("content_type_other", "is required with CONTENT_TYPE_OTHER"))
+    scope = statement.get("territorial_scope")
+    if not scope:
+        problems.append(Problem("territorial_scope", "at least one EU/EEA country is required"))
+    for code in scope or []:
+        if code not in EEA:
+            problems.append(Problem("territorial_scope", f"{code!r} is not an EU/EEA country"))
+    if not (statement.get("decision_facts") or "").strip():
+        problems.append(Problem("decision_facts", "is required; record the facts the decision relied on"))
+    for name, limit in LIMITS.items():
+        value = statement.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            problems.append(Problem(name, f"is limited to {limit:,} characters, is {len(value):,}"))
+    for name, earliest in EARLIEST.items():
+        value = statement.get(name)
+        if not value or not _ISO.match(value):
+            problems.append(Problem(name, "must be a date written YYYY-MM-DD"))
+        elif date.fromisoformat(value) < earliest:
+            problems.append(Problem(name, f"must be on or after {earliest.isoformat()}"))
+    return problems

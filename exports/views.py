@@ -1,0 +1,81 @@
+"""The staff page that lists the latest exports, serves their files, and regenerates them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from sqlmodel import select
+
+from core.auth import Role
+from core.db import get_session, utcnow
+from core.periods import BadPeriod, Period
+from core.security import current_staff, roles
+from exports import service
+from exports.models import ExportRun
+
+bp = Blueprint("exports", __name__)
+MEDIA_TYPES = {".csv": "text/csv", ".json": "application/json", ".jsonl": "application/jsonl"}
+
+
+def _recent_quarters(count: int = 6) -> list[str]:
+    period = Period.containing(utcnow())
+    quarters = []
+    for _ in range(count):
+        quarters.append(str(period))
+        period = period.previous()
+    return quarters
+
+
+@bp.get("/staff/exports")
+@roles(Role.PUBLISHER, Role.ADMIN)
+def staff_exports():
+    """The latest AI Incident Database export and the latest DSA export of each quarter, with what was held back."""
+    session = get_session()
+    aiid = service.latest_run(session, "aiid")
+    dsa_runs = session.exec(select(ExportRun).where(ExportRun.kind == "dsa")
+                            .order_by(ExportRun.period.desc(), ExportRun.id.desc())).all()
+    latest_dsa, seen = [], set()
+    for run in dsa_runs:
+        if run.period not in seen:
+            seen.add(run.period)
+            latest_dsa.append(run)
+    return render_template("exports/staff/index.html", aiid=aiid, dsa_runs=latest_dsa[:12], user=current_staff(),
+                           quarters=_recent_quarters())
+
+
+@bp.post("/staff/exports")
+@roles(Role.PUBLISHER, Role.ADMIN)
+def staff_exports_run():
+    """Regenerate one export now."""
+    kind = request.form.get("kind")
+    period = None
+    if kind == "dsa":
+        try:
+            period = str(Period.parse(request.form.get("period", "")))
+        except BadPeriod:
+            flash("Choose a quarter such as 2026Q3.", "error")
+            return redirect(url_for("exports.staff_exports"))
+    elif kind != "aiid":
+        abort(400)
+    outcome = service.run_export(current_app._get_current_object(), get_session(), kind, period=period,
+                                 trigger="staff", actor_id=current_staff().id)
+    label = "AI Incident Database export" if kind == "aiid" else f"DSA statements of reasons for {period}"
+    flash(f"{label}: {'new files written' if outcome.created else 'nothing changed since the last run'}.",
+          "success")
+    return redirect(url_for("exports.staff_exports"))
+
+
+@bp.get("/staff/exports/<int:run_id>/<name>")
+@roles(Role.PUBLISHER, Role.ADMIN)
+def staff_export_file(run_id: int, name: str):
+    """Download one file of a run; only names the run recorded are served."""
+    run = get_session().get(ExportRun, run_id)
+    if run is None or name not in run.files:
+        abort(404)
+    path = service.run_path(current_app, run) / name
+    if not path.is_file():
+        abort(404)
+    suffix = "." + name.rsplit(".", 1)[-1]
+    response = send_file(path, mimetype=MEDIA_TYPES.get(suffix, "application/octet-stream"), as_attachment=True,
+                         download_name=name, max_age=0, etag=run.files[name]["sha256"])
+    response.headers["X-Content-SHA256"] = run.files[name]["sha256"]
+    return response

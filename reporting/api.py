@@ -1,0 +1,91 @@
+"""The public read API for transparency reports: every published quarter and its figures, as JSON."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask, abort, jsonify, url_for
+from sqlmodel import select
+
+from core.db import get_session
+from core.openapi import spec_for
+from reporting.models import Publication, PublicationFile
+from reporting.views import bp, published_latest
+
+PERIOD_PATTERN = r"^\d{4}Q[1-4]$"
+
+
+def _summary(p: Publication) -> dict:
+    return {
+        "period": p.period, "revision": p.revision, "starts_on": p.starts_at.date().isoformat(),
+        "ends_before": p.ends_at.date().isoformat(), "published_at": p.published_at.isoformat(),
+        "epsilon": p.epsilon, "chain_hash": p.chain_hash, "signature": p.signature,
+        "links": {"self": url_for("reporting.api_report", period=p.period),
+                  "json": url_for("reporting.report_json", period=p.period),
+                  "csv": url_for("reporting.report_csv", period=p.period),
+                  "html": url_for("reporting.report", period=p.period)},
+    }
+
+
+@bp.get("/api/v1/transparency-reports")
+def api_reports():
+    """Every published quarter (its newest revision), newest first."""
+    return jsonify({"reports": [_summary(p) for p in published_latest()]})
+
+
+@bp.get("/api/v1/transparency-reports/<string:period>")
+def api_report(period: str):
+    """One quarter's published report: the stored report.json with its hash, and where the files are."""
+    publication = next((p for p in published_latest() if p.period == period), None)
+    if publication is None:
+        abort(404)
+    stored = get_session().exec(select(PublicationFile).where(PublicationFile.publication_id == publication.id,
+                                                              PublicationFile.name == "report.json")).one()
+    return jsonify({**_summary(publication), "sha256": stored.sha256, "report": json.loads(stored.content)})
+
+
+def register(app: Flask) -> None:
+    """Describe the transparency endpoints in the OpenAPI document."""
+    spec = spec_for(app)
+    links = {"type": "object", "required": ["self", "json", "csv", "html"],
+             "properties": {name: {"type": "string"} for name in ("self", "json", "csv", "html")}}
+    summary = {
+        "type": "object",
+        "required": ["period", "revision", "starts_on", "ends_before", "published_at", "epsilon", "chain_hash",
+                     "signature", "links"],
+        "properties": {
+            "period": {"type": "string", "pattern": PERIOD_PATTERN},
+            "revision": {"type": "integer", "minimum": 1, "description": "Revisions after 1 are corrections."},
+            "starts_on": {"type": "string", "format": "date"},
+            "ends_before": {"type": "string", "format": "date"},
+            "published_at": {"type": "string", "format": "date-time"},
+            "epsilon": {"type": "string", "description": "The privacy budget this revision spent."},
+            "chain_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "signature": {"type": "string", "nullable": True, "description": "Ed25519 over chain_hash, when signed."},
+            "links": links,
+        },
+    }
+    spec.components.schema("TransparencyReportSummary", summary)
+    spec.components.schema("TransparencyReportList", {
+        "type": "object", "required": ["reports"],
+        "properties": {"reports": {"type": "array", "items": {"$ref": "#/components/schemas/TransparencyReportSummary"}}}})
+    spec.components.schema("TransparencyReport", {"allOf": [
+        {"$ref": "#/components/schemas/TransparencyReportSummary"},
+        {"type": "object", "required": ["sha256", "report"], "properties": {
+            "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                       "description": "SHA-256 of the published report.json file."},
+            "report": {"type": "object", "description": "The published report.json; its JSON Schema is at "
+                                                        "/transparency/schema.json."}}}]})
+    spec.path(path="/api/v1/transparency-reports", operations={"get": {
+        "summary": "List published transparency reports",
+        "responses": {"200": {"description": "Newest quarter first",
+                              "content": {"application/json": {"schema": "TransparencyReportList"}}}},
+    }})
+    spec.path(path="/api/v1/transparency-reports/{period}", operations={"get": {
+        "summary": "One quarter's transparency report and its figures",
+        "parameters": [{"name": "period", "in": "path", "required": True,
+                        "schema": {"type": "string", "pattern": PERIOD_PATTERN}, "example": "2026Q3"}],
+        "responses": {"200": {"description": "The report",
+                              "content": {"application/json": {"schema": "TransparencyReport"}}},
+                      "404": {"description": "Not published", "content": {"application/json": {"schema": "HttpError"}}}},
+    }})

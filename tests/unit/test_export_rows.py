@@ -1,0 +1,150 @@
+"""AIID rows and DSA statements are built by pure functions: checked here without Flask or a database."""
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from exports import aiid, dsa
+
+TODAY = date(2026, 11, 28)
+SUMMARY = {"title": "Assistant explained how to bypass an insulin pump interlock",
+           "description": "x" * 120, "occurred_on": "2026-08-14", "deployers": ["Acme Health Apps"],
+           "developers": ["Aurora Labs"], "harmed_parties": ["Insulin pump users"],
+           "implicated_systems": ["Aurora 2"],
+           "source_urls": ["https://www.example.com/a", "https://m.news.example.org/b"], "withheld_urls": 0}
+
+
+def build(**changes):
+    return aiid.build_record(aiid.SharedIncident(7, {**SUMMARY, **changes}, date(2026, 9, 1)), namespace="test",
+                             submitter="Anonymous", language="en", today=TODAY)
+
+
+def test_one_aiid_report_per_source_url_with_stable_numbers():
+    record = build()
+    assert record.problems == []
+    assert [r["report_number"] for r in record.report_rows] == [7001, 7002]
+    assert [r["ref_number"] for r in record.report_rows] == [1, 2]
+    assert [r["source_domain"] for r in record.report_rows] == ["example.com", "news.example.org"]
+    assert record.incident_row["reports"] == "[7001,7002]"
+    assert record.incident_row["Alleged deployer of AI system"] == '["acme-health-apps"]'
+    assert record.report_rows[0]["epoch_date_submitted"] == 1788220800  # 2026-09-01T00:00:00Z
+    assert list(record.incident_row) == list(aiid.INCIDENT_COLUMNS)
+    assert list(record.report_rows[0]) == list(aiid.REPORT_COLUMNS)
+    assert record.submissions[0]["implicated_systems"] == ["aurora-2"]
+    assert record.submissions[0]["submitters"] == ["Anonymous"]
+
+
+def test_ids_are_stable_and_namespaced():
+    one, two = build(), build()
+    assert one.incident_row["_id"] == two.incident_row["_id"]
+    assert len(one.incident_row["_id"]) == 24
+    assert aiid.object_id("other", "incident", "7") != one.incident_row["_id"]
+
+
+def test_long_descriptions_are_cut_at_a_word_for_aiids_500_characters():
+    text = ("word " * 200).strip()
+    short = aiid.short_description(text)
+    assert len(short) <= 500 and short.endswith("…") and not short.endswith(" …")
+    assert build(description=text).submissions[0]["text"] == text  # the full text stays in the report
+
+
+@pytest.mark.parametrize("changes, field, reason", [
+    ({"title": "Short"}, "title", "must be 6-500 characters, is 5"),
+    ({"description": "too short for a report text"}, "text", "must be 80-50,000 characters, is 27"),
+    ({"description": "x" * 50_001}, "text", "must be 80-50,000 characters, is 50,001"),
+    ({"occurred_on": "2027-01-01"}, "incident_date", "cannot be in the future"),
+    ({"occurred_on": None}, "incident_date", "must be a date written YYYY-MM-DD"),
+    ({"occurred_on": "2026-02-30"}, "incident_date", "is not a real date"),
+    ({"source_urls": ["ftp://example.com/x"]}, "url (source 1)", "must be an http(s) address with a host name"),
+])
+def test_a_record_breaking_a_rule_is_reported_with_its_reason(changes, field, reason):
+    assert aiid.Problem(field, reason) in build(**changes).problems
+
+
+def test_a_record_without_a_public_url_has_no_reports_and_no_problem():
+    record = build(source_urls=[])
+    assert record.report_rows == [] and record.problems == []
+
+
+FACTS = dsa.ActionFacts(
+    id=12, action_type="takedown", target_kind="model", ground_type="policy",
+    ground_reference="Acceptable use policy 3.2", explanation="Weights shared to give self-harm instructions.",
+    detection="manual", decision="automated", territorial_scope=("DE", "US", "FR"), decided_on=date(2026, 8, 20),
+    applied_on=date(2026, 8, 21), content_on=date(2026, 5, 2), source_channel="public", category="safety_failure")
+
+
+def test_a_takedown_becomes_a_valid_statement_of_reasons():
+    outcome = dsa.build_statement(FACTS, puid_prefix="p-")
+    assert outcome.problems == [] and outcome.skipped is None
+    s = outcome.statement
+    assert s["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_REMOVED"]
+    assert s["decision_ground"] == "DECISION_GROUND_INCOMPATIBLE_CONTENT"
+    assert s["incompatible_content_ground"] == "Acceptable use policy 3.2"
+    assert s["content_type"] == ["CONTENT_TYPE_OTHER"] and s["content_type_other"] == "AI model"
+    assert s["territorial_scope"] == ["DE", "FR"]  # outside the EEA is not the database's business
+    assert s["category"] == "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS"
+    assert s["source_type"] == "SOURCE_ARTICLE_16"
+    assert (s["automated_detection"], s["automated_decision"]) == ("No", "AUTOMATED_DECISION_FULLY")
+    assert (s["content_date"], s["application_date"], s["puid"]) == ("2026-05-02", "2026-08-21", "p-12")
+    assert list(s) == [name for name in dsa.FIELD_ORDER if name in s]
+
+
+def test_the_mapping_covers_every_action_type_and_yields_allowed_values():
+    from incidents.triage_schemas import ACTION_TYPES, TARGET_KINDS
+    from incidents.models import Category
+    assert set(dsa.DECISIONS) == set(ACTION_TYPES)
+    assert set(dsa.CATEGORIES) == {c.value for c in Category}
+    for action_type in ACTION_TYPES:
+        for kind in TARGET_KINDS:
+            for ground in ("law", "policy"):
+                outcome = dsa.build_statement(replace(FACTS, action_type=action_type, target_kind=kind,
+                                                      ground_type=ground), puid_prefix="p-")
+                if dsa.DECISIONS[action_type] is None:
+                    assert outcome.statement is None and outcome.skipped
+                else:
+                    assert outcome.problems == [], (action_type, kind, ground, outcome.problems)
+
+
+def test_a_law_ground_fills_the_illegal_content_fields():
+    s = dsa.build_statement(replace(FACTS, ground_type="law", ground_reference="StGB §130"), puid_prefix="").statement
+    assert s["decision_ground"] == "DECISION_GROUND_ILLEGAL_CONTENT"
+    assert s["illegal_content_legal_ground"] == "StGB §130" and "incompatible_content_ground" not in s
+
+
+def test_scope_outside_the_eea_owes_no_statement_and_empty_scope_means_all_of_it():
+    assert dsa.build_statement(replace(FACTS, territorial_scope=("US",)), puid_prefix="").skipped
+    assert dsa.build_statement(replace(FACTS, territorial_scope=()), puid_prefix="").statement[
+        "territorial_scope"] == list(dsa.EEA)
+
+
+VALID = dsa.build_statement(FACTS, puid_prefix="p-").statement
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"decision_visibility": None}, "decision_visibility"),
+    ({"decision_visibility": ["DECISION_VISIBILITY_GONE"]}, "decision_visibility"),
+    ({"decision_visibility": ["DECISION_VISIBILITY_OTHER"]}, "decision_visibility_other"),
+    ({"decision_account": "DECISION_ACCOUNT_BANNED"}, "decision_account"),
+    ({"decision_ground": "DECISION_GROUND_BECAUSE"}, "decision_ground"),
+    ({"incompatible_content_explanation": " "}, "incompatible_content_explanation"),
+    ({"category": "STATEMENT_CATEGORY_SPAM"}, "category"),
+    ({"content_type": []}, "content_type"),
+    ({"content_type": ["CONTENT_TYPE_MODEL"]}, "content_type"),
+    ({"content_type_other": None}, "content_type_other"),
+    ({"territorial_scope": ["US"]}, "territorial_scope"),
+    ({"territorial_scope": []}, "territorial_scope"),
+    ({"decision_facts": ""}, "decision_facts"),
+    ({"decision_facts": "x" * 5001}, "decision_facts"),
+    ({"source_type": "SOURCE_RUMOUR"}, "source_type"),
+    ({"automated_detection": "Maybe"}, "automated_detection"),
+    ({"automated_decision": "AUTOMATED_DECISION_SOMEWHAT"}, "automated_decision"),
+    ({"content_date": "1999-12-31"}, "content_date"),
+    ({"application_date": "21/08/2026"}, "application_date"),
+    ({"puid": ""}, "puid"),
+    ({"puid": "x" * 501}, "puid"),
+])
+def test_each_dsa_rule_rejects_with_its_field(changes, field):
+    assert dsa.check_statement(VALID) == []
+    problems = dsa.check_statement({**VALID, **changes})
+    assert field in {p.field for p in problems}, problems
