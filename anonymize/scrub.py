@@ -84,6 +84,10 @@ DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
                        r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")  # 2026-03-14, 14.3.2026, 20260314
 
 
+# Legal citations such as Regulation (EU) 2024/1689 or Directive 2000/31: a year, a slash, a number.
+LEGAL_NUMBER = re.compile(r"(?:19|20)\d\d/\d{1,5}(?:/[A-Z]{2,4})?")
+
+
 def _has_digit(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
@@ -95,7 +99,9 @@ def _plausible(entity: str, span: str) -> bool:
         return "-" in span or _has_digit(span)
     if entity == "PHONE_NUMBER":
         # phonenumbers reads dates and version strings as numbers of some region.
-        return not DATE_LIKE.fullmatch(span.strip()) and sum(ch.isdigit() for ch in span) >= 7
+        span = span.strip()
+        return (not DATE_LIKE.fullmatch(span) and not LEGAL_NUMBER.fullmatch(span)
+                and sum(ch.isdigit() for ch in span) >= 7)
     return True
 
 

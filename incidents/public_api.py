@@ -18,6 +18,7 @@ from incidents.models import Incident, Report
 from incidents.views import bp
 
 PAGE_MAX = 100
+MAX_ID = 2**62  # ids beyond a database's 64-bit integers cannot exist; they are not found
 
 
 class IncidentListArgs(Schema):
@@ -25,7 +26,7 @@ class IncidentListArgs(Schema):
         unknown = EXCLUDE
 
     limit = fields.Integer(load_default=50, validate=validate.Range(1, PAGE_MAX), strict=False)
-    after = fields.Integer(load_default=0, validate=validate.Range(0, 2**62), strict=False)
+    after = fields.Integer(load_default=0, validate=validate.Range(0, MAX_ID), strict=False)
 
 
 class PublicIncidentSchema(Schema):
@@ -97,6 +98,8 @@ def api_incidents():
 @bp.get("/api/v1/incidents/<int:incident_id>")
 def api_incident(incident_id: int):
     """One approved incident."""
+    if incident_id > MAX_ID:
+        abort(404)
     incident = get_session().exec(_consented().where(Incident.id == incident_id)).first()
     if incident is None:
         abort(404)
@@ -131,7 +134,7 @@ def register(app: Flask) -> None:
             {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX,
                                                          "default": 50}},
             {"name": "after", "in": "query", "description": "Return incidents with a larger id than this.",
-             "schema": {"type": "integer", "minimum": 0, "maximum": 2**62, "default": 0}}],
+             "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID, "default": 0}}],
         "responses": {"200": {"description": "A page of incidents",
                               "content": {"application/json": {"schema": "IncidentPage"}}},
                       "400": BAD_QUERY},

@@ -49,6 +49,7 @@ def test_everything_planted_at_once():
     "They mesh than what area they said; the grid rack fans were fine.",
     "Version 2.13.0 of the SDK, build 20260314, on 3 servers.",
     "It recommended 2 tablets every 4 hours, twice the safe dose.",
+    "Banned under Art. 5(1)(a) of Regulation (EU) 2024/1689 and Regulation (EU) 2022/2065, Directive 2000/31/EC.",
     "",
 ])
 def test_ordinary_text_survives_unchanged(text):

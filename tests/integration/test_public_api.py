@@ -1,0 +1,60 @@
+"""The public read API: approved incidents only, paging, clear 400s, withdrawn models, transparency reports."""
+
+from datetime import date
+
+from incidents.models import ModelRecord
+from tests.factories.exports import approved_incident
+
+
+def test_lists_only_approved_incidents_a_page_at_a_time(app, session, client):
+    shared = [approved_incident(app, session, title=f"Approved incident number {n}") for n in range(3)]
+    approved_incident(app, session, share=False, title="Waiting for a publisher")
+    first = client.get("/api/v1/incidents?limit=2").get_json()
+    assert [i["id"] for i in first["incidents"]] == [shared[0].id, shared[1].id]
+    second = client.get(first["next"]).get_json()
+    assert [i["id"] for i in second["incidents"]] == [shared[2].id] and second["next"] is None
+    one = client.get(f"/api/v1/incidents/{shared[0].id}").get_json()
+    assert one["title"] == "Approved incident number 0" and one["date"] == "2026-08-14"
+    assert one["developers"] == ["Aurora Labs"] and one["source_urls"] == ["https://www.example.com/news/aurora-pump"]
+    assert set(one) == {"id", "title", "description", "date", "deployers", "developers", "harmed_parties",
+                        "implicated_systems", "source_urls", "shared_on"}
+
+
+def test_unapproved_and_unknown_incidents_are_not_found(app, session, client):
+    hidden = approved_incident(app, session, share=False)
+    for url in (f"/api/v1/incidents/{hidden.id}", "/api/v1/incidents/999999", f"/api/v1/incidents/{2**70}"):
+        response = client.get(url)
+        assert response.status_code == 404 and response.get_json()["error"]["code"] == 404
+
+
+def test_bad_paging_gets_a_clear_400(client):
+    for query in ("limit=0", "limit=101", "limit=ten", "after=-1"):
+        response = client.get(f"/api/v1/incidents?{query}")
+        assert response.status_code == 400, query
+        assert response.get_json()["errors"]
+
+
+def test_withdrawn_models_and_transparency_reports(app, session, client, runner):
+    session.add(ModelRecord(name="Aurora", version="2", provider="Aurora Labs", status="decommissioned",
+                            public_reason="Unsafe medical advice.", effective_on=date(2026, 9, 1)))
+    session.add(ModelRecord(name="Boreal", version="1", status="active"))
+    session.commit()
+    models = client.get("/api/v1/models/withdrawn").get_json()["models"]
+    assert [(m["name"], m["status"], m["effective_on"]) for m in models] == [("Aurora", "decommissioned",
+                                                                               "2026-09-01")]
+    assert client.get("/api/v1/transparency-reports").get_json() == {"reports": []}
+    assert runner.invoke(args=["reports", "publish", "--period", "2026Q3"]).exit_code == 0
+    listed = client.get("/api/v1/transparency-reports").get_json()["reports"]
+    assert [r["period"] for r in listed] == ["2026Q3"]
+    report = client.get("/api/v1/transparency-reports/2026Q3").get_json()
+    stored = client.get(listed[0]["links"]["json"])
+    assert report["sha256"] == stored.headers["X-Content-SHA256"]
+    assert report["report"] == stored.get_json()
+    assert client.get("/api/v1/transparency-reports/2026Q2").status_code == 404
+
+
+def test_the_openapi_document_lists_the_read_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"/api/v1/incidents", "/api/v1/incidents/{incident_id}", "/api/v1/models/withdrawn",
+            "/api/v1/transparency-reports", "/api/v1/transparency-reports/{period}", "/api/v1/reports"} <= set(paths)
+    assert all(list(operations) == ["get"] for path, operations in paths.items() if path != "/api/v1/reports")
