@@ -7,6 +7,7 @@ is the URL's host without a leading 'www.' or 'm.', and the submit form's length
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -28,6 +29,7 @@ DESCRIPTION_LENGTH = (3, 500)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+@functools.lru_cache(maxsize=8192)  # entity names repeat across incidents; the slug is pure
 def entity_id(name: str) -> str:
     """An AIID entity id: the lower-case slug of a name, as slugify(name, {lower: true}) makes it."""
     out = []
