@@ -17,6 +17,7 @@ import secrets
 import shutil
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -134,6 +135,27 @@ def count_shared(session: Session) -> int:
     return session.execute(select(func.count()).where(Incident.shared_at.is_not(None))).scalar_one()
 
 
+@contextmanager
+def _streaming_reads(session: Session):
+    """Read with SQLite's default small cache and no memory map while streaming.
+
+    The app's connections keep a 64 MiB page cache and a 256 MiB memory map for indexed lookups;
+    a sequential export gains nothing from them, and in a web worker they would stay resident.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    saved = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("mmap_size", "cache_size")}
+    connection.exec_driver_sql("PRAGMA mmap_size=0")
+    connection.exec_driver_sql("PRAGMA cache_size=-2000")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            connection.exec_driver_sql(f"PRAGMA {name}={int(value)}")
+
+
 def write_aiid(session: Session, out: Path, *, settings: dict, today: date,
                progress: Callable[[int], None] | None = None) -> Written:
     """Write incidents.csv, reports.csv, submissions.json and held-back.csv for every approved incident."""
@@ -143,6 +165,14 @@ def write_aiid(session: Session, out: Path, *, settings: dict, today: date,
     reports = _CsvFile(out / "reports.csv", aiid.REPORT_COLUMNS)
     submissions = _JsonArrayFile(out / "submissions.json")
     held = _CsvFile(out / HELD_BACK, HELD_BACK_COLUMNS)
+    with _streaming_reads(session):
+        _write_aiid_rows(session, written, incidents, reports, submissions, held, settings, today, progress)
+    written.files = {"incidents.csv": incidents.sink.close(), "reports.csv": reports.sink.close(),
+                     "submissions.json": submissions.close(), HELD_BACK: held.sink.close()}
+    return written
+
+
+def _write_aiid_rows(session, written, incidents, reports, submissions, held, settings, today, progress) -> None:
     rows = session.execute(shared_incidents_query().execution_options(yield_per=BATCH))
     for row in rows:
         written.counts["approved"] += 1
@@ -170,9 +200,6 @@ def write_aiid(session: Session, out: Path, *, settings: dict, today: date,
                 written.counts["exported"] += 1
         if progress:
             progress(1)
-    written.files = {"incidents.csv": incidents.sink.close(), "reports.csv": reports.sink.close(),
-                     "submissions.json": submissions.close(), HELD_BACK: held.sink.close()}
-    return written
 
 
 # --- DSA statements of reasons ------------------------------------------------------------------
@@ -209,6 +236,13 @@ def write_dsa(session: Session, out: Path, *, period: Period, settings: dict,
     name = f"statements-{period}.jsonl"
     statements = _HashingWriter(out / name)
     held = _CsvFile(out / HELD_BACK, HELD_BACK_COLUMNS)
+    with _streaming_reads(session):
+        _write_dsa_rows(session, written, statements, held, period, settings, cached_scrub, progress)
+    written.files = {name: statements.close(), HELD_BACK: held.sink.close()}
+    return written
+
+
+def _write_dsa_rows(session, written, statements, held, period, settings, cached_scrub, progress) -> None:
     for row in session.execute(actions_query(period).execution_options(yield_per=BATCH)):
         written.counts["actions"] += 1
         content_at = row.model_at or row.notice_at
@@ -230,8 +264,6 @@ def write_dsa(session: Session, out: Path, *, period: Period, settings: dict,
             written.counts["statements"] += 1
         if progress:
             progress(1)
-    written.files = {name: statements.close(), HELD_BACK: held.sink.close()}
-    return written
 
 
 # --- runs: stored sets of files for the staff download page ------------------------------------

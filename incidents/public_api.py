@@ -18,7 +18,7 @@ from incidents.models import Incident, Report
 from incidents.views import bp
 
 PAGE_MAX = 100
-MAX_ID = 2**62  # ids beyond a database's 64-bit integers cannot exist; they are not found
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one cannot exist, so it is not found
 
 
 class IncidentListArgs(Schema):
