@@ -317,12 +317,17 @@ def run_export(app: Flask, session: Session, kind: str, *, period: str | None = 
     run = ExportRun(kind=kind, period=str(quarter) if quarter else None, created_at=now, trigger=trigger,
                     created_by=actor_id, directory=name, files=written.files, counts=dict(written.counts),
                     problems=written.problems, problem_total=written.problem_total)
-    session.add(run)
-    session.flush()
-    append_event(session, action="export.created", actor_id=actor_id, target_type="export_run",
-                 target_id=str(run.id), details={"kind": kind, "period": run.period, "trigger": trigger,
-                                                 "files": {k: v["sha256"] for k, v in written.files.items()}})
-    session.commit()
+    try:
+        session.add(run)
+        session.flush()
+        append_event(session, action="export.created", actor_id=actor_id, target_type="export_run",
+                     target_id=str(run.id), details={"kind": kind, "period": run.period, "trigger": trigger,
+                                                     "files": {k: v["sha256"] for k, v in written.files.items()}})
+        session.commit()
+    except BaseException:
+        session.rollback()
+        shutil.rmtree(root / name, ignore_errors=True)  # no row points at it, so nothing would ever prune it
+        raise
     _prune(app, session, kind, run.period, keep=app.config["EXPORT_KEEP_RUNS"])
     session.refresh(run)
     return RunOutcome(run, created=True)

@@ -247,3 +247,13 @@ def test_publisher_sees_the_scrubbed_summary_before_approving(app, session, make
     html = browser.get(f"/staff/incidents/{incident.id}").get_data(as_text=True)
     preview = html.split('id="public-preview"')[1].split("</dl>")[0]
     assert "[EMAIL]" in preview and PII["email"] not in preview
+
+
+def test_an_incident_approved_before_summaries_were_stored_is_scrubbed_at_export(app, session, tmp_path):
+    incident = approved_incident(app, session, title=f"Leak of {PII['email']} by the assistant")
+    incident.public_summary = None  # as migration 0004 leaves incidents approved earlier
+    session.add(incident)
+    session.commit()
+    service.write_aiid(session, tmp_path, settings=SETTINGS, today=TODAY)
+    text = (tmp_path / "incidents.csv").read_text(encoding="utf-8")
+    assert "Leak of [EMAIL] by the assistant" in text and PII["email"] not in text
