@@ -257,3 +257,14 @@ def test_an_incident_approved_before_summaries_were_stored_is_scrubbed_at_export
     service.write_aiid(session, tmp_path, settings=SETTINGS, today=TODAY)
     text = (tmp_path / "incidents.csv").read_text(encoding="utf-8")
     assert "Leak of [EMAIL] by the assistant" in text and PII["email"] not in text
+
+
+def test_an_action_without_an_explanation_is_held_back_from_the_dsa_export(app, session, tmp_path, runner):
+    incident = approved_incident(app, session)
+    action = enforcement(session, incident=incident, explanation="")
+    result = runner.invoke(args=["export", "dsa", "--period", "2026Q3", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert f"enforcement_action {action.id}: decision_facts is required" in result.output
+    assert (tmp_path / "statements-2026Q3.jsonl").read_bytes() == b""
+    held = list(csv.DictReader(io.StringIO((tmp_path / "held-back.csv").read_text(encoding="utf-8"))))
+    assert {row["field"] for row in held} == {"incompatible_content_explanation", "decision_facts"}
