@@ -32,8 +32,8 @@ from core.db import utcnow
 from core.periods import Period
 from exports import aiid, dsa
 from exports.models import ExportRun
+from incidents import public
 from incidents.models import EnforcementAction, Incident, ModelRecord, Report
-from incidents.public import public_summary
 
 KINDS = ("aiid", "dsa")
 HELD_BACK = "held-back.csv"
@@ -103,6 +103,8 @@ class Written:
     problem_total: int = 0
 
     def hold_back(self, held: _CsvFile, record: str, record_id: int, problems) -> None:
+        """Write a record's failed rules to held-back.csv (and keep the first few for the staff page)."""
+        self.counts["held_back"] += 1
         for problem in problems:
             entry = {"record": record, "id": record_id, "field": problem.field, "reason": problem.reason}
             held.row(entry)
@@ -122,12 +124,10 @@ def export_settings(app: Flask) -> dict:
 
 def shared_incidents_query():
     """Approved incidents in id order, with how many reports they have and how many refused consent."""
-    linked = (select(func.count()).where(Report.incident_id == Incident.id).correlate(Incident).scalar_subquery())
-    refused = (select(func.count()).where(Report.incident_id == Incident.id, Report.share_consent.is_(False))
-               .correlate(Incident).scalar_subquery())
     return (select(Incident.id, Incident.title, Incident.description, Incident.occurred_on, Incident.deployers,
                    Incident.developers, Incident.harmed_parties, Incident.implicated_systems, Incident.source_urls,
-                   Incident.public_summary, Incident.shared_at, linked.label("linked"), refused.label("refused"))
+                   Incident.public_summary, Incident.shared_at, public.linked_reports().label("linked"),
+                   public.refusing_reports().label("refused"))
             .where(Incident.shared_at.is_not(None)).order_by(Incident.id))
 
 
@@ -166,40 +166,34 @@ def write_aiid(session: Session, out: Path, *, settings: dict, today: date,
     submissions = _JsonArrayFile(out / "submissions.json")
     held = _CsvFile(out / HELD_BACK, HELD_BACK_COLUMNS)
     with _streaming_reads(session):
-        _write_aiid_rows(session, written, incidents, reports, submissions, held, settings, today, progress)
+        rows = session.execute(shared_incidents_query().execution_options(yield_per=BATCH))
+        for row in rows:
+            written.counts["approved"] += 1
+            if row.linked == 0 or row.refused:
+                # Approval needs every reporter's consent; a report linked since then may lack it.
+                reason = "a linked reporter did not consent to sharing" if row.linked else "no report is linked"
+                written.hold_back(held, "incident", row.id, [aiid.Problem("consent", reason)])
+            else:
+                summary = row.public_summary or public.public_summary(SimpleNamespace(**row._mapping))
+                record = aiid.build_record(
+                    aiid.SharedIncident(row.id, summary, row.shared_at.date()), namespace=settings["namespace"],
+                    submitter=settings["submitter"], language=settings["language"], today=today)
+                if record.problems:
+                    written.hold_back(held, "incident", row.id, record.problems)
+                elif not record.report_rows:
+                    written.counts["without_public_url"] += 1  # counted in transparency reports only
+                else:
+                    incidents.row(record.incident_row)
+                    for report_row in record.report_rows:
+                        reports.row(report_row)
+                    for submission in record.submissions:
+                        submissions.item(submission)
+                    written.counts["exported"] += 1
+            if progress:
+                progress(1)
     written.files = {"incidents.csv": incidents.sink.close(), "reports.csv": reports.sink.close(),
                      "submissions.json": submissions.close(), HELD_BACK: held.sink.close()}
     return written
-
-
-def _write_aiid_rows(session, written, incidents, reports, submissions, held, settings, today, progress) -> None:
-    rows = session.execute(shared_incidents_query().execution_options(yield_per=BATCH))
-    for row in rows:
-        written.counts["approved"] += 1
-        if row.linked == 0 or row.refused:
-            # Approval needs every reporter's consent; a report linked since then may lack it.
-            written.counts["held_back"] += 1
-            written.hold_back(held, "incident", row.id, [aiid.Problem(
-                "consent", "a linked reporter did not consent to sharing" if row.linked else "no report is linked")])
-        else:
-            summary = row.public_summary or public_summary(SimpleNamespace(**row._mapping))
-            record = aiid.build_record(
-                aiid.SharedIncident(row.id, summary, row.shared_at.date()), namespace=settings["namespace"],
-                submitter=settings["submitter"], language=settings["language"], today=today)
-            if record.problems:
-                written.counts["held_back"] += 1
-                written.hold_back(held, "incident", row.id, record.problems)
-            elif not record.report_rows:
-                written.counts["without_public_url"] += 1  # counted in transparency reports only
-            else:
-                incidents.row(record.incident_row)
-                for report_row in record.report_rows:
-                    reports.row(report_row)
-                for submission in record.submissions:
-                    submissions.item({name: submission[name] for name in aiid.SUBMISSION_FIELDS})
-                written.counts["exported"] += 1
-        if progress:
-            progress(1)
 
 
 # --- DSA statements of reasons ------------------------------------------------------------------
@@ -237,33 +231,30 @@ def write_dsa(session: Session, out: Path, *, period: Period, settings: dict,
     statements = _HashingWriter(out / name)
     held = _CsvFile(out / HELD_BACK, HELD_BACK_COLUMNS)
     with _streaming_reads(session):
-        _write_dsa_rows(session, written, statements, held, period, settings, cached_scrub, progress)
+        for row in session.execute(actions_query(period).execution_options(yield_per=BATCH)):
+            written.counts["actions"] += 1
+            content_at = row.model_at or row.notice_at
+            facts = dsa.ActionFacts(
+                id=row.id, action_type=row.action_type, target_kind=row.target_kind, ground_type=row.ground_type,
+                ground_reference=cached_scrub(row.ground_reference or ""),
+                explanation=cached_scrub(row.explanation or ""), detection=row.detection, decision=row.decision,
+                territorial_scope=tuple(row.territorial_scope or ()), decided_on=row.decided_at.date(),
+                applied_on=row.applied_at.date() if row.applied_at else None,
+                content_on=content_at.date() if content_at else None, source_channel=row.channel,
+                category=row.category)
+            outcome = dsa.build_statement(facts, puid_prefix=settings["puid_prefix"])
+            if outcome.skipped:
+                written.counts[f"no statement: {outcome.skipped}"] += 1
+            elif outcome.problems:
+                written.hold_back(held, "enforcement_action", row.id, outcome.problems)
+            else:
+                statements.write(_json(outcome.statement) + "\n")
+                statements.rows += 1
+                written.counts["statements"] += 1
+            if progress:
+                progress(1)
     written.files = {name: statements.close(), HELD_BACK: held.sink.close()}
     return written
-
-
-def _write_dsa_rows(session, written, statements, held, period, settings, cached_scrub, progress) -> None:
-    for row in session.execute(actions_query(period).execution_options(yield_per=BATCH)):
-        written.counts["actions"] += 1
-        content_at = row.model_at or row.notice_at
-        facts = dsa.ActionFacts(
-            id=row.id, action_type=row.action_type, target_kind=row.target_kind, ground_type=row.ground_type,
-            ground_reference=cached_scrub(row.ground_reference or ""), explanation=cached_scrub(row.explanation or ""),
-            detection=row.detection, decision=row.decision, territorial_scope=tuple(row.territorial_scope or ()),
-            decided_on=row.decided_at.date(), applied_on=row.applied_at.date() if row.applied_at else None,
-            content_on=content_at.date() if content_at else None, source_channel=row.channel, category=row.category)
-        outcome = dsa.build_statement(facts, puid_prefix=settings["puid_prefix"])
-        if outcome.skipped:
-            written.counts[f"no statement: {outcome.skipped}"] += 1
-        elif outcome.problems:
-            written.counts["held_back"] += 1
-            written.hold_back(held, "enforcement_action", row.id, outcome.problems)
-        else:
-            statements.write(json.dumps(outcome.statement, ensure_ascii=False, separators=(",", ":")) + "\n")
-            statements.rows += 1
-            written.counts["statements"] += 1
-        if progress:
-            progress(1)
 
 
 # --- runs: stored sets of files for the staff download page ------------------------------------

@@ -7,7 +7,9 @@ scrubber again for every row. An edit withdraws the approval and the stored summ
 
 from __future__ import annotations
 
-from incidents.models import Incident
+from sqlalchemy import and_, func, select
+
+from incidents.models import Incident, Report
 
 LIST_FIELDS = ("deployers", "developers", "harmed_parties", "implicated_systems")
 
@@ -36,3 +38,19 @@ def public_summary(incident: Incident) -> dict:
 def summary_of(incident: Incident) -> dict:
     """Return the stored public summary, making it now for an incident approved before summaries were stored."""
     return incident.public_summary or public_summary(incident)
+
+
+def linked_reports(*conditions):
+    """Count, per incident of the enclosing query, its linked reports (that meet the conditions)."""
+    return (select(func.count()).where(Report.incident_id == Incident.id, *conditions)
+            .correlate(Incident).scalar_subquery())
+
+
+def refusing_reports():
+    """Count, per incident of the enclosing query, the linked reports whose reporter did not consent to sharing."""
+    return linked_reports(Report.share_consent.is_(False))
+
+
+def consent_holds():
+    """An approved incident may leave only while it has reports and every one of their reporters consented."""
+    return and_(linked_reports() > 0, refusing_reports() == 0)

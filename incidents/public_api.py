@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from flask import Flask, abort, jsonify, request, url_for
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from sqlalchemy import func
 from sqlmodel import select
 
 from core.db import get_session
 from core.openapi import spec_for
 from incidents import public, triage
-from incidents.models import Incident, Report
+from incidents.models import Incident
 from incidents.views import bp
 
 PAGE_MAX = 100
@@ -62,10 +61,8 @@ class WithdrawnModelsSchema(Schema):
 
 
 def _consented():
-    """Approved incidents whose every linked reporter consented (a later link may lack consent)."""
-    refused = (select(func.count()).where(Report.incident_id == Incident.id, Report.share_consent.is_(False))
-               .correlate(Incident).scalar_subquery())
-    return select(Incident).where(Incident.shared_at.is_not(None), refused == 0)
+    """Approved incidents whose reporters all consented (a report linked after the approval may not have)."""
+    return select(Incident).where(Incident.shared_at.is_not(None), public.consent_holds())
 
 
 def _public(incident: Incident) -> dict:

@@ -68,7 +68,8 @@ def register(app: Flask) -> None:
     spec.components.schema("TransparencyReportSummary", summary)
     spec.components.schema("TransparencyReportList", {
         "type": "object", "required": ["reports"],
-        "properties": {"reports": {"type": "array", "items": {"$ref": "#/components/schemas/TransparencyReportSummary"}}}})
+        "properties": {"reports": {"type": "array",
+                                   "items": {"$ref": "#/components/schemas/TransparencyReportSummary"}}}})
     spec.components.schema("TransparencyReport", {"allOf": [
         {"$ref": "#/components/schemas/TransparencyReportSummary"},
         {"type": "object", "required": ["sha256", "report"], "properties": {
@@ -87,5 +88,6 @@ def register(app: Flask) -> None:
                         "schema": {"type": "string", "pattern": PERIOD_PATTERN}, "example": "2026Q3"}],
         "responses": {"200": {"description": "The report",
                               "content": {"application/json": {"schema": "TransparencyReport"}}},
-                      "404": {"description": "Not published", "content": {"application/json": {"schema": "HttpError"}}}},
+                      "404": {"description": "Not published",
+                              "content": {"application/json": {"schema": "HttpError"}}}},
     }})

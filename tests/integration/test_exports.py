@@ -203,7 +203,7 @@ def test_runs_keep_only_the_newest_and_never_leave_partial_files(app, session):
         assert outcome.created
         directories.append(service.run_path(app, outcome.run))
     assert [d.is_dir() for d in directories] == [False, True, True]
-    assert session.exec(select(ExportRun)).all().__len__() == 2
+    assert len(session.exec(select(ExportRun)).all()) == 2
     assert list((service.export_root(app) / ".partial").iterdir()) == []
 
 

@@ -31,6 +31,7 @@ def test_one_aiid_report_per_source_url_with_stable_numbers():
     assert record.report_rows[0]["epoch_date_submitted"] == 1788220800  # 2026-09-01T00:00:00Z
     assert list(record.incident_row) == list(aiid.INCIDENT_COLUMNS)
     assert list(record.report_rows[0]) == list(aiid.REPORT_COLUMNS)
+    assert list(record.submissions[0]) == list(aiid.SUBMISSION_FIELDS)  # written as built, in the form's order
     assert record.submissions[0]["implicated_systems"] == ["aurora-2"]
     assert record.submissions[0]["submitters"] == ["Anonymous"]
 
