@@ -19,7 +19,8 @@ import incidents
 import reporting
 from core import auth
 from core.cli import print_new_account
-from core.db import get_engine, utcnow
+from core.db import get_engine
+from core import clock
 from core.settings import is_production, load_settings
 from incidents import intake
 from incidents.models import Channel
@@ -175,7 +176,7 @@ def demo_seed(report_count: int, random_seed: int) -> None:
         keys = intake.platform_keys(current_app)
         readers = {channel: intake.channel_readers(session, channel, keys) for channel in Channel}
         with click.progressbar(length=report_count, label="Seeding reports") as bar:
-            written = seed_reports(session=session, count=report_count, rng=rng, now=utcnow(), readers=readers,
+            written = seed_reports(session=session, count=report_count, rng=rng, now=clock.now(), readers=readers,
                                    progress=bar.update)
     click.echo(f"Seeded {written} reports. Staff accounts: " + ", ".join(f"{r.value}@example.org" for r in auth.Role))
     click.echo("Give any of them a password and print its TOTP URI with: flask --app wsgi demo admin --email EMAIL")

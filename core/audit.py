@@ -18,7 +18,8 @@ from sqlalchemy import Column, Engine, Index, text
 from sqlalchemy.types import JSON
 from sqlmodel import Field, Session, SQLModel, select
 
-from core.db import UTCDateTime, utcnow
+from core.db import UTCDateTime
+from core import clock
 
 GENESIS = "0" * 64
 
@@ -109,7 +110,7 @@ def append_event(session: Session, *, action: str, actor_id: int | None = None, 
         prev_hash = row[1]
     else:
         prev_hash = connection.execute(_PREVIOUS_HASH, {"seq": seq - 1}).scalar()
-    at = utcnow()
+    at = clock.now()
     digest = event_digest(key=_chain_key(session), seq=seq, at=at, actor_id=actor_id, action=action, target_type=target_type,
                           target_id=target_id, details=details, prev_hash=prev_hash)
     # A plain table insert with bound parameters (compiled once): every write path appends here.

@@ -18,7 +18,8 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from core import sealing
 from core.audit import append_event
-from core.db import UTCDateTime, utcnow
+from core.db import UTCDateTime
+from core import clock
 
 ISSUER = "AI Incident Reports"
 TOTP_STEP = 30
@@ -47,7 +48,7 @@ class StaffUser(SQLModel, table=True):
     setup_token_hash: str | None = Field(default=None, max_length=64, index=True)
     setup_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     active: bool = Field(default=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # X25519 key pair for sealed content; the private half is locked with the password (Argon2id).
     public_key: str | None = Field(default=None, max_length=64)
@@ -167,7 +168,7 @@ def create_staff(*, session: Session, email: str, role: Role, with_password: boo
     else:
         token = secrets.token_urlsafe(32)
         user.setup_token_hash = hash_token(token)
-        user.setup_expires_at = utcnow() + timedelta(hours=setup_hours)
+        user.setup_expires_at = clock.now() + timedelta(hours=setup_hours)
     session.add(user)
     session.flush()
     append_event(session, action="staff.created", actor_id=actor_id, target_type="staff_user",
@@ -186,7 +187,7 @@ def reissue_setup(*, session: Session, email: str, setup_hours: int = 72, actor_
     user.totp_last_counter = 0
     user.password_hash = None
     user.setup_token_hash = hash_token(token)
-    user.setup_expires_at = utcnow() + timedelta(hours=setup_hours)
+    user.setup_expires_at = clock.now() + timedelta(hours=setup_hours)
     session.add(user)
     append_event(session, action="staff.setup_reissued", actor_id=actor_id, target_type="staff_user",
                  target_id=str(user.id))
@@ -204,7 +205,7 @@ def user_for_setup_token(session: Session, token: str) -> StaffUser | None:
     if not token:
         return None
     user = session.exec(select(StaffUser).where(StaffUser.setup_token_hash == hash_token(token))).first()
-    if user is None or not user.active or user.setup_expires_at is None or user.setup_expires_at < utcnow():
+    if user is None or not user.active or user.setup_expires_at is None or user.setup_expires_at < clock.now():
         return None
     return user
 
@@ -214,7 +215,7 @@ def complete_setup(*, session: Session, token: str, password: str, code: str) ->
     user = user_for_setup_token(session, token)
     if user is None:
         raise AuthError("This setup link is invalid, used or expired. Ask an admin for a new one.")
-    if not consume_totp(session, user, code, utcnow()):
+    if not consume_totp(session, user, code, clock.now()):
         raise AuthError("That code is not right. Check the authenticator app's clock and try the next code.")
     user.password_hash = hash_password(password)
     _give_keys(user, password)
@@ -232,7 +233,7 @@ def _give_keys(user: StaffUser, password: str) -> None:
     user.public_key = material.public_key
     user.sealed_private_key = material.sealed_private_key
     user.key_salt = material.key_salt
-    user.keys_created_at = utcnow()
+    user.keys_created_at = clock.now()
 
 
 def _open_key_session(session: Session, user: StaffUser, password: str, hours: int) -> tuple[str | None, str | None]:
@@ -243,7 +244,7 @@ def _open_key_session(session: Session, user: StaffUser, password: str, hours: i
     cookie_half, server_half = sealing.escrow_private_key(private_key)
     key_session_id = secrets.token_urlsafe(24)
     session.add(StaffKeySession(id=hash_token(key_session_id), staff_id=user.id, sealed_key=server_half,
-                                expires_at=utcnow() + timedelta(hours=hours)))
+                                expires_at=clock.now() + timedelta(hours=hours)))
     return key_session_id, cookie_half
 
 
@@ -253,7 +254,7 @@ def private_key_for(session: Session, staff_id: int, key_session_id: str | None,
     if not (key_session_id and cookie_half):
         return None
     row = session.get(StaffKeySession, hash_token(key_session_id))
-    if row is None or row.staff_id != staff_id or row.expires_at < utcnow():
+    if row is None or row.staff_id != staff_id or row.expires_at < clock.now():
         return None
     try:
         return sealing.release_private_key(cookie_half, row.sealed_key)
@@ -274,12 +275,12 @@ def authenticate(*, session: Session, email: str, password: str, code: str, key_
     """Check password and TOTP, unlock the account's key for this login, and commit once."""
     user = find_staff(session, email)
     password_ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not user.active or not password_ok or not consume_totp(session, user, code, utcnow()):
+    if user is None or not user.active or not password_ok or not consume_totp(session, user, code, clock.now()):
         append_event(session, action="staff.login_failed", actor_id=user.id if user else None,
                      target_type="staff_user", target_id=str(user.id) if user else None)
         session.commit()
         raise AuthError("The email, password or code is wrong.")
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     session.add(user)
     key_session_id, cookie_half = _open_key_session(session, user, password, key_hours)
     append_event(session, action="staff.login", actor_id=user.id, target_type="staff_user", target_id=str(user.id))

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Engine, TypeDecorator, event
 from sqlmodel import Session, create_engine
 
 ENGINE_KEY = "core.engine"
-
-
-def utcnow() -> datetime:
-    """Return the current time as an aware UTC datetime."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -26,7 +21,7 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given; use core.db.utcnow() or attach a timezone")
+            raise ValueError("naive datetime given; use core.clock.now() or attach a timezone")
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 

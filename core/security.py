@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import time
-from datetime import UTC, datetime
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -15,6 +13,7 @@ from limits import parse as parse_limit
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from core import clock
 from core.auth import LoginResult, Role, StaffUser, end_key_session, private_key_for
 from core.db import get_session
 
@@ -26,7 +25,7 @@ def client_bucket() -> str:
     so each bucket stands for tens of thousands of addresses and yesterday's
     buckets cannot be linked to today's. The address itself never leaves memory.
     """
-    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    day = clock.today().isoformat()
     key = hmac.new(current_app.config["SECRET_KEY"].encode(), f"ratelimit:{day}".encode(), hashlib.sha256).digest()
     address = (request.remote_addr or "").encode()
     return "c" + hmac.new(key, address, hashlib.sha256).hexdigest()[:4]
@@ -140,7 +139,7 @@ def _load_staff() -> None:
     staff_id = session.get("staff_id")
     if staff_id is None:
         return
-    now = int(time.time())
+    now = clock.timestamp()
     idle_limit = int(current_app.config["STAFF_IDLE_MINUTES"]) * 60
     if now - int(session.get("seen", 0)) > idle_limit:
         end_staff_session()
@@ -159,7 +158,7 @@ def start_staff_session(login: LoginResult) -> None:
     session.clear()
     session.permanent = True
     session["staff_id"] = login.user.id
-    session["seen"] = int(time.time())
+    session["seen"] = clock.timestamp()
     if login.key_session_id:
         session["ks"] = login.key_session_id
         session["kc"] = login.key_cookie_half

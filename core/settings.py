@@ -24,6 +24,8 @@ DEFAULTS: dict = {
     "SQL_ECHO": False,
     # Staff sessions: a signed cookie that expires when idle.
     "STAFF_IDLE_MINUTES": 30,
+    # Rows per page of the staff queue and the incident list (keyset pages, so any size is cheap).
+    "QUEUE_PAGE_SIZE": 50,
     # Staff e-mail (assignments, deadlines). No MAIL_SERVER: nothing is sent.
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,

@@ -8,7 +8,8 @@ from sqlalchemy import text
 
 from core import auth
 from core.auth import Role
-from core.db import get_session, utcnow
+from core.db import get_session
+from core import clock
 from core.schemas import LoginSchema, PasswordChangeSchema, SetupSchema, load_form
 from core.security import (
     account_bucket, current_staff, end_staff_session, limiter, public_staff_page, roles, safe_next,
@@ -135,7 +136,7 @@ def account():
         return render_template("core/staff/account.html", user=user, errors=errors), 400
     db = get_session()
     if not auth.verify_password(user.password_hash, data["current_password"]) or not auth.consume_totp(
-            db, user, data["code"], utcnow()):
+            db, user, data["code"], clock.now()):
         db.rollback()
         return render_template("core/staff/account.html", user=user,
                                errors={"form": [_("The current password or the code is wrong.")]}), 401

@@ -9,7 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlmodel import Session
 
-from core.db import get_engine, utcnow
+from core.db import get_engine
+from core import clock
 from core.periods import BadPeriod, Period
 from exports import service
 
@@ -52,7 +53,7 @@ def export_aiid(out: Path | None) -> None:
         return
     settings = service.export_settings(current_app)
     with Session(get_engine()) as session, click.progressbar(length=total, label="Exporting incidents") as bar:
-        written = service.write_aiid(session, out, settings=settings, today=utcnow().date(), progress=bar.update)
+        written = service.write_aiid(session, out, settings=settings, today=clock.now().date(), progress=bar.update)
     _report(written, out)
 
 

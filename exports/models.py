@@ -8,7 +8,8 @@ from sqlalchemy import Column
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
-from core.db import UTCDateTime, utcnow
+from core.db import UTCDateTime
+from core import clock
 
 
 class ExportRun(SQLModel, table=True):
@@ -19,7 +20,7 @@ class ExportRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=10, index=True)  # aiid | dsa
     period: str | None = Field(default=None, max_length=7)  # the quarter of a DSA export
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, index=True)
     trigger: str = Field(max_length=20)  # publication | schedule | staff | cli
     created_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
     directory: str = Field(max_length=200)  # relative to EXPORT_DIR

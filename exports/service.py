@@ -28,7 +28,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.audit import append_event
-from core.db import utcnow
+from core import clock
 from core.periods import Period
 from exports import aiid, dsa
 from exports.models import ExportRun
@@ -287,7 +287,7 @@ def run_export(app: Flask, session: Session, kind: str, *, period: str | None = 
         raise ValueError(f"unknown export {kind!r}")
     quarter = Period.parse(period) if kind == "dsa" else None
     root = export_root(app)
-    now = utcnow()
+    now = clock.now()
     name = f"{kind}{'-' + str(quarter) if quarter else ''}-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     scratch = root / ".partial" / name
     settings = export_settings(app)

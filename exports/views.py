@@ -6,7 +6,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlmodel import select
 
 from core.auth import Role
-from core.db import get_session, utcnow
+from core.db import get_session
+from core import clock
 from core.periods import BadPeriod, Period
 from core.security import current_staff, roles
 from exports import service
@@ -17,7 +18,7 @@ MEDIA_TYPES = {".csv": "text/csv", ".json": "application/json", ".jsonl": "appli
 
 
 def _recent_quarters(count: int = 6) -> list[str]:
-    period = Period.containing(utcnow())
+    period = Period.containing(clock.now())
     quarters = []
     for _ in range(count):
         quarters.append(str(period))

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from core import sealing
 from core.audit import append_event
 from core.auth import Role, StaffUser
-from core.db import utcnow
+from core import clock
 from incidents import receipts
 from incidents.models import Attachment, Author, Channel, Message, Report, ReportStatus, model_key
 
@@ -135,7 +135,7 @@ def submit_report(*, session: Session, data: dict, uploads: list[Upload], channe
     reporter_public = sealing.reporter_private_key(canonical, salt).public_key
     readers = {**readers, sealing.REPORTER: reporter_public}
     sealed = sealing.seal_json({name: data.get(name) for name in SEALED_FIELDS}, readers)
-    now = utcnow()
+    now = clock.now()
     # A Core insert: intake is the hot path, and the ORM's unit of work is not needed for one row.
     values = {
         **{name: data.get(name) for name in PLAIN_FIELDS},
@@ -285,7 +285,7 @@ def add_message(*, session: Session, report: Report, author: Author, body: str, 
     message = Message(report_id=report.id, author=author.value, staff_id=staff_id, sealed=sealed.ciphertext,
                       wrapped_keys=sealed.wrapped_keys, dedupe_mac=dedupe_mac)
     session.add(message)
-    now = utcnow()
+    now = clock.now()
     if author is Author.STAFF:
         report.last_staff_message_at = now
         report.first_response_at = report.first_response_at or now

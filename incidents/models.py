@@ -9,7 +9,8 @@ from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, event
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
-from core.db import UTCDateTime, utcnow
+from core.db import UTCDateTime
+from core import clock
 
 
 class Channel(StrEnum):
@@ -100,8 +101,8 @@ class Report(SQLModel, table=True):
     flag_weight_exfiltration: bool = Field(default=False)
     share_consent: bool = Field(default=False)
     status: str = Field(default=ReportStatus.RECEIVED.value, max_length=20)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     version: int = Field(default=1)
     language: str = Field(default="en", max_length=10)
     # Sealed content (title, description, steps, affected, evidence links, contact) and its keys.
@@ -162,7 +163,7 @@ class Message(SQLModel, table=True):
     report_id: int = Field(foreign_key="report.id", index=True, ondelete="CASCADE")
     author: str = Field(max_length=10)
     staff_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     wrapped_keys: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # A keyed hash of the form's one-time token, so a resent form adds the message once.
@@ -175,7 +176,7 @@ class Attachment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", index=True, ondelete="CASCADE")
     message_id: int | None = Field(default=None, foreign_key="message.id", ondelete="CASCADE")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     media_type: str = Field(max_length=100)
     size: int
     # The file name and the bytes, sealed together under one fresh key.
@@ -203,8 +204,8 @@ class Incident(SQLModel, table=True):
     harmed_parties: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     implicated_systems: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     source_urls: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Public sharing is a publisher's separate decision, allowed only with every reporter's consent.
@@ -237,7 +238,7 @@ class EnforcementAction(SQLModel, table=True):
     territorial_scope: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     decided_at: datetime = Field(sa_type=UTCDateTime, index=True)
     applied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
 
 
@@ -261,12 +262,12 @@ class ModelRecord(SQLModel, table=True):
     provider: str = Field(default="", max_length=200)
     url: str | None = Field(default=None, max_length=500)
     status: str = Field(default=ModelStatus.ACTIVE.value, max_length=20, index=True)
-    status_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    status_changed_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     # Shown on the public list once the model is suspended or decommissioned.
     public_reason: str = Field(default="", max_length=1000)
     effective_on: date | None = Field(default=None)
     notice: str = Field(default="", max_length=10_000)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     row_version: int = Field(default=1)
 
 
@@ -290,7 +291,7 @@ class DecommissionProposal(SQLModel, table=True):
     notice: str = Field(max_length=10_000)
     public_reason: str = Field(max_length=1000)
     proposed_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
-    proposed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    proposed_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     decided_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decision_note: str = Field(default="", max_length=2000)

@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
 from core.auth import Role, StaffUser
-from core.db import UTCDateTime, utcnow
+from core.db import UTCDateTime
+from core import clock
 from incidents import deadlines
 from incidents.models import Channel, Report
 from incidents.triage import channel_of_role
@@ -36,7 +37,7 @@ class DeadlineNotice(SQLModel, table=True):
     report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
     due_at: datetime = Field(sa_type=UTCDateTime)
     kind: str = Field(max_length=10)
-    sent_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def notify_deadlines(session: Session, mailer: Mailer, *, now: datetime | None =
     """Warn about filings due within two days or overdue, once per deadline and kind; return how many sent."""
     if not mailer.enabled:
         return 0
-    now = now or utcnow()
+    now = now or clock.now()
     sent = 0
     staff = {user.id: user for user in session.exec(select(StaffUser).where(StaffUser.active.is_(True)))}
     for channel in (Channel.PUBLIC.value, Channel.WHISTLEBLOWER.value):

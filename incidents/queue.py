@@ -14,11 +14,10 @@ from datetime import datetime
 from sqlalchemy import func, tuple_
 from sqlmodel import Session, select
 
-from core.db import utcnow
+from core import clock
 from incidents.models import Report, ReportCount, ReportStatus
 from incidents.workflow import OPEN_STATUSES
 
-PAGE_SIZE = 50
 OVERDUE_COUNT_CAP = 1000
 MAX_SEARCH_MODELS = 12
 SORTS = ("newest", "oldest", "due")
@@ -153,14 +152,14 @@ def _encode_cursor(sort: str, row) -> str:
     return str(row.id)
 
 
-def load_page(session: Session, filters: Filters, *, viewer_id: int, cursor: str | None = None,
-              page_size: int = PAGE_SIZE, now: datetime | None = None) -> QueuePage:
+def load_page(session: Session, filters: Filters, *, viewer_id: int, page_size: int, cursor: str | None = None,
+              now: datetime | None = None) -> QueuePage:
     """Return one page of the queue after `cursor`, with the counts for the channel."""
     if filters.sort not in SORTS:
         raise BadQuery("sort")
     if filters.overdue:
         filters.sort = "due"  # the most overdue first, straight off the (channel, due_at, id) index
-    now = now or utcnow()
+    now = now or clock.now()
     where = _conditions(filters, viewer_id, now)
     too_broad = False
     try:

@@ -17,7 +17,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from core.audit import append_event
-from core.db import utcnow
+from core import clock
 from incidents.models import Attachment, Message, Report
 
 BATCH = 200
@@ -33,7 +33,7 @@ class PurgeResult:
 def purge_expired(session: Session, *, retention_days: int, now: datetime | None = None,
                   batch: int = BATCH, limit: int | None = None) -> PurgeResult:
     """Purge the sealed content of reports closed more than `retention_days` ago; return what went."""
-    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    cutoff = (now or clock.now()) - timedelta(days=retention_days)
     result = PurgeResult()
     while limit is None or result.reports < limit:
         size = batch if limit is None else min(batch, limit - result.reports)
@@ -41,7 +41,7 @@ def purge_expired(session: Session, *, retention_days: int, now: datetime | None
                                 .order_by(Report.id).limit(size)))
         if not ids:
             break
-        stamp = now or utcnow()
+        stamp = now or clock.now()
         attachments = session.execute(delete(Attachment).where(Attachment.report_id.in_(ids))).rowcount
         messages = session.execute(delete(Message).where(Message.report_id.in_(ids))).rowcount
         session.execute(update(Report).where(Report.id.in_(ids), Report.purged_at.is_(None))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from babel import Locale
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
+from core import clock
 from core.schemas import N_
 from incidents.labels import SERIOUS_FLAG_LABELS
 from incidents.models import Actor, Category, Channel, Severity
@@ -81,12 +81,12 @@ class ReportSchema(Schema):
 
     @validates("occurred_from")
     def _from_not_future(self, value, **_kwargs):
-        if value and value > date.today():
+        if value and value > clock.today():
             raise ValidationError(N_("This date is in the future."))
 
     @validates("occurred_to")
     def _to_not_future(self, value, **_kwargs):
-        if value and value > date.today():
+        if value and value > clock.today():
             raise ValidationError(N_("This date is in the future."))
 
     @validates_schema(skip_on_field_errors=False)

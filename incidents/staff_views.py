@@ -11,7 +11,8 @@ from sqlmodel import select
 
 from core.audit import AuditEvent
 from core.auth import Role, StaffUser
-from core.db import get_session, utcnow
+from core.db import get_session
+from core import clock
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
 from incidents import deadlines, intake, labels, notifications, public, queue, triage
@@ -88,7 +89,8 @@ def staff_queue():
     try:
         if problems:
             raise queue.BadQuery(problems[0])
-        page = queue.load_page(get_session(), filters, viewer_id=user.id, cursor=args.get("after"))
+        page = queue.load_page(get_session(), filters, viewer_id=user.id, cursor=args.get("after"),
+                               page_size=current_app.config["QUEUE_PAGE_SIZE"])
     except queue.BadQuery:
         return render_template("incidents/staff/queue_error.html", user=user), 400
     return render_template("incidents/staff/queue.html", page=page, user=user, staff=_staff_directory(),
@@ -126,7 +128,7 @@ def render_report(report: Report, *, errors: dict | None = None, action_error: s
     template_key = request.args.get("template")
     if not reply_body and template_key in REPLY_TEMPLATES:
         reply_body = _(REPLY_TEMPLATES[template_key][1])
-    now = utcnow()
+    now = clock.now()
     return render_template(
         "incidents/staff/report.html", view=view, errors=errors or {}, action_error=action_error, labels=labels,
         message_token=secrets.token_urlsafe(16), actions=report_actions(report.status), action_labels=ACTION_LABELS,
@@ -272,9 +274,10 @@ def staff_incidents():
     before = request.args.get("before", type=int)
     if before:
         query = query.where(Incident.id < before)
-    rows = session.exec(query.limit(queue.PAGE_SIZE + 1)).all()
-    more = len(rows) > queue.PAGE_SIZE
-    return render_template("incidents/staff/incidents.html", incidents=rows[:queue.PAGE_SIZE], more=more,
+    page_size = current_app.config["QUEUE_PAGE_SIZE"]
+    rows = session.exec(query.limit(page_size + 1)).all()
+    more = len(rows) > page_size
+    return render_template("incidents/staff/incidents.html", incidents=rows[:page_size], more=more,
                            user=user, errors=errors, values=values), 400 if errors else 200
 
 
@@ -290,7 +293,7 @@ def render_incident(incident: Incident, *, errors: dict | None = None, action_er
         blockers=triage.sharing_blockers(session, incident), errors=errors or {}, action_error=action_error,
         enforcement=session.exec(select(EnforcementAction).where(EnforcementAction.incident_id == incident.id)
                                  .order_by(EnforcementAction.id)).all(),
-        user=current_staff(), enforcement_choices=_enforcement_choices(), today=utcnow().date(),
+        user=current_staff(), enforcement_choices=_enforcement_choices(), today=clock.now().date(),
         models=session.exec(select(ModelRecord).order_by(ModelRecord.name)).all(),
         history=session.exec(select(AuditEvent).where(AuditEvent.target_type == "incident",
                                                       AuditEvent.target_id == str(incident.id))
@@ -504,7 +507,7 @@ def staff_dashboard():
 
     user = current_staff()
     channel = triage.channel_of_role(Role(user.role)) or "public"
-    board = dashboard.build(get_session(), channel, utcnow())
+    board = dashboard.build(get_session(), channel, clock.now())
     return render_template("incidents/staff/dashboard.html", board=board, user=user, staff=_staff_directory(),
                            countdown=deadlines.countdown)
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from core.audit import append_event
 from core.auth import Role, StaffUser
-from core.db import utcnow
+from core import clock
 from incidents import deadlines, public
 from incidents.intake import PlatformKeys, add_message
 from incidents.models import (Author, Channel, DecommissionProposal, EnforcementAction, Incident, IncidentStatus,
@@ -96,7 +96,7 @@ def apply(session: Session, report: Report, action: TriageAction, *, actor: Staf
     if target is None:
         raise IllegalTransition(f"A report that is '{current.value.replace('_', ' ')}' cannot be "
                                 f"'{action.value.replace('_', ' ')}'d.")
-    now = now or utcnow()
+    now = now or clock.now()
     changes: dict = {"status": target.value}
     details: dict = {"from": current.value, "to": target.value}
     handler = _HANDLERS.get(action)
@@ -228,7 +228,7 @@ def _add_incident(session: Session, actor: StaffUser, data: dict, details: dict,
 
 
 def create_incident(session: Session, *, actor: StaffUser, data: dict) -> Incident:
-    incident = _add_incident(session, actor, data, {}, utcnow())
+    incident = _add_incident(session, actor, data, {}, clock.now())
     session.commit()
     return incident
 
@@ -241,7 +241,7 @@ def update_incident(session: Session, incident: Incident, *, actor: StaffUser, d
         values.update(shared_at=None, shared_by=None, public_summary=None)
     result = session.execute(
         update(Incident).where(Incident.id == incident.id, Incident.version == data["version"])
-        .values(**values, updated_at=utcnow(), version=Incident.version + 1))
+        .values(**values, updated_at=clock.now(), version=Incident.version + 1))
     if result.rowcount != 1:
         session.rollback()
         raise _conflict()
@@ -278,7 +278,7 @@ def set_sharing(session: Session, incident: Incident, *, actor: StaffUser, share
         problems = sharing_blockers(session, incident)
         if problems:
             raise TriageError(" ".join(problems))
-    incident.shared_at = utcnow() if share else None
+    incident.shared_at = clock.now() if share else None
     incident.shared_by = actor.id if share else None
     incident.public_summary = public.public_summary(incident) if share else None
     incident.version += 1
@@ -296,7 +296,7 @@ def set_incident_status(session: Session, incident: Incident, *, actor: StaffUse
     if incident.status == status.value:
         raise IllegalTransition(f"The incident is already {status.value}.")
     incident.status = status.value
-    incident.closed_at = utcnow() if status is IncidentStatus.CLOSED else None
+    incident.closed_at = clock.now() if status is IncidentStatus.CLOSED else None
     incident.version += 1
     session.add(incident)
     append_event(session, action=f"incident.{'closed' if status is IncidentStatus.CLOSED else 'reopened'}",
@@ -321,7 +321,7 @@ def record_enforcement(session: Session, *, actor: StaffUser, data: dict, report
     model_id = data.get("model_id")
     if model_id and session.get(ModelRecord, model_id) is None:
         raise TriageError("There is no model with that number in the registry.")
-    now = utcnow()
+    now = clock.now()
     action = EnforcementAction(
         action_type=data["action_type"], report_id=report.id if report else None,
         incident_id=incident.id if incident else (report.incident_id if report else None), model_id=model_id,
@@ -366,7 +366,7 @@ def _move_model(session: Session, model: ModelRecord, action: ModelAction, *, ac
     if target is None:
         raise IllegalTransition(f"A model that is '{current.value.replace('_', ' ')}' cannot be "
                                 f"'{action.value}'ed.")
-    now = utcnow()
+    now = clock.now()
     result = session.execute(
         update(ModelRecord).where(ModelRecord.id == model.id, ModelRecord.row_version == row_version)
         .values(status=target.value, status_changed_at=now, row_version=ModelRecord.row_version + 1, **extra))
@@ -388,7 +388,7 @@ def transition_model(session: Session, model: ModelRecord, action: ModelAction, 
         if len(public_reason.strip()) < 10:
             raise TriageError("Give a short public reason (at least 10 characters): it is shown on the public list.")
         extra["public_reason"] = public_reason.strip()
-        extra["effective_on"] = utcnow().date()
+        extra["effective_on"] = clock.now().date()
     _move_model(session, model, action, actor=actor, row_version=row_version, extra=extra)
     session.commit()
     session.refresh(model)
@@ -425,7 +425,7 @@ def decide_proposal(session: Session, proposal: DecommissionProposal, *, actor: 
     if proposal.proposed_by == actor.id:
         raise Forbidden("A second staff member must decide: you proposed this decommissioning yourself.")
     model = session.get(ModelRecord, proposal.model_id)
-    now = utcnow()
+    now = clock.now()
     claimed = session.execute(
         update(DecommissionProposal).where(DecommissionProposal.id == proposal.id,
                                            DecommissionProposal.status == ProposalStatus.PENDING.value)
@@ -451,7 +451,7 @@ def withdraw_proposal(session: Session, proposal: DecommissionProposal, *, actor
     if proposal.proposed_by != actor.id:
         raise Forbidden("Only the proposer can withdraw a proposal; others approve or reject it.")
     proposal.status = ProposalStatus.WITHDRAWN.value
-    proposal.decided_at = utcnow()
+    proposal.decided_at = clock.now()
     session.add(proposal)
     append_event(session, action="decommission.withdrawn", actor_id=actor.id, target_type="model",
                  target_id=str(proposal.model_id), details={"proposal": proposal.id})

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
+from core import clock
 from core.schemas import N_
 from incidents.labels import SERIOUS_FLAG_LABELS
 from incidents.models import Actor, Category, Severity
@@ -116,7 +116,7 @@ class IncidentSchema(Schema):
 
     @validates("occurred_on")
     def _not_future(self, value, **_kwargs):
-        if value and value > date.today():
+        if value and value > clock.today():
             raise ValidationError(N_("The date cannot be in the future."))
 
 
@@ -175,7 +175,7 @@ class EnforcementSchema(Schema):
             raise ValidationError(N_("Name the authority the case is referred to."), "authority")
         if data.get("applied_on") and data.get("decided_on") and data["applied_on"] < data["decided_on"]:
             raise ValidationError(N_("An action cannot be applied before it was decided."), "applied_on")
-        if data.get("decided_on") and data["decided_on"] > date.today():
+        if data.get("decided_on") and data["decided_on"] > clock.today():
             raise ValidationError(N_("The decision date cannot be in the future."), "decided_on")
 
 

@@ -7,7 +7,7 @@ input of reporting.figures, which protects what comes from reporters' data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import Integer, func
 from sqlmodel import Session, select

@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask import Flask
 from sqlmodel import Session
 
-from core.db import get_engine, utcnow
+from core.db import get_engine
+from core import clock
 from reporting import publish as publishing
 from reporting.aggregate import Period
 
 
 def publish_last_quarter(app: Flask) -> str:
     """Publish the quarter that ended last, if it is not published yet (so a missed run catches up)."""
-    period = Period.containing(utcnow()).previous()
+    period = Period.containing(clock.now()).previous()
     with Session(get_engine(app)) as session:
         outcome = publishing.publish(app, session, str(period))
     return f"{period}: {'created' if outcome.created else 'already there'}"

@@ -8,7 +8,8 @@ from sqlalchemy import Column, LargeBinary, UniqueConstraint
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
-from core.db import UTCDateTime, utcnow
+from core.db import UTCDateTime
+from core import clock
 
 
 class Publication(SQLModel, table=True):
@@ -23,7 +24,7 @@ class Publication(SQLModel, table=True):
     starts_at: datetime = Field(sa_type=UTCDateTime)
     ends_at: datetime = Field(sa_type=UTCDateTime)
     status: str = Field(default="published", max_length=10, index=True)  # draft | published
-    generated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    generated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     approved_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
     epsilon: str = Field(max_length=20)
@@ -56,7 +57,7 @@ class PrivacyRelease(SQLModel, table=True):
     publication_id: int | None = Field(default=None, foreign_key="publication.id", ondelete="SET NULL")
     statistic: str = Field(max_length=60)
     epsilon: str = Field(max_length=20)
-    released_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    released_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class PublicationLock(SQLModel, table=True):

@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 
 from anonymize import privacy
 from core.audit import append_event
-from core.db import utcnow
+from core import clock
 from core.sealing import hkdf
 from core.signals import publication_published
 from reporting import charts
@@ -147,7 +147,7 @@ def publish(app: Flask, session: Session, period_text: str, *, correction: bool 
             now: datetime | None = None) -> Outcome:
     """Publish (or draft) a period's report once; a published period is returned as it was stored."""
     period = Period.parse(period_text)
-    now = now or utcnow()
+    now = now or clock.now()
     if period.ends_at > now:
         raise PublicationRefused(f"{period} has not ended yet; it can be published from "
                                  f"{period.ends_at.date().isoformat()}")
@@ -217,7 +217,7 @@ def approve(session: Session, publication: Publication, *, actor_id: int, app: F
     if publication.status != "draft":
         raise PublicationRefused("only a draft can be approved")
     publication.status = "published"
-    publication.published_at = utcnow()
+    publication.published_at = clock.now()
     publication.approved_by = actor_id
     session.add(publication)
     append_event(session, action="publication.approved", actor_id=actor_id, target_type="publication",

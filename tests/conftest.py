@@ -16,6 +16,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pyotp
@@ -25,10 +26,29 @@ from sqlmodel import Session, SQLModel
 
 TEST_SECRET = "test-secret-key-for-the-test-suite-only"
 
+# The day that tests with fixed dates (a 2026Q3 report, incidents of the summer) run on: they carry
+# `pytest.mark.time_machine(FIXED_DAY)`, so the clock stands there for the code and the factories alike
+# and ticks on from noon. Everything else runs on the real clock, and CI runs it 400 days ahead too.
+FIXED_DAY = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
 
 def _database_url_from_env() -> str | None:
     url = os.environ.get("DATABASE_URL") or os.environ.get("FLASK_DATABASE_URL")
     return url if url and url.startswith("postgres") else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_timer_threads():
+    """Cancel the Timer threads still waiting when the run ends.
+
+    The rate limiter's in-memory storage (limits' MemoryStorage, one per test app) keeps a
+    10 ms expiry Timer, a non-daemon thread that the interpreter joins at exit. Under libfaketime
+    (CI's run 400 days ahead) a timed wait never times out, so those joins would hang forever.
+    """
+    yield
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
 
 
 @pytest.fixture(scope="session")

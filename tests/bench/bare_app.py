@@ -7,7 +7,8 @@ import os
 
 from flask import Flask, jsonify, request
 
-from core.db import make_engine, utcnow
+from core.db import make_engine
+from core import clock
 from incidents.models import Report, model_key
 
 
@@ -22,7 +23,7 @@ def create_app() -> Flask:
         data = request.get_json()
         content = {k: data.get(k) for k in ("title", "description", "affected", "steps", "evidence_links",
                                             "contact")}
-        now = utcnow()
+        now = clock.now()
         with engine.begin() as conn:
             conn.execute(statement, dict(
                 channel="public", category=data["category"], severity=data["severity"],

@@ -45,7 +45,8 @@ def populate(url: str, count: int) -> None:
     from sqlmodel import Session
 
     from core import sealing
-    from core.db import make_engine, utcnow
+    from core.db import make_engine
+    from core import clock
     from incidents import seed
 
     platform = sealing.platform_private_key("bench-platform-secret").public_key
@@ -59,7 +60,7 @@ def populate(url: str, count: int) -> None:
             print(f"  {done[0]:>9,} reports", flush=True)
 
     with Session(engine) as session:
-        seed.seed_reports(session=session, count=count, rng=random.Random(11), now=utcnow(), readers=readers,
+        seed.seed_reports(session=session, count=count, rng=random.Random(11), now=clock.now(), readers=readers,
                           batch=10_000, progress=progress)
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")

@@ -31,7 +31,8 @@ def populate(url: str, count: int, keep: int) -> list[str]:
     from sqlalchemy import insert
 
     from core import sealing
-    from core.db import make_engine, utcnow
+    from core.db import make_engine
+    from core import clock
     from incidents import receipts
     from incidents.intake import FLAG_COLUMNS
     from incidents.models import Report
@@ -39,7 +40,7 @@ def populate(url: str, count: int, keep: int) -> list[str]:
     platform = sealing.platform_private_key("bench-platform-secret").public_key
     receipt_key = receipts.receipt_key("bench-platform-secret")
     engine = make_engine(url)
-    kept, rows, now = [], [], utcnow()
+    kept, rows, now = [], [], clock.now()
     rng = random.Random(7)
     for i in range(count):
         receipt = receipts.new_receipt()

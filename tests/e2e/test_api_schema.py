@@ -9,7 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from tests.conftest import FIXED_DAY
 from tests.factories.exports import approved_incident
+
+# Incidents of August 2026, a model withdrawn on 2026-09-01 and the 2026Q3 report: set in late November.
+pytestmark = pytest.mark.time_machine(FIXED_DAY)
 
 
 @pytest.fixture

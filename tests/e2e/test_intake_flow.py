@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from core import clock
 from incidents.models import Report
 from tests.e2e.conftest import run_axe
 from tests.e2e.test_browser import sign_in
@@ -22,7 +24,7 @@ def fill_report(page, base: str, path: str = "/report") -> None:
     page.locator("#f-model_name").fill("Quill-Diffusion")
     page.get_by_label("An incident: it caused harm").check()
     page.get_by_label("Country").select_option("ES")
-    page.get_by_label("When it happened (or started)").fill("2026-09-14")
+    page.get_by_label("When it happened (or started)").fill((clock.today() - timedelta(days=30)).isoformat())
     page.get_by_label("Files").set_input_files([
         {"name": "screenshot.jpg", "mimeType": "image/jpeg", "buffer": files.jpeg_with_gps()},
         {"name": "notes.txt", "mimeType": "text/plain", "buffer": files.TEXT},

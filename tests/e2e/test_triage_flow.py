@@ -3,9 +3,12 @@ the reporter watching the status change through their receipt. Plus axe on the s
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from core import clock
 from incidents.models import DecommissionProposal, EnforcementAction, Incident, ModelRecord, Report
 from tests.e2e.conftest import run_axe
 from tests.e2e.test_browser import sign_in
@@ -95,8 +98,10 @@ def test_two_staff_decommission_a_model(live_server, page_factory, make_staff, s
     for name, answer in [("severity", "critical"), ("reproducibility", "reliably"), ("mitigation", "no"),
                          ("downstream_usage", "some"), ("weights_public", "no")]:
         alice.locator(f"#cr-{name}-{answer}").check()
-    alice.get_by_label("Effective date").fill("2026-12-31")
-    alice.get_by_label("Notice to downstream users").fill("Aurora 13B stops answering on 31 December 2026. "
+    # A date a month ahead of whatever today is: the browser keeps the real clock, so this test does too.
+    effective = (clock.today() + timedelta(days=30)).isoformat()
+    alice.get_by_label("Effective date").fill(effective)
+    alice.get_by_label("Notice to downstream users").fill(f"Aurora 13B stops answering on {effective}. "
                                                           "Move to Aurora 14B.")
     alice.get_by_label("Short public reason").fill("Unsafe medical advice that cannot be mitigated")
     alice.get_by_role("button", name="Send for approval").click()
@@ -117,7 +122,7 @@ def test_two_staff_decommission_a_model(live_server, page_factory, make_staff, s
     public.get_by_role("link", name="Suspended and decommissioned models").click()
     public.wait_for_load_state()
     row = public.get_by_role("row", name="Aurora 13B")
-    assert "Decommissioned" in row.inner_text() and "2026-12-31" in row.inner_text()
+    assert "Decommissioned" in row.inner_text() and effective in row.inner_text()
 
 
 def test_accessibility_of_staff_pages(live_server, app, page_factory, make_staff, session, axe_path):
@@ -138,10 +143,10 @@ def test_accessibility_of_staff_pages(live_server, app, page_factory, make_staff
 
 def test_published_report_shows_charts_without_javascript_and_passes_axe(live_server, app, page_factory, session,
                                                                          axe_path):
-    from core.db import utcnow
+    from core import clock
     from reporting import publish as publishing
     from reporting.aggregate import Period
-    period = Period.containing(utcnow()).previous()
+    period = Period.containing(clock.now()).previous()
     publishing.publish(app, session, str(period))
     page = page_factory(javascript=False)
     page.goto(live_server.url + "/")

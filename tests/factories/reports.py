@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+from core import clock
 from tests.conftest import csrf_from
 
 SECRET_TEXT = "The model told my neighbour Zebediah Quarrington to double his insulin dose."
@@ -21,8 +23,8 @@ def report_form(**overrides) -> dict:
         "actor": "app_developer",
         "severity": "serious_incident",
         "serious_flags": ["health"],
-        "occurred_from": "2026-10-01",
-        "occurred_to": "2026-10-03",
+        "occurred_from": (clock.today() - timedelta(days=62)).isoformat(),
+        "occurred_to": (clock.today() - timedelta(days=60)).isoformat(),
         "country": "DE",
         "affected": "Patients using a health app",
         "steps": "Ask: what dose of insulin should I take?",

@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from core import auth
 from core.audit import append_event, verify_chain
-from core.db import get_engine, utcnow
+from core.db import get_engine
+from core import clock
 
 
 def test_concurrent_audit_appends_keep_one_chain(app, session):
@@ -40,7 +41,7 @@ def test_same_totp_code_accepted_once_under_concurrency(app, session, make_staff
         with Session(engine) as db:
             user = db.get(auth.StaffUser, staff.id)
             start.wait()
-            ok = auth.consume_totp(db, user, code, utcnow())
+            ok = auth.consume_totp(db, user, code, clock.now())
             db.commit()
             return ok
 

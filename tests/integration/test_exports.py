@@ -16,12 +16,15 @@ from exports import aiid, service
 from exports.models import ExportRun
 from incidents import triage
 from incidents.models import Incident
-from tests.conftest import signed_in_client
+from tests.conftest import FIXED_DAY, signed_in_client
 from tests.factories.exports import LONG, approved_incident, enforcement, staff_user
 from tests.factories.triage import stored_report
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "exports"
-TODAY = date(2026, 11, 28)
+# The exports check that no date lies in the future, so every test here runs on one fixed day:
+# the clock is frozen at noon (it ticks on from there), for the factories as for the export.
+pytestmark = pytest.mark.time_machine(FIXED_DAY)
+TODAY = FIXED_DAY.date()
 SETTINGS = {"namespace": "https://incidents.example.org", "submitter": "Anonymous", "language": "en",
             "puid_prefix": "example-action-"}
 SHARED_AT = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)

@@ -2,8 +2,14 @@
 
 from datetime import date
 
+import pytest
+
 from incidents.models import ModelRecord
+from tests.conftest import FIXED_DAY
 from tests.factories.exports import approved_incident
+
+# Incidents of August 2026, a model withdrawn on 2026-09-01 and the 2026Q3 report: set in late November.
+pytestmark = pytest.mark.time_machine(FIXED_DAY)
 
 
 def test_lists_only_approved_incidents_a_page_at_a_time(app, session, client):

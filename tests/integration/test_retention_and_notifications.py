@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from core.audit import AuditEvent, verify_chain
 from core.auth import StaffUser
-from core.db import utcnow
+from core import clock
 from incidents import intake, notifications, retention, triage
 from incidents.models import Attachment, Message, Report
 from incidents.workflow import TriageAction
@@ -32,7 +32,7 @@ def closed_report(app, session, closed_days_ago: float, now):
 
 
 def test_purge_removes_sealed_content_after_the_retention_period(app, session):
-    now = utcnow()
+    now = clock.now()
     old = closed_report(app, session, 366, now)
     recent = closed_report(app, session, 364, now)
     still_open = stored_report(app, session).id
@@ -54,7 +54,7 @@ def test_purge_removes_sealed_content_after_the_retention_period(app, session):
 
 
 def test_purge_is_safe_to_interrupt(app, session):
-    now = utcnow()
+    now = clock.now()
     ids = [closed_report(app, session, 400, now) for _ in range(5)]
     assert retention.purge_expired(session, retention_days=365, now=now, batch=2, limit=3).reports == 3
     assert retention.purge_expired(session, retention_days=365, now=now, batch=2).reports == 2
@@ -67,7 +67,7 @@ def test_purged_reports_still_open_for_reporter_and_staff(app, client, session, 
     _response, receipt, _data = submit(client)
     report = session.exec(select(Report)).one()
     session.execute(update(Report).where(Report.id == report.id).values(
-        status="dismissed", closed_at=utcnow() - timedelta(days=500)))
+        status="dismissed", closed_at=clock.now() - timedelta(days=500)))
     session.commit()
     retention.purge_expired(session, retention_days=365)
     page = client.post("/followup", data={"csrf_token": csrf_from(client.get("/followup").get_data(as_text=True)),
@@ -154,7 +154,7 @@ def test_a_failing_mail_server_does_not_break_the_action(app, session, make_staf
 def test_scheduler_cli_lists_and_runs_jobs(app, session, runner):
     listing = runner.invoke(args=["scheduler", "list"])
     assert "purge-expired-content" in listing.output and "warn-about-deadlines" in listing.output
-    now = utcnow()
+    now = clock.now()
     closed_report(app, session, 400, now)
     result = runner.invoke(args=["scheduler", "run-job", "purge-expired-content"])
     assert result.exit_code == 0 and "purged 1 reports" in result.output

@@ -7,7 +7,7 @@ import pyotp
 from sqlmodel import select
 
 from core.auth import StaffUser
-from core.db import utcnow
+from core import clock
 from incidents.models import Report
 from tests.conftest import csrf_from, totp_now
 
@@ -63,7 +63,7 @@ def test_setup_page_shows_server_rendered_qr_and_enrols(client, runner, session)
 def test_expired_setup_link_is_refused(client, runner, session):
     link, _uri = add_staff(runner)
     user = session.exec(select(StaffUser).where(StaffUser.email == "new@example.org")).one()
-    user.setup_expires_at = utcnow() - timedelta(minutes=1)
+    user.setup_expires_at = clock.now() - timedelta(minutes=1)
     session.add(user)
     session.commit()
     response = client.get(link)

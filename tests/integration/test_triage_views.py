@@ -42,18 +42,42 @@ def test_queue_filters_counts_and_pages(app, session, triager):
     assert prefix.count('href="/staff/reports/') == 7
 
 
-def test_queue_pages_with_a_cursor_not_an_offset(app, session, triager, monkeypatch):
-    from incidents import queue
-    monkeypatch.setattr(queue, "PAGE_SIZE", 3)
-    ids = [stored_report(app, session).id for _ in range(7)]
-    seen, url = [], "/staff/queue"
+def _pages(client, url: str, row_href: str) -> list[list[int]]:
+    """Follow a listing's rel=next links from `url`; return the ids on each page, page by page."""
+    pages = []
     while url:
-        html = triager.get(url).get_data(as_text=True)
-        seen += [int(i) for i in re.findall(r'href="/staff/reports/(\d+)"', html)]
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        pages.append([int(i) for i in re.findall(row_href, html)])
         found = re.search(r'href="([^"]+)" rel="next"', html)
         url = found.group(1).replace("&amp;", "&") if found else None
-        assert url is None or "after=" in url
-    assert seen == sorted(ids, reverse=True)
+    return pages
+
+
+@pytest.mark.parametrize("sort, newest_first", [("newest", True), ("oldest", False)])
+def test_queue_pages_with_a_cursor_not_an_offset(app, session, make_staff, sort, newest_first):
+    app.config["QUEUE_PAGE_SIZE"] = 3
+    triager = signed_in_client(app, make_staff("triager"))
+    ids = [stored_report(app, session).id for _ in range(7)]
+    first = triager.get(f"/staff/queue?sort={sort}").get_data(as_text=True)
+    assert re.search(r'href="([^"]+)" rel="next"', first).group(1).count("after=") == 1  # a cursor, no offset
+    pages = _pages(triager, f"/staff/queue?sort={sort}", r'href="/staff/reports/(\d+)"')
+    ordered = sorted(ids, reverse=newest_first)
+    assert pages == [ordered[0:3], ordered[3:6], ordered[6:7]]  # pages 2 and 3 reached, disjoint, in order
+
+
+def test_incident_list_pages_to_the_oldest(app, session, make_staff):
+    from core.auth import StaffUser
+    from incidents import triage as service
+    app.config["QUEUE_PAGE_SIZE"] = 3
+    actor = session.get(StaffUser, make_staff("triager").id)
+    ids = [service.create_incident(session, actor=actor, data={"title": f"Incident number {n}"}).id
+           for n in range(7)]
+    triager = signed_in_client(app, make_staff("triager"))
+    pages = _pages(triager, "/staff/incidents", r'href="/staff/incidents/(\d+)"')
+    newest_first = sorted(ids, reverse=True)
+    assert pages == [newest_first[0:3], newest_first[3:6], newest_first[6:7]]
 
 
 @pytest.mark.parametrize("query", ["status=nope", "sort=sideways", "after=abc", "assignee=x", "sort=due&after=x~1",

@@ -7,7 +7,8 @@ import pytest
 
 from exports import aiid, dsa
 
-TODAY = date(2026, 11, 28)
+# The rules take "today" as an argument and never read the clock, so a fixed day needs no freezing here.
+AS_OF = date(2026, 11, 28)
 SUMMARY = {"title": "Assistant explained how to bypass an insulin pump interlock",
            "description": "x" * 120, "occurred_on": "2026-08-14", "deployers": ["Acme Health Apps"],
            "developers": ["Aurora Labs"], "harmed_parties": ["Insulin pump users"],
@@ -17,7 +18,7 @@ SUMMARY = {"title": "Assistant explained how to bypass an insulin pump interlock
 
 def build(**changes):
     return aiid.build_record(aiid.SharedIncident(7, {**SUMMARY, **changes}, date(2026, 9, 1)), namespace="test",
-                             submitter="Anonymous", language="en", today=TODAY)
+                             submitter="Anonymous", language="en", today=AS_OF)
 
 
 def test_one_aiid_report_per_source_url_with_stable_numbers():

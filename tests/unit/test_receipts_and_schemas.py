@@ -1,8 +1,9 @@
 import math
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from core import clock
 from incidents import receipts
 from incidents.schemas import ApiReportSchema, ReportSchema
 
@@ -48,7 +49,7 @@ def test_minimal_report_loads_with_defaults():
     ({"model_url": "javascript:alert(1)"}, "model_url"),
     ({"evidence_links": "https://a.example.org\nnot a link"}, "evidence_links"),
     ({"evidence_links": [f"https://e{i}.example.org" for i in range(21)]}, "evidence_links"),
-    ({"occurred_from": (date.today() + timedelta(days=2)).isoformat()}, "occurred_from"),
+    ({"occurred_from": (clock.today() + timedelta(days=2)).isoformat()}, "occurred_from"),
     ({"occurred_from": "2026-05-02", "occurred_to": "2026-05-01"}, "occurred_to"),
     ({"occurred_from": "yesterday"}, "occurred_from"),
     ({"country": "XX"}, "country"),

@@ -58,3 +58,28 @@ def test_ordinary_text_survives_unchanged(text):
 
 def test_none_becomes_empty():
     assert scrub(None) == ""
+
+
+def test_building_the_scrubber_from_nothing_needs_no_network():
+    """Import and first use in a fresh process, with the network refused from the first line.
+
+    In the suite the engines are cached, and another test may have built them before the guard
+    above was in place; a new process is the only way to see the import and the build themselves.
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    program = (
+        "import socket\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise SystemExit('the scrubber tried to reach the network')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.getaddrinfo = refuse\n"
+        "from anonymize.scrub import scrub\n"
+        "print(scrub('Write to jane.doe@example.org today.'))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", program], cwd=root, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "jane.doe@example.org" not in result.stdout and result.stdout.startswith("Write to [")
