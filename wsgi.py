@@ -17,10 +17,9 @@ import core
 import exports
 import incidents
 import reporting
-from core import auth
+from core import auth, clock
 from core.cli import print_new_account
 from core.db import get_engine
-from core import clock
 from core.settings import is_production, load_settings
 from incidents import intake
 from incidents.models import Channel
@@ -31,8 +30,13 @@ ROOT = Path(__file__).resolve().parent
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask app: settings from the environment, then each package's init_app."""
-    app = Flask(__name__, root_path=str(ROOT), instance_path=str(ROOT / "instance"),
-                template_folder="templates", static_folder="static")
+    app = Flask(
+        __name__,
+        root_path=str(ROOT),
+        instance_path=str(ROOT / "instance"),
+        template_folder="templates",
+        static_folder="static",
+    )
     instance = (config or {}).get("INSTANCE_PATH")
     if instance:
         app.instance_path = str(instance)
@@ -48,11 +52,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 # --- scheduled work ------------------------------------------------------------------------------
 
+
 def scheduled_jobs() -> dict:
     """Every package's scheduled jobs: name -> (function of the app, cron fields in UTC)."""
     from exports.jobs import JOBS as export_jobs
     from incidents.jobs import JOBS as incident_jobs
     from reporting.jobs import JOBS as reporting_jobs
+
     return {**incident_jobs, **reporting_jobs, **export_jobs}
 
 
@@ -78,8 +84,15 @@ def scheduler_run() -> None:
         signal.signal(signum, lambda _signum, _frame: stopping.set())
     scheduler = BackgroundScheduler(timezone="UTC")
     for name, (function, cron) in scheduled_jobs().items():
-        scheduler.add_job(_job_runner(app, name, function), CronTrigger(timezone="UTC", **cron), id=name,
-                          name=name, coalesce=True, max_instances=1, misfire_grace_time=3600)
+        scheduler.add_job(
+            _job_runner(app, name, function),
+            CronTrigger(timezone="UTC", **cron),
+            id=name,
+            name=name,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=3600,
+        )
         click.echo(f"scheduled {name}: {cron} UTC")
     for name, (function, _cron) in scheduled_jobs().items():
         if not stopping.is_set():
@@ -102,6 +115,7 @@ def _job_runner(app: Flask, name: str, function):
                 return f"failed ({type(err).__name__})"
             app.logger.info("job %s: %s", name, outcome)
             return outcome
+
     return run
 
 
@@ -176,7 +190,8 @@ def demo_seed(report_count: int, random_seed: int) -> None:
         keys = intake.platform_keys(current_app)
         readers = {channel: intake.channel_readers(session, channel, keys) for channel in Channel}
         with click.progressbar(length=report_count, label="Seeding reports") as bar:
-            written = seed_reports(session=session, count=report_count, rng=rng, now=clock.now(), readers=readers,
-                                   progress=bar.update)
+            written = seed_reports(
+                session=session, count=report_count, rng=rng, now=clock.now(), readers=readers, progress=bar.update
+            )
     click.echo(f"Seeded {written} reports. Staff accounts: " + ", ".join(f"{r.value}@example.org" for r in auth.Role))
     click.echo("Give any of them a password and print its TOTP URI with: flask --app wsgi demo admin --email EMAIL")

@@ -34,35 +34,49 @@ class Kind:
     media_type: str
 
 
-KINDS = {k.name: k for k in [
-    Kind("jpeg", "jpg", "image/jpeg"),
-    Kind("png", "png", "image/png"),
-    Kind("webp", "webp", "image/webp"),
-    Kind("gif", "gif", "image/gif"),
-    Kind("pdf", "pdf", "application/pdf"),
-    Kind("text", "txt", "text/plain"),
-    Kind("docx", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    Kind("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    Kind("pptx", "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-    Kind("odt", "odt", "application/vnd.oasis.opendocument.text"),
-    Kind("ods", "ods", "application/vnd.oasis.opendocument.spreadsheet"),
-    Kind("odp", "odp", "application/vnd.oasis.opendocument.presentation"),
-]}
+KINDS = {
+    k.name: k
+    for k in [
+        Kind("jpeg", "jpg", "image/jpeg"),
+        Kind("png", "png", "image/png"),
+        Kind("webp", "webp", "image/webp"),
+        Kind("gif", "gif", "image/gif"),
+        Kind("pdf", "pdf", "application/pdf"),
+        Kind("text", "txt", "text/plain"),
+        Kind("docx", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        Kind("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        Kind("pptx", "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+        Kind("odt", "odt", "application/vnd.oasis.opendocument.text"),
+        Kind("ods", "ods", "application/vnd.oasis.opendocument.spreadsheet"),
+        Kind("odp", "odp", "application/vnd.oasis.opendocument.presentation"),
+    ]
+}
 IMAGE_MIME = {"image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 OOXML_PARTS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
-ODF_MIME = {"application/vnd.oasis.opendocument.text": "odt",
-            "application/vnd.oasis.opendocument.spreadsheet": "ods",
-            "application/vnd.oasis.opendocument.presentation": "odp"}
-ACTIVE_MARKUP = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|svg|script|head|body)\b",
-                           re.IGNORECASE | re.DOTALL)
+ODF_MIME = {
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+}
+ACTIVE_MARKUP = re.compile(
+    rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|svg|script|head|body)\b", re.IGNORECASE | re.DOTALL
+)
 
-REFUSE_ACTIVE = N_("Web pages and SVG images can carry active code, so we do not accept them. Save it as a PDF or a PNG screenshot instead.")
-REFUSE_UNKNOWN = N_("We accept images (JPEG, PNG, WebP, GIF), PDF, plain text and office documents (Word, Excel, "
-                  "PowerPoint, OpenDocument). This file is none of those.")
-REFUSE_OLD_OFFICE = N_("We cannot remove hidden details (such as the author's name) from old .doc/.xls/.ppt files. "
-                     "Save it as .docx, .xlsx, .pptx or PDF and attach that instead.")
-REFUSE_BROKEN = N_("This file seems damaged or locked, so we cannot remove its hidden details. "
-                   "Try saving it again, or as a PDF.")
+REFUSE_ACTIVE = N_(
+    "Web pages and SVG images can carry active code, so we do not accept them. "
+    "Save it as a PDF or a PNG screenshot instead."
+)
+REFUSE_UNKNOWN = N_(
+    "We accept images (JPEG, PNG, WebP, GIF), PDF, plain text and office documents (Word, Excel, "
+    "PowerPoint, OpenDocument). This file is none of those."
+)
+REFUSE_OLD_OFFICE = N_(
+    "We cannot remove hidden details (such as the author's name) from old .doc/.xls/.ppt files. "
+    "Save it as .docx, .xlsx, .pptx or PDF and attach that instead."
+)
+REFUSE_BROKEN = N_(
+    "This file seems damaged or locked, so we cannot remove its hidden details. Try saving it again, or as a PDF."
+)
 
 
 def detect(data: bytes) -> Kind:
@@ -78,8 +92,9 @@ def detect(data: bytes) -> Kind:
         return KINDS[IMAGE_MIME[mime]]
     if mime == "application/pdf":
         return KINDS["pdf"]
-    if mime in ("application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint") or \
-            head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    if mime in ("application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint") or head.startswith(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    ):
         raise AttachmentRefused(REFUSE_OLD_OFFICE)
     if head.startswith(b"PK\x03\x04"):
         return _detect_zip_document(data)
@@ -134,8 +149,13 @@ def _strip_image(data: bytes) -> bytes:
             frames = getattr(image, "n_frames", 1)
             if fmt == "GIF" and frames > 1:
                 out = io.BytesIO()
-                image.save(out, format="GIF", save_all=True, loop=image.info.get("loop", 0),
-                           duration=image.info.get("duration", 100))
+                image.save(
+                    out,
+                    format="GIF",
+                    save_all=True,
+                    loop=image.info.get("loop", 0),
+                    duration=image.info.get("duration", 100),
+                )
                 return out.getvalue()
             # Apply the orientation tag to the pixels, then write a clean image without any tags.
             upright = ImageOps.exif_transpose(image)
@@ -173,25 +193,37 @@ def _strip_pdf(data: bytes) -> bytes:
         raise AttachmentRefused(REFUSE_BROKEN) from err
 
 
-EMPTY_CORE = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-              b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-              b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-              b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>')
-EMPTY_APP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-             b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"/>')
-EMPTY_CUSTOM = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"/>')
-EMPTY_ODF_META = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
-                  b'<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-                  b'office:version="1.2"><office:meta/></office:document-meta>')
+EMPTY_CORE = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
+)
+EMPTY_APP = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"/>'
+)
+EMPTY_CUSTOM = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"/>'
+)
+EMPTY_ODF_META = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    b'office:version="1.2"><office:meta/></office:document-meta>'
+)
 # Names of people in comments, tracked changes and the people part, inside the document parts.
 AUTHOR_ATTRS = re.compile(rb'\b(w:author|w:initials|author|w15:userId|w15:providerId|dc:creator)="[^"]*"')
 MAX_UNZIPPED = 200 * 1024 * 1024
 
 
 def _strip_office(data: bytes) -> bytes:
-    replacements = {"docProps/core.xml": EMPTY_CORE, "docProps/app.xml": EMPTY_APP,
-                    "docProps/custom.xml": EMPTY_CUSTOM, "meta.xml": EMPTY_ODF_META}
+    replacements = {
+        "docProps/core.xml": EMPTY_CORE,
+        "docProps/app.xml": EMPTY_APP,
+        "docProps/custom.xml": EMPTY_CUSTOM,
+        "meta.xml": EMPTY_ODF_META,
+    }
     source = zipfile.ZipFile(io.BytesIO(data))
     if sum(info.file_size for info in source.infolist()) > MAX_UNZIPPED:
         raise AttachmentRefused(N_("This document unpacks to more than 200 MB, which we do not accept."))
@@ -215,9 +247,20 @@ def _strip_text(data: bytes) -> bytes:
     return data
 
 
-_STRIPPERS = {"jpeg": _strip_image, "png": _strip_image, "webp": _strip_image, "gif": _strip_image,
-              "pdf": _strip_pdf, "text": _strip_text, "docx": _strip_office, "xlsx": _strip_office,
-              "pptx": _strip_office, "odt": _strip_office, "ods": _strip_office, "odp": _strip_office}
+_STRIPPERS = {
+    "jpeg": _strip_image,
+    "png": _strip_image,
+    "webp": _strip_image,
+    "gif": _strip_image,
+    "pdf": _strip_pdf,
+    "text": _strip_text,
+    "docx": _strip_office,
+    "xlsx": _strip_office,
+    "pptx": _strip_office,
+    "odt": _strip_office,
+    "ods": _strip_office,
+    "odp": _strip_office,
+}
 
 
 def safe_filename(original: str | None, kind: Kind, index: int) -> str:

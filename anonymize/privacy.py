@@ -53,8 +53,9 @@ class Budget:
         """Return the budget after spending `epsilon`, or raise BudgetExceeded."""
         epsilon = as_epsilon(epsilon)
         if epsilon > self.remaining:
-            raise BudgetExceeded(f"this release needs epsilon {epsilon}, but only {self.remaining} of the "
-                                 f"period's {self.total} is left")
+            raise BudgetExceeded(
+                f"this release needs epsilon {epsilon}, but only {self.remaining} of the period's {self.total} is left"
+            )
         return Budget(total=self.total, spent=self.spent + epsilon)
 
 
@@ -76,8 +77,11 @@ def laplace_scale(epsilon, sensitivity: int = BREAKDOWN_SENSITIVITY) -> float:
 
 def count_mechanism(cells: int, epsilon, sensitivity: int = BREAKDOWN_SENSITIVITY):
     """OpenDP's discrete Laplace over a vector of `cells` counts, checked to cost at most `epsilon`."""
-    measurement = dp.m.make_laplace(dp.vector_domain(dp.atom_domain(T=int), size=cells), dp.l1_distance(T=int),
-                                    scale=laplace_scale(epsilon, sensitivity))
+    measurement = dp.m.make_laplace(
+        dp.vector_domain(dp.atom_domain(T=int), size=cells),
+        dp.l1_distance(T=int),
+        scale=laplace_scale(epsilon, sensitivity),
+    )
     if measurement.map(sensitivity) > float(as_epsilon(epsilon)) * (1 + 1e-9):
         raise ValueError("the mechanism would exceed its epsilon")
     return measurement
@@ -99,8 +103,13 @@ class NoisyBreakdown:
     bound: int
 
     def as_dict(self) -> dict:
-        return {"cells": self.cells, "total": self.total, "epsilon": str(self.epsilon), "scale": self.scale,
-                "error_bound_95": self.bound}
+        return {
+            "cells": self.cells,
+            "total": self.total,
+            "epsilon": str(self.epsilon),
+            "scale": self.scale,
+            "error_bound_95": self.bound,
+        }
 
 
 def post_process(noisy: Mapping[str, int]) -> tuple[dict[str, int], int]:
@@ -118,10 +127,9 @@ def release_breakdown(counts: Mapping[str, int], epsilon, sensitivity: int = BRE
         raise ValueError("counts cannot be negative")
     measurement = count_mechanism(len(names), epsilon, sensitivity)
     noisy = measurement([int(counts[name]) for name in names])
-    cells, total = post_process(dict(zip(names, noisy)))
+    cells, total = post_process(dict(zip(names, noisy, strict=True)))
     scale = laplace_scale(epsilon, sensitivity)
-    return NoisyBreakdown(cells=cells, total=total, epsilon=as_epsilon(epsilon), scale=scale,
-                          bound=error_bound(scale))
+    return NoisyBreakdown(cells=cells, total=total, epsilon=as_epsilon(epsilon), scale=scale, bound=error_bound(scale))
 
 
 def display(value: int, threshold: int = DISPLAY_THRESHOLD) -> str:
@@ -161,8 +169,13 @@ def private_median_from_histogram(histogram: Mapping[int, int], candidates: Sequ
     target = float(as_epsilon(epsilon))
 
     def build(scale: float):
-        return dp.m.make_noisy_max(dp.vector_domain(dp.atom_domain(T="u64")), dp.linf_distance(T="u64"),
-                                   dp.max_divergence(), scale=scale, negate=True)
+        return dp.m.make_noisy_max(
+            dp.vector_domain(dp.atom_domain(T="u64")),
+            dp.linf_distance(T="u64"),
+            dp.max_divergence(),
+            scale=scale,
+            negate=True,
+        )
 
     scale = dp.binary_search_param(build, d_in=1, d_out=target)
     measurement = build(scale)

@@ -11,8 +11,9 @@ def init_app(app: Flask) -> None:
     """Wire the shared plumbing into the app (settings are already loaded)."""
     logs.init_app(app)
     db.init_app(app)
-    audit.register_chain_key(db.get_engine(app), sealing.hkdf(app.config["PLATFORM_SECRET"].encode(), salt=None,
-                                                                info=b"audit-chain/v1"))
+    audit.register_chain_key(
+        db.get_engine(app), sealing.hkdf(app.config["PLATFORM_SECRET"].encode(), salt=None, info=b"audit-chain/v1")
+    )
     security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)

@@ -18,8 +18,8 @@ from sqlalchemy import Column, Engine, Index, text
 from sqlalchemy.types import JSON
 from sqlmodel import Field, Session, SQLModel, select
 
-from core.db import UTCDateTime
 from core import clock
+from core.db import UTCDateTime
 
 GENESIS = "0" * 64
 
@@ -67,12 +67,16 @@ def _chain_key(session: Session) -> bytes:
     return key
 
 
-def event_digest(*, key: bytes, seq: int, at: datetime, actor_id, action: str, target_type, target_id,
-                 details: dict, prev_hash: str) -> str:
+def event_digest(
+    *, key: bytes, seq: int, at: datetime, actor_id, action: str, target_type, target_id, details: dict, prev_hash: str
+) -> str:
     """MAC an event's content together with the previous event's hash."""
     canonical = json.dumps(
         [seq, at.isoformat(timespec="microseconds"), actor_id, action, target_type, target_id, details, prev_hash],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
     )
     return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -84,11 +88,19 @@ _PREVIOUS_HASH = text("SELECT hash FROM audit_event WHERE seq = :seq")
 # waited for the head row, so it would miss an event committed meanwhile; there the read is separate.
 _BUMP_HEAD_WITH_PREVIOUS = text(
     "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 "
-    "RETURNING seq, (SELECT hash FROM audit_event WHERE audit_event.seq = audit_head.seq - 1)")
+    "RETURNING seq, (SELECT hash FROM audit_event WHERE audit_event.seq = audit_head.seq - 1)"
+)
 
 
-def append_event(session: Session, *, action: str, actor_id: int | None = None, target_type: str | None = None,
-                 target_id: str | None = None, details: dict | None = None) -> str:
+def append_event(
+    session: Session,
+    *,
+    action: str,
+    actor_id: int | None = None,
+    target_type: str | None = None,
+    target_id: str | None = None,
+    details: dict | None = None,
+) -> str:
     """Append an event to the chain inside the caller's transaction and return its hash; the caller commits.
 
     The first statement bumps the single head row. It takes the row lock on PostgreSQL
@@ -111,12 +123,32 @@ def append_event(session: Session, *, action: str, actor_id: int | None = None, 
     else:
         prev_hash = connection.execute(_PREVIOUS_HASH, {"seq": seq - 1}).scalar()
     at = clock.now()
-    digest = event_digest(key=_chain_key(session), seq=seq, at=at, actor_id=actor_id, action=action, target_type=target_type,
-                          target_id=target_id, details=details, prev_hash=prev_hash)
+    digest = event_digest(
+        key=_chain_key(session),
+        seq=seq,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        details=details,
+        prev_hash=prev_hash,
+    )
     # A plain table insert with bound parameters (compiled once): every write path appends here.
-    connection.execute(AuditEvent.__table__.insert(), {
-        "seq": seq, "at": at, "actor_id": actor_id, "action": action, "target_type": target_type,
-        "target_id": target_id, "details": details, "prev_hash": prev_hash, "hash": digest})
+    connection.execute(
+        AuditEvent.__table__.insert(),
+        {
+            "seq": seq,
+            "at": at,
+            "actor_id": actor_id,
+            "action": action,
+            "target_type": target_type,
+            "target_id": target_id,
+            "details": details,
+            "prev_hash": prev_hash,
+            "hash": digest,
+        },
+    )
     return digest
 
 
@@ -147,9 +179,17 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
                 problems.append(f"event seq {expected_seq} is missing (next found: {event.seq})")
             if event.prev_hash != prev_hash:
                 problems.append(f"event {event.seq}: link to the previous event is broken")
-            digest = event_digest(key=key, seq=event.seq, at=event.at, actor_id=event.actor_id, action=event.action,
-                                  target_type=event.target_type, target_id=event.target_id,
-                                  details=event.details, prev_hash=event.prev_hash)
+            digest = event_digest(
+                key=key,
+                seq=event.seq,
+                at=event.at,
+                actor_id=event.actor_id,
+                action=event.action,
+                target_type=event.target_type,
+                target_id=event.target_id,
+                details=event.details,
+                prev_hash=event.prev_hash,
+            )
             if digest != event.hash:
                 problems.append(f"event {event.seq}: content does not match its hash")
             if first_bad is None and len(problems) > before:

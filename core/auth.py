@@ -16,10 +16,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import update
 from sqlmodel import Field, Session, SQLModel, select
 
-from core import sealing
+from core import clock, sealing
 from core.audit import append_event
 from core.db import UTCDateTime
-from core import clock
 
 ISSUER = "AI Incident Reports"
 TOTP_STEP = 30
@@ -153,8 +152,15 @@ def consume_totp(session: Session, user: StaffUser, code: str, now: datetime) ->
     return True
 
 
-def create_staff(*, session: Session, email: str, role: Role, with_password: bool = False,
-                 setup_hours: int = 72, actor_id: int | None = None) -> NewAccount:
+def create_staff(
+    *,
+    session: Session,
+    email: str,
+    role: Role,
+    with_password: bool = False,
+    setup_hours: int = 72,
+    actor_id: int | None = None,
+) -> NewAccount:
     """Create a staff account with a fresh TOTP secret and either a setup link token or a password."""
     email = email.strip().lower()
     if session.exec(select(StaffUser).where(StaffUser.email == email)).first():
@@ -171,8 +177,14 @@ def create_staff(*, session: Session, email: str, role: Role, with_password: boo
         user.setup_expires_at = clock.now() + timedelta(hours=setup_hours)
     session.add(user)
     session.flush()
-    append_event(session, action="staff.created", actor_id=actor_id, target_type="staff_user",
-                 target_id=str(user.id), details={"role": user.role})
+    append_event(
+        session,
+        action="staff.created",
+        actor_id=actor_id,
+        target_type="staff_user",
+        target_id=str(user.id),
+        details={"role": user.role},
+    )
     session.commit()
     return NewAccount(user=user, setup_token=token, password=password)
 
@@ -189,8 +201,9 @@ def reissue_setup(*, session: Session, email: str, setup_hours: int = 72, actor_
     user.setup_token_hash = hash_token(token)
     user.setup_expires_at = clock.now() + timedelta(hours=setup_hours)
     session.add(user)
-    append_event(session, action="staff.setup_reissued", actor_id=actor_id, target_type="staff_user",
-                 target_id=str(user.id))
+    append_event(
+        session, action="staff.setup_reissued", actor_id=actor_id, target_type="staff_user", target_id=str(user.id)
+    )
     session.commit()
     return NewAccount(user=user, setup_token=token, password=None)
 
@@ -243,13 +256,20 @@ def _open_key_session(session: Session, user: StaffUser, password: str, hours: i
     private_key = sealing.unlock_private_key(user.sealed_private_key, user.key_salt, password)
     cookie_half, server_half = sealing.escrow_private_key(private_key)
     key_session_id = secrets.token_urlsafe(24)
-    session.add(StaffKeySession(id=hash_token(key_session_id), staff_id=user.id, sealed_key=server_half,
-                                expires_at=clock.now() + timedelta(hours=hours)))
+    session.add(
+        StaffKeySession(
+            id=hash_token(key_session_id),
+            staff_id=user.id,
+            sealed_key=server_half,
+            expires_at=clock.now() + timedelta(hours=hours),
+        )
+    )
     return key_session_id, cookie_half
 
 
-def private_key_for(session: Session, staff_id: int, key_session_id: str | None,
-                    cookie_half: str | None) -> sealing.PrivateKey | None:
+def private_key_for(
+    session: Session, staff_id: int, key_session_id: str | None, cookie_half: str | None
+) -> sealing.PrivateKey | None:
     """Return the private key escrowed for this login, if the login has one and it is live."""
     if not (key_session_id and cookie_half):
         return None
@@ -276,8 +296,13 @@ def authenticate(*, session: Session, email: str, password: str, code: str, key_
     user = find_staff(session, email)
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not user.active or not password_ok or not consume_totp(session, user, code, clock.now()):
-        append_event(session, action="staff.login_failed", actor_id=user.id if user else None,
-                     target_type="staff_user", target_id=str(user.id) if user else None)
+        append_event(
+            session,
+            action="staff.login_failed",
+            actor_id=user.id if user else None,
+            target_type="staff_user",
+            target_id=str(user.id) if user else None,
+        )
         session.commit()
         raise AuthError("The email, password or code is wrong.")
     user.last_login_at = clock.now()
@@ -304,7 +329,13 @@ def set_password(*, session: Session, user: StaffUser, password: str, current_pa
         _give_keys(user, password)
     user.password_hash = hash_password(password)
     session.add(user)
-    append_event(session, action="staff.password_changed", actor_id=user.id, target_type="staff_user",
-                 target_id=str(user.id), details={"keys_kept": kept})
+    append_event(
+        session,
+        action="staff.password_changed",
+        actor_id=user.id,
+        target_type="staff_user",
+        target_id=str(user.id),
+        details={"keys_kept": kept},
+    )
     session.commit()
     return kept

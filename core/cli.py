@@ -91,8 +91,9 @@ def staff_add(email: str, role: str) -> None:
     """Create a staff account and print its one-time setup link and TOTP URI."""
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
-            account = auth.create_staff(session=session, email=email, role=Role(role),
-                                        setup_hours=current_app.config["SETUP_LINK_HOURS"])
+            account = auth.create_staff(
+                session=session, email=email, role=Role(role), setup_hours=current_app.config["SETUP_LINK_HOURS"]
+            )
         except auth.AuthError as err:
             raise click.ClickException(str(err)) from err
     print_new_account(account)
@@ -104,8 +105,9 @@ def staff_reset(email: str) -> None:
     """Issue a new setup link and authenticator secret (for a lost phone or password)."""
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
-            account = auth.reissue_setup(session=session, email=email,
-                                         setup_hours=current_app.config["SETUP_LINK_HOURS"])
+            account = auth.reissue_setup(
+                session=session, email=email, setup_hours=current_app.config["SETUP_LINK_HOURS"]
+            )
         except auth.AuthError as err:
             raise click.ClickException(str(err)) from err
     print_new_account(account)

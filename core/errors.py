@@ -10,24 +10,40 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
-    400: (_l("That request could not be understood"),
-          _l("Something in the form or the address was not right. Go back, check it, and try again.")),
+    400: (
+        _l("That request could not be understood"),
+        _l("Something in the form or the address was not right. Go back, check it, and try again."),
+    ),
     401: (_l("Please sign in"), _l("This page is for signed-in staff.")),
     403: (_l("Not allowed"), _l("Your account does not have access to this page.")),
     404: (_l("Page not found"), _l("There is nothing at this address. Check it, or start again from the home page.")),
     405: (_l("Not allowed"), _l("This page does not accept that kind of request.")),
-    413: (_l("That upload is too large"),
-          _l("The files or text you sent are larger than we accept. Remove a file or make it smaller, "
-             "then send the form again.")),
-    429: (_l("Too many attempts"),
-          _l("For everyone's safety we limit how often this can be tried. Wait a few minutes and try again.")),
-    500: (_l("Something went wrong on our side"),
-          _l("Nothing you did caused this. Please try again in a moment. If you were sending a report and did "
-             "not see a receipt, it was not saved: send it again.")),
+    413: (
+        _l("That upload is too large"),
+        _l(
+            "The files or text you sent are larger than we accept. Remove a file or make it smaller, "
+            "then send the form again."
+        ),
+    ),
+    429: (
+        _l("Too many attempts"),
+        _l("For everyone's safety we limit how often this can be tried. Wait a few minutes and try again."),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l(
+            "Nothing you did caused this. Please try again in a moment. If you were sending a report and did "
+            "not see a receipt, it was not saved: send it again."
+        ),
+    ),
 }
-CSRF_MESSAGE = (_l("This form has expired"),
-                _l("For your safety, forms expire after a while or when they were not sent from this site. "
-                   "Go back, reload the page, and send it again."))
+CSRF_MESSAGE = (
+    _l("This form has expired"),
+    _l(
+        "For your safety, forms expire after a while or when they were not sent from this site. "
+        "Go back, reload the page, and send it again."
+    ),
+)
 
 
 def _render(code: int, title, detail):

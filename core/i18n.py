@@ -43,9 +43,12 @@ def _carry_language(endpoint: str, values: dict) -> None:
 def _language_links() -> list[tuple[str, str, bool]]:
     """Return (code, name in its own language, is current) for the language switcher."""
     from babel import Locale
+
     current = str(get_locale() or "en")
-    return [(code, Locale.parse(code).get_display_name(code).capitalize(), code == current)
-            for code in current_app.config["LANGUAGES"]]
+    return [
+        (code, Locale.parse(code).get_display_name(code).capitalize(), code == current)
+        for code in current_app.config["LANGUAGES"]
+    ]
 
 
 def _template_helpers() -> dict:

@@ -24,7 +24,7 @@ class AnonymousRequestFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if _WERKZEUG_LINE.match(message):
-            message = "-" + message[message.index(" - - ["):]
+            message = "-" + message[message.index(" - - [") :]
             record.msg, record.args = _QUERY.sub("", message), ()
         return True
 

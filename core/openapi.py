@@ -22,19 +22,34 @@ def spec_for(app: Flask) -> APISpec:
             info={"description": "Anonymous report intake and the public read API. No endpoint records who calls it."},
             servers=[{"url": "/"}],
         )
-        spec.components.schema("Errors", {
-            "type": "object",
-            "properties": {"errors": {"type": "object", "additionalProperties": {
-                "type": "array", "items": {"type": "string"}}}},
-            "required": ["errors"],
-        })
-        spec.components.schema("HttpError", {
-            "type": "object",
-            "properties": {"error": {"type": "object", "properties": {
-                "code": {"type": "integer"}, "message": {"type": "string"}, "detail": {"type": "string"}},
-                "required": ["code", "message", "detail"]}},
-            "required": ["error"],
-        })
+        spec.components.schema(
+            "Errors",
+            {
+                "type": "object",
+                "properties": {
+                    "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+                },
+                "required": ["errors"],
+            },
+        )
+        spec.components.schema(
+            "HttpError",
+            {
+                "type": "object",
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "properties": {
+                            "code": {"type": "integer"},
+                            "message": {"type": "string"},
+                            "detail": {"type": "string"},
+                        },
+                        "required": ["code", "message", "detail"],
+                    }
+                },
+                "required": ["error"],
+            },
+        )
         app.extensions[SPEC_KEY] = spec
     return spec
 

@@ -12,17 +12,25 @@ from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 
-
 def N_(message: str) -> str:
     """Mark a message for translation without translating it yet."""
     return message
 
 
 # Marshmallow's own messages, so the catalogue translates them too.
-BUILTIN_MESSAGES = [N_("Missing data for required field."), N_("Not a valid string."), N_("Field may not be null."),
-                    N_("Unknown field."), N_("Not a valid date."), N_("Not a valid boolean."), N_("Not a valid list."),
-                    N_("Not a valid mapping type."), N_("Invalid input type."), N_("Not a valid email address."),
-                    N_("Must be one of: {choices}.")]
+BUILTIN_MESSAGES = [
+    N_("Missing data for required field."),
+    N_("Not a valid string."),
+    N_("Field may not be null."),
+    N_("Unknown field."),
+    N_("Not a valid date."),
+    N_("Not a valid boolean."),
+    N_("Not a valid list."),
+    N_("Not a valid mapping type."),
+    N_("Invalid input type."),
+    N_("Not a valid email address."),
+    N_("Must be one of: {choices}."),
+]
 
 CODE = validate.Regexp(r"^\s*\d{3}\s*\d{3}\s*$", error=N_("Enter the 6-digit code from your authenticator app."))
 
@@ -35,15 +43,19 @@ def password_field() -> fields.String:
     return fields.String(
         required=True,
         validate=validate.Length(
-            min=PASSWORD_MIN, max=1024,
+            min=PASSWORD_MIN,
+            max=1024,
             error=N_("Use at least 12 characters (a passphrase of several words is easiest)."),
         ),
     )
 
 
 class LoginSchema(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254), error_messages={
-        "invalid": N_("Enter an email address like name@example.org.")})
+    email = fields.Email(
+        required=True,
+        validate=validate.Length(max=254),
+        error_messages={"invalid": N_("Enter an email address like name@example.org.")},
+    )
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
     code = fields.String(required=True, validate=CODE)
     next = fields.String(load_default=None, validate=validate.Length(max=500))

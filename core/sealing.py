@@ -118,8 +118,9 @@ def unseal(ciphertext: bytes, wrapped_keys: dict[str, str], reader: str, private
         raise SealError("the content is damaged") from err
 
 
-def rewrap(wrapped_keys: dict[str, str], *, reader: str, private_key: PrivateKey,
-           new_reader: str, new_public: PublicKey) -> dict[str, str]:
+def rewrap(
+    wrapped_keys: dict[str, str], *, reader: str, private_key: PrivateKey, new_reader: str, new_public: PublicKey
+) -> dict[str, str]:
     """Return the wrapped keys with the data key also wrapped for a new reader."""
     data_key = unwrap_data_key(wrapped_keys, reader, private_key)
     return {**wrapped_keys, new_reader: b64(SealedBox(new_public).encrypt(data_key))}
@@ -137,6 +138,7 @@ def unseal_json(ciphertext: bytes, wrapped_keys: dict[str, str], reader: str, pr
 
 # --- staff keys, protected by the staff member's password -------------------------------------
 
+
 @dataclass(frozen=True)
 class StaffKeyMaterial:
     public_key: str
@@ -145,8 +147,9 @@ class StaffKeyMaterial:
 
 
 def _password_box(password: str, salt: bytes) -> nacl.secret.SecretBox:
-    key = nacl.pwhash.argon2id.kdf(KEY_BYTES, password.encode("utf-8"), salt,
-                                   opslimit=PW_OPSLIMIT, memlimit=PW_MEMLIMIT)
+    key = nacl.pwhash.argon2id.kdf(
+        KEY_BYTES, password.encode("utf-8"), salt, opslimit=PW_OPSLIMIT, memlimit=PW_MEMLIMIT
+    )
     return nacl.secret.SecretBox(key)
 
 
@@ -154,8 +157,9 @@ def lock_private_key(private_key: PrivateKey, password: str) -> StaffKeyMaterial
     """Wrap a staff private key with a key derived from their password (Argon2id)."""
     salt = nacl.utils.random(nacl.pwhash.argon2id.SALTBYTES)
     sealed = _password_box(password, salt).encrypt(bytes(private_key))
-    return StaffKeyMaterial(public_key=encode_public(private_key.public_key),
-                            sealed_private_key=b64(bytes(sealed)), key_salt=b64(salt))
+    return StaffKeyMaterial(
+        public_key=encode_public(private_key.public_key), sealed_private_key=b64(bytes(sealed)), key_salt=b64(salt)
+    )
 
 
 def new_staff_keys(password: str) -> StaffKeyMaterial:

@@ -9,8 +9,8 @@ import hmac
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter import Limiter
-from limits import parse as parse_limit
 from flask_wtf.csrf import CSRFProtect
+from limits import parse as parse_limit
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import clock
@@ -44,23 +44,43 @@ csrf = CSRFProtect()
 STAFF_ROLES_ATTR = "_staff_roles"
 PUBLIC_STAFF_ATTR = "_staff_public"
 
-CSP = "; ".join([
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self'",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "manifest-src 'self'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "manifest-src 'self'",
+    ]
+)
 PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()" for feature in (
-        "accelerometer", "ambient-light-sensor", "autoplay", "battery", "bluetooth", "browsing-topics",
-        "camera", "display-capture", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
-        "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "battery",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
         "xr-spatial-tracking",
     )
 )
@@ -95,9 +115,11 @@ def spend_rate_limit(name: str, limit: str) -> None:
 
 def roles(*allowed: Role):
     """Declare which staff roles may call a view; the staff gate enforces it for every /staff route."""
+
     def mark(view):
         setattr(view, STAFF_ROLES_ATTR, frozenset(Role(r) for r in allowed))
         return view
+
     return mark
 
 
@@ -183,8 +205,7 @@ def current_private_key():
 def _security_headers(response):
     # One pass over the existing headers, then appends: setdefault per header would rescan each time.
     present = {name.lower() for name, _value in response.headers}
-    response.headers.extend([(name, value) for name, value in SECURITY_HEADERS.items()
-                             if name.lower() not in present])
+    response.headers.extend([(name, value) for name, value in SECURITY_HEADERS.items() if name.lower() not in present])
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     if not request.path.startswith("/static/"):
@@ -202,8 +223,9 @@ def _drop_limiter_middleware(app: Flask) -> None:
     hook stays: it applies `deduct_when`.
     """
     if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
-        raise RuntimeError("default and application-wide rate limits are not supported: "
-                           "declare limits on the views that need them")
+        raise RuntimeError(
+            "default and application-wide rate limits are not supported: declare limits on the views that need them"
+        )
     hooks = app.before_request_funcs[None]
     if limiter._check_request_limit in hooks:  # absent when RATELIMIT_ENABLED is off
         hooks.remove(limiter._check_request_limit)
@@ -227,4 +249,3 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("core.staff_home")
-

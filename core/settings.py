@@ -82,7 +82,7 @@ PRODUCTION_NAMES = {"production", "prod"}
 SECRETS = {
     "SECRET_KEY": "it signs sessions and form tokens",
     "PLATFORM_SECRET": "it derives the key that seals public-channel reports, the receipt lookup key and "
-                       "the audit chain key; losing it makes those reports unreadable",
+    "the audit chain key; losing it makes those reports unreadable",
 }
 
 
@@ -144,7 +144,7 @@ def normalise_database_url(url: str) -> str:
     """Point plain postgres URLs at psycopg 3, the driver we ship."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -6,13 +6,18 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from sqlalchemy import text
 
-from core import auth
+from core import auth, clock
 from core.auth import Role
 from core.db import get_session
-from core import clock
 from core.schemas import LoginSchema, PasswordChangeSchema, SetupSchema, load_form
 from core.security import (
-    account_bucket, current_staff, end_staff_session, limiter, public_staff_page, roles, safe_next,
+    account_bucket,
+    current_staff,
+    end_staff_session,
+    limiter,
+    public_staff_page,
+    roles,
+    safe_next,
     start_staff_session,
 )
 
@@ -73,8 +78,13 @@ def login():
     if errors:
         return render_template("core/staff/login.html", values=values, errors=errors), 400
     try:
-        result = auth.authenticate(session=get_session(), email=data["email"], password=data["password"],
-                                   code=data["code"], key_hours=_key_hours())
+        result = auth.authenticate(
+            session=get_session(),
+            email=data["email"],
+            password=data["password"],
+            code=data["code"],
+            key_hours=_key_hours(),
+        )
     except auth.AuthError as err:
         return render_template("core/staff/login.html", values=values, errors={"form": [str(err)]}), 401
     start_staff_session(result)
@@ -100,8 +110,13 @@ def setup():
     if user is None:
         return render_template("core/staff/setup_invalid.html"), 404
     uri = auth.totp_uri(user)
-    context = {"token": token, "email": user.email, "uri": uri, "qr_svg": auth.totp_qr_svg(uri),
-               "secret": user.totp_secret}
+    context = {
+        "token": token,
+        "email": user.email,
+        "uri": uri,
+        "qr_svg": auth.totp_qr_svg(uri),
+        "secret": user.totp_secret,
+    }
     if request.method == "GET":
         return render_template("core/staff/setup.html", errors={}, **context)
     data, errors = load_form(SetupSchema(), request.form)
@@ -136,10 +151,12 @@ def account():
         return render_template("core/staff/account.html", user=user, errors=errors), 400
     db = get_session()
     if not auth.verify_password(user.password_hash, data["current_password"]) or not auth.consume_totp(
-            db, user, data["code"], clock.now()):
+        db, user, data["code"], clock.now()
+    ):
         db.rollback()
-        return render_template("core/staff/account.html", user=user,
-                               errors={"form": [_("The current password or the code is wrong.")]}), 401
+        return render_template(
+            "core/staff/account.html", user=user, errors={"form": [_("The current password or the code is wrong.")]}
+        ), 401
     auth.set_password(session=db, user=user, password=data["password"], current_password=data["current_password"])
     flash(_("Your password is changed."), "success")
     return redirect(url_for("core.staff_home"))

@@ -19,9 +19,31 @@ from urllib.parse import urlsplit
 # What npm slugify keeps by default (JavaScript's \w is ASCII only).
 _SLUG_REMOVE = re.compile(r"""[^A-Za-z0-9_\s$*+~.()'"!\-:@]+""")
 # A few letters NFKD does not take apart, as slugify's character map writes them.
-_SLUG_MAP = {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
-             "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "&": "and", "€": "euro", "$": "dollar", "%": "percent",
-             "<": "less", ">": "greater", "|": "or", "©": "(c)", "®": "(r)", "™": "tm"}
+_SLUG_MAP = {
+    "ß": "ss",
+    "æ": "ae",
+    "Æ": "AE",
+    "ø": "o",
+    "Ø": "O",
+    "œ": "oe",
+    "Œ": "OE",
+    "đ": "d",
+    "Đ": "D",
+    "ł": "l",
+    "Ł": "L",
+    "þ": "th",
+    "Þ": "TH",
+    "&": "and",
+    "€": "euro",
+    "$": "dollar",
+    "%": "percent",
+    "<": "less",
+    ">": "greater",
+    "|": "or",
+    "©": "(c)",
+    "®": "(r)",
+    "™": "tm",
+}
 
 TITLE_LENGTH = (6, 500)
 TEXT_LENGTH = (80, 50_000)
@@ -49,7 +71,7 @@ def source_domain(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     for prefix in ("www.", "m."):
         if host.startswith(prefix):
-            return host[len(prefix):]
+            return host[len(prefix) :]
     return host
 
 
@@ -86,9 +108,11 @@ def _date(field: str, value: str | None, today: date) -> list[Problem]:
 
 def check_submission(record: dict, today: date) -> list[Problem]:
     """Apply the rules of AIID's submit form; an empty list means the record may be written."""
-    problems = [*_length("title", record.get("title"), TITLE_LENGTH),
-                *_length("text", record.get("text"), TEXT_LENGTH),
-                *_length("description", record.get("description"), DESCRIPTION_LENGTH)]
+    problems = [
+        *_length("title", record.get("title"), TITLE_LENGTH),
+        *_length("text", record.get("text"), TEXT_LENGTH),
+        *_length("description", record.get("description"), DESCRIPTION_LENGTH),
+    ]
     if not valid_url(record.get("url", "")):
         problems.append(Problem("url", "must be an http(s) address with a host name"))
     elif record.get("source_domain") != source_domain(record["url"]):
@@ -101,17 +125,63 @@ def check_submission(record: dict, today: date) -> list[Problem]:
 
 # --- rows in AIID's shapes -------------------------------------------------------------------------
 
-INCIDENT_COLUMNS = ("_id", "incident_id", "date", "reports", "Alleged deployer of AI system",
-                    "Alleged developer of AI system", "Alleged harmed or nearly harmed parties", "description",
-                    "title")
-REPORT_COLUMNS = ("_id", "authors", "date_downloaded", "date_modified", "date_published", "date_submitted",
-                  "description", "epoch_date_downloaded", "epoch_date_modified", "epoch_date_published",
-                  "epoch_date_submitted", "image_url", "language", "ref_number", "report_number", "source_domain",
-                  "submitters", "text", "title", "url", "tags")
-SUBMISSION_FIELDS = ("url", "title", "authors", "submitters", "text", "plain_text", "date_published",
-                     "date_downloaded", "date_submitted", "date_modified", "source_domain", "language", "tags",
-                     "image_url", "incident_title", "incident_date", "description", "deployers", "developers",
-                     "harmed_parties", "implicated_systems")
+INCIDENT_COLUMNS = (
+    "_id",
+    "incident_id",
+    "date",
+    "reports",
+    "Alleged deployer of AI system",
+    "Alleged developer of AI system",
+    "Alleged harmed or nearly harmed parties",
+    "description",
+    "title",
+)
+REPORT_COLUMNS = (
+    "_id",
+    "authors",
+    "date_downloaded",
+    "date_modified",
+    "date_published",
+    "date_submitted",
+    "description",
+    "epoch_date_downloaded",
+    "epoch_date_modified",
+    "epoch_date_published",
+    "epoch_date_submitted",
+    "image_url",
+    "language",
+    "ref_number",
+    "report_number",
+    "source_domain",
+    "submitters",
+    "text",
+    "title",
+    "url",
+    "tags",
+)
+SUBMISSION_FIELDS = (
+    "url",
+    "title",
+    "authors",
+    "submitters",
+    "text",
+    "plain_text",
+    "date_published",
+    "date_downloaded",
+    "date_submitted",
+    "date_modified",
+    "source_domain",
+    "language",
+    "tags",
+    "image_url",
+    "incident_title",
+    "incident_date",
+    "description",
+    "deployers",
+    "developers",
+    "harmed_parties",
+    "implicated_systems",
+)
 # Report numbers are incident id * 1000 + the source's position, so they stay put when other
 # incidents are shared or withdrawn later.
 MAX_SOURCES = 999
@@ -154,18 +224,19 @@ def short_description(text: str, limit: int = DESCRIPTION_LENGTH[1]) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
     return cut + "…"
 
 
-def build_record(incident: SharedIncident, *, namespace: str, submitter: str, language: str,
-                 today: date) -> AiidRecord:
+def build_record(incident: SharedIncident, *, namespace: str, submitter: str, language: str, today: date) -> AiidRecord:
     """Build an approved incident's AIID rows and submissions, with every rule it breaks."""
     s = incident.summary
     urls = list(s.get("source_urls") or [])
     day = incident.shared_on.isoformat()
-    entities = {name: [entity_id(v) for v in s.get(name) or [] if entity_id(v)]
-                for name in ("deployers", "developers", "harmed_parties", "implicated_systems")}
+    entities = {
+        name: [entity_id(v) for v in s.get(name) or [] if entity_id(v)]
+        for name in ("deployers", "developers", "harmed_parties", "implicated_systems")
+    }
     description = short_description(s.get("description") or "")
     text = s.get("description") or ""
     problems: list[Problem] = []
@@ -176,32 +247,66 @@ def build_record(incident: SharedIncident, *, namespace: str, submitter: str, la
         report_number = incident.id * 1000 + ref
         domain = source_domain(url) if valid_url(url) else ""
         submission = {
-            "url": url, "title": s.get("title") or "", "authors": [], "submitters": [submitter], "text": text,
-            "plain_text": text, "date_published": day, "date_downloaded": day, "date_submitted": day,
-            "date_modified": day, "source_domain": domain, "language": language, "tags": [], "image_url": "",
-            "incident_title": s.get("title") or "", "incident_date": s.get("occurred_on"),
-            "description": description, **entities,
+            "url": url,
+            "title": s.get("title") or "",
+            "authors": [],
+            "submitters": [submitter],
+            "text": text,
+            "plain_text": text,
+            "date_published": day,
+            "date_downloaded": day,
+            "date_submitted": day,
+            "date_modified": day,
+            "source_domain": domain,
+            "language": language,
+            "tags": [],
+            "image_url": "",
+            "incident_title": s.get("title") or "",
+            "incident_date": s.get("occurred_on"),
+            "description": description,
+            **entities,
         }
-        problems += [Problem(f"{p.field} (source {ref})" if p.field in ("url", "source_domain") else p.field,
-                             p.reason) for p in check_submission(submission, today)]
+        problems += [
+            Problem(f"{p.field} (source {ref})" if p.field in ("url", "source_domain") else p.field, p.reason)
+            for p in check_submission(submission, today)
+        ]
         submissions.append(submission)
-        report_rows.append({
-            "_id": object_id(namespace, "report", str(report_number)), "authors": json_list([]),
-            "date_downloaded": day, "date_modified": day, "date_published": day, "date_submitted": day,
-            "description": description, **{f"epoch_{k}": _epoch(incident.shared_on) for k in (
-                "date_downloaded", "date_modified", "date_published", "date_submitted")},
-            "image_url": "", "language": language, "ref_number": ref, "report_number": report_number,
-            "source_domain": domain, "submitters": json_list([submitter]), "text": text,
-            "title": s.get("title") or "", "url": url, "tags": json_list([]),
-        })
+        report_rows.append(
+            {
+                "_id": object_id(namespace, "report", str(report_number)),
+                "authors": json_list([]),
+                "date_downloaded": day,
+                "date_modified": day,
+                "date_published": day,
+                "date_submitted": day,
+                "description": description,
+                **{
+                    f"epoch_{k}": _epoch(incident.shared_on)
+                    for k in ("date_downloaded", "date_modified", "date_published", "date_submitted")
+                },
+                "image_url": "",
+                "language": language,
+                "ref_number": ref,
+                "report_number": report_number,
+                "source_domain": domain,
+                "submitters": json_list([submitter]),
+                "text": text,
+                "title": s.get("title") or "",
+                "url": url,
+                "tags": json_list([]),
+            }
+        )
     # The same rule can fail once per source; say it once.
     problems = list(dict.fromkeys(problems))
     incident_row = {
-        "_id": object_id(namespace, "incident", str(incident.id)), "incident_id": incident.id,
-        "date": s.get("occurred_on") or "", "reports": json_list(r["report_number"] for r in report_rows),
+        "_id": object_id(namespace, "incident", str(incident.id)),
+        "incident_id": incident.id,
+        "date": s.get("occurred_on") or "",
+        "reports": json_list(r["report_number"] for r in report_rows),
         "Alleged deployer of AI system": json_list(entities["deployers"]),
         "Alleged developer of AI system": json_list(entities["developers"]),
         "Alleged harmed or nearly harmed parties": json_list(entities["harmed_parties"]),
-        "description": description, "title": s.get("title") or "",
+        "description": description,
+        "title": s.get("title") or "",
     }
     return AiidRecord(incident.id, incident_row, report_rows, submissions, problems)

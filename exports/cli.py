@@ -9,8 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlmodel import Session
 
-from core.db import get_engine
 from core import clock
+from core.db import get_engine
 from core.periods import BadPeriod, Period
 from exports import service
 
@@ -23,8 +23,11 @@ def _report(written: service.Written, out: Path) -> None:
     for key, value in sorted(written.counts.items()):
         click.echo(f"  {key}: {value}")
     if written.problem_total:
-        click.echo(f"{written.problem_total} rule(s) failed; those records were held back "
-                   f"(all listed in {out / service.HELD_BACK}):", err=True)
+        click.echo(
+            f"{written.problem_total} rule(s) failed; those records were held back "
+            f"(all listed in {out / service.HELD_BACK}):",
+            err=True,
+        )
         for p in written.problems[:20]:
             click.echo(f"  {p['record']} {p['id']}: {p['field']} {p['reason']}", err=True)
 
@@ -42,8 +45,11 @@ def _stored(kind: str, period: str | None, total: int, label: str) -> None:
 
 
 @export_cli.command("aiid")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Write the files into this folder. Without it, a new run is stored for the staff download page.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the files into this folder. Without it, a new run is stored for the staff download page.",
+)
 def export_aiid(out: Path | None) -> None:
     """Approved incidents in the AI Incident Database's formats: incidents.csv, reports.csv, submissions.json."""
     with Session(get_engine()) as session:
@@ -59,8 +65,11 @@ def export_aiid(out: Path | None) -> None:
 
 @export_cli.command("dsa")
 @click.option("--period", required=True, help="A calendar quarter, like 2026Q3.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Write the files into this folder. Without it, a new run is stored for the staff download page.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the files into this folder. Without it, a new run is stored for the staff download page.",
+)
 def export_dsa(period: str, out: Path | None) -> None:
     """The quarter's enforcement actions as DSA statements of reasons (JSON lines)."""
     try:

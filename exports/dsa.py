@@ -13,57 +13,138 @@ from datetime import date
 
 from exports.aiid import Problem
 
-DECISION_VISIBILITY = frozenset({
-    "DECISION_VISIBILITY_CONTENT_REMOVED", "DECISION_VISIBILITY_CONTENT_DISABLED",
-    "DECISION_VISIBILITY_CONTENT_DEMOTED", "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED",
-    "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED", "DECISION_VISIBILITY_CONTENT_LABELLED",
-    "DECISION_VISIBILITY_OTHER"})
-DECISION_MONETARY = frozenset({"DECISION_MONETARY_SUSPENSION", "DECISION_MONETARY_TERMINATION",
-                               "DECISION_MONETARY_OTHER"})
-DECISION_PROVISION = frozenset({"DECISION_PROVISION_PARTIAL_SUSPENSION", "DECISION_PROVISION_TOTAL_SUSPENSION",
-                                "DECISION_PROVISION_PARTIAL_TERMINATION", "DECISION_PROVISION_TOTAL_TERMINATION"})
+DECISION_VISIBILITY = frozenset(
+    {
+        "DECISION_VISIBILITY_CONTENT_REMOVED",
+        "DECISION_VISIBILITY_CONTENT_DISABLED",
+        "DECISION_VISIBILITY_CONTENT_DEMOTED",
+        "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED",
+        "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED",
+        "DECISION_VISIBILITY_CONTENT_LABELLED",
+        "DECISION_VISIBILITY_OTHER",
+    }
+)
+DECISION_MONETARY = frozenset(
+    {"DECISION_MONETARY_SUSPENSION", "DECISION_MONETARY_TERMINATION", "DECISION_MONETARY_OTHER"}
+)
+DECISION_PROVISION = frozenset(
+    {
+        "DECISION_PROVISION_PARTIAL_SUSPENSION",
+        "DECISION_PROVISION_TOTAL_SUSPENSION",
+        "DECISION_PROVISION_PARTIAL_TERMINATION",
+        "DECISION_PROVISION_TOTAL_TERMINATION",
+    }
+)
 DECISION_ACCOUNT = frozenset({"DECISION_ACCOUNT_SUSPENDED", "DECISION_ACCOUNT_TERMINATED"})
 DECISION_GROUND = frozenset({"DECISION_GROUND_ILLEGAL_CONTENT", "DECISION_GROUND_INCOMPATIBLE_CONTENT"})
-CONTENT_TYPE = frozenset({"CONTENT_TYPE_APP", "CONTENT_TYPE_AUDIO", "CONTENT_TYPE_IMAGE", "CONTENT_TYPE_PRODUCT",
-                          "CONTENT_TYPE_SYNTHETIC_MEDIA", "CONTENT_TYPE_TEXT", "CONTENT_TYPE_VIDEO",
-                          "CONTENT_TYPE_OTHER"})
-CATEGORY = frozenset({
-    "STATEMENT_CATEGORY_ANIMAL_WELFARE", "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
-    "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH", "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
-    "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
-    "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR", "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT",
-    "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
-    "STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "STATEMENT_CATEGORY_SELF_HARM",
-    "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS",
-    "STATEMENT_CATEGORY_VIOLENCE"})
-SOURCE_TYPE = frozenset({"SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER", "SOURCE_TYPE_OTHER_NOTIFICATION",
-                         "SOURCE_VOLUNTARY"})
+CONTENT_TYPE = frozenset(
+    {
+        "CONTENT_TYPE_APP",
+        "CONTENT_TYPE_AUDIO",
+        "CONTENT_TYPE_IMAGE",
+        "CONTENT_TYPE_PRODUCT",
+        "CONTENT_TYPE_SYNTHETIC_MEDIA",
+        "CONTENT_TYPE_TEXT",
+        "CONTENT_TYPE_VIDEO",
+        "CONTENT_TYPE_OTHER",
+    }
+)
+CATEGORY = frozenset(
+    {
+        "STATEMENT_CATEGORY_ANIMAL_WELFARE",
+        "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
+        "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+        "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
+        "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
+        "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR",
+        "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT",
+        "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
+        "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
+        "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+        "STATEMENT_CATEGORY_SELF_HARM",
+        "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
+        "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS",
+        "STATEMENT_CATEGORY_VIOLENCE",
+    }
+)
+SOURCE_TYPE = frozenset(
+    {"SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER", "SOURCE_TYPE_OTHER_NOTIFICATION", "SOURCE_VOLUNTARY"}
+)
 AUTOMATED_DETECTION = frozenset({"Yes", "No"})
-AUTOMATED_DECISION = frozenset({"AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY",
-                                "AUTOMATED_DECISION_NOT_AUTOMATED"})
+AUTOMATED_DECISION = frozenset(
+    {"AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY", "AUTOMATED_DECISION_NOT_AUTOMATED"}
+)
 # The territorial scope must be EU/EEA member states (Greece is GR, as in ISO 3166).
-EEA = ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IS", "IT", "LI",
-       "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK")
+EEA = (
+    "AT",
+    "BE",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "HU",
+    "IE",
+    "IS",
+    "IT",
+    "LI",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "NO",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
+)
 # The API's character limits.
-LIMITS = {"decision_facts": 5000, "illegal_content_legal_ground": 500, "illegal_content_explanation": 2000,
-          "incompatible_content_ground": 500, "incompatible_content_explanation": 2000,
-          "decision_visibility_other": 500, "decision_monetary_other": 500, "content_type_other": 500, "puid": 500}
+LIMITS = {
+    "decision_facts": 5000,
+    "illegal_content_legal_ground": 500,
+    "illegal_content_explanation": 2000,
+    "incompatible_content_ground": 500,
+    "incompatible_content_explanation": 2000,
+    "decision_visibility_other": 500,
+    "decision_monetary_other": 500,
+    "content_type_other": 500,
+    "puid": 500,
+}
 EARLIEST = {"content_date": date(2000, 1, 1), "application_date": date(2020, 1, 1)}
 
 # --- our actions in the API's terms --------------------------------------------------------------
 # action type -> {target kind or "*": the decision_* fields}; None: the action restricts nothing,
 # so it owes no statement of reasons (the reason is what the export reports).
 DECISIONS: dict[str, dict[str, dict] | None] = {
-    "takedown": {"*": {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_REMOVED"]},
-                 "account": {"decision_account": "DECISION_ACCOUNT_TERMINATED"}},
-    "suspension": {"*": {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_DISABLED"]},
-                   "account": {"decision_account": "DECISION_ACCOUNT_SUSPENDED"},
-                   "application": {"decision_provision": "DECISION_PROVISION_PARTIAL_SUSPENSION"}},
-    "termination": {"*": {"decision_provision": "DECISION_PROVISION_PARTIAL_TERMINATION"},
-                    "account": {"decision_account": "DECISION_ACCOUNT_TERMINATED"}},
+    "takedown": {
+        "*": {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_REMOVED"]},
+        "account": {"decision_account": "DECISION_ACCOUNT_TERMINATED"},
+    },
+    "suspension": {
+        "*": {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_DISABLED"]},
+        "account": {"decision_account": "DECISION_ACCOUNT_SUSPENDED"},
+        "application": {"decision_provision": "DECISION_PROVISION_PARTIAL_SUSPENSION"},
+    },
+    "termination": {
+        "*": {"decision_provision": "DECISION_PROVISION_PARTIAL_TERMINATION"},
+        "account": {"decision_account": "DECISION_ACCOUNT_TERMINATED"},
+    },
     "delisting": {"*": {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_DEMOTED"]}},
-    "licence_change": {"*": {"decision_visibility": ["DECISION_VISIBILITY_OTHER"],
-                             "decision_visibility_other": "The licence was changed to restrict permitted uses."}},
+    "licence_change": {
+        "*": {
+            "decision_visibility": ["DECISION_VISIBILITY_OTHER"],
+            "decision_visibility_other": "The licence was changed to restrict permitted uses.",
+        }
+    },
     "warning": None,
     "referral": None,
     "reinstatement": None,
@@ -95,16 +176,33 @@ CATEGORIES = {
     "other": "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
 }
 NO_CATEGORY = "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE"  # an action taken on our own initiative
-SOURCES = {"public": "SOURCE_ARTICLE_16", "whistleblower": "SOURCE_TYPE_OTHER_NOTIFICATION",
-           None: "SOURCE_VOLUNTARY"}
+SOURCES = {"public": "SOURCE_ARTICLE_16", "whistleblower": "SOURCE_TYPE_OTHER_NOTIFICATION", None: "SOURCE_VOLUNTARY"}
 DETECTION = {"automated": "Yes", "manual": "No"}
 DECISION = {"automated": "AUTOMATED_DECISION_FULLY", "manual": "AUTOMATED_DECISION_NOT_AUTOMATED"}
-FIELD_ORDER = ("decision_visibility", "decision_visibility_other", "decision_monetary", "decision_monetary_other",
-               "decision_provision", "decision_account", "decision_ground", "illegal_content_legal_ground",
-               "illegal_content_explanation", "incompatible_content_ground", "incompatible_content_explanation",
-               "content_type", "content_type_other", "category", "territorial_scope", "content_date",
-               "application_date", "decision_facts", "source_type", "automated_detection", "automated_decision",
-               "puid")
+FIELD_ORDER = (
+    "decision_visibility",
+    "decision_visibility_other",
+    "decision_monetary",
+    "decision_monetary_other",
+    "decision_provision",
+    "decision_account",
+    "decision_ground",
+    "illegal_content_legal_ground",
+    "illegal_content_explanation",
+    "incompatible_content_ground",
+    "incompatible_content_explanation",
+    "content_type",
+    "content_type_other",
+    "category",
+    "territorial_scope",
+    "content_date",
+    "application_date",
+    "decision_facts",
+    "source_type",
+    "automated_detection",
+    "automated_decision",
+    "puid",
+)
 
 
 @dataclass(frozen=True)
@@ -168,13 +266,17 @@ def build_statement(facts: ActionFacts, *, puid_prefix: str) -> Outcome:
         "puid": f"{puid_prefix}{facts.id}",
     }
     if facts.ground_type == "law":
-        statement.update(decision_ground="DECISION_GROUND_ILLEGAL_CONTENT",
-                         illegal_content_legal_ground=facts.ground_reference,
-                         illegal_content_explanation=facts.explanation)
+        statement.update(
+            decision_ground="DECISION_GROUND_ILLEGAL_CONTENT",
+            illegal_content_legal_ground=facts.ground_reference,
+            illegal_content_explanation=facts.explanation,
+        )
     else:
-        statement.update(decision_ground="DECISION_GROUND_INCOMPATIBLE_CONTENT",
-                         incompatible_content_ground=facts.ground_reference,
-                         incompatible_content_explanation=facts.explanation)
+        statement.update(
+            decision_ground="DECISION_GROUND_INCOMPATIBLE_CONTENT",
+            incompatible_content_ground=facts.ground_reference,
+            incompatible_content_explanation=facts.explanation,
+        )
     statement = {name: statement[name] for name in FIELD_ORDER if name in statement}
     return Outcome(facts.id, statement, check_statement(statement))
 
@@ -192,28 +294,39 @@ def _one_of(statement: dict, name: str, allowed: frozenset) -> list[Problem]:
 def check_statement(statement: dict) -> list[Problem]:
     """Check a statement against the API's allowed values, requirements and limits."""
     problems: list[Problem] = []
-    decisions = [n for n in ("decision_visibility", "decision_monetary", "decision_provision", "decision_account")
-                 if statement.get(n)]
+    decisions = [
+        n
+        for n in ("decision_visibility", "decision_monetary", "decision_provision", "decision_account")
+        if statement.get(n)
+    ]
     if not decisions:
         problems.append(Problem("decision_visibility", "one of the decision_* fields is required"))
     for value in statement.get("decision_visibility") or []:
         if value not in DECISION_VISIBILITY:
             problems.append(Problem("decision_visibility", f"{value!r} is not an allowed value"))
     if "DECISION_VISIBILITY_OTHER" in (statement.get("decision_visibility") or []) and not statement.get(
-            "decision_visibility_other"):
+        "decision_visibility_other"
+    ):
         problems.append(Problem("decision_visibility_other", "is required with DECISION_VISIBILITY_OTHER"))
-    for name, allowed in (("decision_monetary", DECISION_MONETARY), ("decision_provision", DECISION_PROVISION),
-                          ("decision_account", DECISION_ACCOUNT), ("decision_ground", DECISION_GROUND),
-                          ("category", CATEGORY), ("source_type", SOURCE_TYPE),
-                          ("automated_detection", AUTOMATED_DETECTION), ("automated_decision", AUTOMATED_DECISION)):
+    for name, allowed in (
+        ("decision_monetary", DECISION_MONETARY),
+        ("decision_provision", DECISION_PROVISION),
+        ("decision_account", DECISION_ACCOUNT),
+        ("decision_ground", DECISION_GROUND),
+        ("category", CATEGORY),
+        ("source_type", SOURCE_TYPE),
+        ("automated_detection", AUTOMATED_DETECTION),
+        ("automated_decision", AUTOMATED_DECISION),
+    ):
         problems += _one_of(statement, name, allowed)
     for name in ("decision_ground", "category", "source_type", "automated_detection", "automated_decision", "puid"):
         if not statement.get(name):
             problems.append(Problem(name, "is required"))
     ground = statement.get("decision_ground")
-    needed = {"DECISION_GROUND_ILLEGAL_CONTENT": ("illegal_content_legal_ground", "illegal_content_explanation"),
-              "DECISION_GROUND_INCOMPATIBLE_CONTENT": ("incompatible_content_ground",
-                                                       "incompatible_content_explanation")}.get(ground, ())
+    needed = {
+        "DECISION_GROUND_ILLEGAL_CONTENT": ("illegal_content_legal_ground", "illegal_content_explanation"),
+        "DECISION_GROUND_INCOMPATIBLE_CONTENT": ("incompatible_content_ground", "incompatible_content_explanation"),
+    }.get(ground, ())
     for name in needed:
         if not (statement.get(name) or "").strip():
             problems.append(Problem(name, f"is required with {ground}; record the explanation of the action"))

@@ -27,8 +27,8 @@ from flask import Flask
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core.audit import append_event
 from core import clock
+from core.audit import append_event
 from core.periods import Period
 from exports import aiid, dsa
 from exports.models import ExportRun
@@ -115,20 +115,38 @@ class Written:
 
 def export_settings(app: Flask) -> dict:
     """The settings that shape export content (so a run is reproducible from them and the data)."""
-    return {"namespace": app.config["EXPORT_NAMESPACE"] or app.config.get("PUBLIC_BASE_URL") or "local",
-            "submitter": app.config["EXPORT_SUBMITTER"], "language": app.config["EXPORT_LANGUAGE"],
-            "puid_prefix": app.config["EXPORT_PUID_PREFIX"]}
+    return {
+        "namespace": app.config["EXPORT_NAMESPACE"] or app.config.get("PUBLIC_BASE_URL") or "local",
+        "submitter": app.config["EXPORT_SUBMITTER"],
+        "language": app.config["EXPORT_LANGUAGE"],
+        "puid_prefix": app.config["EXPORT_PUID_PREFIX"],
+    }
 
 
 # --- AI Incident Database ----------------------------------------------------------------------
 
+
 def shared_incidents_query():
     """Approved incidents in id order, with how many reports they have and how many refused consent."""
-    return (select(Incident.id, Incident.title, Incident.description, Incident.occurred_on, Incident.deployers,
-                   Incident.developers, Incident.harmed_parties, Incident.implicated_systems, Incident.source_urls,
-                   Incident.public_summary, Incident.shared_at, public.linked_reports().label("linked"),
-                   public.refusing_reports().label("refused"))
-            .where(Incident.shared_at.is_not(None)).order_by(Incident.id))
+    return (
+        select(
+            Incident.id,
+            Incident.title,
+            Incident.description,
+            Incident.occurred_on,
+            Incident.deployers,
+            Incident.developers,
+            Incident.harmed_parties,
+            Incident.implicated_systems,
+            Incident.source_urls,
+            Incident.public_summary,
+            Incident.shared_at,
+            public.linked_reports().label("linked"),
+            public.refusing_reports().label("refused"),
+        )
+        .where(Incident.shared_at.is_not(None))
+        .order_by(Incident.id)
+    )
 
 
 def count_shared(session: Session) -> int:
@@ -156,8 +174,9 @@ def _streaming_reads(session: Session):
             connection.exec_driver_sql(f"PRAGMA {name}={int(value)}")
 
 
-def write_aiid(session: Session, out: Path, *, settings: dict, today: date,
-               progress: Callable[[int], None] | None = None) -> Written:
+def write_aiid(
+    session: Session, out: Path, *, settings: dict, today: date, progress: Callable[[int], None] | None = None
+) -> Written:
     """Write incidents.csv, reports.csv, submissions.json and held-back.csv for every approved incident."""
     out.mkdir(parents=True, exist_ok=True)
     written = Written()
@@ -176,8 +195,12 @@ def write_aiid(session: Session, out: Path, *, settings: dict, today: date,
             else:
                 summary = row.public_summary or public.public_summary(SimpleNamespace(**row._mapping))
                 record = aiid.build_record(
-                    aiid.SharedIncident(row.id, summary, row.shared_at.date()), namespace=settings["namespace"],
-                    submitter=settings["submitter"], language=settings["language"], today=today)
+                    aiid.SharedIncident(row.id, summary, row.shared_at.date()),
+                    namespace=settings["namespace"],
+                    submitter=settings["submitter"],
+                    language=settings["language"],
+                    today=today,
+                )
                 if record.problems:
                     written.hold_back(held, "incident", row.id, record.problems)
                 elif not record.report_rows:
@@ -191,39 +214,69 @@ def write_aiid(session: Session, out: Path, *, settings: dict, today: date,
                     written.counts["exported"] += 1
             if progress:
                 progress(1)
-    written.files = {"incidents.csv": incidents.sink.close(), "reports.csv": reports.sink.close(),
-                     "submissions.json": submissions.close(), HELD_BACK: held.sink.close()}
+    written.files = {
+        "incidents.csv": incidents.sink.close(),
+        "reports.csv": reports.sink.close(),
+        "submissions.json": submissions.close(),
+        HELD_BACK: held.sink.close(),
+    }
     return written
 
 
 # --- DSA statements of reasons ------------------------------------------------------------------
 
+
 def actions_query(period: Period):
     """The period's enforcement actions in id order, with the notice's channel and category."""
-    first_of_incident = (select(Report.id).where(Report.incident_id == EnforcementAction.incident_id)
-                         .order_by(Report.id).limit(1).correlate(EnforcementAction).scalar_subquery())
+    first_of_incident = (
+        select(Report.id)
+        .where(Report.incident_id == EnforcementAction.incident_id)
+        .order_by(Report.id)
+        .limit(1)
+        .correlate(EnforcementAction)
+        .scalar_subquery()
+    )
     source = Report.__table__.alias("source")
-    return (select(EnforcementAction.id, EnforcementAction.action_type, EnforcementAction.target_kind,
-                   EnforcementAction.ground_type, EnforcementAction.ground_reference, EnforcementAction.explanation,
-                   EnforcementAction.detection, EnforcementAction.decision, EnforcementAction.territorial_scope,
-                   EnforcementAction.decided_at, EnforcementAction.applied_at, ModelRecord.created_at.label("model_at"),
-                   source.c.channel, source.c.category, source.c.created_at.label("notice_at"))
-            .select_from(EnforcementAction)
-            .outerjoin(source, source.c.id == func.coalesce(EnforcementAction.report_id, first_of_incident))
-            .outerjoin(ModelRecord, ModelRecord.id == EnforcementAction.model_id)
-            .where(EnforcementAction.decided_at >= period.starts_at, EnforcementAction.decided_at < period.ends_at)
-            .order_by(EnforcementAction.id))
+    return (
+        select(
+            EnforcementAction.id,
+            EnforcementAction.action_type,
+            EnforcementAction.target_kind,
+            EnforcementAction.ground_type,
+            EnforcementAction.ground_reference,
+            EnforcementAction.explanation,
+            EnforcementAction.detection,
+            EnforcementAction.decision,
+            EnforcementAction.territorial_scope,
+            EnforcementAction.decided_at,
+            EnforcementAction.applied_at,
+            ModelRecord.created_at.label("model_at"),
+            source.c.channel,
+            source.c.category,
+            source.c.created_at.label("notice_at"),
+        )
+        .select_from(EnforcementAction)
+        .outerjoin(source, source.c.id == func.coalesce(EnforcementAction.report_id, first_of_incident))
+        .outerjoin(ModelRecord, ModelRecord.id == EnforcementAction.model_id)
+        .where(EnforcementAction.decided_at >= period.starts_at, EnforcementAction.decided_at < period.ends_at)
+        .order_by(EnforcementAction.id)
+    )
 
 
 def count_actions(session: Session, period: Period) -> int:
-    return session.execute(select(func.count()).where(EnforcementAction.decided_at >= period.starts_at,
-                                                      EnforcementAction.decided_at < period.ends_at)).scalar_one()
+    return session.execute(
+        select(func.count()).where(
+            EnforcementAction.decided_at >= period.starts_at, EnforcementAction.decided_at < period.ends_at
+        )
+    ).scalar_one()
 
 
-def write_dsa(session: Session, out: Path, *, period: Period, settings: dict,
-              progress: Callable[[int], None] | None = None) -> Written:
+def write_dsa(
+    session: Session, out: Path, *, period: Period, settings: dict, progress: Callable[[int], None] | None = None
+) -> Written:
     """Write statements-PERIOD.jsonl (one statement of reasons per line) and held-back.csv."""
     from anonymize.scrub import scrub
+
     cached_scrub = functools.lru_cache(maxsize=4096)(scrub)  # staff reuse explanations and grounds
     out.mkdir(parents=True, exist_ok=True)
     written = Written()
@@ -235,13 +288,21 @@ def write_dsa(session: Session, out: Path, *, period: Period, settings: dict,
             written.counts["actions"] += 1
             content_at = row.model_at or row.notice_at
             facts = dsa.ActionFacts(
-                id=row.id, action_type=row.action_type, target_kind=row.target_kind, ground_type=row.ground_type,
+                id=row.id,
+                action_type=row.action_type,
+                target_kind=row.target_kind,
+                ground_type=row.ground_type,
                 ground_reference=cached_scrub(row.ground_reference or ""),
-                explanation=cached_scrub(row.explanation or ""), detection=row.detection, decision=row.decision,
-                territorial_scope=tuple(row.territorial_scope or ()), decided_on=row.decided_at.date(),
+                explanation=cached_scrub(row.explanation or ""),
+                detection=row.detection,
+                decision=row.decision,
+                territorial_scope=tuple(row.territorial_scope or ()),
+                decided_on=row.decided_at.date(),
                 applied_on=row.applied_at.date() if row.applied_at else None,
-                content_on=content_at.date() if content_at else None, source_channel=row.channel,
-                category=row.category)
+                content_on=content_at.date() if content_at else None,
+                source_channel=row.channel,
+                category=row.category,
+            )
             outcome = dsa.build_statement(facts, puid_prefix=settings["puid_prefix"])
             if outcome.skipped:
                 written.counts[f"no statement: {outcome.skipped}"] += 1
@@ -258,6 +319,7 @@ def write_dsa(session: Session, out: Path, *, period: Period, settings: dict,
 
 
 # --- runs: stored sets of files for the staff download page ------------------------------------
+
 
 def export_root(app: Flask) -> Path:
     return Path(app.config["EXPORT_DIR"] or Path(app.instance_path) / "exports")
@@ -280,8 +342,16 @@ class RunOutcome:
     created: bool  # False: the data had not changed, the latest run is returned as it is
 
 
-def run_export(app: Flask, session: Session, kind: str, *, period: str | None = None, trigger: str,
-               actor_id: int | None = None, progress: Callable[[int], None] | None = None) -> RunOutcome:
+def run_export(
+    app: Flask,
+    session: Session,
+    kind: str,
+    *,
+    period: str | None = None,
+    trigger: str,
+    actor_id: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RunOutcome:
     """Write an export into a new run directory, record it, and keep the last few; unchanged data adds nothing."""
     if kind not in KINDS:
         raise ValueError(f"unknown export {kind!r}")
@@ -305,15 +375,34 @@ def run_export(app: Flask, session: Session, kind: str, *, period: str | None = 
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
-    run = ExportRun(kind=kind, period=str(quarter) if quarter else None, created_at=now, trigger=trigger,
-                    created_by=actor_id, directory=name, files=written.files, counts=dict(written.counts),
-                    problems=written.problems, problem_total=written.problem_total)
+    run = ExportRun(
+        kind=kind,
+        period=str(quarter) if quarter else None,
+        created_at=now,
+        trigger=trigger,
+        created_by=actor_id,
+        directory=name,
+        files=written.files,
+        counts=dict(written.counts),
+        problems=written.problems,
+        problem_total=written.problem_total,
+    )
     try:
         session.add(run)
         session.flush()
-        append_event(session, action="export.created", actor_id=actor_id, target_type="export_run",
-                     target_id=str(run.id), details={"kind": kind, "period": run.period, "trigger": trigger,
-                                                     "files": {k: v["sha256"] for k, v in written.files.items()}})
+        append_event(
+            session,
+            action="export.created",
+            actor_id=actor_id,
+            target_type="export_run",
+            target_id=str(run.id),
+            details={
+                "kind": kind,
+                "period": run.period,
+                "trigger": trigger,
+                "files": {k: v["sha256"] for k, v in written.files.items()},
+            },
+        )
         session.commit()
     except BaseException:
         session.rollback()
@@ -326,8 +415,12 @@ def run_export(app: Flask, session: Session, kind: str, *, period: str | None = 
 
 def _prune(app: Flask, session: Session, kind: str, period: str | None, *, keep: int) -> None:
     """Delete all but the newest `keep` runs of one export (rows first, so no page links to missing files)."""
-    query = select(ExportRun).where(ExportRun.kind == kind, ExportRun.period == period if period else
-                                    ExportRun.period.is_(None)).order_by(ExportRun.id.desc()).offset(keep)
+    query = (
+        select(ExportRun)
+        .where(ExportRun.kind == kind, ExportRun.period == period if period else ExportRun.period.is_(None))
+        .order_by(ExportRun.id.desc())
+        .offset(keep)
+    )
     old = session.exec(query).all()
     directories = [run_path(app, run) for run in old]
     for run in old:

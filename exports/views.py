@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlmodel import select
 
+from core import clock
 from core.auth import Role
 from core.db import get_session
-from core import clock
 from core.periods import BadPeriod, Period
 from core.security import current_staff, roles
 from exports import service
@@ -32,15 +32,21 @@ def staff_exports():
     """The latest AI Incident Database export and the latest DSA export of each quarter, with what was held back."""
     session = get_session()
     aiid = service.latest_run(session, "aiid")
-    dsa_runs = session.exec(select(ExportRun).where(ExportRun.kind == "dsa")
-                            .order_by(ExportRun.period.desc(), ExportRun.id.desc())).all()
+    dsa_runs = session.exec(
+        select(ExportRun).where(ExportRun.kind == "dsa").order_by(ExportRun.period.desc(), ExportRun.id.desc())
+    ).all()
     latest_dsa, seen = [], set()
     for run in dsa_runs:
         if run.period not in seen:
             seen.add(run.period)
             latest_dsa.append(run)
-    return render_template("exports/staff/index.html", aiid=aiid, dsa_runs=latest_dsa[:12], user=current_staff(),
-                           quarters=_recent_quarters())
+    return render_template(
+        "exports/staff/index.html",
+        aiid=aiid,
+        dsa_runs=latest_dsa[:12],
+        user=current_staff(),
+        quarters=_recent_quarters(),
+    )
 
 
 @bp.post("/staff/exports")
@@ -57,11 +63,16 @@ def staff_exports_run():
             return redirect(url_for("exports.staff_exports"))
     elif kind != "aiid":
         abort(400)
-    outcome = service.run_export(current_app._get_current_object(), get_session(), kind, period=period,
-                                 trigger="staff", actor_id=current_staff().id)
+    outcome = service.run_export(
+        current_app._get_current_object(),
+        get_session(),
+        kind,
+        period=period,
+        trigger="staff",
+        actor_id=current_staff().id,
+    )
     label = "AI Incident Database export" if kind == "aiid" else f"DSA statements of reasons for {period}"
-    flash(f"{label}: {'new files written' if outcome.created else 'nothing changed since the last run'}.",
-          "success")
+    flash(f"{label}: {'new files written' if outcome.created else 'nothing changed since the last run'}.", "success")
     return redirect(url_for("exports.staff_exports"))
 
 
@@ -76,7 +87,13 @@ def staff_export_file(run_id: int, name: str):
     if not path.is_file():
         abort(404)
     suffix = "." + name.rsplit(".", 1)[-1]
-    response = send_file(path, mimetype=MEDIA_TYPES.get(suffix, "application/octet-stream"), as_attachment=True,
-                         download_name=name, max_age=0, etag=run.files[name]["sha256"])
+    response = send_file(
+        path,
+        mimetype=MEDIA_TYPES.get(suffix, "application/octet-stream"),
+        as_attachment=True,
+        download_name=name,
+        max_age=0,
+        etag=run.files[name]["sha256"],
+    )
     response.headers["X-Content-SHA256"] = run.files[name]["sha256"]
     return response

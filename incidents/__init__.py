@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from incidents import models, notifications  # noqa: F401  (register the tables with the metadata)
-from incidents import api_spec, public_api, staff_views, views  # noqa: F401  (these add routes to views.bp)
+from incidents import api_spec, models, notifications, public_api, staff_views, views  # noqa: F401  (register the tables with the metadata)  # noqa: F401  (these add routes to views.bp)
 
 
 def init_app(app: Flask) -> None:

@@ -12,27 +12,42 @@ def register(app: Flask) -> None:
     """Describe POST /api/v1/reports."""
     spec = spec_for(app)
     spec.components.schema("Report", schema=ApiReportSchema)
-    spec.components.schema("Receipt", {
-        "type": "object",
-        "properties": {
-            "receipt": {"type": "string", "pattern": "^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$",
-                        "description": "Shown once; the reporter needs it to follow up."},
-            "status": {"type": "string"},
-            "followup_url": {"type": "string"},
+    spec.components.schema(
+        "Receipt",
+        {
+            "type": "object",
+            "properties": {
+                "receipt": {
+                    "type": "string",
+                    "pattern": "^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$",
+                    "description": "Shown once; the reporter needs it to follow up.",
+                },
+                "status": {"type": "string"},
+                "followup_url": {"type": "string"},
+            },
+            "required": ["receipt", "status", "followup_url"],
         },
-        "required": ["receipt", "status", "followup_url"],
-    })
-    spec.path(path="/api/v1/reports", operations={"post": {
-        "summary": "Submit a report",
-        "description": "Accepts the same fields as the web forms. Nothing about the caller is recorded.",
-        "requestBody": {"required": True, "content": {"application/json": {"schema": "Report"}}},
-        "responses": {
-            "201": {"description": "Stored and sealed", "content": {"application/json": {"schema": "Receipt"}}},
-            "400": {"description": "Invalid input, with a message per field",
-                    "content": {"application/json": {"schema": "Errors"}}},
-            "413": {"description": "The body is too large"},
-            "429": {"description": "Too many submissions; try later"},
-            "503": {"description": "The whistleblower channel has no recipients yet",
-                    "content": {"application/json": {"schema": "Errors"}}},
+    )
+    spec.path(
+        path="/api/v1/reports",
+        operations={
+            "post": {
+                "summary": "Submit a report",
+                "description": "Accepts the same fields as the web forms. Nothing about the caller is recorded.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": "Report"}}},
+                "responses": {
+                    "201": {"description": "Stored and sealed", "content": {"application/json": {"schema": "Receipt"}}},
+                    "400": {
+                        "description": "Invalid input, with a message per field",
+                        "content": {"application/json": {"schema": "Errors"}},
+                    },
+                    "413": {"description": "The body is too large"},
+                    "429": {"description": "Too many submissions; try later"},
+                    "503": {
+                        "description": "The whistleblower channel has no recipients yet",
+                        "content": {"application/json": {"schema": "Errors"}},
+                    },
+                },
+            }
         },
-    }})
+    )

@@ -39,8 +39,7 @@ def intake_per_week(session: Session, channel: str, now: datetime) -> pd.DataFra
     """Reports received per ISO week over the last WEEKS weeks (weeks with none show 0)."""
     start_day = (now - timedelta(weeks=WEEKS - 1)).date()
     start = datetime.combine(start_day - timedelta(days=start_day.weekday()), datetime.min.time(), now.tzinfo)
-    stamps = session.exec(select(Report.created_at).where(Report.channel == channel,
-                                                          Report.created_at >= start)).all()
+    stamps = session.exec(select(Report.created_at).where(Report.channel == channel, Report.created_at >= start)).all()
     weeks = pd.period_range(start=pd.Timestamp(start).tz_localize(None), periods=WEEKS + 1, freq="W-SUN")
     frame = pd.DataFrame({"week": weeks.start_time.strftime("%Y-%m-%d")})
     if stamps:
@@ -54,38 +53,77 @@ def intake_per_week(session: Session, channel: str, now: datetime) -> pd.DataFra
 
 def backlog(session: Session, channel: str) -> pd.DataFrame:
     counts = {row.status: row.n for row in session.exec(select(ReportCount).where(ReportCount.channel == channel))}
-    return pd.DataFrame({"status": [s.value.replace("_", " ") for s in ReportStatus if s in OPEN_STATUSES],
-                         "reports": [counts.get(s.value, 0) for s in ReportStatus if s in OPEN_STATUSES]})
+    return pd.DataFrame(
+        {
+            "status": [s.value.replace("_", " ") for s in ReportStatus if s in OPEN_STATUSES],
+            "reports": [counts.get(s.value, 0) for s in ReportStatus if s in OPEN_STATUSES],
+        }
+    )
 
 
 def build(session: Session, channel: str, now: datetime) -> Dashboard:
     weeks = intake_per_week(session, channel, now)
     open_backlog = backlog(session, channel)
-    at_risk = session.exec(select(Report).where(
-        Report.channel == channel, Report.due_at.is_not(None), Report.due_at <= now + deadlines.AT_RISK_WITHIN)
-        .order_by(Report.due_at, Report.id).limit(AT_RISK_LIMIT)).all()
-    tiers = [deadlines.TIERS_BY_NAME[r.deadline_tier].label if r.deadline_tier in deadlines.TIERS_BY_NAME else "?"
-             for r in at_risk]
+    at_risk = session.exec(
+        select(Report)
+        .where(Report.channel == channel, Report.due_at.is_not(None), Report.due_at <= now + deadlines.AT_RISK_WITHIN)
+        .order_by(Report.due_at, Report.id)
+        .limit(AT_RISK_LIMIT)
+    ).all()
+    tiers = [
+        deadlines.TIERS_BY_NAME[r.deadline_tier].label if r.deadline_tier in deadlines.TIERS_BY_NAME else "?"
+        for r in at_risk
+    ]
     states = ["overdue" if r.due_at < now else "due within 2 days" for r in at_risk]
-    by_tier = (pd.DataFrame({"tier": tiers, "state": states}).value_counts().rename("reports").reset_index()
-               if at_risk else pd.DataFrame({"tier": [], "state": [], "reports": []}))
+    by_tier = (
+        pd.DataFrame({"tier": tiers, "state": states}).value_counts().rename("reports").reset_index()
+        if at_risk
+        else pd.DataFrame({"tier": [], "state": [], "reports": []})
+    )
     charts = {
-        "intake": to_svg(alt.Chart(weeks, title="Reports received per week").mark_bar(color="#1d4f91").encode(
-            x=alt.X("week:O", title="Week starting", axis=alt.Axis(labelAngle=-45)),
-            y=alt.Y("reports:Q", title="Reports", axis=alt.Axis(tickMinStep=1))).properties(width=520, height=220),
-            "Reports received per week"),
-        "backlog": to_svg(alt.Chart(open_backlog, title="Open reports by status").mark_bar(color="#5b3f8c").encode(
-            y=alt.Y("status:N", title=None, sort=None),
-            x=alt.X("reports:Q", title="Reports", axis=alt.Axis(tickMinStep=1))).properties(width=440, height=160),
-            "Open reports by status"),
+        "intake": to_svg(
+            alt.Chart(weeks, title="Reports received per week")
+            .mark_bar(color="#1d4f91")
+            .encode(
+                x=alt.X("week:O", title="Week starting", axis=alt.Axis(labelAngle=-45)),
+                y=alt.Y("reports:Q", title="Reports", axis=alt.Axis(tickMinStep=1)),
+            )
+            .properties(width=520, height=220),
+            "Reports received per week",
+        ),
+        "backlog": to_svg(
+            alt.Chart(open_backlog, title="Open reports by status")
+            .mark_bar(color="#5b3f8c")
+            .encode(
+                y=alt.Y("status:N", title=None, sort=None),
+                x=alt.X("reports:Q", title="Reports", axis=alt.Axis(tickMinStep=1)),
+            )
+            .properties(width=440, height=160),
+            "Open reports by status",
+        ),
     }
     if at_risk:
-        charts["deadlines"] = to_svg(alt.Chart(by_tier, title="Deadlines overdue or due within two days").mark_bar()
-                                   .encode(y=alt.Y("tier:N", title=None), x=alt.X("reports:Q", title="Reports",
-                                                                                   axis=alt.Axis(tickMinStep=1)),
-                                           color=alt.Color("state:N", title=None, scale=alt.Scale(
-                                               domain=["overdue", "due within 2 days"],
-                                               range=["#a4161a", "#b26b00"])))
-                                   .properties(width=440, height=120), "Deadlines at risk by tier")
-    return Dashboard(channel=channel, weeks=weeks, backlog=open_backlog, at_risk=at_risk, at_risk_by_tier=by_tier,
-                     charts=charts, now=now)
+        charts["deadlines"] = to_svg(
+            alt.Chart(by_tier, title="Deadlines overdue or due within two days")
+            .mark_bar()
+            .encode(
+                y=alt.Y("tier:N", title=None),
+                x=alt.X("reports:Q", title="Reports", axis=alt.Axis(tickMinStep=1)),
+                color=alt.Color(
+                    "state:N",
+                    title=None,
+                    scale=alt.Scale(domain=["overdue", "due within 2 days"], range=["#a4161a", "#b26b00"]),
+                ),
+            )
+            .properties(width=440, height=120),
+            "Deadlines at risk by tier",
+        )
+    return Dashboard(
+        channel=channel,
+        weeks=weeks,
+        backlog=open_backlog,
+        at_risk=at_risk,
+        at_risk_by_tier=by_tier,
+        charts=charts,
+        now=now,
+    )

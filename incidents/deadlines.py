@@ -29,13 +29,25 @@ class Tier:
 
 # Shortest first: the first tier whose flags a serious incident carries sets its deadline.
 DEADLINE_TIERS: tuple[Tier, ...] = (
-    Tier("critical", 2, N_("Critical infrastructure, or a widespread infringement"),
-         ("flag_critical_infrastructure", "flag_widespread_infringement")),
-    Tier("cyber", 5, N_("A serious cybersecurity breach, or weight exfiltration"),
-         ("flag_cybersecurity", "flag_weight_exfiltration")),
+    Tier(
+        "critical",
+        2,
+        N_("Critical infrastructure, or a widespread infringement"),
+        ("flag_critical_infrastructure", "flag_widespread_infringement"),
+    ),
+    Tier(
+        "cyber",
+        5,
+        N_("A serious cybersecurity breach, or weight exfiltration"),
+        ("flag_cybersecurity", "flag_weight_exfiltration"),
+    ),
     Tier("death", 10, N_("A death"), ("flag_death",)),
-    Tier("serious_harm", 15, N_("Other serious harm"),
-         ("flag_health", "flag_fundamental_rights", "flag_property_environment")),
+    Tier(
+        "serious_harm",
+        15,
+        N_("Other serious harm"),
+        ("flag_health", "flag_fundamental_rights", "flag_property_environment"),
+    ),
 )
 TIERS_BY_NAME = {tier.name: tier for tier in DEADLINE_TIERS}
 DEFAULT_SERIOUS_TIER = "serious_harm"
@@ -63,9 +75,15 @@ class Due:
     kind: FilingKind
 
 
-def next_due(*, tier: Tier | None, aware_at: datetime, initial_filed_at: datetime | None,
-             last_filed_at: datetime | None, resolved_at: datetime | None,
-             final_filed_at: datetime | None) -> Due | None:
+def next_due(
+    *,
+    tier: Tier | None,
+    aware_at: datetime,
+    initial_filed_at: datetime | None,
+    last_filed_at: datetime | None,
+    resolved_at: datetime | None,
+    final_filed_at: datetime | None,
+) -> Due | None:
     """Return the next regulatory filing due for a report, or None when nothing is owed.
 
     The initial report is due `tier.days` after we became aware (the report arrived). After it,

@@ -13,8 +13,7 @@ def purge_expired_content(app: Flask) -> str:
     """Purge sealed content past its retention period."""
     with Session(get_engine(app)) as session:
         result = retention.purge_expired(session, retention_days=int(app.config["RETENTION_DAYS"]))
-    return (f"purged {result.reports} reports ({result.messages} messages, "
-            f"{result.attachments} attachments)")
+    return f"purged {result.reports} reports ({result.messages} messages, {result.attachments} attachments)"
 
 
 def warn_about_deadlines(app: Flask) -> str:

@@ -47,12 +47,16 @@ SERIOUS_FLAG_LABELS = {
 
 # What a reporter reads about their report's status.
 STATUS_FOR_REPORTER = {
-    ReportStatus.RECEIVED: N_("Received. Nobody has read it yet; we aim to acknowledge reports within two working days."),
+    ReportStatus.RECEIVED: N_(
+        "Received. Nobody has read it yet; we aim to acknowledge reports within two working days."
+    ),
     ReportStatus.ACKNOWLEDGED: N_("Acknowledged. Our team has read your report and is assessing it."),
     ReportStatus.NEEDS_INFO: N_("We have a question for you. Please read our message below and reply."),
     ReportStatus.IN_PROGRESS: N_("We are working on it."),
     ReportStatus.ESCALATED: N_("We are treating this as urgent and have escalated it."),
-    ReportStatus.DUPLICATE: N_("Someone else reported the same problem, so we are handling it together with their report."),
+    ReportStatus.DUPLICATE: N_(
+        "Someone else reported the same problem, so we are handling it together with their report."
+    ),
     ReportStatus.DISMISSED: N_("Closed without action. Our message below explains why."),
     ReportStatus.RESOLVED: N_("Resolved. We have acted on your report."),
 }

@@ -9,8 +9,8 @@ from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, event
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
-from core.db import UTCDateTime
 from core import clock
+from core.db import UTCDateTime
 
 
 class Channel(StrEnum):
@@ -343,7 +343,8 @@ def _install_count_triggers(target, connection, tables=None, **_kw) -> None:
     if not {"report", "report_count"} <= names:
         return
     statements = {"sqlite": SQLITE_COUNT_TRIGGERS, "postgresql": POSTGRES_COUNT_TRIGGERS}.get(
-        connection.dialect.name, ())
+        connection.dialect.name, ()
+    )
     for statement in statements:
         connection.exec_driver_sql(statement)
 

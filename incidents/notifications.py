@@ -17,9 +17,9 @@ from sqlalchemy import UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
+from core import clock
 from core.auth import Role, StaffUser
 from core.db import UTCDateTime
-from core import clock
 from incidents import deadlines
 from incidents.models import Channel, Report
 from incidents.triage import channel_of_role
@@ -52,11 +52,15 @@ class Mailer:
 
     @classmethod
     def from_config(cls, config) -> Mailer:
-        return cls(server=config.get("MAIL_SERVER"), port=int(config.get("MAIL_PORT") or 25),
-                   sender=config.get("MAIL_FROM") or "incidents@localhost",
-                   base_url=(config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
-                   starttls=bool(config.get("MAIL_STARTTLS")), username=config.get("MAIL_USERNAME"),
-                   password=config.get("MAIL_PASSWORD"))
+        return cls(
+            server=config.get("MAIL_SERVER"),
+            port=int(config.get("MAIL_PORT") or 25),
+            sender=config.get("MAIL_FROM") or "incidents@localhost",
+            base_url=(config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            starttls=bool(config.get("MAIL_STARTTLS")),
+            username=config.get("MAIL_USERNAME"),
+            password=config.get("MAIL_PASSWORD"),
+        )
 
     @property
     def enabled(self) -> bool:
@@ -85,10 +89,13 @@ class Mailer:
 
 
 def notify_assignment(mailer: Mailer, assignee: StaffUser, report_id: int) -> bool:
-    return mailer.send([assignee.email], f"Report #{report_id} is assigned to you",
-                       f"Report #{report_id} was assigned to you.\n\n"
-                       f"Open it: {mailer.base_url}/staff/reports/{report_id}\n\n"
-                       "This message carries no report content; sign in to read it.\n")
+    return mailer.send(
+        [assignee.email],
+        f"Report #{report_id} is assigned to you",
+        f"Report #{report_id} was assigned to you.\n\n"
+        f"Open it: {mailer.base_url}/staff/reports/{report_id}\n\n"
+        "This message carries no report content; sign in to read it.\n",
+    )
 
 
 def notify_deadlines(session: Session, mailer: Mailer, *, now: datetime | None = None, limit: int = 500) -> int:
@@ -99,9 +106,14 @@ def notify_deadlines(session: Session, mailer: Mailer, *, now: datetime | None =
     sent = 0
     staff = {user.id: user for user in session.exec(select(StaffUser).where(StaffUser.active.is_(True)))}
     for channel in (Channel.PUBLIC.value, Channel.WHISTLEBLOWER.value):
-        rows = session.exec(select(Report).where(Report.channel == channel, Report.due_at.is_not(None),
-                                                 Report.due_at <= now + deadlines.AT_RISK_WITHIN)
-                            .order_by(Report.due_at, Report.id).limit(limit)).all()
+        rows = session.exec(
+            select(Report)
+            .where(
+                Report.channel == channel, Report.due_at.is_not(None), Report.due_at <= now + deadlines.AT_RISK_WITHIN
+            )
+            .order_by(Report.due_at, Report.id)
+            .limit(limit)
+        ).all()
         # An unassigned report's warning goes to everyone who works on its channel.
         team = [user.email for user in staff.values() if channel_of_role(Role(user.role)) == channel]
         for report in rows:
@@ -117,10 +129,13 @@ def notify_deadlines(session: Session, mailer: Mailer, *, now: datetime | None =
                 continue
             when = report.due_at.strftime("%Y-%m-%d %H:%M UTC")
             state = "is overdue since" if kind == "overdue" else "is due on"
-            if mailer.send(to, f"Report #{report.id}: {report.due_kind} regulatory report {kind.replace('_', ' ')}",
-                           f"The {report.due_kind} regulatory report for report #{report.id} {state} {when}.\n\n"
-                           f"Open it: {mailer.base_url}/staff/reports/{report.id}\n\n"
-                           "This message carries no report content; sign in to read it.\n"):
+            if mailer.send(
+                to,
+                f"Report #{report.id}: {report.due_kind} regulatory report {kind.replace('_', ' ')}",
+                f"The {report.due_kind} regulatory report for report #{report.id} {state} {when}.\n\n"
+                f"Open it: {mailer.base_url}/staff/reports/{report.id}\n\n"
+                "This message carries no report content; sign in to read it.\n",
+            ):
                 session.commit()
                 sent += 1
             else:

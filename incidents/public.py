@@ -42,8 +42,9 @@ def summary_of(incident: Incident) -> dict:
 
 def linked_reports(*conditions):
     """Count, per incident of the enclosing query, its linked reports (that meet the conditions)."""
-    return (select(func.count()).where(Report.incident_id == Incident.id, *conditions)
-            .correlate(Incident).scalar_subquery())
+    return (
+        select(func.count()).where(Report.incident_id == Incident.id, *conditions).correlate(Incident).scalar_subquery()
+    )
 
 
 def refusing_reports():

@@ -67,9 +67,14 @@ def _consented():
 
 def _public(incident: Incident) -> dict:
     s = public.summary_of(incident)
-    return {"id": incident.id, "title": s["title"], "description": s["description"], "date": s["occurred_on"],
-            **{name: s[name] for name in (*public.LIST_FIELDS, "source_urls")},
-            "shared_on": incident.shared_at.date().isoformat()}
+    return {
+        "id": incident.id,
+        "title": s["title"],
+        "description": s["description"],
+        "date": s["occurred_on"],
+        **{name: s[name] for name in (*public.LIST_FIELDS, "source_urls")},
+        "shared_on": incident.shared_at.date().isoformat(),
+    }
 
 
 def _bad_request(errors: dict):
@@ -83,13 +88,19 @@ def api_incidents():
         args = IncidentListArgs().load(request.args)
     except ValidationError as err:
         return _bad_request(err.messages)
-    rows = get_session().exec(_consented().where(Incident.id > args["after"]).order_by(Incident.id)
-                              .limit(args["limit"] + 1)).all()
-    page = rows[:args["limit"]]
+    rows = (
+        get_session()
+        .exec(_consented().where(Incident.id > args["after"]).order_by(Incident.id).limit(args["limit"] + 1))
+        .all()
+    )
+    page = rows[: args["limit"]]
     more = len(rows) > args["limit"]
-    return jsonify({"incidents": [_public(i) for i in page],
-                    "next": url_for("incidents.api_incidents", after=page[-1].id, limit=args["limit"])
-                    if more else None})
+    return jsonify(
+        {
+            "incidents": [_public(i) for i in page],
+            "next": url_for("incidents.api_incidents", after=page[-1].id, limit=args["limit"]) if more else None,
+        }
+    )
 
 
 @bp.get("/api/v1/incidents/<int:incident_id>")
@@ -107,14 +118,29 @@ def api_incident(incident_id: int):
 def api_withdrawn_models():
     """Suspended and decommissioned models, newest change first."""
     models = triage.public_model_list(get_session())
-    return jsonify({"models": [{"name": m.name, "version": m.version, "provider": m.provider, "status": m.status,
-                                "effective_on": m.effective_on.isoformat() if m.effective_on else None,
-                                "reason": m.reason, "notice": m.notice} for m in models]})
+    return jsonify(
+        {
+            "models": [
+                {
+                    "name": m.name,
+                    "version": m.version,
+                    "provider": m.provider,
+                    "status": m.status,
+                    "effective_on": m.effective_on.isoformat() if m.effective_on else None,
+                    "reason": m.reason,
+                    "notice": m.notice,
+                }
+                for m in models
+            ]
+        }
+    )
 
 
 NOT_FOUND = {"description": "No such record", "content": {"application/json": {"schema": "HttpError"}}}
-BAD_QUERY = {"description": "A query parameter is out of range, with a message per parameter",
-             "content": {"application/json": {"schema": "Errors"}}}
+BAD_QUERY = {
+    "description": "A query parameter is out of range, with a message per parameter",
+    "content": {"application/json": {"schema": "Errors"}},
+}
 
 
 def register(app: Flask) -> None:
@@ -123,29 +149,65 @@ def register(app: Flask) -> None:
     spec.components.schema("PublicIncident", schema=PublicIncidentSchema)
     spec.components.schema("IncidentPage", schema=IncidentPageSchema)
     spec.components.schema("WithdrawnModels", schema=WithdrawnModelsSchema)
-    spec.path(path="/api/v1/incidents", operations={"get": {
-        "summary": "List approved incidents",
-        "description": "Incidents a publisher approved for sharing with every reporter's consent: their public "
-                       "summary, scrubbed of personal data. Oldest first; follow `next` for more.",
-        "parameters": [
-            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX,
-                                                         "default": 50}},
-            {"name": "after", "in": "query", "description": "Return incidents with a larger id than this.",
-             "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID, "default": 0}}],
-        "responses": {"200": {"description": "A page of incidents",
-                              "content": {"application/json": {"schema": "IncidentPage"}}},
-                      "400": BAD_QUERY},
-    }})
-    spec.path(path="/api/v1/incidents/{incident_id}", operations={"get": {
-        "summary": "One approved incident",
-        "parameters": [{"name": "incident_id", "in": "path", "required": True,
-                        "schema": {"type": "integer", "minimum": 0}}],
-        "responses": {"200": {"description": "The incident",
-                              "content": {"application/json": {"schema": "PublicIncident"}}},
-                      "404": NOT_FOUND},
-    }})
-    spec.path(path="/api/v1/models/withdrawn", operations={"get": {
-        "summary": "Suspended and decommissioned models",
-        "responses": {"200": {"description": "The models, newest change first",
-                              "content": {"application/json": {"schema": "WithdrawnModels"}}}},
-    }})
+    spec.path(
+        path="/api/v1/incidents",
+        operations={
+            "get": {
+                "summary": "List approved incidents",
+                "description": "Incidents a publisher approved for sharing with every reporter's consent: their public "
+                "summary, scrubbed of personal data. Oldest first; follow `next` for more.",
+                "parameters": [
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 50},
+                    },
+                    {
+                        "name": "after",
+                        "in": "query",
+                        "description": "Return incidents with a larger id than this.",
+                        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID, "default": 0},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of incidents",
+                        "content": {"application/json": {"schema": "IncidentPage"}},
+                    },
+                    "400": BAD_QUERY,
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/v1/incidents/{incident_id}",
+        operations={
+            "get": {
+                "summary": "One approved incident",
+                "parameters": [
+                    {"name": "incident_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The incident",
+                        "content": {"application/json": {"schema": "PublicIncident"}},
+                    },
+                    "404": NOT_FOUND,
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/v1/models/withdrawn",
+        operations={
+            "get": {
+                "summary": "Suspended and decommissioned models",
+                "responses": {
+                    "200": {
+                        "description": "The models, newest change first",
+                        "content": {"application/json": {"schema": "WithdrawnModels"}},
+                    }
+                },
+            }
+        },
+    )

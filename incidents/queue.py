@@ -21,9 +21,21 @@ from incidents.workflow import OPEN_STATUSES
 OVERDUE_COUNT_CAP = 1000
 MAX_SEARCH_MODELS = 12
 SORTS = ("newest", "oldest", "due")
-QUEUE_COLUMNS = (Report.id, Report.channel, Report.category, Report.severity, Report.status, Report.model_name,
-                 Report.model_version, Report.country, Report.created_at, Report.assignee_id, Report.due_at,
-                 Report.due_kind, Report.incident_id)
+QUEUE_COLUMNS = (
+    Report.id,
+    Report.channel,
+    Report.category,
+    Report.severity,
+    Report.status,
+    Report.model_name,
+    Report.model_version,
+    Report.country,
+    Report.created_at,
+    Report.assignee_id,
+    Report.due_at,
+    Report.due_kind,
+    Report.incident_id,
+)
 
 
 class BadQuery(ValueError):
@@ -46,8 +58,11 @@ class Filters:
     def as_args(self) -> dict:
         """The filters as URL query arguments (for links that keep them)."""
         args = {name: getattr(self, name) for name in ("status", "category", "severity", "model", "assignee", "q")}
-        args.update(overdue="1" if self.overdue else None, open="1" if self.open_only else None,
-                    sort=None if self.sort == "newest" else self.sort)
+        args.update(
+            overdue="1" if self.overdue else None,
+            open="1" if self.open_only else None,
+            sort=None if self.sort == "newest" else self.sort,
+        )
         return {key: value for key, value in args.items() if value}
 
 
@@ -83,8 +98,9 @@ def _models_starting_with(session: Session, channel: str, prefix: str) -> list[s
     keys: list[str] = []
     bound = Report.model_key >= low
     while True:
-        key = session.execute(select(func.min(Report.model_key)).where(
-            Report.channel == channel, bound, Report.model_key < high)).scalar()
+        key = session.execute(
+            select(func.min(Report.model_key)).where(Report.channel == channel, bound, Report.model_key < high)
+        ).scalar()
         if key is None:
             return keys
         if key.startswith(prefix):
@@ -152,8 +168,15 @@ def _encode_cursor(sort: str, row) -> str:
     return str(row.id)
 
 
-def load_page(session: Session, filters: Filters, *, viewer_id: int, page_size: int, cursor: str | None = None,
-              now: datetime | None = None) -> QueuePage:
+def load_page(
+    session: Session,
+    filters: Filters,
+    *,
+    viewer_id: int,
+    page_size: int,
+    cursor: str | None = None,
+    now: datetime | None = None,
+) -> QueuePage:
     """Return one page of the queue after `cursor`, with the counts for the channel."""
     if filters.sort not in SORTS:
         raise BadQuery("sort")
@@ -173,17 +196,32 @@ def load_page(session: Session, filters: Filters, *, viewer_id: int, page_size: 
             query = query.where(branch)
         rows.extend(session.execute(query.limit(page_size + 1)).all())
     if len(branches) > 1:  # merge the branches' pages: each is sorted, so the first page_size+1 of all suffice
-        rows = sorted({row.id: row for row in rows}.values(), key=_sort_key(filters.sort))[:page_size + 1]
+        rows = sorted({row.id: row for row in rows}.values(), key=_sort_key(filters.sort))[: page_size + 1]
     next_cursor = _encode_cursor(filters.sort, rows[page_size - 1]) if len(rows) > page_size else None
-    counts = {row.status: row.n for row in session.exec(
-        select(ReportCount).where(ReportCount.channel == filters.channel))}
+    counts = {
+        row.status: row.n for row in session.exec(select(ReportCount).where(ReportCount.channel == filters.channel))
+    }
     # Counted up to a cap, so a large backlog costs a bounded index range, not a scan of all of it.
-    overdue = session.execute(select(func.count()).select_from(
-        select(Report.id).where(Report.channel == filters.channel, Report.due_at < now)
-        .limit(OVERDUE_COUNT_CAP).subquery())).scalar_one()
-    return QueuePage(rows=rows[:page_size], next_cursor=next_cursor, counts=counts, total=sum(counts.values()),
-                     open_total=sum(n for status, n in counts.items() if ReportStatus(status) in OPEN_STATUSES),
-                     overdue=overdue, filters=filters, now=now, has_previous=bool(cursor), too_broad=too_broad)
+    overdue = session.execute(
+        select(func.count()).select_from(
+            select(Report.id)
+            .where(Report.channel == filters.channel, Report.due_at < now)
+            .limit(OVERDUE_COUNT_CAP)
+            .subquery()
+        )
+    ).scalar_one()
+    return QueuePage(
+        rows=rows[:page_size],
+        next_cursor=next_cursor,
+        counts=counts,
+        total=sum(counts.values()),
+        open_total=sum(n for status, n in counts.items() if ReportStatus(status) in OPEN_STATUSES),
+        overdue=overdue,
+        filters=filters,
+        now=now,
+        has_previous=bool(cursor),
+        too_broad=too_broad,
+    )
 
 
 def _ordered(query, sort: str, cursor: str | None):

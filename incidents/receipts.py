@@ -27,7 +27,7 @@ def new_receipt() -> str:
 
 def format_receipt(raw: str) -> str:
     """Group a normalised receipt in fours."""
-    return "-".join(raw[i:i + GROUP] for i in range(0, len(raw), GROUP))
+    return "-".join(raw[i : i + GROUP] for i in range(0, len(raw), GROUP))
 
 
 def normalise(typed: str) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from babel import Locale
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
@@ -11,40 +10,53 @@ from core.schemas import N_
 from incidents.labels import SERIOUS_FLAG_LABELS
 from incidents.models import Actor, Category, Channel, Severity
 
-COUNTRY_CODES = sorted(code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
-                       and code not in ("ZZ", "QO", "EU", "EZ", "UN", "XA", "XB", "XK"))
+COUNTRY_CODES = sorted(
+    code
+    for code in Locale("en").territories
+    if len(code) == 2 and code.isalpha() and code not in ("ZZ", "QO", "EU", "EZ", "UN", "XA", "XB", "XK")
+)
 MAX_LINKS = 20
 URL = validate.URL(schemes={"http", "https"}, require_tld=True, error=N_("Enter a web address starting with https://"))
 
 
 def _length(maximum: int, minimum: int = 0) -> validate.Length:
     if minimum:
-        return validate.Length(min=minimum, max=maximum,
-                               error=N_("This is too short or too long. Check the limits in the hint."))
+        return validate.Length(
+            min=minimum, max=maximum, error=N_("This is too short or too long. Check the limits in the hint.")
+        )
     return validate.Length(max=maximum, error=N_("This is too long. Check the limit in the hint."))
 
 
 class ReportSchema(Schema):
     """What a reporter tells us. Free text is sealed; the rest stays countable."""
 
-    title = fields.String(required=True, validate=_length(200, 5), metadata={"description": "A short title, 5-200 characters"})
-    description = fields.String(required=True, validate=_length(20000, 20),
-                                metadata={"description": "What happened, 20-20,000 characters"})
-    category = fields.String(required=True, validate=validate.OneOf([c.value for c in Category],
-                                                                    error=N_("Choose a category from the list.")))
+    title = fields.String(
+        required=True, validate=_length(200, 5), metadata={"description": "A short title, 5-200 characters"}
+    )
+    description = fields.String(
+        required=True, validate=_length(20000, 20), metadata={"description": "What happened, 20-20,000 characters"}
+    )
+    category = fields.String(
+        required=True,
+        validate=validate.OneOf([c.value for c in Category], error=N_("Choose a category from the list.")),
+    )
     model_name = fields.String(load_default=None, validate=_length(200))
     model_version = fields.String(load_default=None, validate=_length(100))
     model_provider = fields.String(load_default=None, validate=_length(200))
     model_url = fields.String(load_default=None, validate=[_length(500), URL])
-    actor = fields.String(load_default=None, validate=validate.OneOf([a.value for a in Actor],
-                                                                    error=N_("Choose one of the listed parties.")))
-    severity = fields.String(required=True, validate=validate.OneOf([s.value for s in Severity],
-                                                                    error=N_("Choose how serious it is.")))
+    actor = fields.String(
+        load_default=None,
+        validate=validate.OneOf([a.value for a in Actor], error=N_("Choose one of the listed parties.")),
+    )
+    severity = fields.String(
+        required=True, validate=validate.OneOf([s.value for s in Severity], error=N_("Choose how serious it is."))
+    )
     serious_flags = fields.List(fields.String(validate=validate.OneOf(list(SERIOUS_FLAG_LABELS))), load_default=list)
     occurred_from = fields.Date(load_default=None, error_messages={"invalid": N_("Enter a date like 2026-03-31.")})
     occurred_to = fields.Date(load_default=None, error_messages={"invalid": N_("Enter a date like 2026-03-31.")})
-    country = fields.String(load_default=None, validate=validate.OneOf(COUNTRY_CODES,
-                                                                      error=N_("Choose a country from the list.")))
+    country = fields.String(
+        load_default=None, validate=validate.OneOf(COUNTRY_CODES, error=N_("Choose a country from the list."))
+    )
     affected = fields.String(load_default=None, validate=_length(5000))
     steps = fields.String(load_default=None, validate=_length(20000))
     evidence_links = fields.List(fields.String(validate=[_length(500), URL]), load_default=list)
@@ -101,10 +113,12 @@ class ReportSchema(Schema):
 class ApiReportSchema(ReportSchema):
     """The JSON API adds the channel and optional base64 attachments."""
 
-    channel = fields.String(load_default=Channel.PUBLIC.value,
-                            validate=validate.OneOf([c.value for c in Channel]))
-    attachments = fields.List(fields.Dict(keys=fields.String(), values=fields.String()), load_default=list,
-                              metadata={"description": "Files as {\"filename\": ..., \"content_base64\": ...}"})
+    channel = fields.String(load_default=Channel.PUBLIC.value, validate=validate.OneOf([c.value for c in Channel]))
+    attachments = fields.List(
+        fields.Dict(keys=fields.String(), values=fields.String()),
+        load_default=list,
+        metadata={"description": 'Files as {"filename": ..., "content_base64": ...}'},
+    )
 
 
 class FollowupSchema(Schema):

@@ -27,57 +27,106 @@ MODELS = [
 ]
 COUNTRIES = ["US", "GB", "DE", "FR", "ES", "IN", "BR", "NG", "KE", "JP", "CA", "AU", "NL", "PL", "MX"]
 CATEGORY_WEIGHTS = {
-    Category.SAFETY_FAILURE: 18, Category.BIAS_DISCRIMINATION: 12, Category.FRAUD_DECEPTION: 11,
-    Category.PRIVACY: 10, Category.HATE_HARASSMENT: 9, Category.SECURITY_VULNERABILITY: 8,
-    Category.ACCEPTABLE_USE: 8, Category.INTELLECTUAL_PROPERTY: 6, Category.DANGEROUS_CAPABILITY: 4,
-    Category.NCII: 4, Category.VIOLENT_EXTREMISM: 3, Category.CHILD_SAFETY: 2, Category.OTHER: 5,
+    Category.SAFETY_FAILURE: 18,
+    Category.BIAS_DISCRIMINATION: 12,
+    Category.FRAUD_DECEPTION: 11,
+    Category.PRIVACY: 10,
+    Category.HATE_HARASSMENT: 9,
+    Category.SECURITY_VULNERABILITY: 8,
+    Category.ACCEPTABLE_USE: 8,
+    Category.INTELLECTUAL_PROPERTY: 6,
+    Category.DANGEROUS_CAPABILITY: 4,
+    Category.NCII: 4,
+    Category.VIOLENT_EXTREMISM: 3,
+    Category.CHILD_SAFETY: 2,
+    Category.OTHER: 5,
 }
 SEVERITY_WEIGHTS = {Severity.HAZARD: 45, Severity.INCIDENT: 45, Severity.SERIOUS_INCIDENT: 10}
 STATUS_WEIGHTS = {
-    ReportStatus.RECEIVED: 10, ReportStatus.ACKNOWLEDGED: 15, ReportStatus.NEEDS_INFO: 5,
-    ReportStatus.IN_PROGRESS: 15, ReportStatus.ESCALATED: 3, ReportStatus.DUPLICATE: 7,
-    ReportStatus.DISMISSED: 15, ReportStatus.RESOLVED: 30,
+    ReportStatus.RECEIVED: 10,
+    ReportStatus.ACKNOWLEDGED: 15,
+    ReportStatus.NEEDS_INFO: 5,
+    ReportStatus.IN_PROGRESS: 15,
+    ReportStatus.ESCALATED: 3,
+    ReportStatus.DUPLICATE: 7,
+    ReportStatus.DISMISSED: 15,
+    ReportStatus.RESOLVED: 30,
 }
 # What synthetic reporters write: a title and a first sentence per category.
 STORIES = {
-    Category.SAFETY_FAILURE: ("gave dangerous medical advice", "When asked about medication doses it recommended "
-                              "an amount several times the safe maximum, without any warning."),
-    Category.BIAS_DISCRIMINATION: ("ranks CVs lower for women", "In a hiring tool built on it, otherwise identical "
-                                   "CVs scored lower when the name was changed to a woman's name."),
-    Category.FRAUD_DECEPTION: ("used to clone a bank's support voice", "Callers received convincing calls in the "
-                               "voice of the bank's support line asking for one-time codes."),
-    Category.PRIVACY: ("reveals personal data from its training set", "With a simple prompt it repeated what looks "
-                       "like real people's phone numbers and home addresses."),
-    Category.HATE_HARASSMENT: ("generates targeted harassment", "It wrote a series of abusive messages aimed at a "
-                               "named journalist when asked for 'replies'."),
-    Category.SECURITY_VULNERABILITY: ("jailbreak bypasses all safety filters", "A role-play prompt makes it ignore "
-                                      "its safety instructions for the rest of the conversation."),
-    Category.ACCEPTABLE_USE: ("fine-tune sold for spam campaigns", "A downstream developer offers a fine-tuned copy "
-                              "advertised for mass spam, against the licence terms."),
-    Category.INTELLECTUAL_PROPERTY: ("reproduces copyrighted books verbatim", "It printed several chapters of a "
-                                     "recent novel word for word."),
-    Category.DANGEROUS_CAPABILITY: ("gives step-by-step synthesis instructions", "It provided detailed instructions "
-                                    "that a chemist colleague judged to be a real uplift."),
-    Category.NCII: ("creates intimate images of real people", "The image model produces sexualised images of a "
-                    "real person from a single photo."),
-    Category.VIOLENT_EXTREMISM: ("writes recruitment propaganda", "It produced polished recruitment material for a "
-                                 "banned extremist group."),
-    Category.CHILD_SAFETY: ("fails to refuse requests involving minors", "The filter did not trigger on a request "
-                            "that clearly involved a child; the request was refused only on retry."),
-    Category.OTHER: ("behaves unpredictably after update", "Since the last update the assistant sometimes answers "
-                     "in a different language and invents citations."),
+    Category.SAFETY_FAILURE: (
+        "gave dangerous medical advice",
+        "When asked about medication doses it recommended "
+        "an amount several times the safe maximum, without any warning.",
+    ),
+    Category.BIAS_DISCRIMINATION: (
+        "ranks CVs lower for women",
+        "In a hiring tool built on it, otherwise identical "
+        "CVs scored lower when the name was changed to a woman's name.",
+    ),
+    Category.FRAUD_DECEPTION: (
+        "used to clone a bank's support voice",
+        "Callers received convincing calls in the voice of the bank's support line asking for one-time codes.",
+    ),
+    Category.PRIVACY: (
+        "reveals personal data from its training set",
+        "With a simple prompt it repeated what looks like real people's phone numbers and home addresses.",
+    ),
+    Category.HATE_HARASSMENT: (
+        "generates targeted harassment",
+        "It wrote a series of abusive messages aimed at a named journalist when asked for 'replies'.",
+    ),
+    Category.SECURITY_VULNERABILITY: (
+        "jailbreak bypasses all safety filters",
+        "A role-play prompt makes it ignore its safety instructions for the rest of the conversation.",
+    ),
+    Category.ACCEPTABLE_USE: (
+        "fine-tune sold for spam campaigns",
+        "A downstream developer offers a fine-tuned copy advertised for mass spam, against the licence terms.",
+    ),
+    Category.INTELLECTUAL_PROPERTY: (
+        "reproduces copyrighted books verbatim",
+        "It printed several chapters of a recent novel word for word.",
+    ),
+    Category.DANGEROUS_CAPABILITY: (
+        "gives step-by-step synthesis instructions",
+        "It provided detailed instructions that a chemist colleague judged to be a real uplift.",
+    ),
+    Category.NCII: (
+        "creates intimate images of real people",
+        "The image model produces sexualised images of a real person from a single photo.",
+    ),
+    Category.VIOLENT_EXTREMISM: (
+        "writes recruitment propaganda",
+        "It produced polished recruitment material for a banned extremist group.",
+    ),
+    Category.CHILD_SAFETY: (
+        "fails to refuse requests involving minors",
+        "The filter did not trigger on a request that clearly involved a child; the request was refused only on retry.",
+    ),
+    Category.OTHER: (
+        "behaves unpredictably after update",
+        "Since the last update the assistant sometimes answers in a different language and invents citations.",
+    ),
 }
 
-SERIOUS_FLAGS = ["flag_death", "flag_health", "flag_critical_infrastructure", "flag_fundamental_rights",
-                 "flag_property_environment", "flag_cybersecurity"]
+SERIOUS_FLAGS = [
+    "flag_death",
+    "flag_health",
+    "flag_critical_infrastructure",
+    "flag_fundamental_rights",
+    "flag_property_environment",
+    "flag_cybersecurity",
+]
 
 
 def _pick(rng: random.Random, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def synthetic_report_rows(count: int, rng: random.Random, now: datetime,
-                          readers: dict[str, dict[str, PublicKey]], days: int = 400) -> Iterator[dict]:
+def synthetic_report_rows(
+    count: int, rng: random.Random, now: datetime, readers: dict[str, dict[str, PublicKey]], days: int = 400
+) -> Iterator[dict]:
     """Yield column dicts for synthetic sealed reports spread over the last `days` days.
 
     `readers` maps each channel to the keys its content is sealed for.
@@ -91,8 +140,14 @@ def synthetic_report_rows(count: int, rng: random.Random, now: datetime,
         channel = Channel.WHISTLEBLOWER if rng.random() < 0.12 else Channel.PUBLIC
         category = _pick(rng, CATEGORY_WEIGHTS)
         headline, story = STORIES[category]
-        content = {"title": f"{name} {headline}", "description": f"{story} Seen with version {versions[0]}.",
-                   "affected": None, "steps": None, "evidence_links": [], "contact": None}
+        content = {
+            "title": f"{name} {headline}",
+            "description": f"{story} Seen with version {versions[0]}.",
+            "affected": None,
+            "steps": None,
+            "evidence_links": [],
+            "contact": None,
+        }
         sealed = seal_json(content, readers[channel])
         row = {
             "channel": channel.value,
@@ -123,8 +178,20 @@ def synthetic_report_rows(count: int, rng: random.Random, now: datetime,
 
 def _triage_fields(row: dict, status: ReportStatus, created: datetime, now: datetime, rng: random.Random) -> dict:
     """Timestamps and regulatory deadlines as triage would have left them (every row gets every key)."""
-    fields: dict = dict.fromkeys(("acknowledged_at", "first_response_at", "closed_at", "resolved_at", "deadline_tier",
-                                  "initial_filed_at", "last_filed_at", "final_filed_at", "due_at", "due_kind"))
+    fields: dict = dict.fromkeys(
+        (
+            "acknowledged_at",
+            "first_response_at",
+            "closed_at",
+            "resolved_at",
+            "deadline_tier",
+            "initial_filed_at",
+            "last_filed_at",
+            "final_filed_at",
+            "due_at",
+            "due_kind",
+        )
+    )
     if status is not ReportStatus.RECEIVED:
         touched = min(now, created + timedelta(hours=rng.randrange(1, 96)))
         fields.update(acknowledged_at=touched, first_response_at=touched)
@@ -144,17 +211,30 @@ def _triage_fields(row: dict, status: ReportStatus, created: datetime, now: date
         fields.update(initial_filed_at=filed, last_filed_at=max(filed, latest))
         if fields.get("resolved_at") and fields["resolved_at"] + deadlines.FINAL_WITHIN < now and rng.random() < 0.95:
             fields["final_filed_at"] = fields["resolved_at"] + timedelta(days=rng.randrange(1, 55))
-    due = deadlines.next_due(tier=tier, aware_at=created, initial_filed_at=fields.get("initial_filed_at"),
-                             last_filed_at=fields.get("last_filed_at"), resolved_at=fields.get("resolved_at"),
-                             final_filed_at=fields.get("final_filed_at"))
+    due = deadlines.next_due(
+        tier=tier,
+        aware_at=created,
+        initial_filed_at=fields.get("initial_filed_at"),
+        last_filed_at=fields.get("last_filed_at"),
+        resolved_at=fields.get("resolved_at"),
+        final_filed_at=fields.get("final_filed_at"),
+    )
     if due:
         fields.update(due_at=due.at, due_kind=due.kind.value)
     return fields
 
 
-def seed_reports(*, session: Session, count: int, rng: random.Random, now: datetime,
-                 readers: dict[str, dict[str, PublicKey]], batch: int = 5000,
-                 progress: Callable[[int], None] | None = None, days: int = 400) -> int:
+def seed_reports(
+    *,
+    session: Session,
+    count: int,
+    rng: random.Random,
+    now: datetime,
+    readers: dict[str, dict[str, PublicKey]],
+    batch: int = 5000,
+    progress: Callable[[int], None] | None = None,
+    days: int = 400,
+) -> int:
     """Insert `count` synthetic reports from the last `days` days in batches, committing each batch."""
     rows: list[dict] = []
     written = 0

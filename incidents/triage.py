@@ -13,16 +13,34 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from core import clock
 from core.audit import append_event
 from core.auth import Role, StaffUser
-from core import clock
 from incidents import deadlines, public
 from incidents.intake import PlatformKeys, add_message
-from incidents.models import (Author, Channel, DecommissionProposal, EnforcementAction, Incident, IncidentStatus,
-                              ModelRecord, ModelStatus, ProposalStatus, Report, ReportStatus)
+from incidents.models import (
+    Author,
+    Channel,
+    DecommissionProposal,
+    EnforcementAction,
+    Incident,
+    IncidentStatus,
+    ModelRecord,
+    ModelStatus,
+    ProposalStatus,
+    Report,
+    ReportStatus,
+)
 from incidents.triage_schemas import STAFF_FLAGS
-from incidents.workflow import (CLOSED_STATUSES, MODEL_TRANSITIONS, PROPOSAL_ONLY, REPORT_TRANSITIONS, ModelAction,
-                                TriageAction, can_propose_decommission)
+from incidents.workflow import (
+    CLOSED_STATUSES,
+    MODEL_TRANSITIONS,
+    PROPOSAL_ONLY,
+    REPORT_TRANSITIONS,
+    ModelAction,
+    TriageAction,
+    can_propose_decommission,
+)
 
 FLAG_COLUMNS = {name: f"flag_{name}" for name in STAFF_FLAGS}
 
@@ -59,28 +77,57 @@ def can_work_on(user: StaffUser, report: Report) -> bool:
 
 
 def _conflict() -> Conflict:
-    return Conflict("Someone else changed this record while you were looking at it. "
-                    "Reload the page to see their change, then try again.")
+    return Conflict(
+        "Someone else changed this record while you were looking at it. "
+        "Reload the page to see their change, then try again."
+    )
 
 
 # --- reports ---------------------------------------------------------------------------------
 
+
 def _deadline_values(report: Report, changes: dict) -> dict:
-    merged = {column: changes.get(column, getattr(report, column)) for column in (
-        "status", "severity", "created_at", "initial_filed_at", "last_filed_at", "resolved_at", "final_filed_at",
-        *FLAG_COLUMNS.values())}
+    merged = {
+        column: changes.get(column, getattr(report, column))
+        for column in (
+            "status",
+            "severity",
+            "created_at",
+            "initial_filed_at",
+            "last_filed_at",
+            "resolved_at",
+            "final_filed_at",
+            *FLAG_COLUMNS.values(),
+        )
+    }
     tier = deadlines.tier_for(merged["severity"], {c: merged[c] for c in FLAG_COLUMNS.values()})
     if merged["status"] in deadlines.NO_FILING_STATUSES:
         return {"deadline_tier": tier.name if tier else None, "due_at": None, "due_kind": None}
-    due = deadlines.next_due(tier=tier, aware_at=merged["created_at"], initial_filed_at=merged["initial_filed_at"],
-                             last_filed_at=merged["last_filed_at"], resolved_at=merged["resolved_at"],
-                             final_filed_at=merged["final_filed_at"])
-    return {"deadline_tier": tier.name if tier else None, "due_at": due.at if due else None,
-            "due_kind": due.kind.value if due else None}
+    due = deadlines.next_due(
+        tier=tier,
+        aware_at=merged["created_at"],
+        initial_filed_at=merged["initial_filed_at"],
+        last_filed_at=merged["last_filed_at"],
+        resolved_at=merged["resolved_at"],
+        final_filed_at=merged["final_filed_at"],
+    )
+    return {
+        "deadline_tier": tier.name if tier else None,
+        "due_at": due.at if due else None,
+        "due_kind": due.kind.value if due else None,
+    }
 
 
-def apply(session: Session, report: Report, action: TriageAction, *, actor: StaffUser, data: dict,
-          keys: PlatformKeys | None = None, now: datetime | None = None) -> Report:
+def apply(
+    session: Session,
+    report: Report,
+    action: TriageAction,
+    *,
+    actor: StaffUser,
+    data: dict,
+    keys: PlatformKeys | None = None,
+    now: datetime | None = None,
+) -> Report:
     """Apply one triage action to a report and commit; raise a TriageError subclass when it cannot be done.
 
     `data` is the action's validated parameters and always holds `version`, the report version the
@@ -94,8 +141,9 @@ def apply(session: Session, report: Report, action: TriageAction, *, actor: Staf
     current = ReportStatus(report.status)
     target = REPORT_TRANSITIONS.get((current, action))
     if target is None:
-        raise IllegalTransition(f"A report that is '{current.value.replace('_', ' ')}' cannot be "
-                                f"'{action.value.replace('_', ' ')}'d.")
+        raise IllegalTransition(
+            f"A report that is '{current.value.replace('_', ' ')}' cannot be '{action.value.replace('_', ' ')}'d."
+        )
     now = now or clock.now()
     changes: dict = {"status": target.value}
     details: dict = {"from": current.value, "to": target.value}
@@ -106,24 +154,49 @@ def apply(session: Session, report: Report, action: TriageAction, *, actor: Staf
         changes["closed_at"] = now
     if action is TriageAction.REOPEN:
         changes.update(closed_at=None, resolved_at=None, dismiss_reason=None, duplicate_of_id=None)
-    if action in (TriageAction.ACKNOWLEDGE, TriageAction.REQUEST_INFO, TriageAction.DISMISS,
-                  TriageAction.RESOLVE, TriageAction.MARK_DUPLICATE) and report.first_response_at is None:
+    if (
+        action
+        in (
+            TriageAction.ACKNOWLEDGE,
+            TriageAction.REQUEST_INFO,
+            TriageAction.DISMISS,
+            TriageAction.RESOLVE,
+            TriageAction.MARK_DUPLICATE,
+        )
+        and report.first_response_at is None
+    ):
         changes["first_response_at"] = now
     changes.update(_deadline_values(report, changes))
     changes["updated_at"] = now
     result = session.execute(
-        update(Report).where(Report.id == report.id, Report.version == data["version"])
-        .values(**changes, version=Report.version + 1))
+        update(Report)
+        .where(Report.id == report.id, Report.version == data["version"])
+        .values(**changes, version=Report.version + 1)
+    )
     if result.rowcount != 1:
         session.rollback()
         raise _conflict()
-    append_event(session, action=f"report.{action.value}", actor_id=actor.id, target_type="report",
-                 target_id=str(report.id), details=details)
+    append_event(
+        session,
+        action=f"report.{action.value}",
+        actor_id=actor.id,
+        target_type="report",
+        target_id=str(report.id),
+        details=details,
+    )
     if action is TriageAction.REQUEST_INFO:
         # The question goes to the reporter sealed, in the same transaction as the status change.
         session.expire(report)
-        add_message(session=session, report=session.get(Report, report.id), author=Author.STAFF,
-                    body=data["question"], uploads=[], keys=keys, staff_id=actor.id, commit=False)
+        add_message(
+            session=session,
+            report=session.get(Report, report.id),
+            author=Author.STAFF,
+            body=data["question"],
+            uploads=[],
+            keys=keys,
+            staff_id=actor.id,
+            commit=False,
+        )
     session.commit()
     session.refresh(report)
     return report
@@ -212,18 +285,36 @@ _HANDLERS = {
 
 # --- incidents -------------------------------------------------------------------------------
 
-INCIDENT_FIELDS = ("title", "description", "occurred_on", "deployers", "developers", "harmed_parties",
-                   "implicated_systems", "source_urls")
+INCIDENT_FIELDS = (
+    "title",
+    "description",
+    "occurred_on",
+    "deployers",
+    "developers",
+    "harmed_parties",
+    "implicated_systems",
+    "source_urls",
+)
 
 
 def _add_incident(session: Session, actor: StaffUser, data: dict, details: dict, now: datetime) -> Incident:
     """Add an incident and its audit event to the caller's transaction."""
-    incident = Incident(**{name: data[name] for name in INCIDENT_FIELDS if name in data}, created_by=actor.id,
-                        created_at=now, updated_at=now)
+    incident = Incident(
+        **{name: data[name] for name in INCIDENT_FIELDS if name in data},
+        created_by=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(incident)
     session.flush()
-    append_event(session, action="incident.created", actor_id=actor.id, target_type="incident",
-                 target_id=str(incident.id), details=details)
+    append_event(
+        session,
+        action="incident.created",
+        actor_id=actor.id,
+        target_type="incident",
+        target_id=str(incident.id),
+        details=details,
+    )
     return incident
 
 
@@ -240,13 +331,21 @@ def update_incident(session: Session, incident: Incident, *, actor: StaffUser, d
     if incident.shared_at is not None and changed:
         values.update(shared_at=None, shared_by=None, public_summary=None)
     result = session.execute(
-        update(Incident).where(Incident.id == incident.id, Incident.version == data["version"])
-        .values(**values, updated_at=clock.now(), version=Incident.version + 1))
+        update(Incident)
+        .where(Incident.id == incident.id, Incident.version == data["version"])
+        .values(**values, updated_at=clock.now(), version=Incident.version + 1)
+    )
     if result.rowcount != 1:
         session.rollback()
         raise _conflict()
-    append_event(session, action="incident.edited", actor_id=actor.id, target_type="incident",
-                 target_id=str(incident.id), details={"fields": changed})
+    append_event(
+        session,
+        action="incident.edited",
+        actor_id=actor.id,
+        target_type="incident",
+        target_id=str(incident.id),
+        details={"fields": changed},
+    )
     session.commit()
     session.refresh(incident)
     return incident
@@ -283,14 +382,21 @@ def set_sharing(session: Session, incident: Incident, *, actor: StaffUser, share
     incident.public_summary = public.public_summary(incident) if share else None
     incident.version += 1
     session.add(incident)
-    append_event(session, action="incident.shared" if share else "incident.unshared", actor_id=actor.id,
-                 target_type="incident", target_id=str(incident.id), details={})
+    append_event(
+        session,
+        action="incident.shared" if share else "incident.unshared",
+        actor_id=actor.id,
+        target_type="incident",
+        target_id=str(incident.id),
+        details={},
+    )
     session.commit()
     return incident
 
 
-def set_incident_status(session: Session, incident: Incident, *, actor: StaffUser, status: IncidentStatus,
-                        version: int) -> Incident:
+def set_incident_status(
+    session: Session, incident: Incident, *, actor: StaffUser, status: IncidentStatus, version: int
+) -> Incident:
     if incident.version != version:
         raise _conflict()
     if incident.status == status.value:
@@ -299,20 +405,28 @@ def set_incident_status(session: Session, incident: Incident, *, actor: StaffUse
     incident.closed_at = clock.now() if status is IncidentStatus.CLOSED else None
     incident.version += 1
     session.add(incident)
-    append_event(session, action=f"incident.{'closed' if status is IncidentStatus.CLOSED else 'reopened'}",
-                 actor_id=actor.id, target_type="incident", target_id=str(incident.id), details={})
+    append_event(
+        session,
+        action=f"incident.{'closed' if status is IncidentStatus.CLOSED else 'reopened'}",
+        actor_id=actor.id,
+        target_type="incident",
+        target_id=str(incident.id),
+        details={},
+    )
     session.commit()
     return incident
 
 
 # --- enforcement -----------------------------------------------------------------------------
 
+
 def _at_noon(day: date | None) -> datetime | None:
     return datetime.combine(day, time(12), tzinfo=UTC) if day else None
 
 
-def record_enforcement(session: Session, *, actor: StaffUser, data: dict, report: Report | None = None,
-                       incident: Incident | None = None) -> EnforcementAction:
+def record_enforcement(
+    session: Session, *, actor: StaffUser, data: dict, report: Report | None = None, incident: Incident | None = None
+) -> EnforcementAction:
     """Record an enforcement decision taken on a report or an incident."""
     if report is None and incident is None:
         raise TriageError("An enforcement action belongs to a report or an incident.")
@@ -323,63 +437,105 @@ def record_enforcement(session: Session, *, actor: StaffUser, data: dict, report
         raise TriageError("There is no model with that number in the registry.")
     now = clock.now()
     action = EnforcementAction(
-        action_type=data["action_type"], report_id=report.id if report else None,
-        incident_id=incident.id if incident else (report.incident_id if report else None), model_id=model_id,
-        target_kind=data["target_kind"], target=data["target"], ground_type=data["ground_type"],
-        ground_reference=data["ground_reference"], explanation=data.get("explanation") or "",
-        detection=data["detection"], decision=data["decision"], authority=data.get("authority"),
-        territorial_scope=data.get("territorial_scope") or [], decided_at=_at_noon(data["decided_on"]),
-        applied_at=_at_noon(data.get("applied_on")), created_at=now, created_by=actor.id)
+        action_type=data["action_type"],
+        report_id=report.id if report else None,
+        incident_id=incident.id if incident else (report.incident_id if report else None),
+        model_id=model_id,
+        target_kind=data["target_kind"],
+        target=data["target"],
+        ground_type=data["ground_type"],
+        ground_reference=data["ground_reference"],
+        explanation=data.get("explanation") or "",
+        detection=data["detection"],
+        decision=data["decision"],
+        authority=data.get("authority"),
+        territorial_scope=data.get("territorial_scope") or [],
+        decided_at=_at_noon(data["decided_on"]),
+        applied_at=_at_noon(data.get("applied_on")),
+        created_at=now,
+        created_by=actor.id,
+    )
     session.add(action)
     if report is not None and report.actioned_at is None:
         report.actioned_at = now
         session.add(report)
     session.flush()
-    append_event(session, action="enforcement.recorded", actor_id=actor.id, target_type="enforcement_action",
-                 target_id=str(action.id), details={"type": action.action_type, "report": action.report_id,
-                                                    "incident": action.incident_id, "model": model_id})
+    append_event(
+        session,
+        action="enforcement.recorded",
+        actor_id=actor.id,
+        target_type="enforcement_action",
+        target_id=str(action.id),
+        details={
+            "type": action.action_type,
+            "report": action.report_id,
+            "incident": action.incident_id,
+            "model": model_id,
+        },
+    )
     session.commit()
     return action
 
 
 # --- the model registry and its lifecycle ------------------------------------------------------
 
+
 def create_model(session: Session, *, actor: StaffUser, data: dict) -> ModelRecord:
-    existing = session.exec(select(ModelRecord).where(func.lower(ModelRecord.name) == data["name"].lower(),
-                                                      ModelRecord.version == (data.get("version") or ""))).first()
+    existing = session.exec(
+        select(ModelRecord).where(
+            func.lower(ModelRecord.name) == data["name"].lower(), ModelRecord.version == (data.get("version") or "")
+        )
+    ).first()
     if existing:
         raise TriageError("That model and version are already in the registry.")
-    model = ModelRecord(name=data["name"], version=data.get("version") or "", provider=data.get("provider") or "",
-                        url=data.get("url"))
+    model = ModelRecord(
+        name=data["name"], version=data.get("version") or "", provider=data.get("provider") or "", url=data.get("url")
+    )
     session.add(model)
     session.flush()
-    append_event(session, action="model.registered", actor_id=actor.id, target_type="model",
-                 target_id=str(model.id), details={})
+    append_event(
+        session, action="model.registered", actor_id=actor.id, target_type="model", target_id=str(model.id), details={}
+    )
     session.commit()
     return model
 
 
-def _move_model(session: Session, model: ModelRecord, action: ModelAction, *, actor: StaffUser, row_version: int,
-                extra: dict) -> ModelRecord:
+def _move_model(
+    session: Session, model: ModelRecord, action: ModelAction, *, actor: StaffUser, row_version: int, extra: dict
+) -> ModelRecord:
     current = ModelStatus(model.status)
     target = MODEL_TRANSITIONS.get((current, action))
     if target is None:
-        raise IllegalTransition(f"A model that is '{current.value.replace('_', ' ')}' cannot be "
-                                f"'{action.value}'ed.")
+        raise IllegalTransition(f"A model that is '{current.value.replace('_', ' ')}' cannot be '{action.value}'ed.")
     now = clock.now()
     result = session.execute(
-        update(ModelRecord).where(ModelRecord.id == model.id, ModelRecord.row_version == row_version)
-        .values(status=target.value, status_changed_at=now, row_version=ModelRecord.row_version + 1, **extra))
+        update(ModelRecord)
+        .where(ModelRecord.id == model.id, ModelRecord.row_version == row_version)
+        .values(status=target.value, status_changed_at=now, row_version=ModelRecord.row_version + 1, **extra)
+    )
     if result.rowcount != 1:
         session.rollback()
         raise _conflict()
-    append_event(session, action=f"model.{action.value}", actor_id=actor.id, target_type="model",
-                 target_id=str(model.id), details={"from": current.value, "to": target.value})
+    append_event(
+        session,
+        action=f"model.{action.value}",
+        actor_id=actor.id,
+        target_type="model",
+        target_id=str(model.id),
+        details={"from": current.value, "to": target.value},
+    )
     return model
 
 
-def transition_model(session: Session, model: ModelRecord, action: ModelAction, *, actor: StaffUser,
-                     row_version: int, public_reason: str = "") -> ModelRecord:
+def transition_model(
+    session: Session,
+    model: ModelRecord,
+    action: ModelAction,
+    *,
+    actor: StaffUser,
+    row_version: int,
+    public_reason: str = "",
+) -> ModelRecord:
     """Move a model along its lifecycle (not to decommissioned: that takes an approved proposal)."""
     if action in PROPOSAL_ONLY:
         raise IllegalTransition("Decommissioning needs a proposal approved by a second staff member.")
@@ -397,28 +553,44 @@ def transition_model(session: Session, model: ModelRecord, action: ModelAction, 
 
 def propose_decommission(session: Session, model: ModelRecord, *, actor: StaffUser, data: dict) -> DecommissionProposal:
     if not can_propose_decommission(model.status):
-        raise IllegalTransition("Only a model under review, restricted or suspended can be proposed for "
-                                "decommissioning.")
-    pending = session.exec(select(DecommissionProposal).where(
-        DecommissionProposal.model_id == model.id,
-        DecommissionProposal.status == ProposalStatus.PENDING.value)).first()
+        raise IllegalTransition(
+            "Only a model under review, restricted or suspended can be proposed for decommissioning."
+        )
+    pending = session.exec(
+        select(DecommissionProposal).where(
+            DecommissionProposal.model_id == model.id, DecommissionProposal.status == ProposalStatus.PENDING.value
+        )
+    ).first()
     if pending:
         raise TriageError("A decommissioning proposal for this model is already waiting for approval.")
     criteria = dict(data["criteria"])
     if data.get("criteria_notes"):
         criteria["notes"] = data["criteria_notes"]
-    proposal = DecommissionProposal(model_id=model.id, criteria=criteria, effective_on=data["effective_on"],
-                                    notice=data["notice"], public_reason=data["public_reason"], proposed_by=actor.id)
+    proposal = DecommissionProposal(
+        model_id=model.id,
+        criteria=criteria,
+        effective_on=data["effective_on"],
+        notice=data["notice"],
+        public_reason=data["public_reason"],
+        proposed_by=actor.id,
+    )
     session.add(proposal)
     session.flush()
-    append_event(session, action="decommission.proposed", actor_id=actor.id, target_type="model",
-                 target_id=str(model.id), details={"proposal": proposal.id})
+    append_event(
+        session,
+        action="decommission.proposed",
+        actor_id=actor.id,
+        target_type="model",
+        target_id=str(model.id),
+        details={"proposal": proposal.id},
+    )
     session.commit()
     return proposal
 
 
-def decide_proposal(session: Session, proposal: DecommissionProposal, *, actor: StaffUser, approve: bool,
-                    note: str = "") -> DecommissionProposal:
+def decide_proposal(
+    session: Session, proposal: DecommissionProposal, *, actor: StaffUser, approve: bool, note: str = ""
+) -> DecommissionProposal:
     """Approve or reject a decommissioning proposal: never by its proposer (four eyes)."""
     if proposal.status != ProposalStatus.PENDING.value:
         raise IllegalTransition("This proposal has already been decided.")
@@ -427,19 +599,39 @@ def decide_proposal(session: Session, proposal: DecommissionProposal, *, actor: 
     model = session.get(ModelRecord, proposal.model_id)
     now = clock.now()
     claimed = session.execute(
-        update(DecommissionProposal).where(DecommissionProposal.id == proposal.id,
-                                           DecommissionProposal.status == ProposalStatus.PENDING.value)
-        .values(status=(ProposalStatus.APPROVED if approve else ProposalStatus.REJECTED).value,
-                decided_by=actor.id, decided_at=now, decision_note=note))
+        update(DecommissionProposal)
+        .where(DecommissionProposal.id == proposal.id, DecommissionProposal.status == ProposalStatus.PENDING.value)
+        .values(
+            status=(ProposalStatus.APPROVED if approve else ProposalStatus.REJECTED).value,
+            decided_by=actor.id,
+            decided_at=now,
+            decision_note=note,
+        )
+    )
     if claimed.rowcount != 1:
         session.rollback()
         raise _conflict()
     if approve:
-        _move_model(session, model, ModelAction.DECOMMISSION, actor=actor, row_version=model.row_version,
-                    extra={"public_reason": proposal.public_reason, "effective_on": proposal.effective_on,
-                           "notice": proposal.notice})
-    append_event(session, action="decommission.approved" if approve else "decommission.rejected",
-                 actor_id=actor.id, target_type="model", target_id=str(model.id), details={"proposal": proposal.id})
+        _move_model(
+            session,
+            model,
+            ModelAction.DECOMMISSION,
+            actor=actor,
+            row_version=model.row_version,
+            extra={
+                "public_reason": proposal.public_reason,
+                "effective_on": proposal.effective_on,
+                "notice": proposal.notice,
+            },
+        )
+    append_event(
+        session,
+        action="decommission.approved" if approve else "decommission.rejected",
+        actor_id=actor.id,
+        target_type="model",
+        target_id=str(model.id),
+        details={"proposal": proposal.id},
+    )
     session.commit()
     session.refresh(proposal)
     return proposal
@@ -453,8 +645,14 @@ def withdraw_proposal(session: Session, proposal: DecommissionProposal, *, actor
     proposal.status = ProposalStatus.WITHDRAWN.value
     proposal.decided_at = clock.now()
     session.add(proposal)
-    append_event(session, action="decommission.withdrawn", actor_id=actor.id, target_type="model",
-                 target_id=str(proposal.model_id), details={"proposal": proposal.id})
+    append_event(
+        session,
+        action="decommission.withdrawn",
+        actor_id=actor.id,
+        target_type="model",
+        target_id=str(proposal.model_id),
+        details={"proposal": proposal.id},
+    )
     session.commit()
 
 
@@ -471,8 +669,11 @@ class PublicModel:
 
 def public_model_list(session: Session) -> list[PublicModel]:
     """The decommissioned and suspended models, as the public site lists them."""
-    rows = session.exec(select(ModelRecord).where(ModelRecord.status.in_(
-        [ModelStatus.SUSPENDED.value, ModelStatus.DECOMMISSIONED.value])).order_by(
-        ModelRecord.status_changed_at.desc(), ModelRecord.id.desc()))
-    return [PublicModel(m.name, m.version, m.provider, m.status, m.effective_on, m.public_reason, m.notice)
-            for m in rows]
+    rows = session.exec(
+        select(ModelRecord)
+        .where(ModelRecord.status.in_([ModelStatus.SUSPENDED.value, ModelStatus.DECOMMISSIONED.value]))
+        .order_by(ModelRecord.status_changed_at.desc(), ModelRecord.id.desc())
+    )
+    return [
+        PublicModel(m.name, m.version, m.provider, m.status, m.effective_on, m.public_reason, m.notice) for m in rows
+    ]

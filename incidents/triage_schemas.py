@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
 from core import clock
@@ -31,9 +30,14 @@ def _one_of(values, message: str) -> validate.OneOf:
 class _Version(Schema):
     """Every change carries the version the person saw, so a concurrent change is not overwritten."""
 
-    version = fields.Integer(required=True, strict=False,
-                             error_messages={"required": N_("The form is incomplete; reload the page."),
-                                             "invalid": N_("The form is incomplete; reload the page.")})
+    version = fields.Integer(
+        required=True,
+        strict=False,
+        error_messages={
+            "required": N_("The form is incomplete; reload the page."),
+            "invalid": N_("The form is incomplete; reload the page."),
+        },
+    )
 
 
 class ClassifySchema(_Version):
@@ -57,8 +61,11 @@ class NoteSchema(_Version):
 
 
 class RequestInfoSchema(_Version):
-    question = fields.String(required=True, validate=_length(20000, 1),
-                             error_messages={"required": N_("Write your question to the reporter.")})
+    question = fields.String(
+        required=True,
+        validate=_length(20000, 1),
+        error_messages={"required": N_("Write your question to the reporter.")},
+    )
 
 
 class LinkIncidentSchema(_Version):
@@ -68,19 +75,29 @@ class LinkIncidentSchema(_Version):
     @validates_schema
     def _one_target(self, data, **_kwargs):
         if bool(data.get("incident_id")) == bool(data.get("new_title")):
-            raise ValidationError(N_("Choose an existing incident, or give a title for a new one (not both)."),
-                                  "incident_id")
+            raise ValidationError(
+                N_("Choose an existing incident, or give a title for a new one (not both)."), "incident_id"
+            )
 
 
 class DuplicateSchema(_Version):
-    duplicate_of = fields.Integer(required=True, strict=False, validate=validate.Range(min=1),
-                                  error_messages={"required": N_("Give the number of the original report."),
-                                                  "invalid": N_("Give the number of the original report.")})
+    duplicate_of = fields.Integer(
+        required=True,
+        strict=False,
+        validate=validate.Range(min=1),
+        error_messages={
+            "required": N_("Give the number of the original report."),
+            "invalid": N_("Give the number of the original report."),
+        },
+    )
 
 
 class DismissSchema(_Version):
-    reason = fields.String(required=True, validate=_one_of(DISMISS_REASONS, N_("Choose a reason for dismissing.")),
-                           error_messages={"required": N_("Choose a reason for dismissing.")})
+    reason = fields.String(
+        required=True,
+        validate=_one_of(DISMISS_REASONS, N_("Choose a reason for dismissing.")),
+        error_messages={"required": N_("Choose a reason for dismissing.")},
+    )
 
 
 def _lines(value) -> list[str]:
@@ -155,8 +172,9 @@ class EnforcementSchema(Schema):
     detection = fields.String(required=True, validate=_one_of(AUTOMATION, N_("Choose manual or automated.")))
     decision = fields.String(required=True, validate=_one_of(AUTOMATION, N_("Choose manual or automated.")))
     authority = fields.String(load_default=None, validate=_length(200))
-    territorial_scope = fields.List(fields.String(validate=_one_of(COUNTRY_CODES, N_("Unknown country code."))),
-                                    load_default=list)
+    territorial_scope = fields.List(
+        fields.String(validate=_one_of(COUNTRY_CODES, N_("Unknown country code."))), load_default=list
+    )
     decided_on = fields.Date(required=True, error_messages={"invalid": N_("Enter a date like 2026-03-31.")})
     applied_on = fields.Date(load_default=None, error_messages={"invalid": N_("Enter a date like 2026-03-31.")})
 
@@ -193,12 +211,18 @@ class ModelTransitionSchema(Schema):
 
 CRITERIA = {
     "severity": (N_("How severe is the harm?"), {"low": N_("Low"), "high": N_("High"), "critical": N_("Critical")}),
-    "reproducibility": (N_("Can the harm be reproduced?"),
-                        {"no": N_("No"), "sometimes": N_("Sometimes"), "reliably": N_("Reliably")}),
-    "mitigation": (N_("Does a mitigation exist short of decommissioning?"),
-                   {"yes": N_("Yes"), "partial": N_("Partly"), "no": N_("No")}),
-    "downstream_usage": (N_("How widely is it used downstream?"),
-                         {"none": N_("Not at all"), "some": N_("Some use"), "wide": N_("Widely")}),
+    "reproducibility": (
+        N_("Can the harm be reproduced?"),
+        {"no": N_("No"), "sometimes": N_("Sometimes"), "reliably": N_("Reliably")},
+    ),
+    "mitigation": (
+        N_("Does a mitigation exist short of decommissioning?"),
+        {"yes": N_("Yes"), "partial": N_("Partly"), "no": N_("No")},
+    ),
+    "downstream_usage": (
+        N_("How widely is it used downstream?"),
+        {"none": N_("Not at all"), "some": N_("Some use"), "wide": N_("Widely")},
+    ),
     "weights_public": (N_("Are the weights already public?"), {"no": N_("No"), "yes": N_("Yes")}),
 }
 

@@ -28,6 +28,7 @@ TOKEN_MAX_AGE = 7 * 24 * 3600
 
 # --- helpers ---------------------------------------------------------------------------------
 
+
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"incidents.{purpose}")
 
@@ -90,9 +91,13 @@ def human_size(size: int) -> str:
 
 
 def _form_choices() -> dict:
-    return {"categories": _options(labels.CATEGORY_LABELS), "actors": _options(labels.ACTOR_LABELS),
-            "severities": _options(labels.SEVERITY_LABELS), "serious_flags": _options(labels.SERIOUS_FLAG_LABELS),
-            "countries": _country_names()}
+    return {
+        "categories": _options(labels.CATEGORY_LABELS),
+        "actors": _options(labels.ACTOR_LABELS),
+        "severities": _options(labels.SEVERITY_LABELS),
+        "serious_flags": _options(labels.SERIOUS_FLAG_LABELS),
+        "countries": _country_names(),
+    }
 
 
 def _country_names() -> list[tuple[str, str]]:
@@ -102,11 +107,16 @@ def _country_names() -> list[tuple[str, str]]:
 
 @bp.app_context_processor
 def _incident_helpers() -> dict:
-    return {"human_size": human_size, "channel_labels": {Channel.PUBLIC: _("Public report"), Channel.WHISTLEBLOWER: _("Whistleblower report")},
-            "category_labels": labels.CATEGORY_LABELS, "status_for_reporter": labels.STATUS_FOR_REPORTER}
+    return {
+        "human_size": human_size,
+        "channel_labels": {Channel.PUBLIC: _("Public report"), Channel.WHISTLEBLOWER: _("Whistleblower report")},
+        "category_labels": labels.CATEGORY_LABELS,
+        "status_for_reporter": labels.STATUS_FOR_REPORTER,
+    }
 
 
 # --- the two channels --------------------------------------------------------------------------
+
 
 def _intake_limit() -> str:
     return current_app.config["INTAKE_LIMIT"]
@@ -119,33 +129,59 @@ def _channel_page(channel: Channel):
     closed = channel is Channel.WHISTLEBLOWER and not intake.recipients(get_session())
     if request.method == "GET" or closed:
         status = 503 if closed and request.method == "POST" else 200
-        return render_template(template, channel=channel, values={}, errors={}, closed=closed,
-                               intake_token=issue_intake_token(), **_form_choices()), status
+        return render_template(
+            template,
+            channel=channel,
+            values={},
+            errors={},
+            closed=closed,
+            intake_token=issue_intake_token(),
+            **_form_choices(),
+        ), status
     token = request.form.get("intake_token")
     receipt = read_intake_token(token)
     raw = form_to_raw(schema(ReportSchema), request.form)
     data, errors = validate_data(schema(ReportSchema), raw)
     if receipt is None:
-        errors.setdefault("_schema", []).append(_("This form was too old to send. Check your answers and send it again."))
+        errors.setdefault("_schema", []).append(
+            _("This form was too old to send. Check your answers and send it again.")
+        )
         token = issue_intake_token()
     uploads, file_errors = _uploads(request.files.getlist("files")) if not errors else ([], [])
     if file_errors:
         errors["files"] = file_errors
     if errors:
         if request.files and any(f.filename for f in request.files.getlist("files")):
-            errors.setdefault("files", []).append(_("For your safety the files you chose were not kept. "
-                                                    "Please choose them again."))
-        return render_template(template, channel=channel, values=_echo(raw), errors=errors, closed=False,
-                               intake_token=token, **_form_choices()), 400
+            errors.setdefault("files", []).append(
+                _("For your safety the files you chose were not kept. Please choose them again.")
+            )
+        return render_template(
+            template,
+            channel=channel,
+            values=_echo(raw),
+            errors=errors,
+            closed=False,
+            intake_token=token,
+            **_form_choices(),
+        ), 400
     try:
-        result = intake.submit_report(session=get_session(), data=data, uploads=uploads, channel=channel.value,
-                                      receipt=receipt, keys=_keys(), language=str(get_locale()))
+        result = intake.submit_report(
+            session=get_session(),
+            data=data,
+            uploads=uploads,
+            channel=channel.value,
+            receipt=receipt,
+            keys=_keys(),
+            language=str(get_locale()),
+        )
     except intake.ChannelClosed:
-        return render_template(template, channel=channel, values=_echo(raw), errors={}, closed=True,
-                               intake_token=token, **_form_choices()), 503
+        return render_template(
+            template, channel=channel, values=_echo(raw), errors={}, closed=True, intake_token=token, **_form_choices()
+        ), 503
     # The receipt is shown only now, after the commit; it never goes into a URL or a cookie.
-    return render_template("incidents/receipt.html", channel=channel, receipt=result.receipt,
-                           duplicate=result.duplicate)
+    return render_template(
+        "incidents/receipt.html", channel=channel, receipt=result.receipt, duplicate=result.duplicate
+    )
 
 
 def _echo(raw: dict) -> dict:
@@ -172,6 +208,7 @@ def whistleblow():
 
 # --- follow-up with a receipt -------------------------------------------------------------------
 
+
 def _receipt_limit() -> str:
     return current_app.config["RECEIPT_LIMIT"]
 
@@ -184,15 +221,28 @@ def _open_thread(receipt: str):
     view = intake.open_for_reporter(session=get_session(), receipt=receipt, keys=_keys())
     if not view.found:
         _thread_page(view, receipt)  # rendered and thrown away, so a miss costs what a hit costs
-        return None, (render_template("incidents/followup.html", errors={"receipt": [
-            _("We could not open a report with that receipt. Check each character and try again.")]}), 403)
+        return None, (
+            render_template(
+                "incidents/followup.html",
+                errors={
+                    "receipt": [_("We could not open a report with that receipt. Check each character and try again.")]
+                },
+            ),
+            403,
+        )
     return view, None
 
 
 def _thread_page(view, receipt: str, errors: dict | None = None, added: bool = False, status: int = 200):
     canonical = receipts.normalise(receipt) or "0" * receipts.LENGTH
-    return render_template("incidents/thread.html", view=view, receipt=receipts.format_receipt(canonical),
-                           errors=errors or {}, added=added, message_token=secrets.token_urlsafe(16)), status
+    return render_template(
+        "incidents/thread.html",
+        view=view,
+        receipt=receipts.format_receipt(canonical),
+        errors=errors or {},
+        added=added,
+        message_token=secrets.token_urlsafe(16),
+    ), status
 
 
 @bp.route("/followup", methods=["GET", "POST"])
@@ -224,13 +274,21 @@ def followup_message():
         errors["files"] = file_errors
     if errors:
         return _thread_page(view, receipt, errors=errors, status=400)
-    intake.add_message(session=get_session(), report=view.report, author=Author.REPORTER, body=data["body"],
-                       uploads=uploads, keys=_keys(), dedupe_token=request.form.get("message_token"))
+    intake.add_message(
+        session=get_session(),
+        report=view.report,
+        author=Author.REPORTER,
+        body=data["body"],
+        uploads=uploads,
+        keys=_keys(),
+        dedupe_token=request.form.get("message_token"),
+    )
     fresh = intake.open_for_reporter(session=get_session(), receipt=receipt, keys=_keys())
     return _thread_page(fresh, receipt, added=True)
 
 
 # --- JSON API ----------------------------------------------------------------------------------
+
 
 @bp.post("/api/v1/reports")
 @csrf.exempt
@@ -239,8 +297,9 @@ def api_submit():
     spend_rate_limit("intake", _intake_limit())
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        return jsonify({"errors": {"_schema": [_("Send the report as a JSON object with Content-Type "
-                                                 "application/json.")]}}), 400
+        return jsonify(
+            {"errors": {"_schema": [_("Send the report as a JSON object with Content-Type application/json.")]}}
+        ), 400
     data, errors = validate_data(schema(ApiReportSchema), payload)
     if errors:
         return jsonify({"errors": errors}), 400
@@ -257,13 +316,25 @@ def api_submit():
         return jsonify({"errors": {"attachments": file_errors + more_errors}}), 400
     channel = data.pop("channel")
     try:
-        result = intake.submit_report(session=get_session(), data=data, uploads=uploads, channel=channel,
-                                      receipt=receipts.new_receipt(), keys=_keys(), language=str(get_locale()),
-                                      fresh_receipt=True)
+        result = intake.submit_report(
+            session=get_session(),
+            data=data,
+            uploads=uploads,
+            channel=channel,
+            receipt=receipts.new_receipt(),
+            keys=_keys(),
+            language=str(get_locale()),
+            fresh_receipt=True,
+        )
     except intake.ChannelClosed:
         return jsonify({"errors": {"channel": [_("The whistleblower channel is not open yet.")]}}), 503
-    return jsonify({"receipt": result.receipt, "status": result.status,
-                    "followup_url": url_for("incidents.followup", _external=False)}), 201
+    return jsonify(
+        {
+            "receipt": result.receipt,
+            "status": result.status,
+            "followup_url": url_for("incidents.followup", _external=False),
+        }
+    ), 201
 
 
 class _Blob:
@@ -299,8 +370,9 @@ def _reader_key_or_403(report: Report):
 
 def _staff_view(report: Report):
     try:
-        return intake.open_for_staff(session=get_session(), report=report, user=current_staff(), keys=_keys(),
-                                     private_key=current_private_key())
+        return intake.open_for_staff(
+            session=get_session(), report=report, user=current_staff(), keys=_keys(), private_key=current_private_key()
+        )
     except intake.NoAccess:
         abort(403)
 
@@ -329,8 +401,9 @@ def staff_recipients():
     db = get_session()
     user = current_staff()
     people = intake.recipients(db)
-    pending = db.exec(select(StaffUser).where(StaffUser.role == Role.RECIPIENT.value,
-                                             StaffUser.public_key.is_(None))).all()
+    pending = db.exec(
+        select(StaffUser).where(StaffUser.role == Role.RECIPIENT.value, StaffUser.public_key.is_(None))
+    ).all()
     if request.method == "POST":
         if Role(user.role) is not Role.RECIPIENT:
             abort(403)

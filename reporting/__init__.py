@@ -22,14 +22,20 @@ reports_cli = AppGroup("reports", help="Transparency reports: publish, list, ver
 def publish_command(period: str, correction: bool) -> None:
     """Publish a quarter's report (or return it as already published)."""
     from reporting import publish as publishing
+
     with Session(get_engine()) as session:
         try:
             outcome = publishing.publish(current_app._get_current_object(), session, period, correction=correction)
         except (publishing.PublicationRefused, ValueError) as err:
             raise click.ClickException(str(err)) from err
         p = outcome.publication
-        verb = "published" if outcome.created and p.status == "published" else (
-            "drafted (a publisher approves it at /staff/transparency)" if outcome.created else "was already there")
+        verb = (
+            "published"
+            if outcome.created and p.status == "published"
+            else (
+                "drafted (a publisher approves it at /staff/transparency)" if outcome.created else "was already there"
+            )
+        )
         click.echo(f"{p.period} revision {p.revision} {verb}; chain {p.chain_hash}")
 
 
@@ -37,17 +43,22 @@ def publish_command(period: str, correction: bool) -> None:
 def list_command() -> None:
     """List publications, drafts included."""
     from sqlmodel import select
+
     from reporting.models import Publication
+
     with Session(get_engine()) as session:
         for p in session.exec(select(Publication).order_by(Publication.id)):
-            click.echo(f"{p.period} r{p.revision} {p.status:9} generated {p.generated_at:%Y-%m-%d %H:%M} "
-                       f"epsilon {p.epsilon} chain {p.chain_hash[:16]}…")
+            click.echo(
+                f"{p.period} r{p.revision} {p.status:9} generated {p.generated_at:%Y-%m-%d %H:%M} "
+                f"epsilon {p.epsilon} chain {p.chain_hash[:16]}…"
+            )
 
 
 @reports_cli.command("verify")
 def verify_command() -> None:
     """Recompute every published file's hash and the chain; exit 1 on any alteration."""
     from reporting import publish as publishing
+
     with Session(get_engine()) as session:
         result = publishing.verify(current_app._get_current_object(), session)
     for problem in result.problems:

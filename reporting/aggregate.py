@@ -14,17 +14,29 @@ from sqlmodel import Session, select
 
 from core.periods import BadPeriod, Period  # noqa: F401  (re-exported for reporting's callers)
 from incidents import deadlines
-from incidents.models import (Actor, Category, Channel, EnforcementAction, Incident, ModelRecord, ModelStatus,
-                              Report, Severity)
+from incidents.models import (
+    Actor,
+    Category,
+    Channel,
+    EnforcementAction,
+    Incident,
+    ModelRecord,
+    ModelStatus,
+    Report,
+    Severity,
+)
 from incidents.triage_schemas import ACTION_TYPES, AUTOMATION, GROUND_TYPES
 
 # Whistleblower reports are published only as a total and in these coarse groups.
 COARSE_GROUPS = {
     "harmful content": (Category.CHILD_SAFETY, Category.NCII, Category.HATE_HARASSMENT, Category.VIOLENT_EXTREMISM),
-    "safety and security": (Category.DANGEROUS_CAPABILITY, Category.SAFETY_FAILURE,
-                            Category.SECURITY_VULNERABILITY),
-    "rights, privacy and fraud": (Category.PRIVACY, Category.INTELLECTUAL_PROPERTY, Category.FRAUD_DECEPTION,
-                                  Category.BIAS_DISCRIMINATION),
+    "safety and security": (Category.DANGEROUS_CAPABILITY, Category.SAFETY_FAILURE, Category.SECURITY_VULNERABILITY),
+    "rights, privacy and fraud": (
+        Category.PRIVACY,
+        Category.INTELLECTUAL_PROPERTY,
+        Category.FRAUD_DECEPTION,
+        Category.BIAS_DISCRIMINATION,
+    ),
     "other": (Category.ACCEPTABLE_USE, Category.OTHER),
 }
 
@@ -69,9 +81,11 @@ def _elapsed_hours(session: Session, later):
 def _hours(session: Session, later, period: Period) -> dict[int, int]:
     """A histogram of whole hours from arrival to `later`: {hours: reports}, grouped in the database."""
     hours = _elapsed_hours(session, later).label("hours")
-    rows = session.execute(select(hours, func.count()).where(
-        Report.created_at >= period.starts_at, Report.created_at < period.ends_at, later.is_not(None))
-        .group_by(hours)).all()
+    rows = session.execute(
+        select(hours, func.count())
+        .where(Report.created_at >= period.starts_at, Report.created_at < period.ends_at, later.is_not(None))
+        .group_by(hours)
+    ).all()
     histogram: dict[int, int] = {}
     for value, n in rows:
         key = max(0, int(value))
@@ -81,9 +95,11 @@ def _hours(session: Session, later, period: Period) -> dict[int, int]:
 
 def _deadlines_met(session: Session, period: Period) -> dict[str, int]:
     """Serious incidents received in the period whose initial filing was due by its end: on time or late."""
-    rows = session.execute(select(Report.created_at, Report.deadline_tier, Report.initial_filed_at).where(
-        Report.created_at >= period.starts_at, Report.created_at < period.ends_at,
-        Report.deadline_tier.is_not(None))).all()
+    rows = session.execute(
+        select(Report.created_at, Report.deadline_tier, Report.initial_filed_at).where(
+            Report.created_at >= period.starts_at, Report.created_at < period.ends_at, Report.deadline_tier.is_not(None)
+        )
+    ).all()
     met = late = 0
     for created, tier_name, filed in rows:
         tier = deadlines.TIERS_BY_NAME.get(tier_name)
@@ -107,21 +123,31 @@ def raw_figures(session: Session, period: Period) -> RawFigures:
     groups = {name: sum(by_category.get(c.value, 0) for c in members) for name, members in COARSE_GROUPS.items()}
     decided = (EnforcementAction.decided_at >= period.starts_at, EnforcementAction.decided_at < period.ends_at)
     incidents = {
-        "opened": session.execute(select(func.count()).select_from(Incident).where(
-            Incident.created_at >= period.starts_at, Incident.created_at < period.ends_at)).scalar_one(),
-        "closed": session.execute(select(func.count()).select_from(Incident).where(
-            Incident.closed_at >= period.starts_at, Incident.closed_at < period.ends_at)).scalar_one(),
+        "opened": session.execute(
+            select(func.count())
+            .select_from(Incident)
+            .where(Incident.created_at >= period.starts_at, Incident.created_at < period.ends_at)
+        ).scalar_one(),
+        "closed": session.execute(
+            select(func.count())
+            .select_from(Incident)
+            .where(Incident.closed_at >= period.starts_at, Incident.closed_at < period.ends_at)
+        ).scalar_one(),
     }
-    models = session.exec(select(ModelRecord).where(
-        ModelRecord.status.in_([ModelStatus.SUSPENDED.value, ModelStatus.DECOMMISSIONED.value]),
-        ModelRecord.status_changed_at >= period.starts_at, ModelRecord.status_changed_at < period.ends_at)
-        .order_by(ModelRecord.name, ModelRecord.version)).all()
+    models = session.exec(
+        select(ModelRecord)
+        .where(
+            ModelRecord.status.in_([ModelStatus.SUSPENDED.value, ModelStatus.DECOMMISSIONED.value]),
+            ModelRecord.status_changed_at >= period.starts_at,
+            ModelRecord.status_changed_at < period.ends_at,
+        )
+        .order_by(ModelRecord.name, ModelRecord.version)
+    ).all()
     by_type = _complete(_grouped(session, EnforcementAction.action_type, *decided), ACTION_TYPES)
     return RawFigures(
         received_by_channel=_complete(_grouped(session, Report.channel, *in_period), [c.value for c in Channel]),
         public_by_category=_complete(_grouped(session, Report.category, *public), [c.value for c in Category]),
-        public_by_actor=_complete(_grouped(session, Report.actor, *public),
-                                  [a.value for a in Actor] + ["unspecified"]),
+        public_by_actor=_complete(_grouped(session, Report.actor, *public), [a.value for a in Actor] + ["unspecified"]),
         public_by_severity=_complete(_grouped(session, Report.severity, *public), [s.value for s in Severity]),
         whistleblower_by_group=groups,
         hours_to_first_response=_hours(session, Report.first_response_at, period),
@@ -132,7 +158,15 @@ def raw_figures(session: Session, period: Period) -> RawFigures:
         actions_by_ground=_complete(_grouped(session, EnforcementAction.ground_type, *decided), GROUND_TYPES),
         actions_by_decision=_complete(_grouped(session, EnforcementAction.decision, *decided), AUTOMATION),
         referrals=by_type.get("referral", 0),
-        models=[{"name": m.name, "version": m.version, "provider": m.provider, "status": m.status,
-                 "effective_on": m.effective_on.isoformat() if m.effective_on else None,
-                 "reason": m.public_reason} for m in models],
+        models=[
+            {
+                "name": m.name,
+                "version": m.version,
+                "provider": m.provider,
+                "status": m.status,
+                "effective_on": m.effective_on.isoformat() if m.effective_on else None,
+                "reason": m.public_reason,
+            }
+            for m in models
+        ],
     )

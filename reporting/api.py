@@ -17,13 +17,20 @@ PERIOD_PATTERN = r"^\d{4}Q[1-4]$"
 
 def _summary(p: Publication) -> dict:
     return {
-        "period": p.period, "revision": p.revision, "starts_on": p.starts_at.date().isoformat(),
-        "ends_before": p.ends_at.date().isoformat(), "published_at": p.published_at.isoformat(),
-        "epsilon": p.epsilon, "chain_hash": p.chain_hash, "signature": p.signature,
-        "links": {"self": url_for("reporting.api_report", period=p.period),
-                  "json": url_for("reporting.report_json", period=p.period),
-                  "csv": url_for("reporting.report_csv", period=p.period),
-                  "html": url_for("reporting.report", period=p.period)},
+        "period": p.period,
+        "revision": p.revision,
+        "starts_on": p.starts_at.date().isoformat(),
+        "ends_before": p.ends_at.date().isoformat(),
+        "published_at": p.published_at.isoformat(),
+        "epsilon": p.epsilon,
+        "chain_hash": p.chain_hash,
+        "signature": p.signature,
+        "links": {
+            "self": url_for("reporting.api_report", period=p.period),
+            "json": url_for("reporting.report_json", period=p.period),
+            "csv": url_for("reporting.report_csv", period=p.period),
+            "html": url_for("reporting.report", period=p.period),
+        },
     }
 
 
@@ -39,20 +46,39 @@ def api_report(period: str):
     publication = next((p for p in published_latest() if p.period == period), None)
     if publication is None:
         abort(404)
-    stored = get_session().exec(select(PublicationFile).where(PublicationFile.publication_id == publication.id,
-                                                              PublicationFile.name == "report.json")).one()
+    stored = (
+        get_session()
+        .exec(
+            select(PublicationFile).where(
+                PublicationFile.publication_id == publication.id, PublicationFile.name == "report.json"
+            )
+        )
+        .one()
+    )
     return jsonify({**_summary(publication), "sha256": stored.sha256, "report": json.loads(stored.content)})
 
 
 def register(app: Flask) -> None:
     """Describe the transparency endpoints in the OpenAPI document."""
     spec = spec_for(app)
-    links = {"type": "object", "required": ["self", "json", "csv", "html"],
-             "properties": {name: {"type": "string"} for name in ("self", "json", "csv", "html")}}
+    links = {
+        "type": "object",
+        "required": ["self", "json", "csv", "html"],
+        "properties": {name: {"type": "string"} for name in ("self", "json", "csv", "html")},
+    }
     summary = {
         "type": "object",
-        "required": ["period", "revision", "starts_on", "ends_before", "published_at", "epsilon", "chain_hash",
-                     "signature", "links"],
+        "required": [
+            "period",
+            "revision",
+            "starts_on",
+            "ends_before",
+            "published_at",
+            "epsilon",
+            "chain_hash",
+            "signature",
+            "links",
+        ],
         "properties": {
             "period": {"type": "string", "pattern": PERIOD_PATTERN},
             "revision": {"type": "integer", "minimum": 1, "description": "Revisions after 1 are corrections."},
@@ -66,28 +92,75 @@ def register(app: Flask) -> None:
         },
     }
     spec.components.schema("TransparencyReportSummary", summary)
-    spec.components.schema("TransparencyReportList", {
-        "type": "object", "required": ["reports"],
-        "properties": {"reports": {"type": "array",
-                                   "items": {"$ref": "#/components/schemas/TransparencyReportSummary"}}}})
-    spec.components.schema("TransparencyReport", {"allOf": [
-        {"$ref": "#/components/schemas/TransparencyReportSummary"},
-        {"type": "object", "required": ["sha256", "report"], "properties": {
-            "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
-                       "description": "SHA-256 of the published report.json file."},
-            "report": {"type": "object", "description": "The published report.json; its JSON Schema is at "
-                                                        "/transparency/schema.json."}}}]})
-    spec.path(path="/api/v1/transparency-reports", operations={"get": {
-        "summary": "List published transparency reports",
-        "responses": {"200": {"description": "Newest quarter first",
-                              "content": {"application/json": {"schema": "TransparencyReportList"}}}},
-    }})
-    spec.path(path="/api/v1/transparency-reports/{period}", operations={"get": {
-        "summary": "One quarter's transparency report and its figures",
-        "parameters": [{"name": "period", "in": "path", "required": True,
-                        "schema": {"type": "string", "pattern": PERIOD_PATTERN}, "example": "2026Q3"}],
-        "responses": {"200": {"description": "The report",
-                              "content": {"application/json": {"schema": "TransparencyReport"}}},
-                      "404": {"description": "Not published",
-                              "content": {"application/json": {"schema": "HttpError"}}}},
-    }})
+    spec.components.schema(
+        "TransparencyReportList",
+        {
+            "type": "object",
+            "required": ["reports"],
+            "properties": {
+                "reports": {"type": "array", "items": {"$ref": "#/components/schemas/TransparencyReportSummary"}}
+            },
+        },
+    )
+    spec.components.schema(
+        "TransparencyReport",
+        {
+            "allOf": [
+                {"$ref": "#/components/schemas/TransparencyReportSummary"},
+                {
+                    "type": "object",
+                    "required": ["sha256", "report"],
+                    "properties": {
+                        "sha256": {
+                            "type": "string",
+                            "pattern": "^[0-9a-f]{64}$",
+                            "description": "SHA-256 of the published report.json file.",
+                        },
+                        "report": {
+                            "type": "object",
+                            "description": "The published report.json; its JSON Schema is at "
+                            "/transparency/schema.json.",
+                        },
+                    },
+                },
+            ]
+        },
+    )
+    spec.path(
+        path="/api/v1/transparency-reports",
+        operations={
+            "get": {
+                "summary": "List published transparency reports",
+                "responses": {
+                    "200": {
+                        "description": "Newest quarter first",
+                        "content": {"application/json": {"schema": "TransparencyReportList"}},
+                    }
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/v1/transparency-reports/{period}",
+        operations={
+            "get": {
+                "summary": "One quarter's transparency report and its figures",
+                "parameters": [
+                    {
+                        "name": "period",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": PERIOD_PATTERN},
+                        "example": "2026Q3",
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The report",
+                        "content": {"application/json": {"schema": "TransparencyReport"}},
+                    },
+                    "404": {"description": "Not published", "content": {"application/json": {"schema": "HttpError"}}},
+                },
+            }
+        },
+    )

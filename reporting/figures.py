@@ -26,8 +26,14 @@ WEIGHTS = {
 }
 HOUR_BUCKETS = [1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 336, 720, 1440, 2160]
 MIN_SAMPLE_FOR_MEDIAN = 10
-BREAKDOWNS = ("received_by_channel", "public_by_category", "public_by_actor", "public_by_severity",
-              "whistleblower_by_group", "deadlines_met")
+BREAKDOWNS = (
+    "received_by_channel",
+    "public_by_category",
+    "public_by_actor",
+    "public_by_severity",
+    "whistleblower_by_group",
+    "deadlines_met",
+)
 EXACT = ("incidents", "actions_by_type", "actions_by_ground", "actions_by_decision")
 
 
@@ -41,8 +47,11 @@ def protect(raw: RawFigures, epsilon) -> tuple[dict, dict[str, Decimal]]:
     for name in ("hours_to_first_response", "hours_to_action"):
         histogram = getattr(raw, name)
         # The sample size itself is not released; too few values give no median at all.
-        median = (privacy.private_median_from_histogram(histogram, HOUR_BUCKETS, shares[name])
-                  if sum(histogram.values()) >= MIN_SAMPLE_FOR_MEDIAN else None)
+        median = (
+            privacy.private_median_from_histogram(histogram, HOUR_BUCKETS, shares[name])
+            if sum(histogram.values()) >= MIN_SAMPLE_FOR_MEDIAN
+            else None
+        )
         noised[name] = {"median_hours": median, "buckets": HOUR_BUCKETS, "epsilon": str(shares[name])}
     met = noised["deadlines_met"]["cells"]
     handled = met["on time"] + met["late"]
@@ -58,7 +67,7 @@ def protect(raw: RawFigures, epsilon) -> tuple[dict, dict[str, Decimal]]:
             "confidence": privacy.CONFIDENCE,
             "privacy_unit": "one report (with its follow-up messages)",
             "mechanism": "OpenDP discrete Laplace for counts; OpenDP private quantile over fixed buckets "
-                         "for median times",
+            "for median times",
             "weights": WEIGHTS,
         },
     }

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from sqlmodel import Session
 
-from core.db import get_engine
 from core import clock
+from core.db import get_engine
 from reporting import publish as publishing
 from reporting.aggregate import Period
 

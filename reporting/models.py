@@ -8,8 +8,8 @@ from sqlalchemy import Column, LargeBinary, UniqueConstraint
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
-from core.db import UTCDateTime
 from core import clock
+from core.db import UTCDateTime
 
 
 class Publication(SQLModel, table=True):

@@ -25,19 +25,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from anonymize import privacy
-from core.audit import append_event
 from core import clock
+from core.audit import append_event
 from core.sealing import hkdf
 from core.signals import publication_published
 from reporting import charts
 from reporting.aggregate import Period, raw_figures
 from reporting.figures import protect
-from reporting.models import Publication, PublicationFile, PublicationLock, PrivacyRelease
+from reporting.models import PrivacyRelease, Publication, PublicationFile, PublicationLock
 
 GENESIS = "0" * 64
 LOCK_KEY = 7_205_117  # the advisory lock id publishers share on PostgreSQL
-MEDIA_TYPES = {"report.json": "application/json", "report.csv": "text/csv; charset=utf-8",
-               "report.html": "text/html; charset=utf-8", "print.html": "text/html; charset=utf-8"}
+MEDIA_TYPES = {
+    "report.json": "application/json",
+    "report.csv": "text/csv; charset=utf-8",
+    "report.html": "text/html; charset=utf-8",
+    "print.html": "text/html; charset=utf-8",
+}
 
 
 class PublicationRefused(Exception):
@@ -59,13 +63,16 @@ def signing_key(app: Flask) -> nacl.signing.SigningKey | None:
 
 
 def latest(session: Session, period: str) -> Publication | None:
-    return session.exec(select(Publication).where(Publication.period == period)
-                        .order_by(Publication.revision.desc())).first()
+    return session.exec(
+        select(Publication).where(Publication.period == period).order_by(Publication.revision.desc())
+    ).first()
 
 
 def spent(session: Session, period: str) -> Decimal:
-    return sum((Decimal(r.epsilon) for r in session.exec(select(PrivacyRelease).where(
-        PrivacyRelease.period == period))), Decimal(0))
+    return sum(
+        (Decimal(r.epsilon) for r in session.exec(select(PrivacyRelease).where(PrivacyRelease.period == period))),
+        Decimal(0),
+    )
 
 
 def _lock(session: Session) -> None:
@@ -80,8 +87,11 @@ def _lock(session: Session) -> None:
 
 
 def chain_hash(prev_hash: str, period: str, revision: int, file_hashes: dict[str, str]) -> str:
-    canonical = json.dumps({"prev": prev_hash, "period": period, "revision": revision, "files": file_hashes},
-                           sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(
+        {"prev": prev_hash, "period": period, "revision": revision, "files": file_hashes},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -104,12 +114,19 @@ def year_to_date(session: Session, period: Period, figures: dict) -> dict:
     return {"quarters": quarters, "reports_received": received, "enforcement_actions": actions}
 
 
-def render_files(app: Flask, *, period: Period, revision: int, figures: dict,
-                 generated_at: datetime) -> dict[str, bytes]:
+def render_files(
+    app: Flask, *, period: Period, revision: int, figures: dict, generated_at: datetime
+) -> dict[str, bytes]:
     """Render the report's files from its stored figures; the same figures always give the same bytes."""
-    document = {"schema": "transparency-report/v1", "period": str(period), "revision": revision,
-                "starts": period.starts_at.date().isoformat(), "ends": period.ends_at.date().isoformat(),
-                "generated_at": generated_at.isoformat(timespec="seconds"), **figures}
+    document = {
+        "schema": "transparency-report/v1",
+        "period": str(period),
+        "revision": revision,
+        "starts": period.starts_at.date().isoformat(),
+        "ends": period.ends_at.date().isoformat(),
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        **figures,
+    }
     files = {"report.json": (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -117,13 +134,24 @@ def render_files(app: Flask, *, period: Period, revision: int, figures: dict,
     for name, table in figures["noised"].items():
         if "cells" in table:
             for cell, value in table["cells"].items():
-                writer.writerow([name, cell, value, privacy.display(value), table["error_bound_95"],
-                                 table["epsilon"], "yes"])
-            writer.writerow([name, "total", table["total"], privacy.display(table["total"]), "", table["epsilon"],
-                             "yes"])
+                writer.writerow(
+                    [name, cell, value, privacy.display(value), table["error_bound_95"], table["epsilon"], "yes"]
+                )
+            writer.writerow(
+                [name, "total", table["total"], privacy.display(table["total"]), "", table["epsilon"], "yes"]
+            )
         else:
-            writer.writerow([name, "median_hours", table["median_hours"] if table["median_hours"] is not None
-                             else "", "", "", table["epsilon"], "yes"])
+            writer.writerow(
+                [
+                    name,
+                    "median_hours",
+                    table["median_hours"] if table["median_hours"] is not None else "",
+                    "",
+                    "",
+                    table["epsilon"],
+                    "yes",
+                ]
+            )
     for name, table in figures["exact"].items():
         if isinstance(table, dict):
             for cell, value in table.items():
@@ -132,25 +160,42 @@ def render_files(app: Flask, *, period: Period, revision: int, figures: dict,
             writer.writerow([name, "total", table, table, "", "", "no"])
         else:
             for model in table:
-                writer.writerow(["models", f"{model['name']} {model['version']}".strip(), model["status"],
-                                 model["effective_on"] or "", "", "", "no"])
+                writer.writerow(
+                    [
+                        "models",
+                        f"{model['name']} {model['version']}".strip(),
+                        model["status"],
+                        model["effective_on"] or "",
+                        "",
+                        "",
+                        "no",
+                    ]
+                )
     files["report.csv"] = out.getvalue().encode()
-    context = {"period": period, "revision": revision, "figures": figures, "generated_at": generated_at,
-               "display": privacy.display, "charts": charts.for_report(figures)}
+    context = {
+        "period": period,
+        "revision": revision,
+        "figures": figures,
+        "generated_at": generated_at,
+        "display": privacy.display,
+        "charts": charts.for_report(figures),
+    }
     with app.app_context():
         files["report.html"] = render_template("reporting/report.html", print_view=False, **context).encode()
         files["print.html"] = render_template("reporting/report.html", print_view=True, **context).encode()
     return files
 
 
-def publish(app: Flask, session: Session, period_text: str, *, correction: bool = False,
-            now: datetime | None = None) -> Outcome:
+def publish(
+    app: Flask, session: Session, period_text: str, *, correction: bool = False, now: datetime | None = None
+) -> Outcome:
     """Publish (or draft) a period's report once; a published period is returned as it was stored."""
     period = Period.parse(period_text)
     now = now or clock.now()
     if period.ends_at > now:
-        raise PublicationRefused(f"{period} has not ended yet; it can be published from "
-                                 f"{period.ends_at.date().isoformat()}")
+        raise PublicationRefused(
+            f"{period} has not ended yet; it can be published from {period.ends_at.date().isoformat()}"
+        )
     existing = latest(session, str(period))
     if existing is not None and not correction:
         return Outcome(existing, created=False)
@@ -188,10 +233,19 @@ def publish(app: Flask, session: Session, period_text: str, *, correction: bool 
     key = signing_key(app)
     draft = app.config.get("TRANSPARENCY_MODE") == "draft"
     publication = Publication(
-        period=str(period), revision=revision, starts_at=period.starts_at, ends_at=period.ends_at,
-        status="draft" if draft else "published", generated_at=now, published_at=None if draft else now,
-        epsilon=str(epsilon), figures=figures, prev_hash=prev_hash, chain_hash=chained,
-        signature=key.sign(chained.encode(), encoder=nacl.encoding.HexEncoder).signature.decode() if key else None)
+        period=str(period),
+        revision=revision,
+        starts_at=period.starts_at,
+        ends_at=period.ends_at,
+        status="draft" if draft else "published",
+        generated_at=now,
+        published_at=None if draft else now,
+        epsilon=str(epsilon),
+        figures=figures,
+        prev_hash=prev_hash,
+        chain_hash=chained,
+        signature=key.sign(chained.encode(), encoder=nacl.encoding.HexEncoder).signature.decode() if key else None,
+    )
     session.add(publication)
     try:
         session.flush()
@@ -199,13 +253,32 @@ def publish(app: Flask, session: Session, period_text: str, *, correction: bool 
         session.rollback()
         return Outcome(latest(session, str(period)), created=False)
     for name, content in files.items():
-        session.add(PublicationFile(publication_id=publication.id, name=name, media_type=MEDIA_TYPES[name],
-                                    content=content, sha256=hashes[name]))
+        session.add(
+            PublicationFile(
+                publication_id=publication.id,
+                name=name,
+                media_type=MEDIA_TYPES[name],
+                content=content,
+                sha256=hashes[name],
+            )
+        )
     for statistic, share in shares.items():
-        session.add(PrivacyRelease(period=str(period), publication_id=publication.id, statistic=statistic,
-                                   epsilon=str(share), released_at=now))
-    append_event(session, action="publication.created", target_type="publication", target_id=str(publication.id),
-                 details={"period": str(period), "revision": revision, "status": publication.status})
+        session.add(
+            PrivacyRelease(
+                period=str(period),
+                publication_id=publication.id,
+                statistic=statistic,
+                epsilon=str(share),
+                released_at=now,
+            )
+        )
+    append_event(
+        session,
+        action="publication.created",
+        target_type="publication",
+        target_id=str(publication.id),
+        details={"period": str(period), "revision": revision, "status": publication.status},
+    )
     session.commit()
     if publication.status == "published":
         publication_published.send(app, period=str(period))
@@ -220,8 +293,14 @@ def approve(session: Session, publication: Publication, *, actor_id: int, app: F
     publication.published_at = clock.now()
     publication.approved_by = actor_id
     session.add(publication)
-    append_event(session, action="publication.approved", actor_id=actor_id, target_type="publication",
-                 target_id=str(publication.id), details={"period": publication.period})
+    append_event(
+        session,
+        action="publication.approved",
+        actor_id=actor_id,
+        target_type="publication",
+        target_id=str(publication.id),
+        details={"period": publication.period},
+    )
     session.commit()
     publication_published.send(app or current_app._get_current_object(), period=publication.period)
     return publication
@@ -253,13 +332,14 @@ def verify(app: Flask, session: Session) -> Verification:
             problems.append(f"{name}: files are missing")
         if publication.prev_hash != prev_hash:
             problems.append(f"{name}: the link to the previous publication is broken")
-        if chain_hash(publication.prev_hash, publication.period, publication.revision, hashes) != \
-                publication.chain_hash:
+        if (
+            chain_hash(publication.prev_hash, publication.period, publication.revision, hashes)
+            != publication.chain_hash
+        ):
             problems.append(f"{name}: its chain hash does not match its files")
         if key is not None:
             try:
-                key.verify_key.verify(publication.chain_hash.encode(),
-                                      bytes.fromhex(publication.signature or ""))
+                key.verify_key.verify(publication.chain_hash.encode(), bytes.fromhex(publication.signature or ""))
             except Exception:  # noqa: BLE001  (any failure means the signature does not hold)
                 problems.append(f"{name}: the signature does not verify")
         prev_hash = publication.chain_hash

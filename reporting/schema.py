@@ -5,16 +5,18 @@ from __future__ import annotations
 _BREAKDOWN = {
     "type": "object",
     "description": "A noised breakdown: every cell listed (zeros included), clamped at zero; the total is "
-                   "the sum of the cells.",
+    "the sum of the cells.",
     "required": ["cells", "total", "epsilon", "scale", "error_bound_95"],
     "properties": {
         "cells": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
         "total": {"type": "integer", "minimum": 0},
         "epsilon": {"type": "string", "description": "The epsilon this breakdown spent, as a decimal string."},
         "scale": {"type": "number", "description": "The discrete Laplace scale (sensitivity / epsilon)."},
-        "error_bound_95": {"type": "integer", "minimum": 0,
-                           "description": "Each cell is within this distance of the true count with 95% "
-                                          "confidence."},
+        "error_bound_95": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Each cell is within this distance of the true count with 95% confidence.",
+        },
     },
     "additionalProperties": False,
 }
@@ -22,8 +24,10 @@ _MEDIAN = {
     "type": "object",
     "required": ["median_hours", "buckets", "epsilon"],
     "properties": {
-        "median_hours": {"type": ["integer", "null"],
-                         "description": "A private median chosen among the buckets; null with too few cases."},
+        "median_hours": {
+            "type": ["integer", "null"],
+            "description": "A private median chosen among the buckets; null with too few cases.",
+        },
         "buckets": {"type": "array", "items": {"type": "integer"}},
         "epsilon": {"type": "string"},
     },
@@ -36,10 +40,21 @@ SCHEMA = {
     "$id": "/transparency/schema.json",
     "title": "Transparency report (transparency-report/v1)",
     "description": "One quarter's published figures. Figures under 'noised' come from reporters' data and carry "
-                   "differentially private noise; figures under 'exact' are the platform's own decisions.",
+    "differentially private noise; figures under 'exact' are the platform's own decisions.",
     "type": "object",
-    "required": ["schema", "period", "revision", "starts", "ends", "generated_at", "noised", "exact",
-                 "deadline_compliance", "year_to_date", "methodology"],
+    "required": [
+        "schema",
+        "period",
+        "revision",
+        "starts",
+        "ends",
+        "generated_at",
+        "noised",
+        "exact",
+        "deadline_compliance",
+        "year_to_date",
+        "methodology",
+    ],
     "properties": {
         "schema": {"const": "transparency-report/v1"},
         "period": {"type": "string", "pattern": "^[0-9]{4}Q[1-4]$"},
@@ -49,41 +64,95 @@ SCHEMA = {
         "generated_at": {"type": "string", "format": "date-time"},
         "noised": {
             "type": "object",
-            "required": ["received_by_channel", "public_by_category", "public_by_actor", "public_by_severity",
-                         "whistleblower_by_group", "deadlines_met", "hours_to_first_response", "hours_to_action"],
+            "required": [
+                "received_by_channel",
+                "public_by_category",
+                "public_by_actor",
+                "public_by_severity",
+                "whistleblower_by_group",
+                "deadlines_met",
+                "hours_to_first_response",
+                "hours_to_action",
+            ],
             "properties": {
-                "received_by_channel": _BREAKDOWN, "public_by_category": _BREAKDOWN, "public_by_actor": _BREAKDOWN,
-                "public_by_severity": _BREAKDOWN, "whistleblower_by_group": _BREAKDOWN,
-                "deadlines_met": _BREAKDOWN, "hours_to_first_response": _MEDIAN, "hours_to_action": _MEDIAN,
+                "received_by_channel": _BREAKDOWN,
+                "public_by_category": _BREAKDOWN,
+                "public_by_actor": _BREAKDOWN,
+                "public_by_severity": _BREAKDOWN,
+                "whistleblower_by_group": _BREAKDOWN,
+                "deadlines_met": _BREAKDOWN,
+                "hours_to_first_response": _MEDIAN,
+                "hours_to_action": _MEDIAN,
             },
             "additionalProperties": False,
         },
-        "deadline_compliance": {"type": ["number", "null"], "minimum": 0, "maximum": 1,
-                                "description": "Share of serious incidents filed within their tier, from the "
-                                               "noised counts; null with too few cases."},
+        "deadline_compliance": {
+            "type": ["number", "null"],
+            "minimum": 0,
+            "maximum": 1,
+            "description": "Share of serious incidents filed within their tier, from the "
+            "noised counts; null with too few cases.",
+        },
         "exact": {
             "type": "object",
-            "required": ["incidents", "actions_by_type", "actions_by_ground", "actions_by_decision", "referrals",
-                         "models"],
+            "required": [
+                "incidents",
+                "actions_by_type",
+                "actions_by_ground",
+                "actions_by_decision",
+                "referrals",
+                "models",
+            ],
             "properties": {
-                "incidents": {"type": "object", "required": ["opened", "closed"], "properties": {
-                    "opened": {"type": "integer", "minimum": 0}, "closed": {"type": "integer", "minimum": 0}}},
-                "actions_by_type": _COUNTS, "actions_by_ground": _COUNTS, "actions_by_decision": _COUNTS,
+                "incidents": {
+                    "type": "object",
+                    "required": ["opened", "closed"],
+                    "properties": {
+                        "opened": {"type": "integer", "minimum": 0},
+                        "closed": {"type": "integer", "minimum": 0},
+                    },
+                },
+                "actions_by_type": _COUNTS,
+                "actions_by_ground": _COUNTS,
+                "actions_by_decision": _COUNTS,
                 "referrals": {"type": "integer", "minimum": 0},
-                "models": {"type": "array", "items": {
-                    "type": "object", "required": ["name", "version", "provider", "status", "effective_on", "reason"],
-                    "properties": {"name": {"type": "string"}, "version": {"type": "string"},
-                                   "provider": {"type": "string"},
-                                   "status": {"enum": ["suspended", "decommissioned"]},
-                                   "effective_on": {"type": ["string", "null"], "format": "date"},
-                                   "reason": {"type": "string"}}}},
+                "models": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "version", "provider", "status", "effective_on", "reason"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "version": {"type": "string"},
+                            "provider": {"type": "string"},
+                            "status": {"enum": ["suspended", "decommissioned"]},
+                            "effective_on": {"type": ["string", "null"], "format": "date"},
+                            "reason": {"type": "string"},
+                        },
+                    },
+                },
             },
         },
-        "year_to_date": {"type": "object", "required": ["quarters", "reports_received", "enforcement_actions"],
-                         "properties": {"quarters": {"type": "array", "items": {"type": "string"}},
-                                        "reports_received": {"type": "integer", "minimum": 0},
-                                        "enforcement_actions": {"type": "integer", "minimum": 0}}},
-        "methodology": {"type": "object", "required": ["epsilon", "epsilon_spent", "display_threshold", "confidence",
-                                                       "privacy_unit", "mechanism", "weights"]},
+        "year_to_date": {
+            "type": "object",
+            "required": ["quarters", "reports_received", "enforcement_actions"],
+            "properties": {
+                "quarters": {"type": "array", "items": {"type": "string"}},
+                "reports_received": {"type": "integer", "minimum": 0},
+                "enforcement_actions": {"type": "integer", "minimum": 0},
+            },
+        },
+        "methodology": {
+            "type": "object",
+            "required": [
+                "epsilon",
+                "epsilon_spent",
+                "display_threshold",
+                "confidence",
+                "privacy_unit",
+                "mechanism",
+                "weights",
+            ],
+        },
     },
 }

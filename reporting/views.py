@@ -15,8 +15,15 @@ bp = Blueprint("reporting", __name__)
 
 def published_latest() -> list[Publication]:
     """The newest published revision of every period, newest period first."""
-    rows = get_session().exec(select(Publication).where(Publication.status == "published")
-                              .order_by(Publication.period.desc(), Publication.revision.desc())).all()
+    rows = (
+        get_session()
+        .exec(
+            select(Publication)
+            .where(Publication.status == "published")
+            .order_by(Publication.period.desc(), Publication.revision.desc())
+        )
+        .all()
+    )
     seen, result = set(), []
     for row in rows:
         if row.period not in seen:
@@ -29,8 +36,15 @@ def _file(period: str, name: str) -> PublicationFile:
     publication = next((p for p in published_latest() if p.period == period), None)
     if publication is None:
         abort(404)
-    stored = get_session().exec(select(PublicationFile).where(PublicationFile.publication_id == publication.id,
-                                                              PublicationFile.name == name)).first()
+    stored = (
+        get_session()
+        .exec(
+            select(PublicationFile).where(
+                PublicationFile.publication_id == publication.id, PublicationFile.name == name
+            )
+        )
+        .first()
+    )
     if stored is None:
         abort(404)
     return stored
@@ -64,6 +78,7 @@ def feed():
 def json_schema():
     """The JSON Schema that every published report.json follows."""
     from reporting.schema import SCHEMA
+
     return SCHEMA
 
 
@@ -91,6 +106,7 @@ def report_json(period: str):
 def signing_key():
     """The Ed25519 public key that verifies publication signatures (hex), when signing is on."""
     from reporting.publish import signing_key as platform_signing_key
+
     key = platform_signing_key(current_app)
     if key is None:
         abort(404)

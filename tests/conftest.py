@@ -60,6 +60,7 @@ def db_backend() -> str:
 def postgres_schema_url(base: str, schema: str) -> str:
     """Return a URL whose connections use `schema` as their search path."""
     from core.settings import normalise_database_url
+
     url = normalise_database_url(base)
     joiner = "&" if "?" in url else "?"
     return f"{url}{joiner}options={quote(f'-csearch_path={schema}')}"
@@ -129,6 +130,7 @@ def app(app_config):
     application = create_app(app_config)
     yield application
     from core.db import get_engine
+
     get_engine(application).dispose()
 
 
@@ -182,8 +184,9 @@ def make_staff(session):
     def factory(role: str = "admin", email: str | None = None) -> StaffLogin:
         email = email or f"{role}-{secrets.token_hex(3)}@example.org"
         account = auth.create_staff(session=session, email=email, role=auth.Role(role), with_password=True)
-        return StaffLogin(email=email, password=account.password, totp_secret=account.user.totp_secret,
-                          id=account.user.id)
+        return StaffLogin(
+            email=email, password=account.password, totp_secret=account.user.totp_secret, id=account.user.id
+        )
 
     return factory
 
@@ -201,12 +204,20 @@ def csrf_from(html: str) -> str:
 @pytest.fixture
 def login(client):
     """Log a StaffLogin in through the real form; returns the response."""
+
     def do(user: StaffLogin, code: str | None = None, follow_redirects: bool = False):
         page = client.get("/staff/login")
-        return client.post("/staff/login", data={
-            "csrf_token": csrf_from(page.get_data(as_text=True)), "email": user.email,
-            "password": user.password, "code": code or user.code(),
-        }, follow_redirects=follow_redirects)
+        return client.post(
+            "/staff/login",
+            data={
+                "csrf_token": csrf_from(page.get_data(as_text=True)),
+                "email": user.email,
+                "password": user.password,
+                "code": code or user.code(),
+            },
+            follow_redirects=follow_redirects,
+        )
+
     return do
 
 
@@ -214,9 +225,15 @@ def signed_in_client(app, user: StaffLogin, offset: int = 0):
     """Return a new test client signed in as `user` through the real login form."""
     client = app.test_client()
     page = client.get("/staff/login")
-    response = client.post("/staff/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                                 "email": user.email, "password": user.password,
-                                                 "code": user.code(offset)})
+    response = client.post(
+        "/staff/login",
+        data={
+            "csrf_token": csrf_from(page.get_data(as_text=True)),
+            "email": user.email,
+            "password": user.password,
+            "code": user.code(offset),
+        },
+    )
     assert response.status_code == 302, "login failed"
     return client
 

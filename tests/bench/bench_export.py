@@ -26,8 +26,10 @@ from pathlib import Path
 from tests.bench.common import ROOT, fresh_sqlite
 
 MEMORY_GOAL = 1.3
-DESCRIPTION = ("A chat assistant built on a hosted model told users how to bypass the safety interlock of a "
-               "home medical device when the request was framed as a maintenance question. ") * 4
+DESCRIPTION = (
+    "A chat assistant built on a hosted model told users how to bypass the safety interlock of a "
+    "home medical device when the request was framed as a maintenance question. "
+) * 4
 
 
 def populate(url: str, count: int) -> None:
@@ -45,27 +47,69 @@ def populate(url: str, count: int) -> None:
             ids = range(start, min(start + batch, count + 1))
             incidents = []
             for i in ids:
-                summary = {"title": f"Incident {i}: assistant explained how to bypass a device interlock",
-                           "description": DESCRIPTION, "occurred_on": "2026-08-14",
-                           "deployers": [f"Deployer {i % 97}"], "developers": [f"Developer {i % 13}"],
-                           "harmed_parties": ["Device users"], "implicated_systems": [f"Model {i % 7}"],
-                           "source_urls": [f"https://news{n}.example.com/story/{i}" for n in range(3)],
-                           "withheld_urls": 0}
-                incidents.append({"id": i, "status": "open", "title": summary["title"], "description": DESCRIPTION,
-                                  "occurred_on": date(2026, 8, 14), "deployers": summary["deployers"],
-                                  "developers": summary["developers"], "harmed_parties": summary["harmed_parties"],
-                                  "implicated_systems": summary["implicated_systems"],
-                                  "source_urls": summary["source_urls"], "created_at": shared_at,
-                                  "updated_at": shared_at, "shared_at": shared_at, "public_summary": summary,
-                                  "version": 1})
+                summary = {
+                    "title": f"Incident {i}: assistant explained how to bypass a device interlock",
+                    "description": DESCRIPTION,
+                    "occurred_on": "2026-08-14",
+                    "deployers": [f"Deployer {i % 97}"],
+                    "developers": [f"Developer {i % 13}"],
+                    "harmed_parties": ["Device users"],
+                    "implicated_systems": [f"Model {i % 7}"],
+                    "source_urls": [f"https://news{n}.example.com/story/{i}" for n in range(3)],
+                    "withheld_urls": 0,
+                }
+                incidents.append(
+                    {
+                        "id": i,
+                        "status": "open",
+                        "title": summary["title"],
+                        "description": DESCRIPTION,
+                        "occurred_on": date(2026, 8, 14),
+                        "deployers": summary["deployers"],
+                        "developers": summary["developers"],
+                        "harmed_parties": summary["harmed_parties"],
+                        "implicated_systems": summary["implicated_systems"],
+                        "source_urls": summary["source_urls"],
+                        "created_at": shared_at,
+                        "updated_at": shared_at,
+                        "shared_at": shared_at,
+                        "public_summary": summary,
+                        "version": 1,
+                    }
+                )
             conn.execute(insert(Incident), incidents)
-            conn.execute(insert(Report), [{
-                "channel": "public", "category": "safety_failure", "severity": "incident", "share_consent": True,
-                "status": "resolved", "created_at": shared_at, "updated_at": shared_at, "version": 1,
-                "language": "en", "wrapped_keys": {}, "incident_id": i,
-                **{f: False for f in ("flag_death", "flag_health", "flag_critical_infrastructure",
-                                      "flag_fundamental_rights", "flag_property_environment", "flag_cybersecurity",
-                                      "flag_widespread_infringement", "flag_weight_exfiltration")}} for i in ids])
+            conn.execute(
+                insert(Report),
+                [
+                    {
+                        "channel": "public",
+                        "category": "safety_failure",
+                        "severity": "incident",
+                        "share_consent": True,
+                        "status": "resolved",
+                        "created_at": shared_at,
+                        "updated_at": shared_at,
+                        "version": 1,
+                        "language": "en",
+                        "wrapped_keys": {},
+                        "incident_id": i,
+                        **{
+                            f: False
+                            for f in (
+                                "flag_death",
+                                "flag_health",
+                                "flag_critical_infrastructure",
+                                "flag_fundamental_rights",
+                                "flag_property_environment",
+                                "flag_cybersecurity",
+                                "flag_widespread_infringement",
+                                "flag_weight_exfiltration",
+                            )
+                        },
+                    }
+                    for i in ids
+                ],
+            )
     engine.dispose()
 
 
@@ -92,15 +136,29 @@ def child(url: str, out: str) -> None:
         started = time.perf_counter()
         written = service.write_aiid(session, Path(out), settings=settings, today=date(2026, 11, 28))
         seconds = time.perf_counter() - started
-    print(json.dumps({"peak_kb": hwm_kb(), "before_kb": before, "seconds": seconds,
-                      "exported": written.counts["exported"], "bytes": sum(f["size"] for f in written.files.values())}))
+    print(
+        json.dumps(
+            {
+                "peak_kb": hwm_kb(),
+                "before_kb": before,
+                "seconds": seconds,
+                "exported": written.counts["exported"],
+                "bytes": sum(f["size"] for f in written.files.values()),
+            }
+        )
+    )
 
 
 def run_child(url: str, folder: Path) -> dict:
     out = folder / "out"
     shutil.rmtree(out, ignore_errors=True)
-    result = subprocess.run([sys.executable, "-m", "tests.bench.bench_export", "--child", url, str(out)],
-                            cwd=ROOT, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.bench.bench_export", "--child", url, str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -129,20 +187,29 @@ def main() -> None:
             for label in ("small", "large"):
                 outcome = run_child(*urls[label])
                 results[label].append(outcome)
-                print(f"round {round_no + 1} {label}: {outcome['exported']:,} exported, "
-                      f"peak {outcome['peak_kb'] / 1024:.1f} MB (before export {outcome['before_kb'] / 1024:.1f} MB), "
-                      f"{outcome['seconds']:.2f} s, {outcome['bytes'] / 1e6:.1f} MB written", flush=True)
+                print(
+                    f"round {round_no + 1} {label}: {outcome['exported']:,} exported, "
+                    f"peak {outcome['peak_kb'] / 1024:.1f} MB (before export {outcome['before_kb'] / 1024:.1f} MB), "
+                    f"{outcome['seconds']:.2f} s, {outcome['bytes'] / 1e6:.1f} MB written",
+                    flush=True,
+                )
         peak = {k: statistics.median(r["peak_kb"] for r in v) for k, v in results.items()}
         added = {k: statistics.median(r["peak_kb"] - r["before_kb"] for r in v) for k, v in results.items()}
         seconds = statistics.median(r["seconds"] for r in results["large"])
         ratio = peak["large"] / peak["small"]
-        print(f"\npeak memory {args.large:,} / {args.small:,} incidents: {ratio:.3f} "
-              f"({peak['large'] / 1024:.1f} MB / {peak['small'] / 1024:.1f} MB); goal <= {MEMORY_GOAL}: "
-              f"{'met' if ratio <= MEMORY_GOAL else 'MISSED'}")
-        print(f"memory added by the export itself: {added['small'] / 1024:.1f} MB for {args.small:,}, "
-              f"{added['large'] / 1024:.1f} MB for {args.large:,}")
-        print(f"time per 1,000 incidents: {seconds / args.large * 1000 * 1000:.0f} ms "
-              f"({seconds:.1f} s for {args.large:,})")
+        print(
+            f"\npeak memory {args.large:,} / {args.small:,} incidents: {ratio:.3f} "
+            f"({peak['large'] / 1024:.1f} MB / {peak['small'] / 1024:.1f} MB); goal <= {MEMORY_GOAL}: "
+            f"{'met' if ratio <= MEMORY_GOAL else 'MISSED'}"
+        )
+        print(
+            f"memory added by the export itself: {added['small'] / 1024:.1f} MB for {args.small:,}, "
+            f"{added['large'] / 1024:.1f} MB for {args.large:,}"
+        )
+        print(
+            f"time per 1,000 incidents: {seconds / args.large * 1000 * 1000:.0f} ms "
+            f"({seconds:.1f} s for {args.large:,})"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

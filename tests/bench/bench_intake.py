@@ -23,9 +23,13 @@ GOAL = 0.5
 
 def body(i: int) -> dict:
     return {
-        "title": f"Benchmark report {i}", "category": "safety_failure", "severity": "incident",
+        "title": f"Benchmark report {i}",
+        "category": "safety_failure",
+        "severity": "incident",
         "description": "The model produced an unsafe answer when asked about medication. " * 4,
-        "model_name": "Aurora", "country": "DE", "steps": "Ask it about doses.",
+        "model_name": "Aurora",
+        "country": "DE",
+        "steps": "Ask it about doses.",
         "evidence_links": ["https://evidence.example.org/item"],
     }
 
@@ -40,8 +44,13 @@ def run_once(name: str, args) -> dict:
     target, path, extra = TARGETS[name]
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
     url = fresh_sqlite(folder)
-    env = {"DATABASE_URL": url, "BENCH_DATABASE_URL": url, "SECRET_KEY": "bench-secret",
-           "PLATFORM_SECRET": "bench-platform-secret", **extra}
+    env = {
+        "DATABASE_URL": url,
+        "BENCH_DATABASE_URL": url,
+        "SECRET_KEY": "bench-secret",
+        "PLATFORM_SECRET": "bench-platform-secret",
+        **extra,
+    }
     server = Server(target, env)
     try:
         post_json_load(server.port, path, body, args.threads, 2)  # warm up
@@ -80,8 +89,10 @@ def main() -> None:
     args = parser.parse_args()
     results = measure(args)
     for name, r in results.items():
-        print(f"{name:9} {r['rate']:8.1f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
-              f"peak worker RSS {r['peak_rss_mb']:6.1f} MB  ({r['requests']} requests, {r['errors']} errors)")
+        print(
+            f"{name:9} {r['rate']:8.1f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
+            f"peak worker RSS {r['peak_rss_mb']:6.1f} MB  ({r['requests']} requests, {r['errors']} errors)"
+        )
     ratio = results["pipeline"]["rate"] / results["bare"]["rate"]
     verdict = "meets" if ratio >= GOAL else "MISSES"
     print(f"ratio pipeline/bare = {ratio:.2f} ({verdict} the goal of {GOAL})")

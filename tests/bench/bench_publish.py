@@ -69,20 +69,40 @@ def populate(url: str, reports: int, actions: int) -> None:
     engine = make_engine(url)
     end = period.ends_at - timedelta(seconds=1)
     with Session(engine) as session:
-        seed.seed_reports(session=session, count=reports, rng=random.Random(5), now=end, readers=readers,
-                          batch=20_000, days=90)
+        seed.seed_reports(
+            session=session, count=reports, rng=random.Random(5), now=end, readers=readers, batch=20_000, days=90
+        )
     rng = random.Random(6)
-    kinds = ["warning", "takedown", "suspension", "termination", "delisting", "licence_change", "referral",
-             "reinstatement"]
+    kinds = [
+        "warning",
+        "takedown",
+        "suspension",
+        "termination",
+        "delisting",
+        "licence_change",
+        "referral",
+        "reinstatement",
+    ]
     rows = []
     with engine.begin() as conn:
         for i in range(actions):
             decided = period.starts_at + timedelta(seconds=rng.randrange(90 * 86400))
-            rows.append({"action_type": rng.choice(kinds), "target_kind": "model", "target": f"model-{i % 500}",
-                         "ground_type": rng.choice(["law", "policy"]), "ground_reference": "AUP 3.2",
-                         "explanation": "", "detection": rng.choice(["manual", "automated"]),
-                         "decision": rng.choice(["manual", "automated"]), "territorial_scope": [],
-                         "decided_at": decided, "applied_at": decided, "created_at": decided})
+            rows.append(
+                {
+                    "action_type": rng.choice(kinds),
+                    "target_kind": "model",
+                    "target": f"model-{i % 500}",
+                    "ground_type": rng.choice(["law", "policy"]),
+                    "ground_reference": "AUP 3.2",
+                    "explanation": "",
+                    "detection": rng.choice(["manual", "automated"]),
+                    "decision": rng.choice(["manual", "automated"]),
+                    "territorial_scope": [],
+                    "decided_at": decided,
+                    "applied_at": decided,
+                    "created_at": decided,
+                }
+            )
             if len(rows) == 20_000:
                 conn.execute(insert(EnforcementAction), rows)
                 rows.clear()
@@ -97,13 +117,16 @@ def time_baseline(url: str) -> float:
 
     from core.db import make_engine
     from reporting.aggregate import Period
+
     period = Period.parse(PERIOD)
     engine = make_engine(url)
     started = time.perf_counter()
     with engine.connect() as conn:
         for query in BASELINE:
-            conn.execute(text(query), {"start": period.starts_at.replace(tzinfo=None),
-                                       "end": period.ends_at.replace(tzinfo=None)}).all()
+            conn.execute(
+                text(query),
+                {"start": period.starts_at.replace(tzinfo=None), "end": period.ends_at.replace(tzinfo=None)},
+            ).all()
     elapsed = time.perf_counter() - started
     engine.dispose()
     return elapsed
@@ -115,8 +138,15 @@ def time_publication(url: str, folder: Path) -> float:
     import wsgi
     from core.db import get_engine
     from reporting import publish as publishing
-    app = wsgi.create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "PLATFORM_SECRET": "bench-platform-secret",
-                           "INSTANCE_PATH": str(folder)})
+
+    app = wsgi.create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench-secret",
+            "PLATFORM_SECRET": "bench-platform-secret",
+            "INSTANCE_PATH": str(folder),
+        }
+    )
     with Session(get_engine(app)) as session:
         started = time.perf_counter()
         outcome = publishing.publish(app, session, PERIOD)
@@ -148,16 +178,22 @@ def main() -> None:
             copy_url = f"sqlite:///{copy / 'bench.db'}"
             baseline.append(time_baseline(copy_url))
             publication.append(time_publication(copy_url, copy))
-            print(f"round {round_number + 1}: GROUP BY {baseline[-1]:.2f} s, publication {publication[-1]:.2f} s",
-                  flush=True)
+            print(
+                f"round {round_number + 1}: GROUP BY {baseline[-1]:.2f} s, publication {publication[-1]:.2f} s",
+                flush=True,
+            )
             shutil.rmtree(copy)
         ratio = statistics.median(publication) / statistics.median(baseline)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"time ratio publication / GROUP BY = {ratio:.2f} "
-              f"({'meets' if ratio <= TIME_GOAL else 'MISSES'} the goal of at most {TIME_GOAL})")
-        print(f"peak memory {peak_mb:.0f} MB = {peak_mb / MEMORY_GOAL_MB:.2f} of 1 GiB "
-              f"({'meets' if peak_mb < MEMORY_GOAL_MB else 'MISSES'} the goal of under 1 GiB; "
-              f"it includes building the database in this process)")
+        print(
+            f"time ratio publication / GROUP BY = {ratio:.2f} "
+            f"({'meets' if ratio <= TIME_GOAL else 'MISSES'} the goal of at most {TIME_GOAL})"
+        )
+        print(
+            f"peak memory {peak_mb:.0f} MB = {peak_mb / MEMORY_GOAL_MB:.2f} of 1 GiB "
+            f"({'meets' if peak_mb < MEMORY_GOAL_MB else 'MISSES'} the goal of under 1 GiB; "
+            f"it includes building the database in this process)"
+        )
     finally:
         cleanup(folder)
 

@@ -44,9 +44,8 @@ def populate(url: str, count: int) -> None:
     sys.path.insert(0, str(ROOT))
     from sqlmodel import Session
 
-    from core import sealing
+    from core import clock, sealing
     from core.db import make_engine
-    from core import clock
     from incidents import seed
 
     platform = sealing.platform_private_key("bench-platform-secret").public_key
@@ -60,33 +59,53 @@ def populate(url: str, count: int) -> None:
             print(f"  {done[0]:>9,} reports", flush=True)
 
     with Session(engine) as session:
-        seed.seed_reports(session=session, count=count, rng=random.Random(11), now=clock.now(), readers=readers,
-                          batch=10_000, progress=progress)
+        seed.seed_reports(
+            session=session,
+            count=count,
+            rng=random.Random(11),
+            now=clock.now(),
+            readers=readers,
+            batch=10_000,
+            progress=progress,
+        )
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()
 
 
 def signed_in(url: str, folder: Path):
-    from core import auth
-    from core.db import get_engine
     from sqlmodel import Session
 
     import wsgi
+    from core import auth
+    from core.db import get_engine
     from tests.conftest import StaffLogin, signed_in_client
 
-    app = wsgi.create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "PLATFORM_SECRET": "bench-platform-secret",
-                           "INSTANCE_PATH": str(folder), "RATELIMIT_ENABLED": False})
+    app = wsgi.create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench-secret",
+            "PLATFORM_SECRET": "bench-platform-secret",
+            "INSTANCE_PATH": str(folder),
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with Session(get_engine(app)) as session:
-        account = auth.create_staff(session=session, email="bench@example.org", role=auth.Role.TRIAGER,
-                                    with_password=True)
-        login = StaffLogin(email="bench@example.org", password=account.password,
-                           totp_secret=account.user.totp_secret, id=account.user.id)
+        account = auth.create_staff(
+            session=session, email="bench@example.org", role=auth.Role.TRIAGER, with_password=True
+        )
+        login = StaffLogin(
+            email="bench@example.org",
+            password=account.password,
+            totp_secret=account.user.totp_secret,
+            id=account.user.id,
+        )
     return signed_in_client(app, login)
 
 
 def _paths(client) -> dict[str, str]:
     import re
+
     first = client.get("/staff/queue").get_data(as_text=True)
     some_id = re.search(r'href="/staff/reports/(\d+)"', first).group(1)
     page = first
@@ -151,8 +170,10 @@ def main() -> None:
         for name in CASES:
             small, large = timings[args.small][name], timings[args.large][name]
             worst = max(worst, large / small)
-            print(f"{name:24} {small:8.2f} ms {large:10.2f} ms   {large / small:5.2f}   "
-                  f"({ROWS[args.small, name]} / {ROWS[args.large, name]})")
+            print(
+                f"{name:24} {small:8.2f} ms {large:10.2f} ms   {large / small:5.2f}   "
+                f"({ROWS[args.small, name]} / {ROWS[args.large, name]})"
+            )
         verdict = "meets" if worst <= GOAL else "MISSES"
         print(f"worst ratio = {worst:.2f} ({verdict} the goal of at most {GOAL})")
     finally:

@@ -30,9 +30,8 @@ def populate(url: str, count: int, keep: int) -> list[str]:
     sys.path.insert(0, str(ROOT))
     from sqlalchemy import insert
 
-    from core import sealing
+    from core import clock, sealing
     from core.db import make_engine
-    from core import clock
     from incidents import receipts
     from incidents.intake import FLAG_COLUMNS
     from incidents.models import Report
@@ -47,16 +46,36 @@ def populate(url: str, count: int, keep: int) -> list[str]:
         canonical = receipts.normalise(receipt)
         salt = sealing.random_salt()
         reporter = sealing.reporter_private_key(canonical, salt).public_key
-        sealed = sealing.seal_json({"title": f"Report {i}", "description": "Synthetic benchmark report. " * 5,
-                                    "affected": None, "steps": None, "evidence_links": [], "contact": None},
-                                   {sealing.PLATFORM: platform, sealing.REPORTER: reporter})
-        rows.append({"channel": "public", "category": "other", "severity": "incident", "status": "received",
-                     "created_at": now - timedelta(minutes=rng.randrange(500_000)), "updated_at": now,
-                     "version": 1, "language": "en", "share_consent": False,
-                     **{column: False for column in FLAG_COLUMNS.values()},
-                     "sealed": sealed.ciphertext, "wrapped_keys": sealed.wrapped_keys,
-                     "receipt_mac": receipts.receipt_mac(receipt_key, canonical),
-                     "reporter_salt": sealing.b64(salt), "reporter_public_key": sealing.encode_public(reporter)})
+        sealed = sealing.seal_json(
+            {
+                "title": f"Report {i}",
+                "description": "Synthetic benchmark report. " * 5,
+                "affected": None,
+                "steps": None,
+                "evidence_links": [],
+                "contact": None,
+            },
+            {sealing.PLATFORM: platform, sealing.REPORTER: reporter},
+        )
+        rows.append(
+            {
+                "channel": "public",
+                "category": "other",
+                "severity": "incident",
+                "status": "received",
+                "created_at": now - timedelta(minutes=rng.randrange(500_000)),
+                "updated_at": now,
+                "version": 1,
+                "language": "en",
+                "share_consent": False,
+                **{column: False for column in FLAG_COLUMNS.values()},
+                "sealed": sealed.ciphertext,
+                "wrapped_keys": sealed.wrapped_keys,
+                "receipt_mac": receipts.receipt_mac(receipt_key, canonical),
+                "reporter_salt": sealing.b64(salt),
+                "reporter_public_key": sealing.encode_public(reporter),
+            }
+        )
         if len(kept) < keep and rng.random() < keep * 3 / count + 0.001:
             kept.append(receipt)
         if len(rows) == 5000:
@@ -73,14 +92,22 @@ def populate(url: str, count: int, keep: int) -> list[str]:
 def lookup_client(url: str, folder: Path):
     import wsgi
 
-    app = wsgi.create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret",
-                           "PLATFORM_SECRET": "bench-platform-secret", "INSTANCE_PATH": str(folder),
-                           "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    app = wsgi.create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench-secret",
+            "PLATFORM_SECRET": "bench-platform-secret",
+            "INSTANCE_PATH": str(folder),
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     return app.test_client()
 
 
-def lookup_rate(client, mix: list[str], known: set[str], lookups: int,
-                timings: dict[bool, list[float]] | None = None) -> float:
+def lookup_rate(
+    client, mix: list[str], known: set[str], lookups: int, timings: dict[bool, list[float]] | None = None
+) -> float:
     started = time.perf_counter()
     for i in range(lookups):
         receipt = mix[i % len(mix)]
@@ -111,7 +138,7 @@ def main() -> None:
             known = populate(url, size, keep=200)
             print(f"stored {size} reports in {time.perf_counter() - started:.0f} s", flush=True)
             unknown = [receipts.new_receipt() for _ in known]
-            mix = [r for pair in zip(known, unknown) for r in pair]
+            mix = [r for pair in zip(known, unknown, strict=True) for r in pair]
             client = lookup_client(url, folder)
             lookup_rate(client, mix, set(known), 60)  # warm up
             setups[size] = (client, mix, set(known))
@@ -120,10 +147,13 @@ def main() -> None:
         timings: dict[bool, list[float]] = {True: [], False: []}
         for round_number in range(args.rounds):
             for size, (client, mix, known) in setups.items():
-                rates[size].append(lookup_rate(client, mix, known, args.lookups,
-                                               timings if size == args.large else None))
-            print(f"round {round_number + 1}: " + "  ".join(f"{size}: {rates[size][-1]:.0f}/s" for size in rates),
-                  flush=True)
+                rates[size].append(
+                    lookup_rate(client, mix, known, args.lookups, timings if size == args.large else None)
+                )
+            print(
+                f"round {round_number + 1}: " + "  ".join(f"{size}: {rates[size][-1]:.0f}/s" for size in rates),
+                flush=True,
+            )
     finally:
         for folder in folders:
             cleanup(folder)
@@ -134,8 +164,10 @@ def main() -> None:
     verdict = "meets" if ratio >= GOAL else "MISSES"
     print(f"ratio {args.large}/{args.small} = {ratio:.2f} ({verdict} the goal of {GOAL})")
     hit, miss = (statistics.median(timings[k]) * 1000 for k in (True, False))
-    print(f"response time with {args.large} reports: existing receipt {hit:.2f} ms, wrong receipt {miss:.2f} ms "
-          f"(median; the difference should be small next to network jitter)")
+    print(
+        f"response time with {args.large} reports: existing receipt {hit:.2f} ms, wrong receipt {miss:.2f} ms "
+        f"(median; the difference should be small next to network jitter)"
+    )
 
 
 if __name__ == "__main__":

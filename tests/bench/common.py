@@ -28,8 +28,9 @@ def free_port() -> int:
 def fresh_sqlite(folder: Path) -> str:
     """Create an empty SQLite database with the current schema; return its URL."""
     sys.path.insert(0, str(ROOT))
-    import wsgi  # noqa: F401  (registers every model)
     from sqlmodel import SQLModel, create_engine
+
+    import wsgi  # noqa: F401  (registers every model)
 
     url = f"sqlite:///{folder / 'bench.db'}"
     engine = create_engine(url)
@@ -43,10 +44,16 @@ class Server:
 
     def __init__(self, target: str, env: dict, workers: int = 2):
         self.port = free_port()
-        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
+        # Open for the server's whole life, closed in stop().
+        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
         full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT), "ACCESS_LOG": "/dev/null"}
-        self.proc = subprocess.Popen([str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-                                      target], cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{self.port}", target],
+            cwd=ROOT,
+            env=full_env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.time() + 30
         while time.time() < deadline:
             try:

@@ -17,10 +17,16 @@ EMAIL = "whistle.blower@example.net"
 PHONE = "+49 30 901820"
 
 
-def test_publisher_approves_and_the_export_carries_the_incident_scrubbed(live_server, app, session, page_factory,
-                                                                         make_staff, axe_path):
-    incident = approved_incident(app, session, share=False, title=f"Assistant leaked {EMAIL} to other users",
-                                 description=f"{LONG} Victims could be called at {PHONE}.")
+def test_publisher_approves_and_the_export_carries_the_incident_scrubbed(
+    live_server, app, session, page_factory, make_staff, axe_path
+):
+    incident = approved_incident(
+        app,
+        session,
+        share=False,
+        title=f"Assistant leaked {EMAIL} to other users",
+        description=f"{LONG} Victims could be called at {PHONE}.",
+    )
     page = page_factory(javascript=False)
     sign_in(page, live_server.url, make_staff("publisher"))
     page.goto(f"{live_server.url}/staff/incidents/{incident.id}")
@@ -43,7 +49,8 @@ def test_publisher_approves_and_the_export_carries_the_incident_scrubbed(live_se
     for name in ("incidents.csv", "reports.csv", "submissions.json"):
         with page.expect_download() as download:
             page.get_by_role("link", name=name, exact=True).first.click()
-        files[name] = open(download.value.path(), encoding="utf-8", newline="").read()
+        with open(download.value.path(), encoding="utf-8", newline="") as saved:
+            files[name] = saved.read()
     row = next(csv.DictReader(io.StringIO(files["incidents.csv"])))
     assert row["incident_id"] == str(incident.id)
     assert row["title"] == "Assistant leaked [EMAIL] to other users"

@@ -19,16 +19,19 @@ def fill_report(page, base: str, path: str = "/report") -> None:
     page.goto(base + path)
     page.get_by_label("A short title").fill("Image model invents medical records")
     page.get_by_label("Describe what happened").fill(
-        "Asked for a sample form, it produced what looks like a real patient's record with a name and address.")
+        "Asked for a sample form, it produced what looks like a real patient's record with a name and address."
+    )
     page.get_by_label("What kind of problem is it?").select_option("privacy")
     page.locator("#f-model_name").fill("Quill-Diffusion")
     page.get_by_label("An incident: it caused harm").check()
     page.get_by_label("Country").select_option("ES")
     page.get_by_label("When it happened (or started)").fill((clock.today() - timedelta(days=30)).isoformat())
-    page.get_by_label("Files").set_input_files([
-        {"name": "screenshot.jpg", "mimeType": "image/jpeg", "buffer": files.jpeg_with_gps()},
-        {"name": "notes.txt", "mimeType": "text/plain", "buffer": files.TEXT},
-    ])
+    page.get_by_label("Files").set_input_files(
+        [
+            {"name": "screenshot.jpg", "mimeType": "image/jpeg", "buffer": files.jpeg_with_gps()},
+            {"name": "notes.txt", "mimeType": "text/plain", "buffer": files.TEXT},
+        ]
+    )
     page.get_by_label("You may share a summary").check()
     page.get_by_role("button", name="Send report").click()
     page.wait_for_load_state()
@@ -58,8 +61,9 @@ def test_report_receipt_followup_and_reply(live_server, page_factory, make_staff
     reporter.wait_for_load_state()
     assert "Thanks. Did it happen more than once?" in reporter.content()
     reporter.get_by_label("Your message").fill("Yes, every time I asked.")
-    reporter.get_by_label("Files").set_input_files([{"name": "second.txt", "mimeType": "text/plain",
-                                                    "buffer": b"second attempt log"}])
+    reporter.get_by_label("Files").set_input_files(
+        [{"name": "second.txt", "mimeType": "text/plain", "buffer": b"second attempt log"}]
+    )
     reporter.get_by_role("button", name="Send message").click()
     reporter.wait_for_load_state()
     assert reporter.get_by_role("status").filter(has_text="Your message was added.").is_visible()

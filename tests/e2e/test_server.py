@@ -28,6 +28,7 @@ def redis_url() -> str:
 def redis_available(url: str) -> bool:
     try:
         import redis
+
         return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
     except Exception:
         return False
@@ -35,8 +36,15 @@ def redis_available(url: str) -> bool:
 
 def server_env(database_url: str, tmp_path: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") and k not in ("APP_ENV", "REDIS_URL")}
-    env.update({"SECRET_KEY": TEST_SECRET, "PLATFORM_SECRET": TEST_SECRET + "-platform", "DATABASE_URL": database_url, "INSTANCE": str(tmp_path),
-                "PYTHONPATH": str(ROOT)})
+    env.update(
+        {
+            "SECRET_KEY": TEST_SECRET,
+            "PLATFORM_SECRET": TEST_SECRET + "-platform",
+            "DATABASE_URL": database_url,
+            "INSTANCE": str(tmp_path),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     env.update(extra)
     return env
 
@@ -46,8 +54,9 @@ class Browserless:
 
     def __init__(self, base: str):
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  NoRedirect())
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+        )
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
@@ -76,12 +85,20 @@ def test_access_and_app_logs_hold_no_client_address_or_agent(database_url, tmp_p
     client.request("/?q=private-search-term")
     client.request("/no-such-page")
     token = client.csrf("/staff/login")
-    assert client.request("/staff/login", {"csrf_token": token, "email": user.email, "password": "wrong",
-                                           "code": "123456"})[0] == 401
-    assert client.request("/staff/login", {"csrf_token": token, "email": user.email, "password": user.password,
-                                           "code": user.code()})[0] == 302
+    assert (
+        client.request(
+            "/staff/login", {"csrf_token": token, "email": user.email, "password": "wrong", "code": "123456"}
+        )[0]
+        == 401
+    )
+    assert (
+        client.request(
+            "/staff/login", {"csrf_token": token, "email": user.email, "password": user.password, "code": user.code()}
+        )[0]
+        == 302
+    )
     assert client.request("/staff/")[0] == 200
-    log = server.stop()[len(started):]
+    log = server.stop()[len(started) :]
     request_lines = [line for line in log.splitlines() if '"GET ' in line or '"POST ' in line]
     assert len(request_lines) >= 6, log
     assert "127.0.0.1" not in log
@@ -95,8 +112,13 @@ def test_login_failure_limit_holds_across_workers_with_redis(database_url, tmp_p
     url = redis_url()
     if not redis_available(url):
         skip_or_fail(f"Redis is not reachable at {url}")
-    env = server_env(database_url, tmp_path, REDIS_URL=url, FLASK_LOGIN_LIMIT='"5 per 15 minutes"',
-                     FLASK_RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex[:8]}")
+    env = server_env(
+        database_url,
+        tmp_path,
+        REDIS_URL=url,
+        FLASK_LOGIN_LIMIT='"5 per 15 minutes"',
+        FLASK_RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex[:8]}",
+    )
     server = Gunicorn(env, workers=2)
     try:
         server.wait_ready()
@@ -104,8 +126,12 @@ def test_login_failure_limit_holds_across_workers_with_redis(database_url, tmp_p
         for i in range(12):
             client = Browserless(server.url)  # new cookies and a new connection each time
             token = client.csrf("/staff/login")
-            statuses.append(client.request("/staff/login", {"csrf_token": token, "email": f"u{i}@example.org",
-                                                            "password": "wrong", "code": "123456"})[0])
+            statuses.append(
+                client.request(
+                    "/staff/login",
+                    {"csrf_token": token, "email": f"u{i}@example.org", "password": "wrong", "code": "123456"},
+                )[0]
+            )
     finally:
         log = server.stop()
     assert statuses == [401] * 5 + [429] * 7, (statuses, log[-2000:])
@@ -117,12 +143,19 @@ def test_production_start_without_secret_key_fails_clearly(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_SECRET_KEY", "PLATFORM_SECRET")}
     env.update({"APP_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
     flask = Path(sys.executable).parent / "flask"
-    result = subprocess.run([str(flask), "--app", "wsgi", "routes"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [str(flask), "--app", "wsgi", "routes"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
-    gunicorn = subprocess.run([str(Path(sys.executable).parent / "gunicorn"), "-w", "1", "-b", "127.0.0.1:0",
-                               "wsgi:create_app()"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    gunicorn = subprocess.run(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", "1", "-b", "127.0.0.1:0", "wsgi:create_app()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert gunicorn.returncode != 0
     assert "SECRET_KEY is not set" in gunicorn.stdout + gunicorn.stderr
 
@@ -131,13 +164,28 @@ def test_scheduler_runs_as_its_own_process(tmp_path):
     """`flask scheduler run` schedules every job, catches up at start, and stops cleanly on SIGTERM."""
     import signal
     import time as _time
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}", "SECRET_KEY": "s" * 32,
-           "PLATFORM_SECRET": "p" * 32}
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}",
+        "SECRET_KEY": "s" * 32,
+        "PLATFORM_SECRET": "p" * 32,
+    }
     flask = Path(sys.executable).parent / "flask"
-    assert subprocess.run([str(flask), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
-                          capture_output=True, timeout=60).returncode == 0
-    proc = subprocess.Popen([str(flask), "--app", "wsgi", "scheduler", "run"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert (
+        subprocess.run(
+            [str(flask), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, timeout=60
+        ).returncode
+        == 0
+    )
+    proc = subprocess.Popen(
+        [str(flask), "--app", "wsgi", "scheduler", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     try:
         deadline = _time.time() + 90

@@ -25,10 +25,12 @@ def reporter_status(page, base: str) -> str:
     return page.locator("dl.facts dd").first.inner_text()
 
 
-def test_triager_classifies_links_and_enforces_while_the_reporter_watches(live_server, app, page_factory,
-                                                                          make_staff, session):
-    report = stored_report(app, session, receipt=RECEIPT, title="Assistant advises double insulin dose",
-                           model_name="Aurora")
+def test_triager_classifies_links_and_enforces_while_the_reporter_watches(
+    live_server, app, page_factory, make_staff, session
+):
+    report = stored_report(
+        app, session, receipt=RECEIPT, title="Assistant advises double insulin dose", model_name="Aurora"
+    )
     reporter = page_factory(javascript=False)
     assert "Nobody has read it yet" in reporter_status(reporter, live_server.url)
 
@@ -95,14 +97,20 @@ def test_two_staff_decommission_a_model(live_server, page_factory, make_staff, s
     alice.get_by_role("button", name="Suspend").click()
     alice.wait_for_load_state()
     alice.locator("summary", has_text="Propose decommissioning").click()
-    for name, answer in [("severity", "critical"), ("reproducibility", "reliably"), ("mitigation", "no"),
-                         ("downstream_usage", "some"), ("weights_public", "no")]:
+    for name, answer in [
+        ("severity", "critical"),
+        ("reproducibility", "reliably"),
+        ("mitigation", "no"),
+        ("downstream_usage", "some"),
+        ("weights_public", "no"),
+    ]:
         alice.locator(f"#cr-{name}-{answer}").check()
     # A date a month ahead of whatever today is: the browser keeps the real clock, so this test does too.
     effective = (clock.today() + timedelta(days=30)).isoformat()
     alice.get_by_label("Effective date").fill(effective)
-    alice.get_by_label("Notice to downstream users").fill(f"Aurora 13B stops answering on {effective}. "
-                                                          "Move to Aurora 14B.")
+    alice.get_by_label("Notice to downstream users").fill(
+        f"Aurora 13B stops answering on {effective}. Move to Aurora 14B."
+    )
     alice.get_by_label("Short public reason").fill("Unsafe medical advice that cannot be mitigated")
     alice.get_by_role("button", name="Send for approval").click()
     alice.wait_for_load_state()
@@ -133,19 +141,28 @@ def test_accessibility_of_staff_pages(live_server, app, page_factory, make_staff
     page = page_factory(bypass_csp=True)  # axe is injected as an inline script
     sign_in(page, live_server.url, make_staff("triager"))
     findings = {}
-    for path in ("/staff/queue", f"/staff/reports/{report.id}", "/staff/dashboard", "/staff/incidents",
-                 f"/staff/incidents/{session.exec(select(Incident)).one().id}", "/staff/models",
-                 f"/staff/models/{session.exec(select(ModelRecord)).one().id}", "/models/withdrawn"):
+    for path in (
+        "/staff/queue",
+        f"/staff/reports/{report.id}",
+        "/staff/dashboard",
+        "/staff/incidents",
+        f"/staff/incidents/{session.exec(select(Incident)).one().id}",
+        "/staff/models",
+        f"/staff/models/{session.exec(select(ModelRecord)).one().id}",
+        "/models/withdrawn",
+    ):
         page.goto(live_server.url + path)
         findings[path] = run_axe(page, axe_path)
     assert {path: found for path, found in findings.items() if found} == {}
 
 
-def test_published_report_shows_charts_without_javascript_and_passes_axe(live_server, app, page_factory, session,
-                                                                         axe_path):
+def test_published_report_shows_charts_without_javascript_and_passes_axe(
+    live_server, app, page_factory, session, axe_path
+):
     from core import clock
     from reporting import publish as publishing
     from reporting.aggregate import Period
+
     period = Period.containing(clock.now()).previous()
     publishing.publish(app, session, str(period))
     page = page_factory(javascript=False)

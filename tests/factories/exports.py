@@ -8,8 +8,10 @@ from core import auth
 from incidents import triage
 from tests.factories.triage import stored_report
 
-LONG = ("A chat assistant built on the Aurora model told users how to bypass the safety interlock of a "
-        "home insulin pump, step by step, when the request was framed as a maintenance question.")
+LONG = (
+    "A chat assistant built on the Aurora model told users how to bypass the safety interlock of a "
+    "home insulin pump, step by step, when the request was framed as a maintenance question."
+)
 
 
 def staff_user(session, role: str):
@@ -21,10 +23,17 @@ def staff_user(session, role: str):
 
 def approved_incident(app, session, *, consent: bool = True, share: bool = True, **fields):
     """An incident with one linked report, approved for sharing by a publisher."""
-    data = {"title": "Assistant explained how to bypass an insulin pump interlock", "description": LONG,
-            "occurred_on": date(2026, 8, 14), "deployers": ["Acme Health Apps"], "developers": ["Aurora Labs"],
-            "harmed_parties": ["Insulin pump users"], "implicated_systems": ["Aurora 2"],
-            "source_urls": ["https://www.example.com/news/aurora-pump"], **fields}
+    data = {
+        "title": "Assistant explained how to bypass an insulin pump interlock",
+        "description": LONG,
+        "occurred_on": date(2026, 8, 14),
+        "deployers": ["Acme Health Apps"],
+        "developers": ["Aurora Labs"],
+        "harmed_parties": ["Insulin pump users"],
+        "implicated_systems": ["Aurora 2"],
+        "source_urls": ["https://www.example.com/news/aurora-pump"],
+        **fields,
+    }
     triager = staff_user(session, "triager")
     incident = triage.create_incident(session, actor=triager, data=data)
     report = stored_report(app, session, share_consent=consent)
@@ -38,10 +47,21 @@ def approved_incident(app, session, *, consent: bool = True, share: bool = True,
 
 def enforcement(session, *, incident=None, report=None, **fields):
     """An enforcement action recorded through the triage service."""
-    data = {"action_type": "takedown", "target_kind": "model", "target": "aurora-2-uncensored",
-            "ground_type": "policy", "ground_reference": "Acceptable use policy, section 3.2",
-            "explanation": "The fine-tuned weights remove the refusal training and were shared to give "
-                           "self-harm instructions.", "detection": "manual", "decision": "manual",
-            "territorial_scope": [], "decided_on": date(2026, 8, 20), "applied_on": date(2026, 8, 21), **fields}
-    return triage.record_enforcement(session, actor=staff_user(session, "triager"), data=data, report=report,
-                                     incident=incident)
+    data = {
+        "action_type": "takedown",
+        "target_kind": "model",
+        "target": "aurora-2-uncensored",
+        "ground_type": "policy",
+        "ground_reference": "Acceptable use policy, section 3.2",
+        "explanation": "The fine-tuned weights remove the refusal training and were shared to give "
+        "self-harm instructions.",
+        "detection": "manual",
+        "decision": "manual",
+        "territorial_scope": [],
+        "decided_on": date(2026, 8, 20),
+        "applied_on": date(2026, 8, 21),
+        **fields,
+    }
+    return triage.record_enforcement(
+        session, actor=staff_user(session, "triager"), data=data, report=report, incident=incident
+    )

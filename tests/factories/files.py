@@ -14,12 +14,12 @@ GPS_LAT = (52.0, 31.0, 12.34)
 def jpeg_with_gps() -> bytes:
     image = Image.new("RGB", (64, 48), (200, 30, 30))
     exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"            # Make
-    exif[0x0110] = "Model X200"            # Model
-    exif[0x013B] = AUTHOR                  # Artist
-    exif[0x0112] = 6                       # Orientation: rotate 90
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "Model X200"  # Model
+    exif[0x013B] = AUTHOR  # Artist
+    exif[0x0112] = 6  # Orientation: rotate 90
     gps = {1: "N", 2: GPS_LAT, 3: "E", 4: (13.0, 24.0, 56.78)}
-    exif[0x8825] = gps                     # GPSInfo IFD
+    exif[0x8825] = gps  # GPSInfo IFD
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif)
     return out.getvalue()

@@ -20,8 +20,12 @@ def api_payload(**overrides):
 
 
 def test_api_accepts_a_report_and_returns_a_receipt(client, session):
-    response = client.post("/api/v1/reports", json=api_payload(attachments=[
-        {"filename": "shot.jpg", "content_base64": base64.b64encode(files.jpeg_with_gps()).decode()}]))
+    response = client.post(
+        "/api/v1/reports",
+        json=api_payload(
+            attachments=[{"filename": "shot.jpg", "content_base64": base64.b64encode(files.jpeg_with_gps()).decode()}]
+        ),
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert len(body["receipt"]) == 19 and body["status"] == "received"
@@ -29,14 +33,16 @@ def test_api_accepts_a_report_and_returns_a_receipt(client, session):
     assert report.channel == "public" and report.flag_health
     assert len(session.exec(select(Attachment)).all()) == 1
     page = client.get("/followup")
-    thread = client.post("/followup", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                            "receipt": body["receipt"]})
+    thread = client.post(
+        "/followup", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "receipt": body["receipt"]}
+    )
     assert thread.status_code == 200
 
 
 def test_api_errors_name_each_field(client, session):
-    response = client.post("/api/v1/reports", json=api_payload(title="abc", category="nope", country="ZZZ",
-                                                               unexpected="x"))
+    response = client.post(
+        "/api/v1/reports", json=api_payload(title="abc", category="nope", country="ZZZ", unexpected="x")
+    )
     assert response.status_code == 400
     errors = response.get_json()["errors"]
     assert {"title", "category", "country", "unexpected"} <= set(errors)
@@ -45,9 +51,11 @@ def test_api_errors_name_each_field(client, session):
 
 
 def test_api_broken_json_and_wrong_types(client):
-    for body, headers in (("{not json", {"Content-Type": "application/json"}),
-                          ("[1, 2]", {"Content-Type": "application/json"}),
-                          ("title=x", {"Content-Type": "application/x-www-form-urlencoded"})):
+    for body, headers in (
+        ("{not json", {"Content-Type": "application/json"}),
+        ("[1, 2]", {"Content-Type": "application/json"}),
+        ("title=x", {"Content-Type": "application/x-www-form-urlencoded"}),
+    ):
         response = client.post("/api/v1/reports", data=body, headers=headers)
         assert response.status_code == 400 and "errors" in response.get_json()
     response = client.post("/api/v1/reports", json=api_payload(title=123, evidence_links="not-a-list-url"))
@@ -55,9 +63,10 @@ def test_api_broken_json_and_wrong_types(client):
 
 
 def test_api_refuses_bad_attachments(client, session):
-    for item, message in (({"filename": "a.txt", "content_base64": "%%%"}, "not valid base64"),
-                          ({"filename": "page.pdf", "content_base64": base64.b64encode(files.HTML).decode()},
-                           "active code")):
+    for item, message in (
+        ({"filename": "a.txt", "content_base64": "%%%"}, "not valid base64"),
+        ({"filename": "page.pdf", "content_base64": base64.b64encode(files.HTML).decode()}, "active code"),
+    ):
         response = client.post("/api/v1/reports", json=api_payload(attachments=[item]))
         assert response.status_code == 400
         assert any(message in m for m in response.get_json()["errors"]["attachments"])

@@ -19,13 +19,18 @@ def test_login_with_password_and_totp(client, make_staff, login):
     assert home.status_code == 200 and user.email in home.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("field,value", [("password", "wrong-password"), ("code", "000000"),
-                                         ("email", "nobody@example.org")])
+@pytest.mark.parametrize(
+    "field,value", [("password", "wrong-password"), ("code", "000000"), ("email", "nobody@example.org")]
+)
 def test_wrong_credentials_get_one_generic_answer(client, make_staff, field, value):
     user = make_staff("admin")
     page = client.get("/staff/login")
-    data = {"csrf_token": csrf_from(page.get_data(as_text=True)), "email": user.email,
-            "password": user.password, "code": user.code()}
+    data = {
+        "csrf_token": csrf_from(page.get_data(as_text=True)),
+        "email": user.email,
+        "password": user.password,
+        "code": user.code(),
+    }
     if field == "code" and value == data["code"]:
         value = "111111"
     data[field] = value
@@ -74,6 +79,7 @@ def test_session_cookie_flags(client, make_staff, login):
 
 def test_secure_cookie_in_production(app_config, monkeypatch):
     from wsgi import create_app
+
     monkeypatch.setenv("APP_ENV", "production")
     app = create_app(app_config)
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -114,8 +120,7 @@ def _app_with_probe_routes(app_config):
     return app
 
 
-@pytest.mark.parametrize("role,expected", [("admin", 200), ("triager", 403), ("recipient", 403),
-                                           ("publisher", 403)])
+@pytest.mark.parametrize("role,expected", [("admin", 200), ("triager", 403), ("recipient", 403), ("publisher", 403)])
 def test_role_checks(app_config, role, expected):
     app = _app_with_probe_routes(app_config)
     client = app.test_client()
@@ -123,13 +128,19 @@ def test_role_checks(app_config, role, expected):
 
     from core import auth
     from core.db import get_engine
+
     with Session(get_engine(app), expire_on_commit=False) as db:
-        account = auth.create_staff(session=db, email=f"{role}@example.org", role=auth.Role(role),
-                                    with_password=True)
+        account = auth.create_staff(session=db, email=f"{role}@example.org", role=auth.Role(role), with_password=True)
     page = client.get("/staff/login")
-    client.post("/staff/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                      "email": account.user.email, "password": account.password,
-                                      "code": totp_now(account.user.totp_secret)})
+    client.post(
+        "/staff/login",
+        data={
+            "csrf_token": csrf_from(page.get_data(as_text=True)),
+            "email": account.user.email,
+            "password": account.password,
+            "code": totp_now(account.user.totp_secret),
+        },
+    )
     assert client.get("/staff/probe/admin-only").status_code == expected
     # A staff route that forgot to declare roles is refused to everyone (deny by default).
     assert client.get("/staff/probe/forgot-roles").status_code == 403
@@ -144,22 +155,34 @@ def test_anonymous_is_sent_to_login(client):
 def test_open_redirect_after_login_is_blocked(client, make_staff):
     user = make_staff("admin")
     page = client.get("/staff/login")
-    response = client.post("/staff/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                                 "email": user.email, "password": user.password,
-                                                 "code": user.code(), "next": "//evil.example/"})
+    response = client.post(
+        "/staff/login",
+        data={
+            "csrf_token": csrf_from(page.get_data(as_text=True)),
+            "email": user.email,
+            "password": user.password,
+            "code": user.code(),
+            "next": "//evil.example/",
+        },
+    )
     assert response.headers["Location"].endswith("/staff/")
 
 
 def test_login_failures_are_rate_limited(app_config, make_staff):
     app_config["LOGIN_LIMIT"] = "3 per 15 minutes"
     from wsgi import create_app
+
     app = create_app(app_config)
     client = app.test_client()
     page = client.get("/staff/login")
     token = csrf_from(page.get_data(as_text=True))
-    statuses = [client.post("/staff/login", data={"csrf_token": token, "email": f"x{i}@example.org",
-                                                  "password": "nope", "code": "123456"}).status_code
-                for i in range(5)]
+    statuses = [
+        client.post(
+            "/staff/login",
+            data={"csrf_token": token, "email": f"x{i}@example.org", "password": "nope", "code": "123456"},
+        ).status_code
+        for i in range(5)
+    ]
     assert statuses == [401, 401, 401, 429, 429]
     assert "Too many attempts" in client.post("/staff/login", data={"csrf_token": token}).get_data(as_text=True)
 
@@ -168,6 +191,7 @@ def test_per_account_limit_counts_failures_from_anywhere(app_config, make_staff)
     app_config["LOGIN_LIMIT"] = "100 per minute"
     app_config["LOGIN_ACCOUNT_LIMIT"] = "2 per hour"
     from wsgi import create_app
+
     app = create_app(app_config)
     client = app.test_client()
     token = csrf_from(client.get("/staff/login").get_data(as_text=True))
@@ -180,27 +204,36 @@ def test_per_account_limit_counts_failures_from_anywhere(app_config, make_staff)
 def test_successful_logins_are_not_counted_as_failures(app_config, make_staff):
     app_config["LOGIN_LIMIT"] = "2 per 15 minutes"
     from wsgi import create_app
+
     app = create_app(app_config)
     client = app.test_client()
     from sqlmodel import Session
 
     from core import auth
     from core.db import get_engine
+
     with Session(get_engine(app), expire_on_commit=False) as db:
         account = auth.create_staff(session=db, email="ok@example.org", role=auth.Role.ADMIN, with_password=True)
     for offset in (-1, 0, 1):
         token = csrf_from(client.get("/staff/login").get_data(as_text=True))
-        response = client.post("/staff/login", data={"csrf_token": token, "email": "ok@example.org",
-                                                     "password": account.password,
-                                                     "code": totp_now(account.user.totp_secret, offset)})
+        response = client.post(
+            "/staff/login",
+            data={
+                "csrf_token": token,
+                "email": "ok@example.org",
+                "password": account.password,
+                "code": totp_now(account.user.totp_secret, offset),
+            },
+        )
         assert response.status_code == 302
         client.post("/staff/logout", data={"csrf_token": csrf_from(client.get("/staff/").get_data(as_text=True))})
 
 
 def test_validation_errors_are_shown_next_to_fields(client):
     token = csrf_from(client.get("/staff/login").get_data(as_text=True))
-    response = client.post("/staff/login", data={"csrf_token": token, "email": "not-an-email", "password": "",
-                                                 "code": "12"})
+    response = client.post(
+        "/staff/login", data={"csrf_token": token, "email": "not-an-email", "password": "", "code": "12"}
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Enter an email address like name@example.org." in body
@@ -212,13 +245,27 @@ def test_password_change(client, make_staff, login):
     user = make_staff("triager")
     login(user, code=user.code(-1))
     token = csrf_from(client.get("/staff/account").get_data(as_text=True))
-    wrong = client.post("/staff/account", data={"csrf_token": token, "current_password": "wrong",
-                                               "password": "a new long passphrase", "password_confirm":
-                                               "a new long passphrase", "code": user.code()})
+    wrong = client.post(
+        "/staff/account",
+        data={
+            "csrf_token": token,
+            "current_password": "wrong",
+            "password": "a new long passphrase",
+            "password_confirm": "a new long passphrase",
+            "code": user.code(),
+        },
+    )
     assert wrong.status_code == 401
-    ok = client.post("/staff/account", data={"csrf_token": token, "current_password": user.password,
-                                            "password": "a new long passphrase",
-                                            "password_confirm": "a new long passphrase", "code": user.code()})
+    ok = client.post(
+        "/staff/account",
+        data={
+            "csrf_token": token,
+            "current_password": user.password,
+            "password": "a new long passphrase",
+            "password_confirm": "a new long passphrase",
+            "code": user.code(),
+        },
+    )
     assert ok.status_code == 302
     user.password = "a new long passphrase"
     client.post("/staff/logout", data={"csrf_token": csrf_from(client.get("/staff/").get_data(as_text=True))})

@@ -26,38 +26,48 @@ MATRIX = {
     ("POST", "/staff/transparency"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 404},
     ("GET", "/staff/exports"): {"admin": 200, "triager": 403, "recipient": 403, "publisher": 200},
     ("POST", "/staff/exports"): {"admin": 400, "triager": 403, "recipient": 403, "publisher": 400},
-    ("GET", "/staff/exports/999/incidents.csv"): {"admin": 404, "triager": 403, "recipient": 403,
-                                                  "publisher": 404},
+    ("GET", "/staff/exports/999/incidents.csv"): {"admin": 404, "triager": 403, "recipient": 403, "publisher": 404},
     ("GET", "/staff/queue"): {"admin": 200, "triager": 200, "recipient": 200, "publisher": 403},
     ("GET", "/staff/reports"): {"admin": 302, "triager": 302, "recipient": 302, "publisher": 403},
     ("GET", "/staff/reports/{report}"): {"admin": 200, "triager": 200, "recipient": 403, "publisher": 403},
-    ("GET", "/staff/reports/{report}/attachments/999"): {"admin": 404, "triager": 404, "recipient": 404,
-                                                         "publisher": 403},
-    ("POST", "/staff/reports/{report}/actions/acknowledge"): {"admin": 400, "triager": 400, "recipient": 403,
-                                                              "publisher": 403},
-    ("POST", "/staff/reports/{report}/enforcement"): {"admin": 400, "triager": 400, "recipient": 403,
-                                                      "publisher": 403},
+    ("GET", "/staff/reports/{report}/attachments/999"): {
+        "admin": 404,
+        "triager": 404,
+        "recipient": 404,
+        "publisher": 403,
+    },
+    ("POST", "/staff/reports/{report}/actions/acknowledge"): {
+        "admin": 400,
+        "triager": 400,
+        "recipient": 403,
+        "publisher": 403,
+    },
+    ("POST", "/staff/reports/{report}/enforcement"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
     ("POST", "/staff/reports/{report}/reply"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
     ("GET", "/staff/recipients"): {"admin": 200, "triager": 403, "recipient": 200, "publisher": 403},
     ("POST", "/staff/recipients"): {"admin": 403, "triager": 403, "recipient": 302, "publisher": 403},
     ("GET", "/staff/incidents"): ALL,
     ("POST", "/staff/incidents"): {"admin": 400, "triager": 400, "recipient": 400, "publisher": 403},
     ("GET", "/staff/incidents/{incident}"): ALL,
-    ("POST", "/staff/incidents/{incident}/edit"): {"admin": 400, "triager": 400, "recipient": 400,
-                                                   "publisher": 403},
-    ("POST", "/staff/incidents/{incident}/enforcement"): {"admin": 400, "triager": 400, "recipient": 400,
-                                                          "publisher": 403},
-    ("POST", "/staff/incidents/{incident}/status"): {"admin": 400, "triager": 400, "recipient": 400,
-                                                     "publisher": 403},
-    ("POST", "/staff/incidents/{incident}/sharing"): {"admin": 403, "triager": 403, "recipient": 403,
-                                                      "publisher": 302},
+    ("POST", "/staff/incidents/{incident}/edit"): {"admin": 400, "triager": 400, "recipient": 400, "publisher": 403},
+    ("POST", "/staff/incidents/{incident}/enforcement"): {
+        "admin": 400,
+        "triager": 400,
+        "recipient": 400,
+        "publisher": 403,
+    },
+    ("POST", "/staff/incidents/{incident}/status"): {"admin": 400, "triager": 400, "recipient": 400, "publisher": 403},
+    ("POST", "/staff/incidents/{incident}/sharing"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 302},
     ("GET", "/staff/models"): ALL,
     ("POST", "/staff/models"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
     ("GET", "/staff/models/{model}"): ALL,
-    ("POST", "/staff/models/{model}/lifecycle/review"): {"admin": 400, "triager": 400, "recipient": 403,
-                                                         "publisher": 403},
-    ("POST", "/staff/models/{model}/proposals"): {"admin": 400, "triager": 400, "recipient": 403,
-                                                  "publisher": 403},
+    ("POST", "/staff/models/{model}/lifecycle/review"): {
+        "admin": 400,
+        "triager": 400,
+        "recipient": 403,
+        "publisher": 403,
+    },
+    ("POST", "/staff/models/{model}/proposals"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
     ("POST", "/staff/proposals/999/decision"): {"admin": 404, "triager": 404, "recipient": 403, "publisher": 403},
 }
 # Pages that need no login, and logout (it ends the session, so it is tested on its own).
@@ -70,8 +80,11 @@ def objects(app, session, make_staff):
     session.add(Incident(title="An incident for the matrix"))
     session.add(ModelRecord(name="Matrix model"))
     session.commit()
-    return {"report": report.id, "incident": session.exec(select(Incident)).one().id,
-            "model": session.exec(select(ModelRecord)).one().id}
+    return {
+        "report": report.id,
+        "incident": session.exec(select(Incident)).one().id,
+        "model": session.exec(select(ModelRecord)).one().id,
+    }
 
 
 @pytest.mark.parametrize("role", (None, *ROLES), ids=("anonymous", *ROLES))
@@ -81,10 +94,7 @@ def test_every_staff_route_for_every_role(app, make_staff, objects, role):
     failures = []
     for (method, template), expected in MATRIX.items():
         path = template.format(**objects)
-        if method == "GET":
-            response = client.get(path)
-        else:
-            response = client.post(path, data={"csrf_token": csrf})
+        response = client.get(path) if method == "GET" else client.post(path, data={"csrf_token": csrf})
         want = expected[role] if role else (302 if method == "GET" else 401)
         if response.status_code != want:
             failures.append(f"{role or 'anonymous'} {method} {path}: {response.status_code}, expected {want}")
@@ -98,14 +108,15 @@ def test_the_matrix_covers_every_staff_route(app):
         if not rule.rule.startswith("/staff") or rule.rule in PUBLIC:
             continue
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-            assert any(m == method and _same_shape(t, rule.rule) for m, t in MATRIX), \
+            assert any(m == method and _same_shape(t, rule.rule) for m, t in MATRIX), (
                 f"no matrix row for {method} {rule.rule}"
+            )
 
 
 def _same_shape(template: str, rule: str) -> bool:
     """Compare '/staff/reports/{report}/actions/acknowledge' with '/staff/reports/<int:report_id>/actions/<action>'."""
     a, b = template.strip("/").split("/"), rule.strip("/").split("/")
-    return len(a) == len(b) and all(x == y or y.startswith("<") for x, y in zip(a, b))
+    return len(a) == len(b) and all(x == y or y.startswith("<") for x, y in zip(a, b, strict=True))
 
 
 def test_logout_is_a_post_for_the_signed_in_only(app, make_staff):

@@ -3,14 +3,12 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-
-from tests.conftest import totp_now
 from sqlmodel import Session
 
-from core import auth
+from core import auth, clock
 from core.audit import append_event, verify_chain
 from core.db import get_engine
-from core import clock
+from tests.conftest import totp_now
 
 
 def test_concurrent_audit_appends_keep_one_chain(app, session):
@@ -64,12 +62,15 @@ def test_two_staff_acting_on_one_report_at_once_lose_no_update(app, session, mak
         report_id = stored_report(app, session).id
         start = threading.Barrier(2)
 
-        def act(n: int) -> str:
+        def act(n: int, report_id: int = report_id, start: threading.Barrier = start) -> str:
             with Session(engine, expire_on_commit=False) as db:
                 report = db.get(Report, report_id)
                 actor = db.get(StaffUser, actors[n])
-                action, data = ((TriageAction.DISMISS, {"version": report.version, "reason": "spam"}) if n == 0
-                                else (TriageAction.ESCALATE, {"version": report.version}))
+                action, data = (
+                    (TriageAction.DISMISS, {"version": report.version, "reason": "spam"})
+                    if n == 0
+                    else (TriageAction.ESCALATE, {"version": report.version})
+                )
                 start.wait()
                 try:
                     triage.apply(db, report, action, actor=actor, data=data)

@@ -25,8 +25,12 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "exports"
 # the clock is frozen at noon (it ticks on from there), for the factories as for the export.
 pytestmark = pytest.mark.time_machine(FIXED_DAY)
 TODAY = FIXED_DAY.date()
-SETTINGS = {"namespace": "https://incidents.example.org", "submitter": "Anonymous", "language": "en",
-            "puid_prefix": "example-action-"}
+SETTINGS = {
+    "namespace": "https://incidents.example.org",
+    "submitter": "Anonymous",
+    "language": "en",
+    "puid_prefix": "example-action-",
+}
 SHARED_AT = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
 
 # Personal data planted in everything that could leave the platform.
@@ -50,20 +54,34 @@ def _fix_sharing_date(session, incident):
 def fixture_data(app, session):
     """Three approved incidents (exported, no public URL, held back) and three actions (two owe no statement)."""
     first = approved_incident(app, session)
-    approved_incident(app, session, title="Voice clone used in a bank fraud call", source_urls=[],
-                      developers=["Sonic Voice Ltd."], description=LONG)
+    approved_incident(
+        app,
+        session,
+        title="Voice clone used in a bank fraud call",
+        source_urls=[],
+        developers=["Sonic Voice Ltd."],
+        description=LONG,
+    )
     approved_incident(app, session, title="Too short to export", description="Only a line.")
     for incident in session.exec(select(Incident)).all():
         _fix_sharing_date(session, incident)
     enforcement(session, incident=first)
     enforcement(session, incident=first, action_type="warning")
-    enforcement(session, incident=first, action_type="suspension", target_kind="account", ground_type="law",
-                ground_reference="Regulation (EU) 2024/1689, Art. 5(1)(a)", territorial_scope=["FR", "BE", "US"])
+    enforcement(
+        session,
+        incident=first,
+        action_type="suspension",
+        target_kind="account",
+        ground_type="law",
+        ground_reference="Regulation (EU) 2024/1689, Art. 5(1)(a)",
+        territorial_scope=["FR", "BE", "US"],
+    )
     return first
 
 
 def write_both(session, out: Path):
     from core.periods import Period
+
     a = service.write_aiid(session, out, settings=SETTINGS, today=TODAY)
     d = service.write_dsa(session, out, period=Period(2026, 3), settings=SETTINGS)
     return a, d
@@ -104,17 +122,26 @@ def test_files_are_rfc4180_utf8_and_deterministic(app, session, tmp_path):
 
 def test_incidents_csv_reads_back_with_pandas_into_the_same_records(app, session, tmp_path):
     first = fixture_data(app, session)
-    approved_incident(app, session, title='Quotes "inside", commas, and a\nnew line', description=LONG + " ünïcødé",
-                      source_urls=["https://example.org/1", "https://example.org/2"])
+    approved_incident(
+        app,
+        session,
+        title='Quotes "inside", commas, and a\nnew line',
+        description=LONG + " ünïcødé",
+        source_urls=["https://example.org/1", "https://example.org/2"],
+    )
     service.write_aiid(session, tmp_path, settings=SETTINGS, today=TODAY)
     frame = pd.read_csv(tmp_path / "incidents.csv", dtype=str, keep_default_na=False, encoding="utf-8")
     assert list(frame.columns) == list(aiid.INCIDENT_COLUMNS)
     rows = frame.to_dict("records")
     expected = []
     for incident in session.exec(select(Incident).order_by(Incident.id)).all():
-        record = aiid.build_record(aiid.SharedIncident(incident.id, incident.public_summary,
-                                                       incident.shared_at.date()), namespace=SETTINGS["namespace"],
-                                   submitter="Anonymous", language="en", today=TODAY)
+        record = aiid.build_record(
+            aiid.SharedIncident(incident.id, incident.public_summary, incident.shared_at.date()),
+            namespace=SETTINGS["namespace"],
+            submitter="Anonymous",
+            language="en",
+            today=TODAY,
+        )
         if record.report_rows and not record.problems:
             expected.append({k: str(v) for k, v in record.incident_row.items()})
     assert rows == expected and len(rows) == 2
@@ -129,8 +156,9 @@ def test_a_record_that_breaks_a_rule_is_held_back_with_its_reason(app, session, 
     assert "Exporting incidents" in result.output
     assert f"incident {bad.id}: text must be 80-50,000 characters, is 12" in result.output
     held = list(csv.DictReader(io.StringIO((tmp_path / "held-back.csv").read_text(encoding="utf-8"))))
-    assert held == [{"record": "incident", "id": str(bad.id), "field": "text",
-                     "reason": "must be 80-50,000 characters, is 12"}]
+    assert held == [
+        {"record": "incident", "id": str(bad.id), "field": "text", "reason": "must be 80-50,000 characters, is 12"}
+    ]
     assert (tmp_path / "incidents.csv").read_bytes().count(b"\r\n") == 1  # the header only: nothing half-written
     assert (tmp_path / "reports.csv").read_bytes().count(b"\r\n") == 1
 
@@ -144,8 +172,14 @@ def test_only_approved_incidents_with_every_reporters_consent_leave(app, session
     session.commit()
     written = service.write_aiid(session, tmp_path, settings=SETTINGS, today=TODAY)
     assert written.counts["exported"] == 0
-    assert written.problems == [{"record": "incident", "id": later.id, "field": "consent",
-                                 "reason": "a linked reporter did not consent to sharing"}]
+    assert written.problems == [
+        {
+            "record": "incident",
+            "id": later.id,
+            "field": "consent",
+            "reason": "a linked reporter did not consent to sharing",
+        }
+    ]
     body = (tmp_path / "incidents.csv").read_text() + (tmp_path / "submissions.json").read_text()
     assert "Never approved" not in body and "without consent" not in body
 
@@ -153,8 +187,12 @@ def test_only_approved_incidents_with_every_reporters_consent_leave(app, session
 def test_an_edit_withdraws_the_approval_and_its_public_summary(app, session):
     incident = approved_incident(app, session)
     assert incident.public_summary["title"] == incident.title
-    triage.update_incident(session, incident, actor=staff_user(session, "triager"),
-                           data={"title": "A corrected title for the incident", "version": incident.version})
+    triage.update_incident(
+        session,
+        incident,
+        actor=staff_user(session, "triager"),
+        data={"title": "A corrected title for the incident", "version": incident.version},
+    )
     session.refresh(incident)
     assert incident.shared_at is None and incident.public_summary is None
 
@@ -162,16 +200,26 @@ def test_an_edit_withdraws_the_approval_and_its_public_summary(app, session):
 def test_planted_personal_data_appears_in_no_export_and_no_api_response(app, session, tmp_path, client):
     planted = " ".join(f"{kind}: {value}." for kind, value in PII.items())
     incident = approved_incident(
-        app, session, title=f"Leak of {PII['email']} by the assistant",
+        app,
+        session,
+        title=f"Leak of {PII['email']} by the assistant",
         description=f"{LONG} The model printed {planted} It did so repeatedly.",
-        deployers=[f"Shop at {PII['street']}"], harmed_parties=[f"Customer {PII['phone']}"],
-        source_urls=["https://example.com/story", f"https://example.com/u?mail={PII['email']}"])
-    enforcement(session, incident=incident, explanation=f"Reported by {PII['email']} from {PII['ip']}. {planted}",
-                ground_reference=f"Policy 3 (contact {PII['phone']})", decided_on=date(2026, 8, 20))
+        deployers=[f"Shop at {PII['street']}"],
+        harmed_parties=[f"Customer {PII['phone']}"],
+        source_urls=["https://example.com/story", f"https://example.com/u?mail={PII['email']}"],
+    )
+    enforcement(
+        session,
+        incident=incident,
+        explanation=f"Reported by {PII['email']} from {PII['ip']}. {planted}",
+        ground_reference=f"Policy 3 (contact {PII['phone']})",
+        decided_on=date(2026, 8, 20),
+    )
     _fix_sharing_date(session, incident)
     write_both(session, tmp_path)
-    responses = [client.get(url).get_data(as_text=True) for url in (
-        "/api/v1/incidents", f"/api/v1/incidents/{incident.id}")]
+    responses = [
+        client.get(url).get_data(as_text=True) for url in ("/api/v1/incidents", f"/api/v1/incidents/{incident.id}")
+    ]
     texts = {name: (tmp_path / name).read_text(encoding="utf-8") for name in (*GOLDEN_FILES, service.HELD_BACK)}
     texts.update({f"api {i}": body for i, body in enumerate(responses)})
     for where, text in texts.items():
@@ -188,12 +236,15 @@ def test_a_publication_regenerates_the_exports(app, session, runner):
     result = runner.invoke(args=["reports", "publish", "--period", "2026Q3"])
     assert result.exit_code == 0, result.output
     runs = session.exec(select(ExportRun).order_by(ExportRun.id)).all()
-    assert [(r.kind, r.period, r.trigger) for r in runs] == [("aiid", None, "publication"),
-                                                               ("dsa", "2026Q3", "publication")]
+    assert [(r.kind, r.period, r.trigger) for r in runs] == [
+        ("aiid", None, "publication"),
+        ("dsa", "2026Q3", "publication"),
+    ]
     assert runs[0].counts["exported"] == 1
     assert (service.run_path(app, runs[0]) / "incidents.csv").is_file()
     # Unchanged data adds no run; the nightly job says so.
     from exports.jobs import refresh_exports
+
     assert refresh_exports(app) == f"aiid run {runs[0].id} unchanged"
 
 
@@ -227,10 +278,13 @@ def test_staff_download_page(app, session, make_staff):
     page = browser.get("/staff/exports")
     assert page.status_code == 200 and "No export yet." in page.get_data(as_text=True)
     from tests.conftest import csrf_from
+
     token = csrf_from(page.get_data(as_text=True))
     assert browser.post("/staff/exports", data={"csrf_token": token, "kind": "aiid"}).status_code == 302
-    assert browser.post("/staff/exports", data={"csrf_token": token, "kind": "dsa", "period": "nonsense"}
-                        ).status_code == 302
+    assert (
+        browser.post("/staff/exports", data={"csrf_token": token, "kind": "dsa", "period": "nonsense"}).status_code
+        == 302
+    )
     run = session.exec(select(ExportRun)).one()
     assert run.trigger == "staff" and run.created_by == publisher.id
     html = browser.get("/staff/exports").get_data(as_text=True)

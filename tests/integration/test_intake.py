@@ -57,21 +57,39 @@ def test_receipt_opens_the_report_and_staff_replies(client, app, session, make_s
     report = session.exec(select(Report)).one()
     staff_page = staff_client.get(f"/staff/reports/{report.id}")
     assert staff_page.status_code == 200 and SECRET_TEXT in staff_page.get_data(as_text=True)
-    reply = staff_client.post(f"/staff/reports/{report.id}/reply", data={
-        "csrf_token": csrf_from(staff_page.get_data(as_text=True)), "body": "Thank you. Which app was it?",
-        "message_token": "t-1"})
+    reply = staff_client.post(
+        f"/staff/reports/{report.id}/reply",
+        data={
+            "csrf_token": csrf_from(staff_page.get_data(as_text=True)),
+            "body": "Thank you. Which app was it?",
+            "message_token": "t-1",
+        },
+    )
     assert reply.status_code == 302
 
     thread = followup(client, receipt).get_data(as_text=True)
     assert "Thank you. Which app was it?" in thread
-    answer = client.post("/followup/message", data={
-        "csrf_token": csrf_from(thread), "receipt": receipt.lower().replace("-", " "),
-        "body": "It was the WellDose app.", "message_token": "m-1",
-        "files": [(io.BytesIO(files.jpeg_with_gps()), "screen.jpg")]}, content_type="multipart/form-data")
+    answer = client.post(
+        "/followup/message",
+        data={
+            "csrf_token": csrf_from(thread),
+            "receipt": receipt.lower().replace("-", " "),
+            "body": "It was the WellDose app.",
+            "message_token": "m-1",
+            "files": [(io.BytesIO(files.jpeg_with_gps()), "screen.jpg")],
+        },
+        content_type="multipart/form-data",
+    )
     assert answer.status_code == 200 and "Your message was added." in answer.get_data(as_text=True)
-    again = client.post("/followup/message", data={
-        "csrf_token": csrf_from(thread), "receipt": receipt, "body": "It was the WellDose app.",
-        "message_token": "m-1"})
+    again = client.post(
+        "/followup/message",
+        data={
+            "csrf_token": csrf_from(thread),
+            "receipt": receipt,
+            "body": "It was the WellDose app.",
+            "message_token": "m-1",
+        },
+    )
     assert again.status_code == 200
     assert len(session.exec(select(Message).where(Message.author == "reporter")).all()) == 1, "resend adds once"
     staff_html = staff_client.get(f"/staff/reports/{report.id}").get_data(as_text=True)
@@ -92,6 +110,7 @@ def test_wrong_receipts_get_one_generic_answer(client):
 
 def test_receipt_attempts_are_rate_limited(app_config):
     from wsgi import create_app
+
     app_config["RECEIPT_LIMIT"] = "3 per 15 minutes"
     client = create_app(app_config).test_client()
     statuses = [followup(client, f"AAAA-BBBB-CCCC-DDD{i}").status_code for i in range(5)]
@@ -102,26 +121,42 @@ def test_double_submission_creates_one_report(client, session):
     page = client.get("/report")
     html = page.get_data(as_text=True)
     from tests.factories.reports import report_form
-    data = report_form(csrf_token=csrf_from(html),
-                       intake_token=re.search(r'name="intake_token" value="([^"]+)"', html).group(1))
+
+    data = report_form(
+        csrf_token=csrf_from(html), intake_token=re.search(r'name="intake_token" value="([^"]+)"', html).group(1)
+    )
     first = client.post("/report", data=data)
     second = client.post("/report", data=data)
     receipt_re = re.compile(r'id="receipt">([^<]+)<')
-    assert receipt_re.search(first.get_data(as_text=True)).group(1) == \
-        receipt_re.search(second.get_data(as_text=True)).group(1)
+    assert receipt_re.search(first.get_data(as_text=True)).group(1) == receipt_re.search(
+        second.get_data(as_text=True)
+    ).group(1)
     assert "sent more than once" in second.get_data(as_text=True)
     assert len(session.exec(select(Report)).all()) == 1
 
 
 def test_validation_errors_keep_everything_typed(client, session):
-    response, receipt, _ = submit(client, title="abc", description="too short", category="weather",
-                                  model_url="not a url", occurred_from="2999-01-01", country="XX",
-                                  serious_flags=[], evidence_links="https://ok.example.org\nftp://bad")
+    response, receipt, _ = submit(
+        client,
+        title="abc",
+        description="too short",
+        category="weather",
+        model_url="not a url",
+        occurred_from="2999-01-01",
+        country="XX",
+        serious_flags=[],
+        evidence_links="https://ok.example.org\nftp://bad",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and receipt is None
-    for message in ("This is too short or too long.", "Choose a category from the list.",
-                    "Enter a web address starting with https://", "This date is in the future.",
-                    "Choose a country from the list.", "Tick at least one serious harm"):
+    for message in (
+        "This is too short or too long.",
+        "Choose a category from the list.",
+        "Enter a web address starting with https://",
+        "This date is in the future.",
+        "Choose a country from the list.",
+        "Tick at least one serious harm",
+    ):
         assert message in html, message
     assert 'value="abc"' in html and "too short</textarea>" in html
     assert "ftp://bad" in html and 'value="Aurora"' in html
@@ -145,6 +180,7 @@ def test_overlong_fields(client):
 def test_forged_csrf_on_intake_is_400_and_stores_nothing(client, session):
     client.get("/report")  # start a session, so the token is forged rather than missing
     from tests.factories.reports import report_form
+
     response = client.post("/report", data=report_form(csrf_token="forged", intake_token="x"))
     assert response.status_code == 400 and session.exec(select(Report)).first() is None
 
@@ -152,15 +188,21 @@ def test_forged_csrf_on_intake_is_400_and_stores_nothing(client, session):
 def test_forged_intake_token_is_refused(client, session):
     page = client.get("/report")
     from tests.factories.reports import report_form
-    response = client.post("/report", data=report_form(csrf_token=csrf_from(page.get_data(as_text=True)),
-                                                       intake_token="AAAA-BBBB-CCCC-DDDD"))
+
+    response = client.post(
+        "/report",
+        data=report_form(csrf_token=csrf_from(page.get_data(as_text=True)), intake_token="AAAA-BBBB-CCCC-DDDD"),
+    )
     assert response.status_code == 400 and "too old to send" in response.get_data(as_text=True)
     assert session.exec(select(Report)).first() is None
 
 
 def test_attachments_are_stripped_and_sealed(client, app, session):
-    uploads = [(io.BytesIO(files.jpeg_with_gps()), "IMG_1.jpg"), (io.BytesIO(files.docx_with_author()), "memo.docx"),
-               (io.BytesIO(files.pdf_with_author()), "evidence.pdf")]
+    uploads = [
+        (io.BytesIO(files.jpeg_with_gps()), "IMG_1.jpg"),
+        (io.BytesIO(files.docx_with_author()), "memo.docx"),
+        (io.BytesIO(files.pdf_with_author()), "evidence.pdf"),
+    ]
     response, receipt, _ = submit(client, files=uploads)
     assert receipt, response.get_data(as_text=True)
     rows = session.exec(select(Attachment).order_by(Attachment.id)).all()
@@ -173,11 +215,14 @@ def test_attachments_are_stripped_and_sealed(client, app, session):
         assert name in ("IMG_1.jpg", "memo.docx", "evidence.pdf")
 
 
-@pytest.mark.parametrize("payload,name,message", [
-    (files.HTML, "report.pdf", "active code"),
-    (files.EXE, "photo.jpg", "none of those"),
-    (files.OLE_DOC, "old.doc", "old .doc"),
-])
+@pytest.mark.parametrize(
+    "payload,name,message",
+    [
+        (files.HTML, "report.pdf", "active code"),
+        (files.EXE, "photo.jpg", "none of those"),
+        (files.OLE_DOC, "old.doc", "old .doc"),
+    ],
+)
 def test_bad_files_get_a_clear_error_and_nothing_is_stored(client, session, payload, name, message):
     response, receipt, _ = submit(client, files=[(io.BytesIO(payload), name)])
     html = response.get_data(as_text=True)
@@ -189,7 +234,8 @@ def test_bad_files_get_a_clear_error_and_nothing_is_stored(client, session, payl
 
 def test_too_many_and_too_large_files(app_config, session):
     from wsgi import create_app
-    app_config.update(MAX_FILES=2, MAX_FILE_BYTES=1000, MAX_CONTENT_LENGTH=10 ** 6)
+
+    app_config.update(MAX_FILES=2, MAX_FILE_BYTES=1000, MAX_CONTENT_LENGTH=10**6)
     client = create_app(app_config).test_client()
     many = [(io.BytesIO(files.TEXT), f"n{i}.txt") for i in range(3)]
     response, receipt, _ = submit(client, files=many)
@@ -202,6 +248,7 @@ def test_too_many_and_too_large_files(app_config, session):
 
 def test_oversized_upload_is_413(app_config):
     from wsgi import create_app
+
     app_config.update(MAX_CONTENT_LENGTH=50_000)
     client = create_app(app_config).test_client()
     response, receipt, _ = submit(client, files=[(io.BytesIO(b"a" * 100_000), "huge.txt")])
@@ -220,6 +267,7 @@ def test_intake_pages_set_only_the_csrf_cookie(client):
 
 def test_intake_submissions_are_rate_limited(app_config):
     from wsgi import create_app
+
     app_config["INTAKE_LIMIT"] = "2 per hour"
     client = create_app(app_config).test_client()
     statuses = [submit(client)[0].status_code for _ in range(3)]
@@ -227,15 +275,16 @@ def test_intake_submissions_are_rate_limited(app_config):
 
 
 def test_staff_download_is_an_attachment_never_inline(app, client, session, make_staff):
-    submit(client, files=[(io.BytesIO(files.TEXT), "notes.txt"),
-                          (io.BytesIO(files.pdf_with_author()), "evidence.pdf")])
+    submit(client, files=[(io.BytesIO(files.TEXT), "notes.txt"), (io.BytesIO(files.pdf_with_author()), "evidence.pdf")])
     report = session.exec(select(Report)).one()
     staff = signed_in_client(app, make_staff("triager"))
     rows = session.exec(select(Attachment).order_by(Attachment.id)).all()
     response = staff.get(f"/staff/reports/{report.id}/attachments/{rows[1].id}")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"].startswith("attachment;") and "evidence.pdf" in \
-        response.headers["Content-Disposition"]
+    assert (
+        response.headers["Content-Disposition"].startswith("attachment;")
+        and "evidence.pdf" in response.headers["Content-Disposition"]
+    )
     assert response.mimetype == "application/octet-stream"
     assert "sandbox" in response.headers["Content-Security-Policy"]
     assert response.data.startswith(b"%PDF") and files.AUTHOR.encode() not in response.data

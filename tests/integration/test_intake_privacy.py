@@ -31,8 +31,10 @@ def test_logs_and_database_hold_no_report_content_or_address(live_server, sessio
     for path in ("/report", "/whistleblow"):
         opener = http_client()
         page = fetch(opener, live_server.url + path)
-        data = report_form(csrf_token=re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
-                           intake_token=re.search(r'name="intake_token" value="([^"]+)"', page).group(1))
+        data = report_form(
+            csrf_token=re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+            intake_token=re.search(r'name="intake_token" value="([^"]+)"', page).group(1),
+        )
         done = fetch(opener, live_server.url + path, data)
         receipt = re.search(r'id="receipt">([^<]+)<', done).group(1)
         receipts.append(receipt)
@@ -40,9 +42,16 @@ def test_logs_and_database_hold_no_report_content_or_address(live_server, sessio
         token = re.search(r'name="csrf_token" value="([^"]+)"', follow).group(1)
         thread = fetch(opener, live_server.url + "/followup", {"csrf_token": token, "receipt": receipt})
         message_token = re.search(r'name="message_token" value="([^"]+)"', thread).group(1)
-        fetch(opener, live_server.url + "/followup/message", {
-            "csrf_token": token, "receipt": receipt, "message_token": message_token,
-            "body": "Extra detail: Zebediah saw it again."})
+        fetch(
+            opener,
+            live_server.url + "/followup/message",
+            {
+                "csrf_token": token,
+                "receipt": receipt,
+                "message_token": message_token,
+                "body": "Extra detail: Zebediah saw it again.",
+            },
+        )
 
     logged = caplog.text
     assert len([r for r in caplog.records if r.name == "werkzeug"]) >= 10
@@ -50,7 +59,15 @@ def test_logs_and_database_hold_no_report_content_or_address(live_server, sessio
     for table in ("report", "message", "attachment", "audit_event", "staff_key_session"):
         rows += [repr(tuple(row)) for row in session.execute(text(f"SELECT * FROM {table}"))]
     stored = "\n".join(rows)
-    for needle in ("127.0.0.1", "Canary-Browser", "Zebediah", "insulin", "secret-contact", SECRET_TEXT[:30],
-                   *[r.replace("-", "") for r in receipts], *receipts):
+    for needle in (
+        "127.0.0.1",
+        "Canary-Browser",
+        "Zebediah",
+        "insulin",
+        "secret-contact",
+        SECRET_TEXT[:30],
+        *[r.replace("-", "") for r in receipts],
+        *receipts,
+    ):
         assert needle not in logged, needle
         assert needle not in stored, needle

@@ -23,12 +23,17 @@ def test_explicit_choice_is_carried_in_links_not_cookies(client):
 
 
 def test_validation_messages_in_spanish(client):
-    response, receipt, _ = submit(client, "/report?lang=es", title="abc", category="weather",
-                                  occurred_from="2999-01-01")
+    response, receipt, _ = submit(
+        client, "/report?lang=es", title="abc", category="weather", occurred_from="2999-01-01"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and receipt is None
-    for message in ("Es demasiado corto o demasiado largo.", "Elija una categoría de la lista.",
-                    "Esta fecha está en el futuro.", "Corrija los campos señalados abajo."):
+    for message in (
+        "Es demasiado corto o demasiado largo.",
+        "Elija una categoría de la lista.",
+        "Esta fecha está en el futuro.",
+        "Corrija los campos señalados abajo.",
+    ):
         assert message in html, message
 
 
@@ -37,8 +42,9 @@ def test_receipt_and_followup_in_spanish(client):
     html = response.get_data(as_text=True)
     assert "Su informe se ha recibido" in html and receipt
     page = client.get("/followup?lang=es")
-    thread = client.post("/followup?lang=es", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                                    "receipt": receipt})
+    thread = client.post(
+        "/followup?lang=es", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "receipt": receipt}
+    )
     text = thread.get_data(as_text=True)
     assert "Recibido. Nadie lo ha leído todavía" in text
     assert re.search(r'action="/followup/message\?lang=es"', text)

@@ -29,8 +29,10 @@ def empty_database_url(tmp_path, db_backend):
 
 def migrated_app(url, tmp_path):
     from wsgi import create_app
-    return create_app({"TESTING": True, "SECRET_KEY": TEST_SECRET, "DATABASE_URL": url,
-                       "INSTANCE_PATH": str(tmp_path / "instance")})
+
+    return create_app(
+        {"TESTING": True, "SECRET_KEY": TEST_SECRET, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path / "instance")}
+    )
 
 
 def test_upgrade_reaches_the_models_schema(empty_database_url, tmp_path):
@@ -43,8 +45,16 @@ def test_upgrade_reaches_the_models_schema(empty_database_url, tmp_path):
         tables = set(inspect(conn).get_table_names())
     engine.dispose()
     assert diff == []
-    assert {"staff_user", "staff_key_session", "audit_event", "audit_head", "report", "message", "attachment",
-            "alembic_version"} <= tables
+    assert {
+        "staff_user",
+        "staff_key_session",
+        "audit_event",
+        "audit_head",
+        "report",
+        "message",
+        "attachment",
+        "alembic_version",
+    } <= tables
 
 
 def test_downgrade_to_base_and_up_again(empty_database_url, tmp_path):
@@ -63,14 +73,20 @@ def test_upgrade_from_0001_keeps_reports_and_counts_them(empty_database_url, tmp
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade", "0001"]).exit_code == 0
     engine = create_engine(empty_database_url)
-    row = ("INSERT INTO report (channel, category, severity, model_name, share_consent, status, created_at, "
-           "updated_at, version, language, flag_death, flag_health, flag_critical_infrastructure, "
-           "flag_fundamental_rights, flag_property_environment, flag_cybersecurity, wrapped_keys) VALUES "
-           "(:channel, 'other', 'hazard', :model, false, :status, '2026-01-01 00:00:00', "
-           "'2026-01-01 00:00:00', 1, 'en', false, false, false, false, false, false, '{}')")
+    row = (
+        "INSERT INTO report (channel, category, severity, model_name, share_consent, status, created_at, "
+        "updated_at, version, language, flag_death, flag_health, flag_critical_infrastructure, "
+        "flag_fundamental_rights, flag_property_environment, flag_cybersecurity, wrapped_keys) VALUES "
+        "(:channel, 'other', 'hazard', :model, false, :status, '2026-01-01 00:00:00', "
+        "'2026-01-01 00:00:00', 1, 'en', false, false, false, false, false, false, '{}')"
+    )
     with engine.begin() as conn:
-        for channel, status, model in [("public", "received", "  Aurora  7B "), ("public", "received", None),
-                                       ("public", "resolved", "x"), ("whistleblower", "received", None)]:
+        for channel, status, model in [
+            ("public", "received", "  Aurora  7B "),
+            ("public", "received", None),
+            ("public", "resolved", "x"),
+            ("whistleblower", "received", None),
+        ]:
             conn.execute(text(row), {"channel": channel, "status": status, "model": model})
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
@@ -97,6 +113,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path, db_backend):
     if db_backend != "sqlite":
         pytest.skip("SQLite pragmas: this run is on PostgreSQL")
     from core.db import make_engine
+
     engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -22,8 +22,18 @@ def test_lists_only_approved_incidents_a_page_at_a_time(app, session, client):
     one = client.get(f"/api/v1/incidents/{shared[0].id}").get_json()
     assert one["title"] == "Approved incident number 0" and one["date"] == "2026-08-14"
     assert one["developers"] == ["Aurora Labs"] and one["source_urls"] == ["https://www.example.com/news/aurora-pump"]
-    assert set(one) == {"id", "title", "description", "date", "deployers", "developers", "harmed_parties",
-                        "implicated_systems", "source_urls", "shared_on"}
+    assert set(one) == {
+        "id",
+        "title",
+        "description",
+        "date",
+        "deployers",
+        "developers",
+        "harmed_parties",
+        "implicated_systems",
+        "source_urls",
+        "shared_on",
+    }
 
 
 def test_unapproved_and_unknown_incidents_are_not_found(app, session, client):
@@ -41,13 +51,20 @@ def test_bad_paging_gets_a_clear_400(client):
 
 
 def test_withdrawn_models_and_transparency_reports(app, session, client, runner):
-    session.add(ModelRecord(name="Aurora", version="2", provider="Aurora Labs", status="decommissioned",
-                            public_reason="Unsafe medical advice.", effective_on=date(2026, 9, 1)))
+    session.add(
+        ModelRecord(
+            name="Aurora",
+            version="2",
+            provider="Aurora Labs",
+            status="decommissioned",
+            public_reason="Unsafe medical advice.",
+            effective_on=date(2026, 9, 1),
+        )
+    )
     session.add(ModelRecord(name="Boreal", version="1", status="active"))
     session.commit()
     models = client.get("/api/v1/models/withdrawn").get_json()["models"]
-    assert [(m["name"], m["status"], m["effective_on"]) for m in models] == [("Aurora", "decommissioned",
-                                                                               "2026-09-01")]
+    assert [(m["name"], m["status"], m["effective_on"]) for m in models] == [("Aurora", "decommissioned", "2026-09-01")]
     assert client.get("/api/v1/transparency-reports").get_json() == {"reports": []}
     assert runner.invoke(args=["reports", "publish", "--period", "2026Q3"]).exit_code == 0
     listed = client.get("/api/v1/transparency-reports").get_json()["reports"]
@@ -61,6 +78,12 @@ def test_withdrawn_models_and_transparency_reports(app, session, client, runner)
 
 def test_the_openapi_document_lists_the_read_endpoints(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    assert {"/api/v1/incidents", "/api/v1/incidents/{incident_id}", "/api/v1/models/withdrawn",
-            "/api/v1/transparency-reports", "/api/v1/transparency-reports/{period}", "/api/v1/reports"} <= set(paths)
+    assert {
+        "/api/v1/incidents",
+        "/api/v1/incidents/{incident_id}",
+        "/api/v1/models/withdrawn",
+        "/api/v1/transparency-reports",
+        "/api/v1/transparency-reports/{period}",
+        "/api/v1/reports",
+    } <= set(paths)
     assert all(list(operations) == ["get"] for path, operations in paths.items() if path != "/api/v1/reports")

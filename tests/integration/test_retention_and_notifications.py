@@ -9,9 +9,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import update
 from sqlmodel import select
 
+from core import clock
 from core.audit import AuditEvent, verify_chain
 from core.auth import StaffUser
-from core import clock
 from incidents import intake, notifications, retention, triage
 from incidents.models import Attachment, Message, Report
 from incidents.workflow import TriageAction
@@ -23,10 +23,19 @@ SECRET = "The insulin dose advice came from the Aurora assistant"
 
 def closed_report(app, session, closed_days_ago: float, now):
     report = stored_report(app, session, description=SECRET + " in the clinic app.")
-    intake.add_message(session=session, report=report, author=intake.Author.REPORTER, body=SECRET,
-                       uploads=[], keys=intake.platform_keys(app))
-    session.execute(update(Report).where(Report.id == report.id).values(
-        status="resolved", closed_at=now - timedelta(days=closed_days_ago)))
+    intake.add_message(
+        session=session,
+        report=report,
+        author=intake.Author.REPORTER,
+        body=SECRET,
+        uploads=[],
+        keys=intake.platform_keys(app),
+    )
+    session.execute(
+        update(Report)
+        .where(Report.id == report.id)
+        .values(status="resolved", closed_at=now - timedelta(days=closed_days_ago))
+    )
     session.commit()
     return report.id
 
@@ -64,14 +73,19 @@ def test_purge_is_safe_to_interrupt(app, session):
 
 def test_purged_reports_still_open_for_reporter_and_staff(app, client, session, make_staff):
     from tests.factories.reports import submit
+
     _response, receipt, _data = submit(client)
     report = session.exec(select(Report)).one()
-    session.execute(update(Report).where(Report.id == report.id).values(
-        status="dismissed", closed_at=clock.now() - timedelta(days=500)))
+    session.execute(
+        update(Report)
+        .where(Report.id == report.id)
+        .values(status="dismissed", closed_at=clock.now() - timedelta(days=500))
+    )
     session.commit()
     retention.purge_expired(session, retention_days=365)
-    page = client.post("/followup", data={"csrf_token": csrf_from(client.get("/followup").get_data(as_text=True)),
-                                          "receipt": receipt})
+    page = client.post(
+        "/followup", data={"csrf_token": csrf_from(client.get("/followup").get_data(as_text=True)), "receipt": receipt}
+    )
     assert page.status_code == 200 and "deleted at the end of our retention period" in page.get_data(as_text=True)
     staff_page = signed_in_client(app, make_staff("triager")).get(f"/staff/reports/{report.id}")
     assert staff_page.status_code == 200 and "was purged" in staff_page.get_data(as_text=True)
@@ -101,14 +115,26 @@ def smtp_sink():
 def test_deadline_warnings_go_once_and_carry_no_content(app, session, make_staff, smtp_sink):
     sink, port = smtp_sink
     triager = session.get(StaffUser, make_staff("triager").id)
-    mailer = notifications.Mailer(server="127.0.0.1", port=port, sender="incidents@example.org",
-                                  base_url="https://incidents.example.org")
+    mailer = notifications.Mailer(
+        server="127.0.0.1", port=port, sender="incidents@example.org", base_url="https://incidents.example.org"
+    )
     report = stored_report(app, session, description=SECRET + " again.")
-    report = triage.apply(session, report, TriageAction.CLASSIFY, actor=triager, data={
-        "version": report.version, "category": "safety_failure", "severity": "serious_incident", "actor": None,
-        "flags": ["critical_infrastructure"]})
-    triage.apply(session, report, TriageAction.ASSIGN, actor=triager,
-                 data={"version": report.version, "assignee_id": triager.id})
+    report = triage.apply(
+        session,
+        report,
+        TriageAction.CLASSIFY,
+        actor=triager,
+        data={
+            "version": report.version,
+            "category": "safety_failure",
+            "severity": "serious_incident",
+            "actor": None,
+            "flags": ["critical_infrastructure"],
+        },
+    )
+    triage.apply(
+        session, report, TriageAction.ASSIGN, actor=triager, data={"version": report.version, "assignee_id": triager.id}
+    )
     # Two days ahead is "at risk", a day after the deadline is "overdue": two warnings, each sent once.
     assert notifications.notify_deadlines(session, mailer, now=report.due_at - timedelta(hours=12)) == 1
     assert notifications.notify_deadlines(session, mailer, now=report.due_at - timedelta(hours=11)) == 0
@@ -128,9 +154,14 @@ def assign_to_a_colleague(app, session, make_staff):
     colleague = make_staff("triager")
     report = stored_report(app, session)
     path = f"/staff/reports/{report.id}"
-    response = client.post(f"{path}/actions/assign", data={
-        "csrf_token": csrf_from(client.get(path).get_data(as_text=True)), "version": str(report.version),
-        "assignee_id": str(colleague.id)})
+    response = client.post(
+        f"{path}/actions/assign",
+        data={
+            "csrf_token": csrf_from(client.get(path).get_data(as_text=True)),
+            "version": str(report.version),
+            "assignee_id": str(colleague.id),
+        },
+    )
     return response, report, colleague
 
 

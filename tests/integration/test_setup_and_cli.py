@@ -6,8 +6,8 @@ from datetime import timedelta
 import pyotp
 from sqlmodel import select
 
-from core.auth import StaffUser
 from core import clock
+from core.auth import StaffUser
 from incidents.models import Report
 from tests.conftest import csrf_from, totp_now
 
@@ -39,8 +39,13 @@ def test_setup_page_shows_server_rendered_qr_and_enrols(client, runner, session)
     secret = pyotp.parse_uri(uri).secret
     assert secret in html
     token = link.split("token=")[1]
-    form = {"csrf_token": csrf_from(html), "token": token, "password": "short", "password_confirm": "short",
-            "code": totp_now(secret)}
+    form = {
+        "csrf_token": csrf_from(html),
+        "token": token,
+        "password": "short",
+        "password_confirm": "short",
+        "code": totp_now(secret),
+    }
     too_short = client.post("/staff/setup", data=form)
     assert too_short.status_code == 400 and "at least 12 characters" in too_short.get_data(as_text=True)
     form.update(password="a long enough passphrase", password_confirm="a long enough passphrase")
@@ -50,13 +55,25 @@ def test_setup_page_shows_server_rendered_qr_and_enrols(client, runner, session)
     assert client.get(link).status_code == 404
     # The account can now sign in, with a later code than the one used for setup.
     login_page = client.get("/staff/login")
-    response = client.post("/staff/login", data={
-        "csrf_token": csrf_from(login_page.get_data(as_text=True)), "email": "new@example.org",
-        "password": "a long enough passphrase", "code": totp_now(secret)})
+    response = client.post(
+        "/staff/login",
+        data={
+            "csrf_token": csrf_from(login_page.get_data(as_text=True)),
+            "email": "new@example.org",
+            "password": "a long enough passphrase",
+            "code": totp_now(secret),
+        },
+    )
     assert response.status_code == 401, "the code used at setup must not work again"
-    response = client.post("/staff/login", data={
-        "csrf_token": csrf_from(login_page.get_data(as_text=True)), "email": "new@example.org",
-        "password": "a long enough passphrase", "code": totp_now(secret, 1)})
+    response = client.post(
+        "/staff/login",
+        data={
+            "csrf_token": csrf_from(login_page.get_data(as_text=True)),
+            "email": "new@example.org",
+            "password": "a long enough passphrase",
+            "code": totp_now(secret, 1),
+        },
+    )
     assert response.status_code == 302
 
 
@@ -73,10 +90,16 @@ def test_expired_setup_link_is_refused(client, runner, session):
 def test_enrolment_needs_a_correct_code(client, runner):
     link, uri = add_staff(runner)
     html = client.get(link).get_data(as_text=True)
-    response = client.post("/staff/setup", data={
-        "csrf_token": csrf_from(html), "token": link.split("token=")[1], "password": "a long enough passphrase",
-        "password_confirm": "a long enough passphrase", "code": "000000" if pyotp.parse_uri(uri).now() != "000000"
-        else "111111"})
+    response = client.post(
+        "/staff/setup",
+        data={
+            "csrf_token": csrf_from(html),
+            "token": link.split("token=")[1],
+            "password": "a long enough passphrase",
+            "password_confirm": "a long enough passphrase",
+            "code": "000000" if pyotp.parse_uri(uri).now() != "000000" else "111111",
+        },
+    )
     assert response.status_code == 401
     assert client.get(link).status_code == 200, "a failed attempt must not burn the link"
 
@@ -109,9 +132,20 @@ def test_demo_seed_fills_reports_and_staff(runner, session):
     assert {r.channel for r in reports} == {"public", "whistleblower"}
     assert len({r.category for r in reports}) >= 8
     serious = [r for r in reports if r.severity == "serious_incident"]
-    assert serious and all(any(getattr(r, f) for f in ("flag_death", "flag_health", "flag_critical_infrastructure",
-                                                       "flag_fundamental_rights", "flag_property_environment",
-                                                       "flag_cybersecurity")) for r in serious)
+    assert serious and all(
+        any(
+            getattr(r, f)
+            for f in (
+                "flag_death",
+                "flag_health",
+                "flag_critical_infrastructure",
+                "flag_fundamental_rights",
+                "flag_property_environment",
+                "flag_cybersecurity",
+            )
+        )
+        for r in serious
+    )
     assert all(r.created_at.tzinfo is not None for r in reports)
     roles = {u.role for u in session.exec(select(StaffUser))}
     assert roles == {"admin", "triager", "recipient", "publisher"}
@@ -119,6 +153,7 @@ def test_demo_seed_fills_reports_and_staff(runner, session):
 
 def test_demo_commands_refuse_production(app_config, monkeypatch):
     from wsgi import create_app
+
     monkeypatch.setenv("APP_ENV", "production")
     runner = create_app(app_config).test_cli_runner()
     result = runner.invoke(args=["demo", "seed", "--reports", "1"])

@@ -38,12 +38,14 @@ def test_publication_is_stable_and_verifies(app, session, runner):
     assert not again.created and again.publication.id == first.publication.id
     assert {f.name: f.content for f in session.exec(select(PublicationFile))} == files
     # Rendering the stored figures again gives the same bytes.
-    rendered = publishing.render_files(app, period=PERIOD, revision=1, figures=first.publication.figures,
-                                       generated_at=first.publication.generated_at)
+    rendered = publishing.render_files(
+        app, period=PERIOD, revision=1, figures=first.publication.figures, generated_at=first.publication.generated_at
+    )
     assert rendered == files
     document = json.loads(files["report.json"])
     assert document["noised"]["received_by_channel"]["total"] == sum(
-        document["noised"]["received_by_channel"]["cells"].values())
+        document["noised"]["received_by_channel"]["cells"].values()
+    )
     assert document["methodology"]["epsilon"] == "1.0"
     ledger = session.exec(select(PrivacyRelease)).all()
     assert sum(float(r.epsilon) for r in ledger) <= 1.0 and len(ledger) == 8
@@ -54,8 +56,10 @@ def test_publication_is_stable_and_verifies(app, session, runner):
 def test_a_changed_file_fails_verify(app, session, runner):
     reports_in(app, session, PERIOD, 5)
     publishing.publish(app, session, str(PERIOD))
-    session.execute(text("UPDATE publication_file SET content = :c WHERE name = 'report.csv'"),
-                    {"c": b"section,cell,value\nreceived,total,1\n"})
+    session.execute(
+        text("UPDATE publication_file SET content = :c WHERE name = 'report.csv'"),
+        {"c": b"section,cell,value\nreceived,total,1\n"},
+    )
     session.commit()
     result = runner.invoke(args=["reports", "verify"])
     assert result.exit_code == 1 and "report.csv was altered" in result.output
@@ -89,9 +93,15 @@ def test_periods_must_be_ended_quarters_and_disjoint(app, session):
     with pytest.raises(publishing.PublicationRefused, match="has not ended"):
         publishing.publish(app, session, str(Period.containing(clock.now())))
     # A stored publication covering a range that overlaps another quarter blocks that quarter.
-    odd = Publication(period="LEGACY", starts_at=PERIOD.starts_at + timedelta(days=40),
-                      ends_at=PERIOD.ends_at + timedelta(days=40), epsilon="1.0", figures={}, prev_hash="0" * 64,
-                      chain_hash="1" * 64)
+    odd = Publication(
+        period="LEGACY",
+        starts_at=PERIOD.starts_at + timedelta(days=40),
+        ends_at=PERIOD.ends_at + timedelta(days=40),
+        epsilon="1.0",
+        figures={},
+        prev_hash="0" * 64,
+        chain_hash="1" * 64,
+    )
     session.add(odd)
     session.commit()
     with pytest.raises(publishing.PublicationRefused, match="overlaps"):
@@ -114,6 +124,7 @@ def test_pages_serve_the_stored_files(app, client, session):
     document = client.get(f"/transparency/{PERIOD}.json").get_json()
     assert document["period"] == str(PERIOD)
     import jsonschema
+
     jsonschema.validate(document, client.get("/transparency/schema.json").get_json())
     broken = {**document, "noised": {**document["noised"], "received_by_channel": {"cells": {"public": -1}}}}
     with pytest.raises(jsonschema.ValidationError):
@@ -134,17 +145,20 @@ def test_draft_mode_waits_for_a_publisher(app, session, make_staff):
     publisher = signed_in_client(app, make_staff("publisher"))
     page = publisher.get("/staff/transparency").get_data(as_text=True)
     from tests.conftest import csrf_from
+
     publisher.post("/staff/transparency", data={"csrf_token": csrf_from(page), "publication_id": str(draft.id)})
     assert client.get(f"/transparency/{PERIOD}").status_code == 200
 
 
 def test_signed_publications_verify_with_the_published_key(app, session, runner):
     import nacl.signing
+
     app.config["TRANSPARENCY_SIGN"] = True
     publication = publishing.publish(app, session, str(PERIOD)).publication
     key_hex = app.test_client().get("/.well-known/transparency-signing-key").get_data(as_text=True).strip()
-    nacl.signing.VerifyKey(bytes.fromhex(key_hex)).verify(publication.chain_hash.encode(),
-                                                          bytes.fromhex(publication.signature))
+    nacl.signing.VerifyKey(bytes.fromhex(key_hex)).verify(
+        publication.chain_hash.encode(), bytes.fromhex(publication.signature)
+    )
     assert runner.invoke(args=["reports", "verify"]).exit_code == 0
     session.execute(update(Publication).values(signature="00" * 64))
     session.commit()
@@ -154,6 +168,7 @@ def test_signed_publications_verify_with_the_published_key(app, session, runner)
 
 def test_scheduled_job_publishes_the_last_quarter_once(app, session):
     from reporting.jobs import publish_last_quarter
+
     assert "created" in publish_last_quarter(app)
     assert "already there" in publish_last_quarter(app)
     assert len(session.exec(select(Publication)).all()) == 1
@@ -163,13 +178,25 @@ def test_scheduled_job_publishes_the_last_quarter_once(app, session):
 def test_two_processes_publish_one_quarter_once(app, session, database_url, db_backend, tmp_path):
     """Two publishers started at once against the same database produce one publication."""
     reports_in(app, session, PERIOD, 5)
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "s" * 32,
-           "PLATFORM_SECRET": "test-platform-secret-for-the-test-suite"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "s" * 32,
+        "PLATFORM_SECRET": "test-platform-secret-for-the-test-suite",
+    }
     flask = Path(sys.executable).parent / "flask"
     root = Path(__file__).resolve().parents[2]
-    procs = [subprocess.Popen([str(flask), "--app", "wsgi", "reports", "publish", "--period", str(PERIOD)],
-                              cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [str(flask), "--app", "wsgi", "reports", "publish", "--period", str(PERIOD)],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=120)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs), outputs
     assert sorted("published;" in o for o in outputs) == [False, True], outputs
@@ -180,10 +207,14 @@ def test_two_processes_publish_one_quarter_once(app, session, database_url, db_b
 
 def test_raw_figures_count_from_plain_columns(app, session):
     from reporting.aggregate import raw_figures
+
     ids = reports_in(app, session, PERIOD, 4, category="privacy")
     start = PERIOD.starts_at + timedelta(days=3)
-    session.execute(update(Report).where(Report.id.in_(ids[:3])).values(
-        first_response_at=start + timedelta(hours=5, minutes=59), actioned_at=start + timedelta(days=2)))
+    session.execute(
+        update(Report)
+        .where(Report.id.in_(ids[:3]))
+        .values(first_response_at=start + timedelta(hours=5, minutes=59), actioned_at=start + timedelta(days=2))
+    )
     session.commit()
     reports_in(app, session, PERIOD.previous(), 2)  # outside the period
     raw = raw_figures(session, PERIOD)
@@ -196,13 +227,27 @@ def test_raw_figures_count_from_plain_columns(app, session):
 def test_two_scheduler_processes_started_at_once_publish_once(app, session, database_url):
     """Both schedulers catch up the last quarter at start; the lock lets exactly one publish it."""
     import signal
+
     reports_in(app, session, PERIOD, 5)
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "s" * 32,
-           "PLATFORM_SECRET": "test-platform-secret-for-the-test-suite"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "s" * 32,
+        "PLATFORM_SECRET": "test-platform-secret-for-the-test-suite",
+    }
     flask = Path(sys.executable).parent / "flask"
     root = Path(__file__).resolve().parents[2]
-    procs = [subprocess.Popen([str(flask), "--app", "wsgi", "scheduler", "run"], cwd=root, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [str(flask), "--app", "wsgi", "scheduler", "run"],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outputs = []
     try:
         for proc in procs:
@@ -220,8 +265,9 @@ def test_two_scheduler_processes_started_at_once_publish_once(app, session, data
             proc.send_signal(signal.SIGTERM)
         for proc in procs:
             proc.communicate(timeout=60)
-    catch_ups = [line for out in outputs for line in out.splitlines()
-                 if line.startswith("catch-up publish-last-quarter")]
+    catch_ups = [
+        line for out in outputs for line in out.splitlines() if line.startswith("catch-up publish-last-quarter")
+    ]
     assert sorted(line.endswith("created") for line in catch_ups) == [False, True], outputs
     session.expire_all()
     assert len(session.exec(select(Publication)).all()) == 1

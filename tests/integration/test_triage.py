@@ -24,8 +24,13 @@ def triager(make_staff, session):
 def params(action: TriageAction, report: Report, other: Report, actor: StaffUser) -> dict:
     base = {"version": report.version}
     return {
-        TriageAction.CLASSIFY: {**base, "category": "privacy", "severity": "serious_incident", "actor": None,
-                                "flags": ["death"]},
+        TriageAction.CLASSIFY: {
+            **base,
+            "category": "privacy",
+            "severity": "serious_incident",
+            "actor": None,
+            "flags": ["death"],
+        },
         TriageAction.ASSIGN: {**base, "assignee_id": actor.id},
         TriageAction.REQUEST_INFO: {**base, "question": "Which app were you using when this happened?"},
         TriageAction.LINK_INCIDENT: {**base, "incident_id": None, "new_title": "Insulin advice incident"},
@@ -43,9 +48,19 @@ def force_status(session, report: Report, status: ReportStatus) -> Report:
 
 def serious_report(app, session, triager) -> Report:
     report = stored_report(app, session, severity="serious_incident", serious_flags=["health"])
-    return triage.apply(session, report, TriageAction.CLASSIFY, actor=triager, data={
-        "version": report.version, "category": "safety_failure", "severity": "serious_incident", "actor": None,
-        "flags": ["health"]})
+    return triage.apply(
+        session,
+        report,
+        TriageAction.CLASSIFY,
+        actor=triager,
+        data={
+            "version": report.version,
+            "category": "safety_failure",
+            "severity": "serious_incident",
+            "actor": None,
+            "flags": ["health"],
+        },
+    )
 
 
 ALL_PAIRS = [(status, action) for status in ReportStatus for action in TriageAction]
@@ -60,24 +75,28 @@ def test_every_pair_follows_the_table(app, session, triager, status, action):
     events_before = session.exec(select(AuditEvent)).all()
     if expected is None:
         with pytest.raises(triage.IllegalTransition):
-            triage.apply(session, report, action, actor=triager, data=params(action, report, other, triager),
-                         keys=keys)
+            triage.apply(session, report, action, actor=triager, data=params(action, report, other, triager), keys=keys)
         session.rollback()
         assert session.get(Report, report.id).status == status.value
         assert len(session.exec(select(AuditEvent)).all()) == len(events_before)
         return
     version = report.version
-    result = triage.apply(session, report, action, actor=triager, data=params(action, report, other, triager),
-                          keys=keys)
+    result = triage.apply(
+        session, report, action, actor=triager, data=params(action, report, other, triager), keys=keys
+    )
     assert result.status == expected.value
     assert result.version == version + 1
-    last = session.exec(select(AuditEvent).where(AuditEvent.action.startswith("report."))
-                        .order_by(AuditEvent.seq.desc())).first()
+    last = session.exec(
+        select(AuditEvent).where(AuditEvent.action.startswith("report.")).order_by(AuditEvent.seq.desc())
+    ).first()
     assert last.action == f"report.{action.value}" and last.target_id == str(report.id)
     assert last.actor_id == triager.id
     assert verify_chain(session).ok
     if expected.value in ("duplicate", "dismissed", "resolved") and status.value not in (
-            "duplicate", "dismissed", "resolved"):
+        "duplicate",
+        "dismissed",
+        "resolved",
+    ):
         assert result.closed_at is not None
 
 
@@ -102,8 +121,14 @@ def test_triagers_cannot_act_on_whistleblower_reports(app, session, triager, mak
 
 def test_request_info_sends_a_sealed_message_in_the_same_commit(app, session, triager):
     report = stored_report(app, session)
-    triage.apply(session, report, TriageAction.REQUEST_INFO, actor=triager, keys=intake.platform_keys(app),
-                 data={"version": report.version, "question": "Which app was it?"})
+    triage.apply(
+        session,
+        report,
+        TriageAction.REQUEST_INFO,
+        actor=triager,
+        keys=intake.platform_keys(app),
+        data={"version": report.version, "question": "Which app was it?"},
+    )
     messages = session.exec(select(Message).where(Message.report_id == report.id)).all()
     assert len(messages) == 1 and b"Which app" not in messages[0].sealed
     assert session.get(Report, report.id).first_response_at is not None
@@ -111,9 +136,19 @@ def test_request_info_sends_a_sealed_message_in_the_same_commit(app, session, tr
 
 def test_classify_sets_the_deadline_and_filing_moves_it(app, session, triager):
     report = stored_report(app, session)
-    report = triage.apply(session, report, TriageAction.CLASSIFY, actor=triager, data={
-        "version": report.version, "category": "security_vulnerability", "severity": "serious_incident",
-        "actor": None, "flags": ["weight_exfiltration"]})
+    report = triage.apply(
+        session,
+        report,
+        TriageAction.CLASSIFY,
+        actor=triager,
+        data={
+            "version": report.version,
+            "category": "security_vulnerability",
+            "severity": "serious_incident",
+            "actor": None,
+            "flags": ["weight_exfiltration"],
+        },
+    )
     assert report.deadline_tier == "cyber" and report.due_kind == "initial"
     assert report.due_at == report.created_at + timedelta(days=5)
     report = triage.apply(session, report, TriageAction.FILE_REPORT, actor=triager, data={"version": report.version})
@@ -135,35 +170,61 @@ def test_filing_without_a_deadline_is_refused(app, session, triager):
 def test_duplicates_and_incident_links(app, session, triager):
     first = stored_report(app, session)
     second = stored_report(app, session)
-    first = triage.apply(session, first, TriageAction.LINK_INCIDENT, actor=triager,
-                         data={"version": first.version, "incident_id": None, "new_title": "Dose advice"})
+    first = triage.apply(
+        session,
+        first,
+        TriageAction.LINK_INCIDENT,
+        actor=triager,
+        data={"version": first.version, "incident_id": None, "new_title": "Dose advice"},
+    )
     incident = session.get(Incident, first.incident_id)
     assert incident.title == "Dose advice"
-    second = triage.apply(session, second, TriageAction.MARK_DUPLICATE, actor=triager,
-                          data={"version": second.version, "duplicate_of": first.id})
+    second = triage.apply(
+        session,
+        second,
+        TriageAction.MARK_DUPLICATE,
+        actor=triager,
+        data={"version": second.version, "duplicate_of": first.id},
+    )
     assert second.duplicate_of_id == first.id and second.incident_id == incident.id
     third = stored_report(app, session)
     with pytest.raises(triage.TriageError):
-        triage.apply(session, third, TriageAction.MARK_DUPLICATE, actor=triager,
-                     data={"version": third.version, "duplicate_of": second.id})
+        triage.apply(
+            session,
+            third,
+            TriageAction.MARK_DUPLICATE,
+            actor=triager,
+            data={"version": third.version, "duplicate_of": second.id},
+        )
     session.rollback()
     with pytest.raises(triage.TriageError):
-        triage.apply(session, third, TriageAction.MARK_DUPLICATE, actor=triager,
-                     data={"version": third.version, "duplicate_of": third.id})
+        triage.apply(
+            session,
+            third,
+            TriageAction.MARK_DUPLICATE,
+            actor=triager,
+            data={"version": third.version, "duplicate_of": third.id},
+        )
 
 
 def test_assigning_to_someone_outside_the_channel_is_refused(app, session, triager, make_staff):
     publisher = make_staff("publisher")
     report = stored_report(app, session)
     with pytest.raises(triage.TriageError):
-        triage.apply(session, report, TriageAction.ASSIGN, actor=triager,
-                     data={"version": report.version, "assignee_id": publisher.id})
+        triage.apply(
+            session,
+            report,
+            TriageAction.ASSIGN,
+            actor=triager,
+            data={"version": report.version, "assignee_id": publisher.id},
+        )
 
 
 def test_reopen_clears_the_closing_fields(app, session, triager):
     report = stored_report(app, session)
-    report = triage.apply(session, report, TriageAction.DISMISS, actor=triager,
-                          data={"version": report.version, "reason": "spam"})
+    report = triage.apply(
+        session, report, TriageAction.DISMISS, actor=triager, data={"version": report.version, "reason": "spam"}
+    )
     assert report.closed_at and report.dismiss_reason == "spam"
     report = triage.apply(session, report, TriageAction.REOPEN, actor=triager, data={"version": report.version})
     assert report.status == "acknowledged" and report.closed_at is None and report.dismiss_reason is None
@@ -171,9 +232,11 @@ def test_reopen_clears_the_closing_fields(app, session, triager):
 
 def test_report_counts_follow_status_changes(app, session, triager):
     from incidents.models import ReportCount
+
     reports = [stored_report(app, session) for _ in range(3)]
-    triage.apply(session, reports[0], TriageAction.DISMISS, actor=triager,
-                 data={"version": reports[0].version, "reason": "spam"})
+    triage.apply(
+        session, reports[0], TriageAction.DISMISS, actor=triager, data={"version": reports[0].version, "reason": "spam"}
+    )
     counts = {(c.channel, c.status): c.n for c in session.exec(select(ReportCount))}
     assert counts[("public", "received")] == 2 and counts[("public", "dismissed")] == 1
 
@@ -190,8 +253,12 @@ def test_every_model_lifecycle_pair_follows_the_table(session, triager, make_sta
     if action is ModelAction.DECOMMISSION:
         with pytest.raises(triage.IllegalTransition):  # never a button: only through an approved proposal
             triage.transition_model(session, model, action, actor=triager, row_version=model.row_version)
-        proposal_data = {"criteria": {"severity": "high"}, "effective_on": clock.today() + timedelta(days=30),
-                         "notice": "Stops in thirty days.", "public_reason": "Unsafe"}
+        proposal_data = {
+            "criteria": {"severity": "high"},
+            "effective_on": clock.today() + timedelta(days=30),
+            "notice": "Stops in thirty days.",
+            "public_reason": "Unsafe",
+        }
         if expected is None:
             with pytest.raises(triage.IllegalTransition):
                 triage.propose_decommission(session, model, actor=triager, data=proposal_data)
@@ -204,9 +271,21 @@ def test_every_model_lifecycle_pair_follows_the_table(session, triager, make_sta
         return
     if expected is None:
         with pytest.raises(triage.IllegalTransition):
-            triage.transition_model(session, model, action, actor=triager, row_version=model.row_version,
-                                    public_reason="A public reason long enough")
+            triage.transition_model(
+                session,
+                model,
+                action,
+                actor=triager,
+                row_version=model.row_version,
+                public_reason="A public reason long enough",
+            )
         return
-    moved = triage.transition_model(session, model, action, actor=triager, row_version=model.row_version,
-                                    public_reason="A public reason long enough")
+    moved = triage.transition_model(
+        session,
+        model,
+        action,
+        actor=triager,
+        row_version=model.row_version,
+        public_reason="A public reason long enough",
+    )
     assert moved.status == expected.value and moved.row_version == 2

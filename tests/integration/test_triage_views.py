@@ -27,8 +27,10 @@ def triager(app, make_staff):
 
 
 def test_queue_filters_counts_and_pages(app, session, triager):
-    reports = [stored_report(app, session, model_name=f"Model {i % 3}", category="privacy" if i % 2 else "other")
-               for i in range(7)]
+    reports = [
+        stored_report(app, session, model_name=f"Model {i % 3}", category="privacy" if i % 2 else "other")
+        for i in range(7)
+    ]
     page = triager.get("/staff/queue").get_data(as_text=True)
     assert all(f'href="/staff/reports/{r.id}"' in page for r in reports)
     assert re.search(r"received <span class=\"count\">7</span>", page)
@@ -70,18 +72,28 @@ def test_queue_pages_with_a_cursor_not_an_offset(app, session, make_staff, sort,
 def test_incident_list_pages_to_the_oldest(app, session, make_staff):
     from core.auth import StaffUser
     from incidents import triage as service
+
     app.config["QUEUE_PAGE_SIZE"] = 3
     actor = session.get(StaffUser, make_staff("triager").id)
-    ids = [service.create_incident(session, actor=actor, data={"title": f"Incident number {n}"}).id
-           for n in range(7)]
+    ids = [service.create_incident(session, actor=actor, data={"title": f"Incident number {n}"}).id for n in range(7)]
     triager = signed_in_client(app, make_staff("triager"))
     pages = _pages(triager, "/staff/incidents", r'href="/staff/incidents/(\d+)"')
     newest_first = sorted(ids, reverse=True)
     assert pages == [newest_first[0:3], newest_first[3:6], newest_first[6:7]]
 
 
-@pytest.mark.parametrize("query", ["status=nope", "sort=sideways", "after=abc", "assignee=x", "sort=due&after=x~1",
-                                   "sort=due&after=2026-01-01T00:00:00~1", "after=-1x"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=nope",
+        "sort=sideways",
+        "after=abc",
+        "assignee=x",
+        "sort=due&after=x~1",
+        "sort=due&after=2026-01-01T00:00:00~1",
+        "after=-1x",
+    ],
+)
 def test_bad_queue_arguments_get_a_clear_400(triager, query):
     response = triager.get(f"/staff/queue?{query}")
     assert response.status_code == 400
@@ -108,17 +120,22 @@ def test_html_actions_and_an_illegal_one(app, session, triager):
 def test_json_actions_answer_409_when_illegal(app, session, triager):
     report = stored_report(app, session)
     headers = {"X-CSRFToken": token(triager, f"/staff/reports/{report.id}")}
-    ok = triager.post(f"/staff/reports/{report.id}/actions/escalate", json={"version": report.version},
-                      headers=headers)
+    ok = triager.post(f"/staff/reports/{report.id}/actions/escalate", json={"version": report.version}, headers=headers)
     assert ok.status_code == 200 and ok.get_json()["status"] == "escalated"
-    again = triager.post(f"/staff/reports/{report.id}/actions/escalate", json={"version": ok.get_json()["version"]},
-                         headers=headers)
+    again = triager.post(
+        f"/staff/reports/{report.id}/actions/escalate", json={"version": ok.get_json()["version"]}, headers=headers
+    )
     assert again.status_code == 409 and "cannot be" in again.get_json()["error"]
-    bad = triager.post(f"/staff/reports/{report.id}/actions/classify", json={"version": 2, "category": "x"},
-                       headers=headers)
+    bad = triager.post(
+        f"/staff/reports/{report.id}/actions/classify", json={"version": 2, "category": "x"}, headers=headers
+    )
     assert bad.status_code == 400 and "category" in bad.get_json()["errors"]
-    broken = triager.post(f"/staff/reports/{report.id}/actions/escalate", data="{not json",
-                          content_type="application/json", headers=headers)
+    broken = triager.post(
+        f"/staff/reports/{report.id}/actions/escalate",
+        data="{not json",
+        content_type="application/json",
+        headers=headers,
+    )
     assert broken.status_code == 400
 
 
@@ -128,15 +145,17 @@ def test_classify_sets_a_countdown_shown_in_the_queue(app, session, triager):
     session.refresh(report)
     assert report.deadline_tier == "death"
     assert "report due in 9 d" in triager.get("/staff/queue").get_data(as_text=True)
-    assert "initial regulatory report is due in 9 days" in triager.get(
-        f"/staff/reports/{report.id}").get_data(as_text=True)
+    assert "initial regulatory report is due in 9 days" in triager.get(f"/staff/reports/{report.id}").get_data(
+        as_text=True
+    )
 
 
 def test_opening_a_report_is_audited(app, session, triager):
     report = stored_report(app, session)
     triager.get(f"/staff/reports/{report.id}")
-    opened = session.exec(select(AuditEvent).where(AuditEvent.action == "report.opened",
-                                                   AuditEvent.target_id == str(report.id))).all()
+    opened = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "report.opened", AuditEvent.target_id == str(report.id))
+    ).all()
     assert len(opened) == 1 and opened[0].actor_id is not None
 
 
@@ -158,14 +177,20 @@ def test_link_to_a_new_incident_then_publisher_approves_with_consent(app, sessio
     act(triager, refusing, "link_incident", incident_id=str(incident.id))
     page = publisher.get(f"/staff/incidents/{incident.id}").get_data(as_text=True)
     assert "did not consent" in page and "Approve for public sharing" not in page
-    forced = publisher.post(f"/staff/incidents/{incident.id}/sharing",
-                            data={"csrf_token": csrf_from(page), "share": "1"})
+    forced = publisher.post(
+        f"/staff/incidents/{incident.id}/sharing", data={"csrf_token": csrf_from(page), "share": "1"}
+    )
     assert forced.status_code == 400 and "did not consent" in forced.get_data(as_text=True)
     session.refresh(incident)
     assert incident.shared_at is None
     # Triagers cannot approve at all.
-    assert triager.post(f"/staff/incidents/{incident.id}/sharing",
-                        data={"csrf_token": token(triager, "/staff/incidents"), "share": "1"}).status_code == 403
+    assert (
+        triager.post(
+            f"/staff/incidents/{incident.id}/sharing",
+            data={"csrf_token": token(triager, "/staff/incidents"), "share": "1"},
+        ).status_code
+        == 403
+    )
 
 
 def test_editing_a_shared_incident_withdraws_the_approval(app, session, triager, make_staff):
@@ -173,18 +198,32 @@ def test_editing_a_shared_incident_withdraws_the_approval(app, session, triager,
     act(triager, report, "link_incident", new_title="Dose advice incident")
     incident = session.exec(select(Incident)).one()
     publisher = signed_in_client(app, make_staff("publisher"))
-    publisher.post(f"/staff/incidents/{incident.id}/sharing",
-                   data={"csrf_token": token(publisher, f"/staff/incidents/{incident.id}"), "share": "1"})
+    publisher.post(
+        f"/staff/incidents/{incident.id}/sharing",
+        data={"csrf_token": token(publisher, f"/staff/incidents/{incident.id}"), "share": "1"},
+    )
     session.refresh(incident)
     assert incident.shared_at is not None
-    response = triager.post(f"/staff/incidents/{incident.id}/edit", data={
-        "csrf_token": token(triager, f"/staff/incidents/{incident.id}"), "version": str(incident.version),
-        "title": "Dose advice incident, revised", "source_urls": "https://news.example.org/story\nnot a url"})
+    response = triager.post(
+        f"/staff/incidents/{incident.id}/edit",
+        data={
+            "csrf_token": token(triager, f"/staff/incidents/{incident.id}"),
+            "version": str(incident.version),
+            "title": "Dose advice incident, revised",
+            "source_urls": "https://news.example.org/story\nnot a url",
+        },
+    )
     assert response.status_code == 400 and "https://" in response.get_data(as_text=True)
-    response = triager.post(f"/staff/incidents/{incident.id}/edit", data={
-        "csrf_token": token(triager, f"/staff/incidents/{incident.id}"), "version": str(incident.version),
-        "title": "Dose advice incident, revised", "source_urls": "https://news.example.org/story",
-        "deployers": "Northwind Health\nAcme"})
+    response = triager.post(
+        f"/staff/incidents/{incident.id}/edit",
+        data={
+            "csrf_token": token(triager, f"/staff/incidents/{incident.id}"),
+            "version": str(incident.version),
+            "title": "Dose advice incident, revised",
+            "source_urls": "https://news.example.org/story",
+            "deployers": "Northwind Health\nAcme",
+        },
+    )
     assert response.status_code == 302
     session.refresh(incident)
     assert incident.shared_at is None and incident.deployers == ["Northwind Health", "Acme"]
@@ -193,18 +232,37 @@ def test_editing_a_shared_incident_withdraws_the_approval(app, session, triager,
 def test_enforcement_actions_are_recorded_and_validated(app, session, triager):
     report = stored_report(app, session)
     path = f"/staff/reports/{report.id}"
-    bad = triager.post(f"{path}/enforcement", data={"csrf_token": token(triager, path), "action_type": "referral",
-                                                   "target_kind": "model", "target": "Aurora 13B",
-                                                   "ground_type": "law", "ground_reference": "DSA Art. 18",
-                                                   "detection": "manual", "decision": "manual",
-                                                   "decided_on": "2026-11-01"})
+    bad = triager.post(
+        f"{path}/enforcement",
+        data={
+            "csrf_token": token(triager, path),
+            "action_type": "referral",
+            "target_kind": "model",
+            "target": "Aurora 13B",
+            "ground_type": "law",
+            "ground_reference": "DSA Art. 18",
+            "detection": "manual",
+            "decision": "manual",
+            "decided_on": "2026-11-01",
+        },
+    )
     assert bad.status_code == 400 and "Name the authority" in bad.get_data(as_text=True)
-    good = triager.post(f"{path}/enforcement", data={"csrf_token": token(triager, path), "action_type": "takedown",
-                                                    "target_kind": "model", "target": "Aurora 13B",
-                                                    "ground_type": "policy", "ground_reference": "AUP §3.2",
-                                                    "detection": "automated", "decision": "manual",
-                                                    "territorial_scope": "de fr", "decided_on": "2026-11-01",
-                                                    "applied_on": "2026-11-02"})
+    good = triager.post(
+        f"{path}/enforcement",
+        data={
+            "csrf_token": token(triager, path),
+            "action_type": "takedown",
+            "target_kind": "model",
+            "target": "Aurora 13B",
+            "ground_type": "policy",
+            "ground_reference": "AUP §3.2",
+            "detection": "automated",
+            "decision": "manual",
+            "territorial_scope": "de fr",
+            "decided_on": "2026-11-01",
+            "applied_on": "2026-11-02",
+        },
+    )
     assert good.status_code == 302
     action = session.exec(select(EnforcementAction)).one()
     assert (action.action_type, action.detection, action.territorial_scope) == ("takedown", "automated", ["DE", "FR"])
@@ -215,32 +273,64 @@ def test_enforcement_actions_are_recorded_and_validated(app, session, triager):
 def test_decommissioning_needs_a_second_person(app, session, make_staff):
     alice = signed_in_client(app, make_staff("triager"))
     bob = signed_in_client(app, make_staff("admin"))
-    alice.post("/staff/models", data={"csrf_token": token(alice, "/staff/models"), "name": "Aurora",
-                                      "version": "13B", "provider": "Northwind Labs"})
+    alice.post(
+        "/staff/models",
+        data={
+            "csrf_token": token(alice, "/staff/models"),
+            "name": "Aurora",
+            "version": "13B",
+            "provider": "Northwind Labs",
+        },
+    )
     model = session.exec(select(ModelRecord)).one()
     path = f"/staff/models/{model.id}"
     assert "Propose decommissioning" not in alice.get(path).get_data(as_text=True)  # active: review first
     alice.post(f"{path}/lifecycle/review", data={"csrf_token": token(alice, path), "row_version": "1"})
     short = alice.post(f"{path}/lifecycle/suspend", data={"csrf_token": token(alice, path), "row_version": "2"})
     assert short.status_code == 400 and "public reason" in short.get_data(as_text=True)
-    alice.post(f"{path}/lifecycle/suspend", data={"csrf_token": token(alice, path), "row_version": "2",
-                                                  "public_reason": "Gives dangerous medical advice."})
-    incomplete = alice.post(f"{path}/proposals", data={"csrf_token": token(alice, path), "effective_on": "2026-12-31",
-                                                       "notice": "This model stops answering on 31 December.",
-                                                       "public_reason": "Unsafe medical advice",
-                                                       "criterion_severity": "high"})
+    alice.post(
+        f"{path}/lifecycle/suspend",
+        data={"csrf_token": token(alice, path), "row_version": "2", "public_reason": "Gives dangerous medical advice."},
+    )
+    incomplete = alice.post(
+        f"{path}/proposals",
+        data={
+            "csrf_token": token(alice, path),
+            "effective_on": "2026-12-31",
+            "notice": "This model stops answering on 31 December.",
+            "public_reason": "Unsafe medical advice",
+            "criterion_severity": "high",
+        },
+    )
     assert incomplete.status_code == 400 and "every question" in incomplete.get_data(as_text=True)
-    criteria = {"criterion_severity": "critical", "criterion_reproducibility": "reliably",
-                "criterion_mitigation": "no", "criterion_downstream_usage": "some", "criterion_weights_public": "no"}
-    alice.post(f"{path}/proposals", data={"csrf_token": token(alice, path), "effective_on": "2026-12-31",
-                                          "notice": "This model stops answering on 31 December. Use Aurora 14B.",
-                                          "public_reason": "Unsafe medical advice", **criteria})
+    criteria = {
+        "criterion_severity": "critical",
+        "criterion_reproducibility": "reliably",
+        "criterion_mitigation": "no",
+        "criterion_downstream_usage": "some",
+        "criterion_weights_public": "no",
+    }
+    alice.post(
+        f"{path}/proposals",
+        data={
+            "csrf_token": token(alice, path),
+            "effective_on": "2026-12-31",
+            "notice": "This model stops answering on 31 December. Use Aurora 14B.",
+            "public_reason": "Unsafe medical advice",
+            **criteria,
+        },
+    )
     proposal = session.exec(select(DecommissionProposal)).one()
-    own = alice.post(f"/staff/proposals/{proposal.id}/decision",
-                     data={"csrf_token": token(alice, path), "decision": "approve"})
+    own = alice.post(
+        f"/staff/proposals/{proposal.id}/decision", data={"csrf_token": token(alice, path), "decision": "approve"}
+    )
     assert own.status_code == 403 and "second staff member" in own.get_data(as_text=True)
-    assert bob.post(f"/staff/proposals/{proposal.id}/decision",
-                    data={"csrf_token": token(bob, path), "decision": "approve"}).status_code == 302
+    assert (
+        bob.post(
+            f"/staff/proposals/{proposal.id}/decision", data={"csrf_token": token(bob, path), "decision": "approve"}
+        ).status_code
+        == 302
+    )
     session.refresh(model)
     assert model.status == "decommissioned" and str(model.effective_on) == "2026-12-31"
     public = app.test_client().get("/models/withdrawn").get_data(as_text=True)
@@ -249,6 +339,7 @@ def test_decommissioning_needs_a_second_person(app, session, make_staff):
 
 def test_report_status_reaches_the_reporter(app, client, session, triager):
     from tests.factories.reports import submit
+
     _response, receipt, _data = submit(client)
     report = session.exec(select(Report)).one()
     act(triager, report, "acknowledge")
@@ -258,6 +349,7 @@ def test_report_status_reaches_the_reporter(app, client, session, triager):
 
 def test_search_by_country_and_model_prefix_and_too_broad(app, session, triager, monkeypatch):
     from incidents import queue
+
     german = stored_report(app, session, model_name="Dewdrop", country="DE")
     dew = stored_report(app, session, model_name="Dewberry 2", country="FR")
     other = stored_report(app, session, model_name="Aurora", country="FR")
@@ -274,19 +366,32 @@ def test_dashboard_draws_svg_charts_inline_and_lists_deadlines(app, session, tri
     from core.auth import StaffUser
     from incidents import triage as service
     from incidents.workflow import TriageAction
+
     actor = session.get(StaffUser, make_staff("triager").id)
     for _ in range(3):
         stored_report(app, session)
     report = stored_report(app, session)
-    service.apply(session, report, TriageAction.CLASSIFY, actor=actor, data={
-        "version": report.version, "category": "safety_failure", "severity": "serious_incident", "actor": None,
-        "flags": ["critical_infrastructure"]})
+    service.apply(
+        session,
+        report,
+        TriageAction.CLASSIFY,
+        actor=actor,
+        data={
+            "version": report.version,
+            "category": "safety_failure",
+            "severity": "serious_incident",
+            "actor": None,
+            "flags": ["critical_infrastructure"],
+        },
+    )
     response = triager.get("/staff/dashboard")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert html.count("<svg ") == 3 and 'role="img"' in html
     assert "<script" not in html and "http://" not in html.split("<svg", 1)[1].split("</svg>")[0].replace(
-        "http://www.w3.org", "")
+        "http://www.w3.org", ""
+    )
     assert f'href="/staff/reports/{report.id}"' in html  # due within two days
-    assert "<td>received</td><td>4</td>" in html.replace('<a href="/staff/queue?status=received">received</a>',
-                                                          "received")
+    assert "<td>received</td><td>4</td>" in html.replace(
+        '<a href="/staff/queue?status=received">received</a>', "received"
+    )

@@ -74,9 +74,16 @@ def test_password_change_keeps_access_and_reset_needs_a_grant(app, client, sessi
     # Alice changes her password: the same key pair is re-locked, access survives.
     alice_client = signed_in_client(app, alice)
     token = csrf_from(alice_client.get("/staff/account").get_data(as_text=True))
-    changed = alice_client.post("/staff/account", data={
-        "csrf_token": token, "current_password": alice.password, "password": "a brand new passphrase",
-        "password_confirm": "a brand new passphrase", "code": alice.code(1)})
+    changed = alice_client.post(
+        "/staff/account",
+        data={
+            "csrf_token": token,
+            "current_password": alice.password,
+            "password": "a brand new passphrase",
+            "password_confirm": "a brand new passphrase",
+            "code": alice.code(1),
+        },
+    )
     assert changed.status_code == 302
     alice.password = "a brand new passphrase"
     session.expire_all()
@@ -87,9 +94,16 @@ def test_password_change_keeps_access_and_reset_needs_a_grant(app, client, sessi
     secret = pyotp.parse_uri(reset.output.split("  ")[-1].strip()).secret
     fresh = app.test_client()
     page = fresh.get(f"/staff/setup?token={link}")
-    fresh.post("/staff/setup", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "token": link,
-                                     "password": "bobs new passphrase", "password_confirm": "bobs new passphrase",
-                                     "code": totp_now(secret)})
+    fresh.post(
+        "/staff/setup",
+        data={
+            "csrf_token": csrf_from(page.get_data(as_text=True)),
+            "token": link,
+            "password": "bobs new passphrase",
+            "password_confirm": "bobs new passphrase",
+            "code": totp_now(secret),
+        },
+    )
     bob.password, bob.totp_secret = "bobs new passphrase", secret
     bob_client = signed_in_client(app, bob, offset=1)
     assert bob_client.get(f"/staff/reports/{report.id}").status_code == 403
@@ -100,8 +114,9 @@ def test_password_change_keeps_access_and_reset_needs_a_grant(app, client, sessi
     alice_client = signed_in_client(app, alice)
     page = alice_client.get("/staff/recipients")
     assert "Keep at least two recipients." in page.get_data(as_text=True)
-    granted = alice_client.post("/staff/recipients", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                                           "grantee_id": bob.id})
+    granted = alice_client.post(
+        "/staff/recipients", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "grantee_id": bob.id}
+    )
     assert granted.status_code == 302
     assert "can now read 1 more records" in alice_client.get("/staff/recipients").get_data(as_text=True)
     page = bob_client.get(f"/staff/reports/{report.id}")
@@ -116,8 +131,9 @@ def test_new_recipient_sees_old_reports_only_after_a_grant(app, client, session,
     assert signed_in_client(app, carol).get(f"/staff/reports/{report.id}").status_code == 403
     alice_client = signed_in_client(app, alice)
     page = alice_client.get("/staff/recipients")
-    alice_client.post("/staff/recipients", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                                 "grantee_id": carol.id})
+    alice_client.post(
+        "/staff/recipients", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "grantee_id": carol.id}
+    )
     assert signed_in_client(app, carol, offset=1).get(f"/staff/reports/{report.id}").status_code == 200
 
 
@@ -126,6 +142,7 @@ def test_admins_cannot_grant(app, make_staff):
     admin = signed_in_client(app, make_staff("admin"))
     page = admin.get("/staff/recipients")
     assert page.status_code == 200
-    response = admin.post("/staff/recipients", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                                     "grantee_id": 1})
+    response = admin.post(
+        "/staff/recipients", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "grantee_id": 1}
+    )
     assert response.status_code == 403

@@ -39,6 +39,7 @@ def test_docx_loses_author_and_properties():
         assert b"skipped before release" in archive.read("word/document.xml")
     assert files.AUTHOR.encode() not in everything and b"draft by Jane" not in everything
     import docx
+
     document = docx.Document(io.BytesIO(clean))
     assert document.core_properties.author == "" or document.core_properties.author is None
     assert "safety evaluation" in document.paragraphs[0].text
@@ -61,15 +62,18 @@ def test_plain_text_is_kept_as_is():
     assert kind.name == "text" and name == "notes.txt" and clean == files.TEXT
 
 
-@pytest.mark.parametrize("data,name,reason", [
-    (files.HTML, "report.pdf", "active code"),
-    (files.SVG, "chart.png", "active code"),
-    (files.EXE, "photo.jpg", "none of those"),
-    (files.OLE_DOC, "old.doc", "old .doc"),
-    (b"", "empty.txt", "empty"),
-    (b"\x89PNG\r\n\x1a\nnot really a png", "x.png", "damaged"),
-    (b"PK\x03\x04garbage", "x.docx", "damaged"),
-])
+@pytest.mark.parametrize(
+    "data,name,reason",
+    [
+        (files.HTML, "report.pdf", "active code"),
+        (files.SVG, "chart.png", "active code"),
+        (files.EXE, "photo.jpg", "none of those"),
+        (files.OLE_DOC, "old.doc", "old .doc"),
+        (b"", "empty.txt", "empty"),
+        (b"\x89PNG\r\n\x1a\nnot really a png", "x.png", "damaged"),
+        (b"PK\x03\x04garbage", "x.docx", "damaged"),
+    ],
+)
 def test_refused_files_say_why(data, name, reason):
     with pytest.raises(AttachmentRefused, match=reason):
         prepare(data, name)
@@ -91,6 +95,7 @@ def test_zip_bomb_like_office_file_is_refused():
 
 def test_safe_filename():
     from anonymize.attachments import KINDS
+
     assert safe_filename("../../etc/passwd", KINDS["text"], 1) == "passwd.txt"
     assert safe_filename("<script>.pdf", KINDS["pdf"], 2) == "script.pdf"
     assert safe_filename(None, KINDS["png"], 3) == "attachment-3.png"

@@ -46,4 +46,3 @@ def test_uri_and_qr_code():
 def test_token_hash_is_stable_and_not_the_token():
     assert auth.hash_token("abc") == auth.hash_token("abc") != "abc"
     assert len(auth.hash_token("abc")) == 64
-

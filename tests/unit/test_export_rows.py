@@ -9,16 +9,27 @@ from exports import aiid, dsa
 
 # The rules take "today" as an argument and never read the clock, so a fixed day needs no freezing here.
 AS_OF = date(2026, 11, 28)
-SUMMARY = {"title": "Assistant explained how to bypass an insulin pump interlock",
-           "description": "x" * 120, "occurred_on": "2026-08-14", "deployers": ["Acme Health Apps"],
-           "developers": ["Aurora Labs"], "harmed_parties": ["Insulin pump users"],
-           "implicated_systems": ["Aurora 2"],
-           "source_urls": ["https://www.example.com/a", "https://m.news.example.org/b"], "withheld_urls": 0}
+SUMMARY = {
+    "title": "Assistant explained how to bypass an insulin pump interlock",
+    "description": "x" * 120,
+    "occurred_on": "2026-08-14",
+    "deployers": ["Acme Health Apps"],
+    "developers": ["Aurora Labs"],
+    "harmed_parties": ["Insulin pump users"],
+    "implicated_systems": ["Aurora 2"],
+    "source_urls": ["https://www.example.com/a", "https://m.news.example.org/b"],
+    "withheld_urls": 0,
+}
 
 
 def build(**changes):
-    return aiid.build_record(aiid.SharedIncident(7, {**SUMMARY, **changes}, date(2026, 9, 1)), namespace="test",
-                             submitter="Anonymous", language="en", today=AS_OF)
+    return aiid.build_record(
+        aiid.SharedIncident(7, {**SUMMARY, **changes}, date(2026, 9, 1)),
+        namespace="test",
+        submitter="Anonymous",
+        language="en",
+        today=AS_OF,
+    )
 
 
 def test_one_aiid_report_per_source_url_with_stable_numbers():
@@ -51,15 +62,18 @@ def test_long_descriptions_are_cut_at_a_word_for_aiids_500_characters():
     assert build(description=text).submissions[0]["text"] == text  # the full text stays in the report
 
 
-@pytest.mark.parametrize("changes, field, reason", [
-    ({"title": "Short"}, "title", "must be 6-500 characters, is 5"),
-    ({"description": "too short for a report text"}, "text", "must be 80-50,000 characters, is 27"),
-    ({"description": "x" * 50_001}, "text", "must be 80-50,000 characters, is 50,001"),
-    ({"occurred_on": "2027-01-01"}, "incident_date", "cannot be in the future"),
-    ({"occurred_on": None}, "incident_date", "must be a date written YYYY-MM-DD"),
-    ({"occurred_on": "2026-02-30"}, "incident_date", "is not a real date"),
-    ({"source_urls": ["ftp://example.com/x"]}, "url (source 1)", "must be an http(s) address with a host name"),
-])
+@pytest.mark.parametrize(
+    "changes, field, reason",
+    [
+        ({"title": "Short"}, "title", "must be 6-500 characters, is 5"),
+        ({"description": "too short for a report text"}, "text", "must be 80-50,000 characters, is 27"),
+        ({"description": "x" * 50_001}, "text", "must be 80-50,000 characters, is 50,001"),
+        ({"occurred_on": "2027-01-01"}, "incident_date", "cannot be in the future"),
+        ({"occurred_on": None}, "incident_date", "must be a date written YYYY-MM-DD"),
+        ({"occurred_on": "2026-02-30"}, "incident_date", "is not a real date"),
+        ({"source_urls": ["ftp://example.com/x"]}, "url (source 1)", "must be an http(s) address with a host name"),
+    ],
+)
 def test_a_record_breaking_a_rule_is_reported_with_its_reason(changes, field, reason):
     assert aiid.Problem(field, reason) in build(**changes).problems
 
@@ -70,10 +84,21 @@ def test_a_record_without_a_public_url_has_no_reports_and_no_problem():
 
 
 FACTS = dsa.ActionFacts(
-    id=12, action_type="takedown", target_kind="model", ground_type="policy",
-    ground_reference="Acceptable use policy 3.2", explanation="Weights shared to give self-harm instructions.",
-    detection="manual", decision="automated", territorial_scope=("DE", "US", "FR"), decided_on=date(2026, 8, 20),
-    applied_on=date(2026, 8, 21), content_on=date(2026, 5, 2), source_channel="public", category="safety_failure")
+    id=12,
+    action_type="takedown",
+    target_kind="model",
+    ground_type="policy",
+    ground_reference="Acceptable use policy 3.2",
+    explanation="Weights shared to give self-harm instructions.",
+    detection="manual",
+    decision="automated",
+    territorial_scope=("DE", "US", "FR"),
+    decided_on=date(2026, 8, 20),
+    applied_on=date(2026, 8, 21),
+    content_on=date(2026, 5, 2),
+    source_channel="public",
+    category="safety_failure",
+)
 
 
 def test_a_takedown_becomes_a_valid_statement_of_reasons():
@@ -93,15 +118,17 @@ def test_a_takedown_becomes_a_valid_statement_of_reasons():
 
 
 def test_the_mapping_covers_every_action_type_and_yields_allowed_values():
-    from incidents.triage_schemas import ACTION_TYPES, TARGET_KINDS
     from incidents.models import Category
+    from incidents.triage_schemas import ACTION_TYPES, TARGET_KINDS
+
     assert set(dsa.DECISIONS) == set(ACTION_TYPES)
     assert set(dsa.CATEGORIES) == {c.value for c in Category}
     for action_type in ACTION_TYPES:
         for kind in TARGET_KINDS:
             for ground in ("law", "policy"):
-                outcome = dsa.build_statement(replace(FACTS, action_type=action_type, target_kind=kind,
-                                                      ground_type=ground), puid_prefix="p-")
+                outcome = dsa.build_statement(
+                    replace(FACTS, action_type=action_type, target_kind=kind, ground_type=ground), puid_prefix="p-"
+                )
                 if dsa.DECISIONS[action_type] is None:
                     assert outcome.statement is None and outcome.skipped
                 else:
@@ -117,35 +144,39 @@ def test_a_law_ground_fills_the_illegal_content_fields():
 def test_scope_outside_the_eea_owes_no_statement_and_empty_scope_means_all_of_it():
     assert dsa.build_statement(replace(FACTS, territorial_scope=("US",)), puid_prefix="").skipped
     assert dsa.build_statement(replace(FACTS, territorial_scope=()), puid_prefix="").statement[
-        "territorial_scope"] == list(dsa.EEA)
+        "territorial_scope"
+    ] == list(dsa.EEA)
 
 
 VALID = dsa.build_statement(FACTS, puid_prefix="p-").statement
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"decision_visibility": None}, "decision_visibility"),
-    ({"decision_visibility": ["DECISION_VISIBILITY_GONE"]}, "decision_visibility"),
-    ({"decision_visibility": ["DECISION_VISIBILITY_OTHER"]}, "decision_visibility_other"),
-    ({"decision_account": "DECISION_ACCOUNT_BANNED"}, "decision_account"),
-    ({"decision_ground": "DECISION_GROUND_BECAUSE"}, "decision_ground"),
-    ({"incompatible_content_explanation": " "}, "incompatible_content_explanation"),
-    ({"category": "STATEMENT_CATEGORY_SPAM"}, "category"),
-    ({"content_type": []}, "content_type"),
-    ({"content_type": ["CONTENT_TYPE_MODEL"]}, "content_type"),
-    ({"content_type_other": None}, "content_type_other"),
-    ({"territorial_scope": ["US"]}, "territorial_scope"),
-    ({"territorial_scope": []}, "territorial_scope"),
-    ({"decision_facts": ""}, "decision_facts"),
-    ({"decision_facts": "x" * 5001}, "decision_facts"),
-    ({"source_type": "SOURCE_RUMOUR"}, "source_type"),
-    ({"automated_detection": "Maybe"}, "automated_detection"),
-    ({"automated_decision": "AUTOMATED_DECISION_SOMEWHAT"}, "automated_decision"),
-    ({"content_date": "1999-12-31"}, "content_date"),
-    ({"application_date": "21/08/2026"}, "application_date"),
-    ({"puid": ""}, "puid"),
-    ({"puid": "x" * 501}, "puid"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"decision_visibility": None}, "decision_visibility"),
+        ({"decision_visibility": ["DECISION_VISIBILITY_GONE"]}, "decision_visibility"),
+        ({"decision_visibility": ["DECISION_VISIBILITY_OTHER"]}, "decision_visibility_other"),
+        ({"decision_account": "DECISION_ACCOUNT_BANNED"}, "decision_account"),
+        ({"decision_ground": "DECISION_GROUND_BECAUSE"}, "decision_ground"),
+        ({"incompatible_content_explanation": " "}, "incompatible_content_explanation"),
+        ({"category": "STATEMENT_CATEGORY_SPAM"}, "category"),
+        ({"content_type": []}, "content_type"),
+        ({"content_type": ["CONTENT_TYPE_MODEL"]}, "content_type"),
+        ({"content_type_other": None}, "content_type_other"),
+        ({"territorial_scope": ["US"]}, "territorial_scope"),
+        ({"territorial_scope": []}, "territorial_scope"),
+        ({"decision_facts": ""}, "decision_facts"),
+        ({"decision_facts": "x" * 5001}, "decision_facts"),
+        ({"source_type": "SOURCE_RUMOUR"}, "source_type"),
+        ({"automated_detection": "Maybe"}, "automated_detection"),
+        ({"automated_decision": "AUTOMATED_DECISION_SOMEWHAT"}, "automated_decision"),
+        ({"content_date": "1999-12-31"}, "content_date"),
+        ({"application_date": "21/08/2026"}, "application_date"),
+        ({"puid": ""}, "puid"),
+        ({"puid": "x" * 501}, "puid"),
+    ],
+)
 def test_each_dsa_rule_rejects_with_its_field(changes, field):
     assert dsa.check_statement(VALID) == []
     problems = dsa.check_statement({**VALID, **changes})

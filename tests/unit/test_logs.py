@@ -8,8 +8,12 @@ def record(msg: str, *args) -> logging.LogRecord:
 
 
 def test_request_line_loses_address_and_query():
-    rec = record('%s - - [%s] %s\n' % ("203.0.113.9", "28/Nov/2026 10:00:00", '"%s" %s %s'),
-                 'GET /staff/setup?token=secret HTTP/1.1', "200", "-")
+    rec = record(
+        '203.0.113.9 - - [28/Nov/2026 10:00:00] "%s" %s %s\n',
+        "GET /staff/setup?token=secret HTTP/1.1",
+        "200",
+        "-",
+    )
     assert AnonymousRequestFilter().filter(rec)
     text = rec.getMessage()
     assert "203.0.113.9" not in text and "secret" not in text

@@ -9,8 +9,8 @@ from anonymize import privacy
 
 def test_mechanism_cost_follows_the_sensitivity():
     m = privacy.count_mechanism(5, 0.5)
-    assert m.map(1) == pytest.approx(0.5)          # one report moves one cell by one
-    assert m.map(2) == pytest.approx(1.0)          # twice the distance costs twice the epsilon
+    assert m.map(1) == pytest.approx(0.5)  # one report moves one cell by one
+    assert m.map(2) == pytest.approx(1.0)  # twice the distance costs twice the epsilon
     assert privacy.laplace_scale(0.5) == 2.0
     assert privacy.count_mechanism(3, 0.5, sensitivity=2).map(2) == pytest.approx(0.5)
 
@@ -43,8 +43,8 @@ def test_empirical_error_stays_within_the_stated_bound():
     bound = released.bound
     draws = [privacy.release_breakdown({"cell": 1000}, epsilon).cells["cell"] - 1000 for _ in range(4000)]
     outside = sum(abs(d) > bound for d in draws) / len(draws)
-    assert outside <= 0.05 + 0.015     # the bound holds with 95% confidence (plus sampling slack)
-    assert outside >= 0.02             # and it is not wildly loose
+    assert outside <= 0.05 + 0.015  # the bound holds with 95% confidence (plus sampling slack)
+    assert outside >= 0.02  # and it is not wildly loose
     assert bound == privacy.error_bound(privacy.laplace_scale(epsilon))
 
 
@@ -55,7 +55,7 @@ def test_display_threshold():
 
 def test_private_median_picks_a_bucket_near_the_truth():
     candidates = [1, 2, 4, 8, 12, 24, 48, 72, 120, 168]
-    values = [1] * 50 + [4] * 100 + [12] * 200 + [24] * 100 + [72] * 50   # the median is 12
+    values = [1] * 50 + [4] * 100 + [12] * 200 + [24] * 100 + [72] * 50  # the median is 12
     picks = [privacy.private_median(values, candidates, epsilon=1.0) for _ in range(50)]
     assert all(p in candidates for p in picks)
     assert sum(p == 12 for p in picks) >= 45
@@ -76,12 +76,14 @@ def test_median_scores_match_opendps_own():
     import random
 
     import opendp.prelude as dp
+
     candidates = [1, 2, 4, 8, 24, 72]
     rng = random.Random(3)
     for _ in range(20):
         values = [rng.randrange(0, 100) for _ in range(rng.randrange(1, 60))]
-        native = dp.t.make_quantile_score_candidates(dp.vector_domain(dp.atom_domain(T=int)),
-                                                     dp.symmetric_distance(), candidates=candidates, alpha=0.5)
+        native = dp.t.make_quantile_score_candidates(
+            dp.vector_domain(dp.atom_domain(T=int)), dp.symmetric_distance(), candidates=candidates, alpha=0.5
+        )
         histogram = {}
         for v in values:
             histogram[v] = histogram.get(v, 0) + 1
@@ -94,4 +96,4 @@ def test_one_report_moves_each_median_score_by_at_most_one():
     for extra in (0, 1, 2, 3, 8, 50, 500):
         more = {**base, extra: base.get(extra, 0) + 1}
         before, after = privacy.quantile_scores(base, candidates), privacy.quantile_scores(more, candidates)
-        assert max(abs(a - b) for a, b in zip(before, after)) <= 1
+        assert max(abs(a - b) for a, b in zip(before, after, strict=True)) <= 1

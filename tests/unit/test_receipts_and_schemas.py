@@ -28,8 +28,12 @@ def test_receipt_mac_is_keyed_and_canonical():
 
 
 def valid(**overrides):
-    data = {"title": "A clear title", "description": "Twenty characters or more of description.",
-            "category": "privacy", "severity": "incident"}
+    data = {
+        "title": "A clear title",
+        "description": "Twenty characters or more of description.",
+        "category": "privacy",
+        "severity": "incident",
+    }
     data.update(overrides)
     return data
 
@@ -39,31 +43,40 @@ def test_minimal_report_loads_with_defaults():
     assert loaded["evidence_links"] == [] and loaded["share_consent"] is False and loaded["model_name"] is None
 
 
-@pytest.mark.parametrize("overrides,field", [
-    ({"title": "abc"}, "title"),
-    ({"title": "x" * 201}, "title"),
-    ({"description": "short"}, "description"),
-    ({"category": "weather"}, "category"),
-    ({"severity": "apocalyptic"}, "severity"),
-    ({"severity": "serious_incident"}, "serious_flags"),
-    ({"model_url": "javascript:alert(1)"}, "model_url"),
-    ({"evidence_links": "https://a.example.org\nnot a link"}, "evidence_links"),
-    ({"evidence_links": [f"https://e{i}.example.org" for i in range(21)]}, "evidence_links"),
-    ({"occurred_from": (clock.today() + timedelta(days=2)).isoformat()}, "occurred_from"),
-    ({"occurred_from": "2026-05-02", "occurred_to": "2026-05-01"}, "occurred_to"),
-    ({"occurred_from": "yesterday"}, "occurred_from"),
-    ({"country": "XX"}, "country"),
-    ({"contact": "c" * 501}, "contact"),
-    ({"serious_flags": ["alien"]}, "serious_flags"),
-])
+@pytest.mark.parametrize(
+    "overrides,field",
+    [
+        ({"title": "abc"}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"description": "short"}, "description"),
+        ({"category": "weather"}, "category"),
+        ({"severity": "apocalyptic"}, "severity"),
+        ({"severity": "serious_incident"}, "serious_flags"),
+        ({"model_url": "javascript:alert(1)"}, "model_url"),
+        ({"evidence_links": "https://a.example.org\nnot a link"}, "evidence_links"),
+        ({"evidence_links": [f"https://e{i}.example.org" for i in range(21)]}, "evidence_links"),
+        ({"occurred_from": (clock.today() + timedelta(days=2)).isoformat()}, "occurred_from"),
+        ({"occurred_from": "2026-05-02", "occurred_to": "2026-05-01"}, "occurred_to"),
+        ({"occurred_from": "yesterday"}, "occurred_from"),
+        ({"country": "XX"}, "country"),
+        ({"contact": "c" * 501}, "contact"),
+        ({"serious_flags": ["alien"]}, "serious_flags"),
+    ],
+)
 def test_each_rule_names_its_field(overrides, field):
     errors = ReportSchema().validate(valid(**overrides))
     assert field in errors, errors
 
 
 def test_text_is_trimmed_and_links_split_per_line():
-    loaded = ReportSchema().load(valid(title="  A clear title  ", country="de", model_name="   ",
-                                       evidence_links="https://a.example.org/1\n\n https://b.example.org/2 "))
+    loaded = ReportSchema().load(
+        valid(
+            title="  A clear title  ",
+            country="de",
+            model_name="   ",
+            evidence_links="https://a.example.org/1\n\n https://b.example.org/2 ",
+        )
+    )
     assert loaded["title"] == "A clear title" and loaded["country"] == "DE" and loaded["model_name"] is None
     assert loaded["evidence_links"] == ["https://a.example.org/1", "https://b.example.org/2"]
 

@@ -24,6 +24,7 @@ PLANTED = {
 def no_network(monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("the scrubber tried to reach the network")
+
     monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
@@ -42,16 +43,19 @@ def test_everything_planted_at_once():
     assert all(value not in cleaned for value in PLANTED.values()), cleaned
 
 
-@pytest.mark.parametrize("text", [
-    "Aurora 13B v2.1 gave unsafe dosing advice to 3 users in March 2026; the provider fixed it on 2026-04-02.",
-    "The jailbreak worked 17 times out of 20 with temperature 0.7 and a 4096-token context.",
-    "Northwind Labs deployed the model in a health app used in Germany and Spain.",
-    "They mesh than what area they said; the grid rack fans were fine.",
-    "Version 2.13.0 of the SDK, build 20260314, on 3 servers.",
-    "It recommended 2 tablets every 4 hours, twice the safe dose.",
-    "Banned under Art. 5(1)(a) of Regulation (EU) 2024/1689 and Regulation (EU) 2022/2065, Directive 2000/31/EC.",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aurora 13B v2.1 gave unsafe dosing advice to 3 users in March 2026; the provider fixed it on 2026-04-02.",
+        "The jailbreak worked 17 times out of 20 with temperature 0.7 and a 4096-token context.",
+        "Northwind Labs deployed the model in a health app used in Germany and Spain.",
+        "They mesh than what area they said; the grid rack fans were fine.",
+        "Version 2.13.0 of the SDK, build 20260314, on 3 servers.",
+        "It recommended 2 tablets every 4 hours, twice the safe dose.",
+        "Banned under Art. 5(1)(a) of Regulation (EU) 2024/1689 and Regulation (EU) 2022/2065, Directive 2000/31/EC.",
+        "",
+    ],
+)
 def test_ordinary_text_survives_unchanged(text):
     assert scrub(text) == text
 

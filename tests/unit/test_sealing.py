@@ -38,8 +38,9 @@ def test_wrong_key_or_reader_is_refused():
 def test_rewrap_adds_a_reader():
     key, newcomer = PrivateKey.generate(), PrivateKey.generate()
     sealed = sealing.seal(b"x", {"a": key.public_key})
-    keys = sealing.rewrap(sealed.wrapped_keys, reader="a", private_key=key, new_reader="n",
-                          new_public=newcomer.public_key)
+    keys = sealing.rewrap(
+        sealed.wrapped_keys, reader="a", private_key=key, new_reader="n", new_public=newcomer.public_key
+    )
     assert sealing.unseal(sealed.ciphertext, keys, "n", newcomer) == b"x"
 
 

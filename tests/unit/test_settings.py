@@ -10,8 +10,7 @@ from core.settings import ConfigError, load_settings, normalise_database_url
 @pytest.fixture
 def clean_env(monkeypatch):
     for key in list(os.environ):
-        if key.startswith("FLASK_") or key in ("APP_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY",
-                                               "PLATFORM_SECRET"):
+        if key.startswith("FLASK_") or key in ("APP_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PLATFORM_SECRET"):
             monkeypatch.delenv(key, raising=False)
     return monkeypatch
 
@@ -91,11 +90,14 @@ def test_overrides_win(clean_env, tmp_path):
     assert app.config["MAX_CONTENT_LENGTH"] == 1000
 
 
-@pytest.mark.parametrize("url,expected", [
-    ("postgres://a@b/c", "postgresql+psycopg://a@b/c"),
-    ("postgresql://a@b/c", "postgresql+psycopg://a@b/c"),
-    ("postgresql+psycopg://a@b/c", "postgresql+psycopg://a@b/c"),
-    ("sqlite:///x.db", "sqlite:///x.db"),
-])
+@pytest.mark.parametrize(
+    "url,expected",
+    [
+        ("postgres://a@b/c", "postgresql+psycopg://a@b/c"),
+        ("postgresql://a@b/c", "postgresql+psycopg://a@b/c"),
+        ("postgresql+psycopg://a@b/c", "postgresql+psycopg://a@b/c"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
 def test_normalise_database_url(url, expected):
     assert normalise_database_url(url) == expected

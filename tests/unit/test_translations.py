@@ -15,9 +15,15 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "_l": No
 
 # Staff-only screens may show English where a translation is missing; everything a reporter or a
 # member of the public can see must be complete in every shipped language.
-STAFF_ONLY = ("incidents/staff_views.py", "incidents/triage.py", "incidents/triage_schemas.py",
-              "incidents/deadlines.py", "incidents/workflow.py", "incidents/queue.py",
-              "templates/reporting/admin.html")
+STAFF_ONLY = (
+    "incidents/staff_views.py",
+    "incidents/triage.py",
+    "incidents/triage_schemas.py",
+    "incidents/deadlines.py",
+    "incidents/workflow.py",
+    "incidents/queue.py",
+    "templates/reporting/admin.html",
+)
 
 
 def _staff_only(folder: str, filename: str) -> bool:
@@ -29,7 +35,8 @@ def marked_strings() -> set[str]:
     found = set()
     for folder in ("core", "incidents", "anonymize", "reporting", "exports", "templates"):
         for filename, _line, message, _comments, _context in extract_from_dir(
-                ROOT / folder, METHODS, keywords=KEYWORDS, comment_tags=()):
+            ROOT / folder, METHODS, keywords=KEYWORDS, comment_tags=()
+        ):
             if _staff_only(folder, filename):
                 continue
             found.add(message if isinstance(message, str) else message[0])
@@ -54,9 +61,11 @@ def test_compiled_catalogue_matches_the_source():
 
 def test_placeholders_survive_translation():
     import re
+
     with open(PO, "rb") as handle:
         for message in read_po(handle, locale="es"):
             if message.id and message.string:
                 pattern = r"%\(\w+\)[sd]|\{\w+\}"
-                assert sorted(re.findall(pattern, message.id)) == sorted(re.findall(pattern, message.string)), \
+                assert sorted(re.findall(pattern, message.id)) == sorted(re.findall(pattern, message.string)), (
                     message.id
+                )

@@ -80,16 +80,26 @@ def test_the_tables_hold_nothing_beyond_the_grids():
 
 
 def test_open_and_closed_statuses():
-    assert OPEN_STATUSES == {ReportStatus("received"), ReportStatus("acknowledged"), ReportStatus("needs_info"),
-                             ReportStatus("in_progress"), ReportStatus("escalated")}
-    assert CLOSED_STATUSES == {ReportStatus("duplicate"), ReportStatus("dismissed"), ReportStatus("resolved")}
+    assert {
+        ReportStatus("received"),
+        ReportStatus("acknowledged"),
+        ReportStatus("needs_info"),
+        ReportStatus("in_progress"),
+        ReportStatus("escalated"),
+    } == OPEN_STATUSES
+    assert {ReportStatus("duplicate"), ReportStatus("dismissed"), ReportStatus("resolved")} == CLOSED_STATUSES
 
 
 def test_the_buttons_a_status_shows():
-    assert report_actions("escalated") == ["classify", "assign", "request_info", "link_incident", "resolve",
-                                           "file_report"]
+    assert report_actions("escalated") == [
+        "classify",
+        "assign",
+        "request_info",
+        "link_incident",
+        "resolve",
+        "file_report",
+    ]
     assert report_actions("resolved") == ["file_report", "reopen"]
     assert model_actions("under_review") == ["clear", "restrict", "suspend"]  # decommissioning goes by proposal
     assert model_actions("decommissioned") == []
-    assert [s.value for s in ModelStatus if can_propose_decommission(s)] == ["under_review", "restricted",
-                                                                            "suspended"]
+    assert [s.value for s in ModelStatus if can_propose_decommission(s)] == ["under_review", "restricted", "suspended"]
