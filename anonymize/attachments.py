@@ -160,8 +160,8 @@ def _strip_image(data: bytes) -> bytes:
             # Apply the orientation tag to the pixels, then write a clean image without any tags.
             upright = ImageOps.exif_transpose(image)
             clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())  # pixels only, no info
-            if upright.mode == "P" and upright.getpalette():
-                clean.putpalette(upright.getpalette())
+            if upright.mode == "P" and (palette := upright.getpalette()):
+                clean.putpalette(palette)
             out = io.BytesIO()
             options = {"quality": 92} if fmt in ("JPEG", "WEBP") else {}
             clean.save(out, format=fmt, **options)

@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeAlias
 
 import opendp.prelude as dp
 from opendp.accuracy import discrete_laplacian_scale_to_accuracy
@@ -24,13 +25,15 @@ DISPLAY_THRESHOLD = 10
 CONFIDENCE = 0.95
 # Sensitivity of one breakdown of reports: a report sits in exactly one cell.
 BREAKDOWN_SENSITIVITY = 1
+# An epsilon as callers hold it: a decimal, a number from the settings, or its text; as_epsilon takes all three.
+EpsilonLike: TypeAlias = Decimal | float | str
 
 
 class BudgetExceeded(Exception):
     """The release would spend more epsilon than the period has left."""
 
 
-def as_epsilon(value) -> Decimal:
+def as_epsilon(value: EpsilonLike) -> Decimal:
     """Epsilons are kept as decimals, so ten releases of 0.1 add up to exactly 1.0."""
     epsilon = Decimal(str(value))
     if not epsilon.is_finite() or epsilon <= 0:
@@ -49,7 +52,7 @@ class Budget:
     def remaining(self) -> Decimal:
         return self.total - self.spent
 
-    def charge(self, epsilon) -> Budget:
+    def charge(self, epsilon: EpsilonLike) -> Budget:
         """Return the budget after spending `epsilon`, or raise BudgetExceeded."""
         epsilon = as_epsilon(epsilon)
         if epsilon > self.remaining:
@@ -59,7 +62,7 @@ class Budget:
         return Budget(total=self.total, spent=self.spent + epsilon)
 
 
-def split(epsilon, weights: Mapping[str, int]) -> dict[str, Decimal]:
+def split(epsilon: EpsilonLike, weights: Mapping[str, int]) -> dict[str, Decimal]:
     """Split an epsilon over named statistics in proportion to integer weights (exactly, in decimals)."""
     epsilon = as_epsilon(epsilon)
     total = sum(weights.values())
@@ -70,26 +73,28 @@ def split(epsilon, weights: Mapping[str, int]) -> dict[str, Decimal]:
     return {name: share.quantize(Decimal("0.000001"), rounding="ROUND_DOWN") for name, share in shares.items()}
 
 
-def laplace_scale(epsilon, sensitivity: int = BREAKDOWN_SENSITIVITY) -> float:
+def laplace_scale(epsilon: EpsilonLike, sensitivity: int = BREAKDOWN_SENSITIVITY) -> float:
     """The discrete Laplace scale that gives `epsilon` for a query of this L1 sensitivity."""
     return sensitivity / float(as_epsilon(epsilon))
 
 
-def count_mechanism(cells: int, epsilon, sensitivity: int = BREAKDOWN_SENSITIVITY):
+def count_mechanism(cells: int, epsilon: EpsilonLike, sensitivity: int = BREAKDOWN_SENSITIVITY) -> dp.Measurement:
     """OpenDP's discrete Laplace over a vector of `cells` counts, checked to cost at most `epsilon`."""
     measurement = dp.m.make_laplace(
         dp.vector_domain(dp.atom_domain(T=int), size=cells),
         dp.l1_distance(T=int),
         scale=laplace_scale(epsilon, sensitivity),
     )
-    if measurement.map(sensitivity) > float(as_epsilon(epsilon)) * (1 + 1e-9):
+    # opendp's Measurement.map is unannotated.
+    if measurement.map(sensitivity) > float(as_epsilon(epsilon)) * (1 + 1e-9):  # type: ignore[no-untyped-call]
         raise ValueError("the mechanism would exceed its epsilon")
     return measurement
 
 
 def error_bound(scale: float, confidence: float = CONFIDENCE) -> int:
     """The noise magnitude a cell stays within with the given confidence (OpenDP's accuracy formula)."""
-    return math.ceil(discrete_laplacian_scale_to_accuracy(scale, 1 - confidence))
+    accuracy: float = discrete_laplacian_scale_to_accuracy(scale, 1 - confidence)
+    return math.ceil(accuracy)
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ class NoisyBreakdown:
     scale: float
     bound: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "cells": self.cells,
             "total": self.total,
@@ -118,7 +123,9 @@ def post_process(noisy: Mapping[str, int]) -> tuple[dict[str, int], int]:
     return cells, sum(cells.values())
 
 
-def release_breakdown(counts: Mapping[str, int], epsilon, sensitivity: int = BREAKDOWN_SENSITIVITY) -> NoisyBreakdown:
+def release_breakdown(
+    counts: Mapping[str, int], epsilon: EpsilonLike, sensitivity: int = BREAKDOWN_SENSITIVITY
+) -> NoisyBreakdown:
     """Noise every cell of a breakdown (all categories listed, zeros included) and post-process it."""
     names = list(counts)
     if not names:
@@ -157,7 +164,7 @@ def _check_candidates(candidates: Sequence[int]) -> None:
         raise ValueError("candidates must be at least two increasing values")
 
 
-def private_median_from_histogram(histogram: Mapping[int, int], candidates: Sequence[int], epsilon) -> int:
+def private_median_from_histogram(histogram: Mapping[int, int], candidates: Sequence[int], epsilon: EpsilonLike) -> int:
     """A differentially private median among fixed candidates, from a histogram of integer values.
 
     One report adds or removes one value, which moves every score by at most 1 (L-infinity
@@ -168,7 +175,7 @@ def private_median_from_histogram(histogram: Mapping[int, int], candidates: Sequ
     scores = quantile_scores(histogram, candidates)
     target = float(as_epsilon(epsilon))
 
-    def build(scale: float):
+    def build(scale: float) -> dp.Measurement:
         return dp.m.make_noisy_max(
             dp.vector_domain(dp.atom_domain(T="u64")),
             dp.linf_distance(T="u64"),
@@ -179,12 +186,12 @@ def private_median_from_histogram(histogram: Mapping[int, int], candidates: Sequ
 
     scale = dp.binary_search_param(build, d_in=1, d_out=target)
     measurement = build(scale)
-    if measurement.map(1) > target * (1 + 1e-9):
+    if measurement.map(1) > target * (1 + 1e-9):  # type: ignore[no-untyped-call]  # opendp's map is unannotated
         raise ValueError("the mechanism would exceed its epsilon")
     return int(candidates[measurement(scores)])
 
 
-def private_median(values: Sequence[int], candidates: Sequence[int], epsilon) -> int:
+def private_median(values: Sequence[int], candidates: Sequence[int], epsilon: EpsilonLike) -> int:
     """A differentially private median of integer values among fixed candidate buckets."""
     _check_candidates(candidates)
     histogram: dict[int, int] = {}

@@ -13,10 +13,11 @@ import json
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Column, Engine, Index, text
+from sqlalchemy import Column, Connection, Engine, Index, text
 from sqlalchemy.types import JSON
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from core import clock
 from core.db import UTCDateTime
@@ -46,13 +47,14 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=64)
     target_type: str | None = Field(default=None, max_length=40)
     target_id: str | None = Field(default=None, max_length=64)
-    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 
 
 # The chain key of each engine, registered by core.init_app (engines are per app).
-_CHAIN_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Only engines are registered, but the lookup is by a session's bind, which may be a Connection.
+_CHAIN_KEYS: weakref.WeakKeyDictionary[Engine | Connection, bytes] = weakref.WeakKeyDictionary()
 
 
 def register_chain_key(engine: Engine, key: bytes) -> None:
@@ -68,7 +70,16 @@ def _chain_key(session: Session) -> bytes:
 
 
 def event_digest(
-    *, key: bytes, seq: int, at: datetime, actor_id, action: str, target_type, target_id, details: dict, prev_hash: str
+    *,
+    key: bytes,
+    seq: int,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    target_type: str | None,
+    target_id: str | None,
+    details: dict[str, Any],
+    prev_hash: str | None,
 ) -> str:
     """MAC an event's content together with the previous event's hash."""
     canonical = json.dumps(
@@ -99,7 +110,7 @@ def append_event(
     actor_id: int | None = None,
     target_type: str | None = None,
     target_id: str | None = None,
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
 ) -> str:
     """Append an event to the chain inside the caller's transaction and return its hash; the caller commits.
 
@@ -115,7 +126,10 @@ def append_event(
     if row is None:
         connection.execute(text("INSERT INTO audit_head (id, seq) VALUES (1, 0) ON CONFLICT DO NOTHING"))
         row = connection.execute(bump).first()
+        assert row is not None  # the head row exists now, so the bump returns it
     seq = row[0]
+    # None only when the predecessor was deleted: the NOT NULL insert below then refuses the append.
+    prev_hash: str | None
     if seq == 1:
         prev_hash = GENESIS
     elif one_statement:
@@ -136,7 +150,7 @@ def append_event(
     )
     # A plain table insert with bound parameters (compiled once): every write path appends here.
     connection.execute(
-        AuditEvent.__table__.insert(),
+        AuditEvent.__table__.insert(),  # type: ignore[attr-defined]  # SQLModel sets __table__ but does not declare it
         {
             "seq": seq,
             "at": at,
@@ -169,7 +183,7 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
     last_seq = 0
     while True:
         events = session.exec(
-            select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
+            select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(col(AuditEvent.seq)).limit(batch)
         ).all()
         if not events:
             break

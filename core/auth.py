@@ -8,13 +8,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any, cast
 
 import pyotp
 import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import update
-from sqlmodel import Field, Session, SQLModel, select
+from nacl.public import PrivateKey
+from sqlalchemy import CursorResult, update
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from core import clock, sealing
 from core.audit import append_event
@@ -141,10 +143,14 @@ def consume_totp(session: Session, user: StaffUser, code: str, now: datetime) ->
     counter = matching_totp_counter(user.totp_secret, code, now)
     if counter is None or counter <= user.totp_last_counter:
         return False
-    claimed = session.execute(
-        update(StaffUser)
-        .where(StaffUser.id == user.id, StaffUser.totp_last_counter < counter)
-        .values(totp_last_counter=counter)
+    # An UPDATE gives a CursorResult, which has the rowcount; Session.execute is typed as the base Result.
+    claimed = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(StaffUser)
+            .where(col(StaffUser.id) == user.id, col(StaffUser.totp_last_counter) < counter)
+            .values(totp_last_counter=counter)
+        ),
     )
     if claimed.rowcount != 1:
         return False
@@ -256,6 +262,7 @@ def _open_key_session(session: Session, user: StaffUser, password: str, hours: i
     private_key = sealing.unlock_private_key(user.sealed_private_key, user.key_salt, password)
     cookie_half, server_half = sealing.escrow_private_key(private_key)
     key_session_id = secrets.token_urlsafe(24)
+    assert user.id is not None  # authenticate read the account from the database, so it has an id
     session.add(
         StaffKeySession(
             id=hash_token(key_session_id),
@@ -269,7 +276,7 @@ def _open_key_session(session: Session, user: StaffUser, password: str, hours: i
 
 def private_key_for(
     session: Session, staff_id: int, key_session_id: str | None, cookie_half: str | None
-) -> sealing.PrivateKey | None:
+) -> PrivateKey | None:
     """Return the private key escrowed for this login, if the login has one and it is live."""
     if not (key_session_id and cookie_half):
         return None

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup
 
+if TYPE_CHECKING:  # only the annotation needs Altair, which takes a third of a second to import
+    import altair as alt
 
-def to_svg(chart, title: str) -> Markup:
+
+def to_svg(chart: alt.TopLevelMixin, title: str) -> Markup:
     """Render an Altair chart with vl-convert and name the figure for screen readers.
 
     vl-convert is imported on first use: it is large, and web workers that never draw a chart

@@ -1,10 +1,12 @@
-"""CLI groups of the core package: db, staff, audit."""
+"""CLI groups of the core package: db, staff, audit, and the demo group (its staff commands)."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import click
+import pyotp
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
@@ -21,6 +23,9 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
 staff_cli = AppGroup("staff", help="Staff accounts.")
 audit_cli = AppGroup("audit", help="The hash-chained audit log.")
+# Other packages add their demo commands to this group in their init_app (incidents: `seed`).
+demo_cli = AppGroup("demo", help="Demo data and a demo admin, for trying the platform out.")
+DEMO_ADMIN = "admin@example.org"
 
 
 def alembic_config(app: Flask | None = None) -> Config:
@@ -137,7 +142,45 @@ def audit_verify() -> None:
     click.echo(f"Audit chain intact: {report.checked} events.")
 
 
+def refuse_in_production() -> None:
+    """Stop a demo command when the app runs in production."""
+    from core.settings import is_production
+
+    if is_production(current_app):
+        raise click.ClickException("demo commands are for development; APP_ENV is production")
+
+
+@demo_cli.command("admin")
+@click.option("--email", default=DEMO_ADMIN, show_default=True)
+def demo_admin(email: str) -> None:
+    """Create the demo admin (or give it a new password) and print how to sign in."""
+    refuse_in_production()
+    with Session(get_engine(), expire_on_commit=False) as session:
+        user = auth.find_staff(session, email)
+        if user is None:
+            account = auth.create_staff(session=session, email=email, role=auth.Role.ADMIN, with_password=True)
+        else:
+            password = secrets.token_urlsafe(15)
+            auth.set_password(session=session, user=user, password=password)
+            account = auth.NewAccount(user=user, setup_token=None, password=password)
+    click.echo("\n=== Demo staff account: sign in at http://127.0.0.1:5000/staff/login ===")
+    print_new_account(account)
+    click.echo(f"No authenticator app at hand? Print the current code with:\n  flask --app wsgi demo totp {email}\n")
+
+
+@demo_cli.command("totp")
+@click.argument("email")
+def demo_totp(email: str) -> None:
+    """Print the current TOTP code of an account (development only)."""
+    refuse_in_production()
+    with Session(get_engine()) as session:
+        user = auth.find_staff(session, email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    click.echo(pyotp.TOTP(user.totp_secret, interval=auth.TOTP_STEP).now())
+
+
 def init_app(app: Flask) -> None:
     """Register the core CLI groups."""
-    for group in (db_cli, staff_cli, audit_cli):
+    for group in (db_cli, staff_cli, audit_cli, demo_cli):
         app.cli.add_command(group)

@@ -1,8 +1,8 @@
 """The one clock: code that needs "now" or "today" asks here, and tests pin it with time-machine.
 
 Nothing else in the application calls `datetime.now`, `date.today` or `time.time`, so a test
-that travels to a date (see the `clock` marker in tests/conftest.py) moves every part of the
-code there at once, and CI's run a year ahead under libfaketime moves it all too.
+that travels to a date (`pytest.mark.time_machine(FIXED_DAY)`, see tests/conftest.py) moves every
+part of the code there at once, and CI's run 400 days ahead under libfaketime moves it all too.
 """
 
 from __future__ import annotations

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, TypeDecorator, event
+from sqlalchemy import DateTime, Dialect, Engine, TypeDecorator, event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
 ENGINE_KEY = "core.engine"
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Store aware datetimes as UTC and read them back aware, on SQLite as on PostgreSQL."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -25,7 +27,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -52,7 +54,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -74,14 +76,16 @@ def init_app(app: Flask) -> None:
 
 def get_engine(app: Flask | None = None) -> Engine:
     """Return the engine of the given or current app."""
-    return (app or current_app).extensions[ENGINE_KEY]
+    engine: Engine = (app or current_app).extensions[ENGINE_KEY]
+    return engine
 
 
 def get_session() -> Session:
     """Return this request's (or app context's) session, opening it on first use."""
     if "db_session" not in g:
         g.db_session = Session(get_engine(), expire_on_commit=False)
-    return g.db_session
+    session: Session = g.db_session
+    return session
 
 
 def _close_session(_exc: BaseException | None = None) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import traceback
 
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -46,13 +47,13 @@ CSRF_MESSAGE = (
 )
 
 
-def _render(code: int, title, detail):
+def _render(code: int, title: LazyString, detail: LazyString) -> tuple[Response | str, int]:
     if request.path.startswith("/api/"):
         return jsonify({"error": {"code": code, "message": str(title), "detail": str(detail)}}), code
     return render_template("errors/error.html", code=code, title=title, detail=detail), code
 
 
-def handle_http(error: HTTPException):
+def handle_http(error: HTTPException) -> Response:
     """Render any HTTP error with our own words, never the exception's."""
     code = error.code or 500
     title, detail = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
@@ -63,12 +64,12 @@ def handle_http(error: HTTPException):
     return response
 
 
-def handle_csrf(_error: CSRFError):
+def handle_csrf(_error: CSRFError) -> tuple[Response | str, int]:
     """Explain an expired or forged form token without saying which."""
     return _render(400, *CSRF_MESSAGE)
 
 
-def handle_unexpected(error: Exception):
+def handle_unexpected(error: Exception) -> Response:
     """Log the failure (path only, no content) and show the generic 500 page."""
     if isinstance(error, HTTPException):
         return handle_http(error)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale
 
@@ -10,13 +12,14 @@ babel = Babel()
 
 def select_locale() -> str:
     """Pick the explicit ?lang= choice if supported, else the best Accept-Language match."""
-    supported = current_app.config["LANGUAGES"]
+    supported: list[str] = current_app.config["LANGUAGES"]
+    default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():  # CLI and scheduler: the default language
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return default
     explicit = request.args.get("lang")
     if explicit in supported:
         return explicit
-    return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(supported) or default
 
 
 def init_app(app: Flask) -> None:
@@ -33,7 +36,7 @@ def _remember_explicit_language() -> None:
         g.explicit_lang = lang
 
 
-def _carry_language(endpoint: str, values: dict) -> None:
+def _carry_language(endpoint: str, values: dict[str, Any]) -> None:
     """Keep an explicit ?lang= choice in every link and form we build, instead of in a cookie."""
     lang = g.get("explicit_lang") if g else None
     if lang and endpoint != "static" and "lang" not in values:
@@ -42,14 +45,18 @@ def _carry_language(endpoint: str, values: dict) -> None:
 
 def _language_links() -> list[tuple[str, str, bool]]:
     """Return (code, name in its own language, is current) for the language switcher."""
+    current = str(get_locale() or "en")
+    return [(code, _own_name(code), code == current) for code in current_app.config["LANGUAGES"]]
+
+
+def _own_name(code: str) -> str:
+    """Return a language's name in that language, capitalised (Español, not español)."""
     from babel import Locale
 
-    current = str(get_locale() or "en")
-    return [
-        (code, Locale.parse(code).get_display_name(code).capitalize(), code == current)
-        for code in current_app.config["LANGUAGES"]
-    ]
+    name = Locale.parse(code).get_display_name(code)
+    # A few languages have no name of their own in CLDR (ary, pi, ...): the switcher shows the code.
+    return name.capitalize() if name else code
 
 
-def _template_helpers() -> dict:
+def _template_helpers() -> dict[str, Any]:
     return {"current_locale": lambda: str(get_locale() or "en"), "language_links": _language_links}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify
 
 SPEC_KEY = "core.openapi"
 bp = Blueprint("openapi", __name__)
@@ -55,7 +55,7 @@ def spec_for(app: Flask) -> APISpec:
 
 
 @bp.get("/api/v1/openapi.json")
-def openapi_json():
+def openapi_json() -> Response:
     """Serve the OpenAPI 3 description."""
     return jsonify(spec_for(current_app).to_dict())
 

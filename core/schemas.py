@@ -7,9 +7,11 @@ per request, because marshmallow 4 accepts only real strings as messages.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from werkzeug.datastructures import MultiDict
 
 
 def N_(message: str) -> str:
@@ -67,7 +69,7 @@ class NewPasswordSchema(Schema):
     code = fields.String(required=True, validate=CODE)
 
     @validates_schema
-    def _passwords_match(self, data, **_kwargs):
+    def _passwords_match(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if data.get("password") != data.get("password_confirm"):
             raise ValidationError(N_("The two passwords are not the same."), "password_confirm")
 
@@ -86,7 +88,7 @@ def schema(schema_class: type[Schema]) -> Schema:
     return schema_class()
 
 
-def _flatten(messages) -> list[str]:
+def _flatten(messages: object) -> list[str]:
     if isinstance(messages, dict):
         return [m for value in messages.values() for m in _flatten(value)]
     if isinstance(messages, (list, tuple)):
@@ -94,20 +96,20 @@ def _flatten(messages) -> list[str]:
     return [str(messages)]
 
 
-def validate_data(schema: Schema, raw: dict) -> tuple[dict, dict[str, list[str]]]:
+def validate_data(schema: Schema, raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Load raw input with a schema; return (data, errors) with translated messages keyed by field."""
     try:
         return schema.load(raw), {}
     except ValidationError as err:
-        messages = err.normalized_messages()
+        messages = err.normalized_messages()  # type: ignore[no-untyped-call]  # unannotated in marshmallow
         if not isinstance(messages, dict):
             messages = {"_schema": messages}
         return {}, {key: list(dict.fromkeys(gettext(m) for m in _flatten(msgs))) for key, msgs in messages.items()}
 
 
-def form_to_raw(schema: Schema, form) -> dict:
+def form_to_raw(schema: Schema, form: MultiDict[str, str]) -> dict[str, Any]:
     """Turn a submitted form into the dict a schema loads: list fields from repeated keys, blanks left out."""
-    raw: dict = {}
+    raw: dict[str, Any] = {}
     for name, field in schema.fields.items():
         key = field.data_key or name
         if isinstance(field, fields.List):
@@ -123,6 +125,6 @@ def form_to_raw(schema: Schema, form) -> dict:
     return raw
 
 
-def load_form(schema: Schema, form) -> tuple[dict, dict[str, list[str]]]:
+def load_form(schema: Schema, form: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Validate a submitted form; return (data, errors) with errors keyed by field."""
     return validate_data(schema, form_to_raw(schema, form))

@@ -19,6 +19,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 import nacl.exceptions
 import nacl.pwhash
@@ -126,14 +127,17 @@ def rewrap(
     return {**wrapped_keys, new_reader: b64(SealedBox(new_public).encrypt(data_key))}
 
 
-def seal_json(value: dict, readers: dict[str, PublicKey]) -> Sealed:
+def seal_json(value: dict[str, Any], readers: dict[str, PublicKey]) -> Sealed:
     """Seal a JSON-serialisable dict."""
     return seal(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), readers)
 
 
-def unseal_json(ciphertext: bytes, wrapped_keys: dict[str, str], reader: str, private_key: PrivateKey) -> dict:
+def unseal_json(
+    ciphertext: bytes, wrapped_keys: dict[str, str], reader: str, private_key: PrivateKey
+) -> dict[str, Any]:
     """Unseal a dict sealed with seal_json."""
-    return json.loads(unseal(ciphertext, wrapped_keys, reader, private_key).decode("utf-8"))
+    value: dict[str, Any] = json.loads(unseal(ciphertext, wrapped_keys, reader, private_key).decode("utf-8"))
+    return value
 
 
 # --- staff keys, protected by the staff member's password -------------------------------------

@@ -5,13 +5,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, Response, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFProtect
+from limits import RateLimitItem
 from limits import parse as parse_limit
+from nacl.public import PrivateKey
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as BaseResponse
 
 from core import clock
 from core.auth import LoginResult, Role, StaffUser, end_key_session, private_key_for
@@ -37,12 +42,15 @@ def account_bucket() -> str:
     return "a" + hmac.new(current_app.config["SECRET_KEY"].encode(), email, hashlib.sha256).hexdigest()[:16]
 
 
-# Extension objects are unbound until init_app; Limiter first so its hooks run before CSRF's.
+# Extension objects are unbound until init_app. Limits are spent explicitly, by the views' decorators
+# and by spend_rate_limit before a form is read (the limiter's own before-request hook is removed).
 limiter = Limiter(key_func=client_bucket)
 csrf = CSRFProtect()
 
 STAFF_ROLES_ATTR = "_staff_roles"
 PUBLIC_STAFF_ATTR = "_staff_public"
+# The marking decorators hand the view back unchanged, so it keeps its own type.
+View = TypeVar("View", bound=Callable[..., Any])
 
 CSP = "; ".join(
     [
@@ -96,7 +104,7 @@ SECURITY_HEADERS = {
 
 
 @functools.cache
-def _parsed_limit(limit: str):
+def _parsed_limit(limit: str) -> RateLimitItem:
     return parse_limit(limit)
 
 
@@ -113,17 +121,17 @@ def spend_rate_limit(name: str, limit: str) -> None:
         abort(429)
 
 
-def roles(*allowed: Role):
+def roles(*allowed: Role) -> Callable[[View], View]:
     """Declare which staff roles may call a view; the staff gate enforces it for every /staff route."""
 
-    def mark(view):
+    def mark(view: View) -> View:
         setattr(view, STAFF_ROLES_ATTR, frozenset(Role(r) for r in allowed))
         return view
 
     return mark
 
 
-def public_staff_page(view):
+def public_staff_page(view: View) -> View:
     """Mark a /staff view that needs no login (the login and setup pages)."""
     setattr(view, PUBLIC_STAFF_ATTR, True)
     return view
@@ -131,10 +139,11 @@ def public_staff_page(view):
 
 def current_staff() -> StaffUser | None:
     """Return the signed-in staff account of this request, if any."""
-    return g.get("staff")
+    user: StaffUser | None = g.get("staff")
+    return user
 
 
-def _staff_gate():
+def _staff_gate() -> BaseResponse | None:
     """Deny by default: every /staff endpoint must be public or declare roles, and the caller must hold one."""
     if not request.path.startswith("/staff") or request.endpoint is None:
         return None
@@ -192,17 +201,19 @@ def end_staff_session() -> None:
     session.clear()
 
 
-def current_private_key():
+def current_private_key() -> PrivateKey | None:
     """Return the signed-in staff member's private key for this login, or None."""
     user = current_staff()
     if user is None:
         return None
     if "private_key" not in g:
+        assert user.id is not None  # _load_staff read the account from the database, so it has an id
         g.private_key = private_key_for(get_session(), user.id, session.get("ks"), session.get("kc"))
-    return g.private_key
+    key: PrivateKey | None = g.private_key
+    return key
 
 
-def _security_headers(response):
+def _security_headers(response: Response) -> Response:
     # One pass over the existing headers, then appends: setdefault per header would rescan each time.
     present = {name.lower() for name, _value in response.headers}
     response.headers.extend([(name, value) for name, value in SECURITY_HEADERS.items() if name.lower() not in present])
@@ -236,7 +247,8 @@ def init_app(app: Flask) -> None:
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops:
         # Only the scheme and host are taken from the proxy; the client address is not wanted.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=hops, x_host=hops)
+        # Flask documents wrapping wsgi_app by assignment; its stubs declare it a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     limiter.init_app(app)
     _drop_limiter_middleware(app)
     csrf.init_app(app)

@@ -12,12 +12,13 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
 MB = 1024 * 1024
 
-DEFAULTS: dict = {
+DEFAULTS: dict[str, Any] = {
     "APP_ENV": "development",
     "DATABASE_URL": None,
     "REDIS_URL": None,
@@ -95,7 +96,7 @@ def current_env() -> str:
     return (os.environ.get("APP_ENV") or os.environ.get("FLASK_ENV") or "development").lower()
 
 
-def load_settings(app: Flask, overrides: dict | None = None) -> None:
+def load_settings(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     """Fill app.config from defaults, the environment and overrides, then check it."""
     overrides = dict(overrides or {})
     app.config.update(DEFAULTS)
@@ -148,11 +149,11 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _explicit(key: str, overrides: dict) -> bool:
+def _explicit(key: str, overrides: dict[str, Any]) -> bool:
     return key in overrides or f"FLASK_{key}" in os.environ
 
 
-def _as_timedelta(value) -> timedelta:
+def _as_timedelta(value: timedelta | float | str) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
 
 
@@ -161,7 +162,7 @@ def _instance_secret(app: Flask, name: str) -> str:
     folder = Path(app.instance_path)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "secrets.json"
-    stored: dict = {}
+    stored: dict[str, str] = {}
     if path.exists():
         stored = json.loads(path.read_text() or "{}")
     if name not in stored:

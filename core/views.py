@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from typing import Any
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import text
+from werkzeug.wrappers import Response as BaseResponse
 
 from core import auth, clock
 from core.auth import Role
@@ -25,11 +29,11 @@ bp = Blueprint("core", __name__)
 ALL_STAFF = tuple(Role)
 
 
-def _login_failed(response) -> bool:
+def _login_failed(response: Response) -> bool:
     return response.status_code == 401
 
 
-def _form_failed(response) -> bool:
+def _form_failed(response: Response) -> bool:
     return response.status_code in (400, 401)
 
 
@@ -38,26 +42,28 @@ def _key_hours() -> int:
 
 
 def _login_limit() -> str:
-    return current_app.config["LOGIN_LIMIT"]
+    limit: str = current_app.config["LOGIN_LIMIT"]
+    return limit
 
 
 def _login_account_limit() -> str:
-    return current_app.config["LOGIN_ACCOUNT_LIMIT"]
+    limit: str = current_app.config["LOGIN_ACCOUNT_LIMIT"]
+    return limit
 
 
 @bp.app_context_processor
-def _endpoint_helpers() -> dict:
+def _endpoint_helpers() -> dict[str, Any]:
     return {"has_endpoint": lambda name: name in current_app.view_functions}
 
 
 @bp.get("/")
-def index():
+def index() -> str:
     """Explain the two reporting channels and what happens to a report."""
     return render_template("core/index.html")
 
 
 @bp.get("/healthz")
-def healthz():
+def healthz() -> dict[str, str]:
     """Answer a load balancer: the app runs and the database answers."""
     get_session().execute(text("SELECT 1"))
     return {"status": "ok"}
@@ -67,7 +73,7 @@ def healthz():
 @public_staff_page
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
 @limiter.limit(_login_account_limit, key_func=account_bucket, methods=["POST"], deduct_when=_login_failed)
-def login():
+def login() -> ResponseReturnValue:
     """Sign a staff member in with password and a single-use TOTP code."""
     if request.method == "GET":
         if current_staff():
@@ -93,7 +99,7 @@ def login():
 
 @bp.post("/staff/logout")
 @roles(*ALL_STAFF)
-def logout():
+def logout() -> BaseResponse:
     """End the caller's own session (a CSRF-checked POST)."""
     end_staff_session()
     flash(_("You are signed out."), "info")
@@ -103,7 +109,7 @@ def logout():
 @bp.route("/staff/setup", methods=["GET", "POST"])
 @public_staff_page
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_form_failed)
-def setup():
+def setup() -> ResponseReturnValue:
     """Finish a new account: choose a password and enrol the authenticator shown as a QR code."""
     token = request.values.get("token", "")
     user = auth.user_for_setup_token(get_session(), token)
@@ -133,7 +139,7 @@ def setup():
 
 @bp.get("/staff/")
 @roles(*ALL_STAFF)
-def staff_home():
+def staff_home() -> str:
     """Show the signed-in staff member where to go next for their role."""
     return render_template("core/staff/home.html", user=current_staff())
 
@@ -141,9 +147,10 @@ def staff_home():
 @bp.route("/staff/account", methods=["GET", "POST"])
 @roles(*ALL_STAFF)
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_form_failed)
-def account():
+def account() -> ResponseReturnValue:
     """Let staff change their own password, confirming with the old one and a fresh code."""
     user = current_staff()
+    assert user is not None  # the staff gate lets only signed-in staff reach this view
     if request.method == "GET":
         return render_template("core/staff/account.html", user=user, errors={})
     data, errors = load_form(PasswordChangeSchema(), request.form)

@@ -154,7 +154,7 @@ NOT_A_RESTRICTION = {
     "referral": "a referral to an authority restricts nothing, so it owes no statement of reasons",
     "reinstatement": "a reinstatement lifts a restriction; it owes no statement of reasons",
 }
-CONTENT_TYPES = {
+CONTENT_TYPES: dict[str, dict[str, object]] = {
     "model": {"content_type": ["CONTENT_TYPE_OTHER"], "content_type_other": "AI model"},
     "application": {"content_type": ["CONTENT_TYPE_APP"]},
     "content": {"content_type": ["CONTENT_TYPE_OTHER"], "content_type_other": "Content hosted with an AI model"},
@@ -252,7 +252,7 @@ def build_statement(facts: ActionFacts, *, puid_prefix: str) -> Outcome:
         return Outcome(facts.id, None, [], skipped="the decision applies only outside the EU/EEA")
     applied = facts.applied_on or facts.decided_on
     content_on = min(facts.content_on or applied, applied)
-    statement: dict = {
+    statement: dict[str, object] = {
         **by_target.get(facts.target_kind, by_target["*"]),
         **CONTENT_TYPES.get(facts.target_kind, CONTENT_TYPES["content"]),
         "category": CATEGORIES.get(facts.category or "", NO_CATEGORY),

@@ -216,7 +216,10 @@ def submit_report(
     except IntegrityError:
         # The same form arrived twice at once: the other request stored it.
         session.rollback()
-        return _existing(session, mac, canonical)
+        existing = _existing(session, mac, canonical)
+        if existing is None:
+            raise  # not this receipt's unique key: a real failure, not a resend
+        return existing
     return IntakeResult(
         report_id=report_id, status=values["status"], receipt=receipts.format_receipt(canonical), duplicate=False
     )
@@ -306,7 +309,7 @@ def _content(report: Report, reader: str, private_key: PrivateKey) -> dict:
 
 def _thread(session: Session, report: Report, reader: str, private_key: PrivateKey) -> list[ThreadMessage]:
     rows = session.exec(select(Message).where(Message.report_id == report.id).order_by(Message.id)).all()
-    files = {}
+    files: dict[int | None, list[dict]] = {}
     for att in session.exec(
         select(Attachment).where(Attachment.report_id == report.id, Attachment.message_id.is_not(None))
     ):
@@ -363,7 +366,7 @@ def readers_of(session: Session, report: Report, keys: PlatformKeys) -> dict[str
         for user in session.exec(select(StaffUser).where(StaffUser.id.in_(staff_ids))):
             reader = sealing.staff_reader(user.id, user.public_key) if user.public_key else None
             # Only a current key that already reads the report; a replaced key waits for a grant.
-            if reader in report.wrapped_keys and user.active:
+            if reader is not None and reader in report.wrapped_keys and user.active:
                 readers[reader] = sealing.decode_public(user.public_key)
     return readers
 
@@ -442,7 +445,7 @@ def staff_reader_key(
             raise NoAccess("public-channel reports are for triage staff")
         return sealing.PLATFORM, keys.private
     reader = sealing.staff_reader(user.id, user.public_key) if user.public_key else None
-    if role is not Role.RECIPIENT or reader not in report.wrapped_keys:
+    if role is not Role.RECIPIENT or reader is None or reader not in report.wrapped_keys:
         raise NoAccess(
             "this whistleblower report is readable only by its designated recipients; "
             "after a password reset another recipient must grant access again"

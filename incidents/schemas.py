@@ -11,7 +11,7 @@ from incidents.labels import SERIOUS_FLAG_LABELS
 from incidents.models import Actor, Category, Channel, Severity
 
 COUNTRY_CODES = sorted(
-    code
+    str(code)
     for code in Locale("en").territories
     if len(code) == 2 and code.isalpha() and code not in ("ZZ", "QO", "EU", "EZ", "UN", "XA", "XB", "XK")
 )

@@ -6,10 +6,16 @@ import random
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
+import click
+from flask import current_app
+from flask.cli import with_appcontext
 from nacl.public import PublicKey
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from core import auth, clock
+from core.cli import refuse_in_production
+from core.db import get_engine
 from core.sealing import seal_json
 from incidents import deadlines
 from incidents.models import Actor, Category, Channel, Report, ReportStatus, Severity, model_key
@@ -140,7 +146,7 @@ def synthetic_report_rows(
         channel = Channel.WHISTLEBLOWER if rng.random() < 0.12 else Channel.PUBLIC
         category = _pick(rng, CATEGORY_WEIGHTS)
         headline, story = STORIES[category]
-        content = {
+        content: dict[str, object] = {
             "title": f"{name} {headline}",
             "description": f"{story} Seen with version {versions[0]}.",
             "affected": None,
@@ -256,3 +262,28 @@ def _flush(session: Session, rows: list[dict], progress) -> int:
     if progress:
         progress(done)
     return done
+
+
+@click.command("seed")
+@with_appcontext
+@click.option("--reports", "report_count", default=500, show_default=True, help="How many synthetic reports.")
+@click.option("--seed", "random_seed", default=2026, show_default=True, help="Random seed, for repeatable data.")
+def demo_seed(report_count: int, random_seed: int) -> None:
+    """Fill the database with synthetic staff and reports for demos and benchmarks."""
+    from incidents import intake
+
+    refuse_in_production()
+    rng = random.Random(random_seed)
+    with Session(get_engine(), expire_on_commit=False) as session:
+        for role in auth.Role:
+            email = f"{role.value}@example.org"
+            if auth.find_staff(session, email) is None:
+                auth.create_staff(session=session, email=email, role=role, with_password=True)
+        keys = intake.platform_keys(current_app)
+        readers = {channel: intake.channel_readers(session, channel, keys) for channel in Channel}
+        with click.progressbar(length=report_count, label="Seeding reports") as bar:
+            written = seed_reports(
+                session=session, count=report_count, rng=rng, now=clock.now(), readers=readers, progress=bar.update
+            )
+    click.echo(f"Seeded {written} reports. Staff accounts: " + ", ".join(f"{r.value}@example.org" for r in auth.Role))
+    click.echo("Give any of them a password and print its TOTP URI with: flask --app wsgi demo admin --email EMAIL")
