@@ -32,7 +32,7 @@ from core.audit import append_event
 from core.periods import Period
 from exports import aiid, dsa
 from exports.models import ExportRun
-from incidents import public
+from incidents.cases import public
 from incidents.models import EnforcementAction, Incident, ModelRecord, Report
 
 KINDS = ("aiid", "dsa")

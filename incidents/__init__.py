@@ -1,19 +1,38 @@
-"""Reports and everything staff and reporters do with them."""
+"""Reports and everything staff and reporters do with them, one room per aggregate.
+
+intake/ takes reports in and keeps them sealed; triage/ works them through the workflow; cases/
+groups them into incidents and their public summaries; enforcement/ records the decisions taken;
+registry/ keeps the models and their lifecycle. Each room's views module adds its pages to the
+one `incidents` blueprint in its `register(bp)`, called here.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Blueprint, Flask
 
-# The table modules register their tables with the metadata; the view modules add routes to views.bp.
-from incidents import api_spec, models, notifications, public_api, staff_views, views  # noqa: F401
+# Table modules: imported so that their tables join the metadata before anything creates them.
+from incidents import models  # noqa: F401
+from incidents.triage import notifications  # noqa: F401
 
 
 def init_app(app: Flask) -> None:
-    """Register the incidents blueprint, its API description and its demo command."""
+    """Register the incidents blueprint with every room's pages, the API description and the demo command."""
     from core.cli import demo_cli
+    from incidents.cases import public_api
+    from incidents.cases import views as case_views
+    from incidents.enforcement import views as enforcement_views
+    from incidents.intake import api_spec
+    from incidents.intake import staff_views as sealed_views
+    from incidents.intake import views as intake_views
+    from incidents.registry import views as registry_views
     from incidents.seed import demo_seed
+    from incidents.triage import views as triage_views
 
-    app.register_blueprint(views.bp)
-    api_spec.register(app)
-    public_api.register(app)
+    bp = Blueprint("incidents", __name__)
+    rooms = (intake_views, sealed_views, triage_views, case_views, enforcement_views, registry_views, public_api)
+    for room in rooms:
+        room.register(bp)
+    app.register_blueprint(bp)
+    api_spec.describe(app)
+    public_api.describe(app)
     demo_cli.add_command(demo_seed)

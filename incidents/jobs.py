@@ -6,7 +6,8 @@ from flask import Flask
 from sqlmodel import Session
 
 from core.db import get_engine
-from incidents import notifications, retention
+from incidents.intake import retention
+from incidents.triage import notifications
 
 
 def purge_expired_content(app: Flask) -> str:

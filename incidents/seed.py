@@ -17,8 +17,8 @@ from core import auth, clock
 from core.cli import refuse_in_production
 from core.db import get_engine
 from core.sealing import seal_json
-from incidents import deadlines
 from incidents.models import Actor, Category, Channel, Report, ReportStatus, Severity, model_key
+from incidents.triage import deadlines
 
 # Fictional models and providers: (name, versions, provider).
 MODELS = [
@@ -270,7 +270,7 @@ def _flush(session: Session, rows: list[dict], progress) -> int:
 @click.option("--seed", "random_seed", default=2026, show_default=True, help="Random seed, for repeatable data.")
 def demo_seed(report_count: int, random_seed: int) -> None:
     """Fill the database with synthetic staff and reports for demos and benchmarks."""
-    from incidents import intake
+    from incidents.intake import service as intake
 
     refuse_in_production()
     rng = random.Random(random_seed)

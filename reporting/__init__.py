@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from sqlmodel import Session
 
 from core.db import get_engine
-from reporting import api, models, views  # noqa: F401  (models register their tables; api adds routes)
+from reporting import api, models, views  # noqa: F401  (models register their tables)
 
 # reporting.publish (OpenDP, pandas, Altair) is imported by the commands that need it, so web
 # workers do not load it at start.
@@ -70,6 +70,6 @@ def verify_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the transparency pages and the reports CLI."""
-    app.register_blueprint(views.bp)
-    api.register(app)
+    app.register_blueprint(views.blueprint())
+    api.describe(app)
     app.cli.add_command(reports_cli)

@@ -13,7 +13,7 @@ from sqlalchemy import Integer, func
 from sqlmodel import Session, select
 
 from core.periods import BadPeriod, Period  # noqa: F401  (re-exported for reporting's callers)
-from incidents import deadlines
+from incidents.enforcement.schemas import ACTION_TYPES, AUTOMATION, GROUND_TYPES
 from incidents.models import (
     Actor,
     Category,
@@ -25,7 +25,7 @@ from incidents.models import (
     Report,
     Severity,
 )
-from incidents.triage_schemas import ACTION_TYPES, AUTOMATION, GROUND_TYPES
+from incidents.triage import deadlines
 
 # Whistleblower reports are published only as a total and in these coarse groups.
 COARSE_GROUPS = {

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Flask, abort, jsonify, url_for
+from flask import Blueprint, Flask, abort, jsonify, url_for
 from sqlmodel import select
 
 from core.db import get_session
 from core.openapi import spec_for
 from reporting.models import Publication, PublicationFile
-from reporting.views import bp, published_latest
+from reporting.views import published_latest
 
 PERIOD_PATTERN = r"^\d{4}Q[1-4]$"
 
@@ -34,13 +34,11 @@ def _summary(p: Publication) -> dict:
     }
 
 
-@bp.get("/api/v1/transparency-reports")
 def api_reports():
     """Every published quarter (its newest revision), newest first."""
     return jsonify({"reports": [_summary(p) for p in published_latest()]})
 
 
-@bp.get("/api/v1/transparency-reports/<string:period>")
 def api_report(period: str):
     """One quarter's published report: the stored report.json with its hash, and where the files are."""
     publication = next((p for p in published_latest() if p.period == period), None)
@@ -58,7 +56,13 @@ def api_report(period: str):
     return jsonify({**_summary(publication), "sha256": stored.sha256, "report": json.loads(stored.content)})
 
 
-def register(app: Flask) -> None:
+def register(bp: Blueprint) -> None:
+    """Add the transparency read API to the reporting blueprint."""
+    bp.add_url_rule("/api/v1/transparency-reports", view_func=api_reports, methods=["GET"])
+    bp.add_url_rule("/api/v1/transparency-reports/<string:period>", view_func=api_report, methods=["GET"])
+
+
+def describe(app: Flask) -> None:
     """Describe the transparency endpoints in the OpenAPI document."""
     spec = spec_for(app)
     links = {

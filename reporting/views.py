@@ -10,8 +10,6 @@ from core.db import get_session
 from core.security import current_staff, roles
 from reporting.models import Publication, PublicationFile
 
-bp = Blueprint("reporting", __name__)
-
 
 def published_latest() -> list[Publication]:
     """The newest published revision of every period, newest period first."""
@@ -60,13 +58,11 @@ def _serve(stored: PublicationFile, download: str | None = None) -> Response:
     return response
 
 
-@bp.get("/transparency/")
 def index():
     """Every published transparency report."""
     return render_template("reporting/index.html", publications=published_latest())
 
 
-@bp.get("/transparency/feed.atom")
 def feed():
     """An Atom feed of the publications."""
     publications = published_latest()
@@ -74,7 +70,6 @@ def feed():
     return Response(body, mimetype="application/atom+xml")
 
 
-@bp.get("/transparency/schema.json")
 def json_schema():
     """The JSON Schema that every published report.json follows."""
     from reporting.schema import SCHEMA
@@ -82,27 +77,22 @@ def json_schema():
     return SCHEMA
 
 
-@bp.get("/transparency/<string(length=6):period>")
 def report(period: str):
     return _serve(_file(period, "report.html"))
 
 
-@bp.get("/transparency/<string(length=6):period>/print")
 def report_print(period: str):
     return _serve(_file(period, "print.html"))
 
 
-@bp.get("/transparency/<string(length=6):period>.csv")
 def report_csv(period: str):
     return _serve(_file(period, "report.csv"), download=f"transparency-{period}.csv")
 
 
-@bp.get("/transparency/<string(length=6):period>.json")
 def report_json(period: str):
     return _serve(_file(period, "report.json"))
 
 
-@bp.get("/.well-known/transparency-signing-key")
 def signing_key():
     """The Ed25519 public key that verifies publication signatures (hex), when signing is on."""
     from reporting.publish import signing_key as platform_signing_key
@@ -113,7 +103,6 @@ def signing_key():
     return Response(key.verify_key.encode().hex() + "\n", mimetype="text/plain")
 
 
-@bp.route("/staff/transparency", methods=["GET", "POST"])
 @roles(Role.PUBLISHER, Role.ADMIN)
 def admin():
     """Publications and drafts; a publisher approves drafts."""
@@ -135,3 +124,21 @@ def admin():
         return redirect(url_for("reporting.admin"))
     rows = session.exec(select(Publication).order_by(Publication.period.desc(), Publication.revision.desc())).all()
     return render_template("reporting/admin.html", publications=rows, user=current_staff())
+
+
+def blueprint() -> Blueprint:
+    """Build the reporting blueprint: the public report pages, the staff page and the read API."""
+    from reporting import api
+
+    bp = Blueprint("reporting", __name__)
+    bp.add_url_rule("/transparency/", view_func=index, methods=["GET"])
+    bp.add_url_rule("/transparency/feed.atom", view_func=feed, methods=["GET"])
+    bp.add_url_rule("/transparency/schema.json", view_func=json_schema, methods=["GET"])
+    bp.add_url_rule("/transparency/<string(length=6):period>", view_func=report, methods=["GET"])
+    bp.add_url_rule("/transparency/<string(length=6):period>/print", view_func=report_print, methods=["GET"])
+    bp.add_url_rule("/transparency/<string(length=6):period>.csv", view_func=report_csv, methods=["GET"])
+    bp.add_url_rule("/transparency/<string(length=6):period>.json", view_func=report_json, methods=["GET"])
+    bp.add_url_rule("/.well-known/transparency-signing-key", view_func=signing_key, methods=["GET"])
+    bp.add_url_rule("/staff/transparency", view_func=admin, methods=["GET", "POST"])
+    api.register(bp)
+    return bp

@@ -32,8 +32,8 @@ def populate(url: str, count: int, keep: int) -> list[str]:
 
     from core import clock, sealing
     from core.db import make_engine
-    from incidents import receipts
-    from incidents.intake import FLAG_COLUMNS
+    from incidents.intake import receipts
+    from incidents.intake.service import FLAG_COLUMNS
     from incidents.models import Report
 
     platform = sealing.platform_private_key("bench-platform-secret").public_key
@@ -126,7 +126,7 @@ def main() -> None:
     parser.add_argument("--lookups", type=int, default=300, help="lookups per round and size")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    from incidents import receipts
+    from incidents.intake import receipts
 
     folders, setups = [], {}
     try:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from core import auth
-from incidents import triage
+from incidents.cases import service as cases
+from incidents.enforcement import service as enforcement_service
 from tests.factories.triage import stored_report
 
 LONG = (
@@ -35,13 +36,13 @@ def approved_incident(app, session, *, consent: bool = True, share: bool = True,
         **fields,
     }
     triager = staff_user(session, "triager")
-    incident = triage.create_incident(session, actor=triager, data=data)
+    incident = cases.create_incident(session, actor=triager, data=data)
     report = stored_report(app, session, share_consent=consent)
     report.incident_id = incident.id
     session.add(report)
     session.commit()
     if share:
-        triage.set_sharing(session, incident, actor=staff_user(session, "publisher"), share=True)
+        cases.set_sharing(session, incident, actor=staff_user(session, "publisher"), share=True)
     return incident
 
 
@@ -62,6 +63,6 @@ def enforcement(session, *, incident=None, report=None, **fields):
         "applied_on": date(2026, 8, 21),
         **fields,
     }
-    return triage.record_enforcement(
+    return enforcement_service.record_enforcement(
         session, actor=staff_user(session, "triager"), data=data, report=report, incident=incident
     )

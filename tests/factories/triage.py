@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from incidents import intake, receipts
+from incidents.intake import receipts
+from incidents.intake import service as intake
 from incidents.models import Report
 
 BASE = {

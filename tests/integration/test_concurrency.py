@@ -8,6 +8,7 @@ from sqlmodel import Session
 from core import auth, clock
 from core.audit import append_event, verify_chain
 from core.db import get_engine
+from incidents.errors import Conflict
 from tests.conftest import totp_now
 
 
@@ -51,9 +52,9 @@ def test_same_totp_code_accepted_once_under_concurrency(app, session, make_staff
 def test_two_staff_acting_on_one_report_at_once_lose_no_update(app, session, make_staff):
     """Both saw version 1; exactly one action lands, the other gets Conflict. Run on both databases."""
     from core.auth import StaffUser
-    from incidents import triage
     from incidents.models import Report
-    from incidents.workflow import TriageAction
+    from incidents.triage import service as triage
+    from incidents.triage.workflow import TriageAction
     from tests.factories.triage import stored_report
 
     engine = get_engine(app)
@@ -75,7 +76,7 @@ def test_two_staff_acting_on_one_report_at_once_lose_no_update(app, session, mak
                 try:
                     triage.apply(db, report, action, actor=actor, data=data)
                     return "ok"
-                except triage.Conflict:
+                except Conflict:
                     return "conflict"
 
         with ThreadPoolExecutor(2) as pool:

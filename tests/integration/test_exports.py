@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from exports import aiid, service
 from exports.models import ExportRun
-from incidents import triage
+from incidents.cases import service as cases
 from incidents.models import Incident
 from tests.conftest import FIXED_DAY, signed_in_client
 from tests.factories.exports import LONG, approved_incident, enforcement, staff_user
@@ -187,7 +187,7 @@ def test_only_approved_incidents_with_every_reporters_consent_leave(app, session
 def test_an_edit_withdraws_the_approval_and_its_public_summary(app, session):
     incident = approved_incident(app, session)
     assert incident.public_summary["title"] == incident.title
-    triage.update_incident(
+    cases.update_incident(
         session,
         incident,
         actor=staff_user(session, "triager"),

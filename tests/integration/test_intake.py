@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from core import sealing
 from core.audit import AuditEvent
-from incidents import intake
+from incidents.intake import reading
+from incidents.intake import service as intake
 from incidents.models import Attachment, Message, Report
 from tests.conftest import csrf_from, signed_in_client
 from tests.factories import files
@@ -210,7 +211,7 @@ def test_attachments_are_stripped_and_sealed(client, app, session):
     keys = intake.platform_keys(app)
     for row in rows:
         assert files.AUTHOR.encode() not in row.sealed
-        name, content = intake.open_attachment(row, sealing.PLATFORM, keys.private)
+        name, content = reading.open_attachment(row, sealing.PLATFORM, keys.private)
         assert files.AUTHOR.encode() not in content
         assert name in ("IMG_1.jpg", "memo.docx", "evidence.pdf")
 

@@ -12,9 +12,12 @@ from sqlmodel import select
 from core import clock
 from core.audit import AuditEvent, verify_chain
 from core.auth import StaffUser
-from incidents import intake, notifications, retention, triage
+from incidents.intake import retention
+from incidents.intake import service as intake
 from incidents.models import Attachment, Message, Report
-from incidents.workflow import TriageAction
+from incidents.triage import notifications
+from incidents.triage import service as triage
+from incidents.triage.workflow import TriageAction
 from tests.conftest import csrf_from, signed_in_client
 from tests.factories.triage import stored_report
 

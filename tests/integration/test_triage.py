@@ -9,9 +9,12 @@ from sqlmodel import select
 from core import clock
 from core.audit import AuditEvent, verify_chain
 from core.auth import StaffUser
-from incidents import intake, triage
+from incidents.errors import Conflict, DomainError, Forbidden, IllegalTransition
+from incidents.intake import service as intake
 from incidents.models import Incident, Message, ModelRecord, ModelStatus, Report, ReportStatus
-from incidents.workflow import ModelAction, TriageAction
+from incidents.registry import service as registry
+from incidents.triage import service as triage
+from incidents.triage.workflow import ModelAction, TriageAction
 from tests.factories.triage import stored_report
 from tests.unit.test_workflow import EXPECTED_MODEL, EXPECTED_REPORT
 
@@ -74,7 +77,7 @@ def test_every_pair_follows_the_table(app, session, triager, status, action):
     keys = intake.platform_keys(app)
     events_before = session.exec(select(AuditEvent)).all()
     if expected is None:
-        with pytest.raises(triage.IllegalTransition):
+        with pytest.raises(IllegalTransition):
             triage.apply(session, report, action, actor=triager, data=params(action, report, other, triager), keys=keys)
         session.rollback()
         assert session.get(Report, report.id).status == status.value
@@ -104,7 +107,7 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(app, session, triager
     report = stored_report(app, session)
     stale = report.version
     triage.apply(session, report, TriageAction.ACKNOWLEDGE, actor=triager, data={"version": stale})
-    with pytest.raises(triage.Conflict):
+    with pytest.raises(Conflict):
         triage.apply(session, report, TriageAction.DISMISS, actor=triager, data={"version": stale, "reason": "spam"})
     session.rollback()
     assert session.get(Report, report.id).status == "acknowledged"
@@ -113,7 +116,7 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(app, session, triager
 def test_triagers_cannot_act_on_whistleblower_reports(app, session, triager, make_staff):
     recipient = session.get(StaffUser, make_staff("recipient").id)
     report = stored_report(app, session, channel="whistleblower")
-    with pytest.raises(triage.Forbidden):
+    with pytest.raises(Forbidden):
         triage.apply(session, report, TriageAction.ACKNOWLEDGE, actor=triager, data={"version": report.version})
     done = triage.apply(session, report, TriageAction.ACKNOWLEDGE, actor=recipient, data={"version": report.version})
     assert done.status == "acknowledged"
@@ -163,7 +166,7 @@ def test_classify_sets_the_deadline_and_filing_moves_it(app, session, triager):
 
 def test_filing_without_a_deadline_is_refused(app, session, triager):
     report = stored_report(app, session)
-    with pytest.raises(triage.TriageError, match="serious incident"):
+    with pytest.raises(DomainError, match="serious incident"):
         triage.apply(session, report, TriageAction.FILE_REPORT, actor=triager, data={"version": report.version})
 
 
@@ -188,7 +191,7 @@ def test_duplicates_and_incident_links(app, session, triager):
     )
     assert second.duplicate_of_id == first.id and second.incident_id == incident.id
     third = stored_report(app, session)
-    with pytest.raises(triage.TriageError):
+    with pytest.raises(DomainError):
         triage.apply(
             session,
             third,
@@ -197,7 +200,7 @@ def test_duplicates_and_incident_links(app, session, triager):
             data={"version": third.version, "duplicate_of": second.id},
         )
     session.rollback()
-    with pytest.raises(triage.TriageError):
+    with pytest.raises(DomainError):
         triage.apply(
             session,
             third,
@@ -210,7 +213,7 @@ def test_duplicates_and_incident_links(app, session, triager):
 def test_assigning_to_someone_outside_the_channel_is_refused(app, session, triager, make_staff):
     publisher = make_staff("publisher")
     report = stored_report(app, session)
-    with pytest.raises(triage.TriageError):
+    with pytest.raises(DomainError):
         triage.apply(
             session,
             report,
@@ -251,8 +254,8 @@ def test_every_model_lifecycle_pair_follows_the_table(session, triager, make_sta
     session.commit()
     expected = EXPECTED_MODEL[(status, action)]
     if action is ModelAction.DECOMMISSION:
-        with pytest.raises(triage.IllegalTransition):  # never a button: only through an approved proposal
-            triage.transition_model(session, model, action, actor=triager, row_version=model.row_version)
+        with pytest.raises(IllegalTransition):  # never a button: only through an approved proposal
+            registry.transition_model(session, model, action, actor=triager, row_version=model.row_version)
         proposal_data = {
             "criteria": {"severity": "high"},
             "effective_on": clock.today() + timedelta(days=30),
@@ -260,18 +263,18 @@ def test_every_model_lifecycle_pair_follows_the_table(session, triager, make_sta
             "public_reason": "Unsafe",
         }
         if expected is None:
-            with pytest.raises(triage.IllegalTransition):
-                triage.propose_decommission(session, model, actor=triager, data=proposal_data)
+            with pytest.raises(IllegalTransition):
+                registry.propose_decommission(session, model, actor=triager, data=proposal_data)
             return
-        proposal = triage.propose_decommission(session, model, actor=triager, data=proposal_data)
+        proposal = registry.propose_decommission(session, model, actor=triager, data=proposal_data)
         second = session.get(StaffUser, make_staff("admin").id)
-        triage.decide_proposal(session, proposal, actor=second, approve=True)
+        registry.decide_proposal(session, proposal, actor=second, approve=True)
         session.refresh(model)
         assert model.status == "decommissioned"
         return
     if expected is None:
-        with pytest.raises(triage.IllegalTransition):
-            triage.transition_model(
+        with pytest.raises(IllegalTransition):
+            registry.transition_model(
                 session,
                 model,
                 action,
@@ -280,7 +283,7 @@ def test_every_model_lifecycle_pair_follows_the_table(session, triager, make_sta
                 public_reason="A public reason long enough",
             )
         return
-    moved = triage.transition_model(
+    moved = registry.transition_model(
         session,
         model,
         action,

@@ -71,7 +71,7 @@ def test_queue_pages_with_a_cursor_not_an_offset(app, session, make_staff, sort,
 
 def test_incident_list_pages_to_the_oldest(app, session, make_staff):
     from core.auth import StaffUser
-    from incidents import triage as service
+    from incidents.cases import service
 
     app.config["QUEUE_PAGE_SIZE"] = 3
     actor = session.get(StaffUser, make_staff("triager").id)
@@ -348,7 +348,7 @@ def test_report_status_reaches_the_reporter(app, client, session, triager):
 
 
 def test_search_by_country_and_model_prefix_and_too_broad(app, session, triager, monkeypatch):
-    from incidents import queue
+    from incidents.triage import queue
 
     german = stored_report(app, session, model_name="Dewdrop", country="DE")
     dew = stored_report(app, session, model_name="Dewberry 2", country="FR")
@@ -364,8 +364,8 @@ def test_search_by_country_and_model_prefix_and_too_broad(app, session, triager,
 
 def test_dashboard_draws_svg_charts_inline_and_lists_deadlines(app, session, triager, make_staff):
     from core.auth import StaffUser
-    from incidents import triage as service
-    from incidents.workflow import TriageAction
+    from incidents.triage import service
+    from incidents.triage.workflow import TriageAction
 
     actor = session.get(StaffUser, make_staff("triager").id)
     for _ in range(3):

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from core import sealing
 from core.auth import StaffKeySession
-from incidents import intake
+from incidents.intake import service as intake
 from incidents.models import Report
 from tests.conftest import csrf_from, signed_in_client, totp_now
 from tests.factories.reports import SECRET_TEXT, submit

@@ -62,3 +62,43 @@ def test_no_app_engine_or_scheduler_built_at_import():
                     if isinstance(call, ast.Call):
                         name = getattr(call.func, "id", getattr(call.func, "attr", None))
                         assert name not in forbidden, f"{path}: {name}() at import time"
+
+
+def application_modules():
+    for package in sorted(PACKAGES):
+        yield from sorted((ROOT / package).rglob("*.py"))
+
+
+def test_no_module_imports_another_modules_private_names():
+    problems = []
+    for path in application_modules():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in PACKAGES:
+                private = [a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"]
+                if private:
+                    problems.append(f"{path.relative_to(ROOT)} imports {private} from {node.module}")
+    assert problems == []
+
+
+def test_routes_are_added_by_a_register_function_not_by_importing_a_module():
+    """A view module never decorates routes onto a blueprint it imported from elsewhere.
+
+    In incidents/ every room adds its pages in `register(bp)`, which `incidents.init_app` calls,
+    so importing a module registers nothing.
+    """
+    route_methods = {"route", "get", "post", "put", "delete", "app_context_processor", "errorhandler"}
+    problems = []
+    for path in application_modules():
+        tree = ast.parse(path.read_text())
+        imported = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+        in_incidents = path.relative_to(ROOT).parts[0] == "incidents"
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(target, ast.Attribute) and target.attr in route_methods:
+                    owner = getattr(target.value, "id", None)
+                    if in_incidents or owner in imported:
+                        problems.append(f"{path.relative_to(ROOT)}:{node.lineno} @{owner}.{target.attr}")
+    assert problems == []

@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from incidents import deadlines
-from incidents.deadlines import FilingKind, next_due, tier_for
+from incidents.triage import deadlines
+from incidents.triage.deadlines import FilingKind, next_due, tier_for
 
 AWARE = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 

@@ -118,8 +118,8 @@ def test_a_takedown_becomes_a_valid_statement_of_reasons():
 
 
 def test_the_mapping_covers_every_action_type_and_yields_allowed_values():
+    from incidents.enforcement.schemas import ACTION_TYPES, TARGET_KINDS
     from incidents.models import Category
-    from incidents.triage_schemas import ACTION_TYPES, TARGET_KINDS
 
     assert set(dsa.DECISIONS) == set(ACTION_TYPES)
     assert set(dsa.CATEGORIES) == {c.value for c in Category}

@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 
 from core import clock
-from incidents import receipts
-from incidents.schemas import ApiReportSchema, ReportSchema
+from incidents.intake import receipts
+from incidents.intake.schemas import ApiReportSchema, ReportSchema
 
 
 def test_receipts_have_80_bits_and_read_forgivingly():

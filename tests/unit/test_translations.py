@@ -16,12 +16,22 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "_l": No
 # Staff-only screens may show English where a translation is missing; everything a reporter or a
 # member of the public can see must be complete in every shipped language.
 STAFF_ONLY = (
-    "incidents/staff_views.py",
-    "incidents/triage.py",
-    "incidents/triage_schemas.py",
-    "incidents/deadlines.py",
-    "incidents/workflow.py",
-    "incidents/queue.py",
+    "incidents/errors.py",
+    "incidents/triage/views.py",
+    "incidents/triage/service.py",
+    "incidents/triage/schemas.py",
+    "incidents/triage/deadlines.py",
+    "incidents/triage/workflow.py",
+    "incidents/triage/queue.py",
+    "incidents/cases/views.py",
+    "incidents/cases/service.py",
+    "incidents/cases/schemas.py",
+    "incidents/enforcement/views.py",
+    "incidents/enforcement/service.py",
+    "incidents/enforcement/schemas.py",
+    "incidents/registry/views.py",
+    "incidents/registry/service.py",
+    "incidents/registry/schemas.py",
     "templates/reporting/admin.html",
 )
 

@@ -9,7 +9,7 @@ and take their expected results from these grids too.
 import pytest
 
 from incidents.models import ModelStatus, ReportStatus
-from incidents.workflow import (
+from incidents.triage.workflow import (
     CLOSED_STATUSES,
     MODEL_TRANSITIONS,
     OPEN_STATUSES,

@@ -16,9 +16,9 @@ from markupsafe import Markup
 from sqlmodel import Session, select
 
 from core.charts import to_svg
-from incidents import deadlines
 from incidents.models import Report, ReportCount, ReportStatus
-from incidents.workflow import OPEN_STATUSES
+from incidents.triage import deadlines
+from incidents.triage.workflow import OPEN_STATUSES
 
 WEEKS = 12
 AT_RISK_LIMIT = 25

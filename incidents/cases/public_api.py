@@ -6,15 +6,15 @@ same one exports carry). Nothing here needs a login, sets a cookie or records th
 
 from __future__ import annotations
 
-from flask import Flask, abort, jsonify, request, url_for
+from flask import Blueprint, Flask, abort, jsonify, request, url_for
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from sqlmodel import select
 
 from core.db import get_session
 from core.openapi import spec_for
-from incidents import public, triage
+from incidents.cases import public
 from incidents.models import Incident
-from incidents.views import bp
+from incidents.registry import service as registry
 
 PAGE_MAX = 100
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one cannot exist, so it is not found
@@ -81,7 +81,6 @@ def _bad_request(errors: dict):
     return jsonify({"errors": errors}), 400
 
 
-@bp.get("/api/v1/incidents")
 def api_incidents():
     """Approved incidents, oldest first, a page at a time."""
     try:
@@ -103,7 +102,6 @@ def api_incidents():
     )
 
 
-@bp.get("/api/v1/incidents/<int:incident_id>")
 def api_incident(incident_id: int):
     """One approved incident."""
     if incident_id > MAX_ID:
@@ -114,10 +112,9 @@ def api_incident(incident_id: int):
     return jsonify(_public(incident))
 
 
-@bp.get("/api/v1/models/withdrawn")
 def api_withdrawn_models():
     """Suspended and decommissioned models, newest change first."""
-    models = triage.public_model_list(get_session())
+    models = registry.public_model_list(get_session())
     return jsonify(
         {
             "models": [
@@ -143,7 +140,14 @@ BAD_QUERY = {
 }
 
 
-def register(app: Flask) -> None:
+def register(bp: Blueprint) -> None:
+    """Add the public read API to the incidents blueprint."""
+    bp.add_url_rule("/api/v1/incidents", view_func=api_incidents, methods=["GET"])
+    bp.add_url_rule("/api/v1/incidents/<int:incident_id>", view_func=api_incident, methods=["GET"])
+    bp.add_url_rule("/api/v1/models/withdrawn", view_func=api_withdrawn_models, methods=["GET"])
+
+
+def describe(app: Flask) -> None:
     """Describe the public read endpoints in the OpenAPI document."""
     spec = spec_for(app)
     spec.components.schema("PublicIncident", schema=PublicIncidentSchema)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Flask
 
 from core.openapi import spec_for
-from incidents.schemas import ApiReportSchema
+from incidents.intake.schemas import ApiReportSchema
 
 
-def register(app: Flask) -> None:
+def describe(app: Flask) -> None:
     """Describe POST /api/v1/reports."""
     spec = spec_for(app)
     spec.components.schema("Report", schema=ApiReportSchema)

@@ -1,49 +1,33 @@
-"""One schema for a report, used by the HTML forms and the JSON API alike."""
+"""What reporters send: the report form and its JSON twin, follow-up and messages."""
 
 from __future__ import annotations
 
-from babel import Locale
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
 from core import clock
 from core.schemas import N_
+from incidents.fields import COUNTRY_CODES, MAX_LINKS, URL, length
 from incidents.labels import SERIOUS_FLAG_LABELS
 from incidents.models import Actor, Category, Channel, Severity
-
-COUNTRY_CODES = sorted(
-    str(code)
-    for code in Locale("en").territories
-    if len(code) == 2 and code.isalpha() and code not in ("ZZ", "QO", "EU", "EZ", "UN", "XA", "XB", "XK")
-)
-MAX_LINKS = 20
-URL = validate.URL(schemes={"http", "https"}, require_tld=True, error=N_("Enter a web address starting with https://"))
-
-
-def _length(maximum: int, minimum: int = 0) -> validate.Length:
-    if minimum:
-        return validate.Length(
-            min=minimum, max=maximum, error=N_("This is too short or too long. Check the limits in the hint.")
-        )
-    return validate.Length(max=maximum, error=N_("This is too long. Check the limit in the hint."))
 
 
 class ReportSchema(Schema):
     """What a reporter tells us. Free text is sealed; the rest stays countable."""
 
     title = fields.String(
-        required=True, validate=_length(200, 5), metadata={"description": "A short title, 5-200 characters"}
+        required=True, validate=length(200, 5), metadata={"description": "A short title, 5-200 characters"}
     )
     description = fields.String(
-        required=True, validate=_length(20000, 20), metadata={"description": "What happened, 20-20,000 characters"}
+        required=True, validate=length(20000, 20), metadata={"description": "What happened, 20-20,000 characters"}
     )
     category = fields.String(
         required=True,
         validate=validate.OneOf([c.value for c in Category], error=N_("Choose a category from the list.")),
     )
-    model_name = fields.String(load_default=None, validate=_length(200))
-    model_version = fields.String(load_default=None, validate=_length(100))
-    model_provider = fields.String(load_default=None, validate=_length(200))
-    model_url = fields.String(load_default=None, validate=[_length(500), URL])
+    model_name = fields.String(load_default=None, validate=length(200))
+    model_version = fields.String(load_default=None, validate=length(100))
+    model_provider = fields.String(load_default=None, validate=length(200))
+    model_url = fields.String(load_default=None, validate=[length(500), URL])
     actor = fields.String(
         load_default=None,
         validate=validate.OneOf([a.value for a in Actor], error=N_("Choose one of the listed parties.")),
@@ -57,10 +41,10 @@ class ReportSchema(Schema):
     country = fields.String(
         load_default=None, validate=validate.OneOf(COUNTRY_CODES, error=N_("Choose a country from the list."))
     )
-    affected = fields.String(load_default=None, validate=_length(5000))
-    steps = fields.String(load_default=None, validate=_length(20000))
-    evidence_links = fields.List(fields.String(validate=[_length(500), URL]), load_default=list)
-    contact = fields.String(load_default=None, validate=_length(500))
+    affected = fields.String(load_default=None, validate=length(5000))
+    steps = fields.String(load_default=None, validate=length(20000))
+    evidence_links = fields.List(fields.String(validate=[length(500), URL]), load_default=list)
+    contact = fields.String(load_default=None, validate=length(500))
     share_consent = fields.Boolean(load_default=False)
 
     class Meta:
@@ -126,4 +110,4 @@ class FollowupSchema(Schema):
 
 
 class MessageSchema(Schema):
-    body = fields.String(required=True, validate=_length(20000, 1))
+    body = fields.String(required=True, validate=length(20000, 1))

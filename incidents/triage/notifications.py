@@ -20,9 +20,9 @@ from sqlmodel import Field, Session, SQLModel, select
 from core import clock
 from core.auth import Role, StaffUser
 from core.db import UTCDateTime
-from incidents import deadlines
+from incidents.access import channel_of_role
 from incidents.models import Channel, Report
-from incidents.triage import channel_of_role
+from incidents.triage import deadlines
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from core import clock
 from incidents.models import Report, ReportCount, ReportStatus
-from incidents.workflow import OPEN_STATUSES
+from incidents.triage.workflow import OPEN_STATUSES
 
 OVERDUE_COUNT_CAP = 1000
 MAX_SEARCH_MODELS = 12

@@ -1,4 +1,4 @@
-"""The incidents blueprint: the two reporting channels, follow-up with a receipt, and the staff report view."""
+"""The reporter's pages: the two channels, follow-up with a receipt, and the JSON intake API."""
 
 from __future__ import annotations
 
@@ -7,26 +7,23 @@ import binascii
 import io
 import secrets
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlmodel import select
 
 from anonymize.attachments import AttachmentRefused, prepare
-from core.auth import Role, StaffUser
 from core.db import get_session
 from core.schemas import form_to_raw, schema, validate_data
-from core.security import csrf, current_private_key, current_staff, limiter, roles, spend_rate_limit
-from incidents import intake, labels, receipts
-from incidents.models import Attachment, Author, Channel, Report
-from incidents.schemas import COUNTRY_CODES, ApiReportSchema, FollowupSchema, MessageSchema, ReportSchema
+from core.security import csrf, limiter, spend_rate_limit
+from incidents import labels, web
+from incidents.fields import COUNTRY_CODES
+from incidents.intake import reading, receipts
+from incidents.intake import service as intake
+from incidents.intake.schemas import ApiReportSchema, FollowupSchema, MessageSchema, ReportSchema
+from incidents.models import Author, Channel
 
-bp = Blueprint("incidents", __name__)
 TOKEN_MAX_AGE = 7 * 24 * 3600
-
-
-# --- helpers ---------------------------------------------------------------------------------
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -50,10 +47,6 @@ def read_intake_token(token: str | None) -> str | None:
     except BadSignature:
         return None
     return receipt if receipts.normalise(receipt) else None
-
-
-def _keys() -> intake.PlatformKeys:
-    return intake.platform_keys(current_app)
 
 
 def _uploads(files) -> tuple[list[intake.Upload], list[str]]:
@@ -105,7 +98,6 @@ def _country_names() -> list[tuple[str, str]]:
     return sorted(((code, names.get(code, code)) for code in COUNTRY_CODES), key=lambda item: item[1])
 
 
-@bp.app_context_processor
 def _incident_helpers() -> dict:
     return {
         "human_size": human_size,
@@ -113,9 +105,6 @@ def _incident_helpers() -> dict:
         "category_labels": labels.CATEGORY_LABELS,
         "status_for_reporter": labels.STATUS_FOR_REPORTER,
     }
-
-
-# --- the two channels --------------------------------------------------------------------------
 
 
 def _intake_limit() -> str:
@@ -171,7 +160,7 @@ def _channel_page(channel: Channel):
             uploads=uploads,
             channel=channel.value,
             receipt=receipt,
-            keys=_keys(),
+            keys=web.current_keys(),
             language=str(get_locale()),
         )
     except intake.ChannelClosed:
@@ -194,19 +183,14 @@ def _echo(raw: dict) -> dict:
     return values
 
 
-@bp.route("/report", methods=["GET", "POST"])
 def report():
     """The public channel: anyone reports harm from a model."""
     return _channel_page(Channel.PUBLIC)
 
 
-@bp.route("/whistleblow", methods=["GET", "POST"])
 def whistleblow():
     """The confidential channel: only designated recipients can read what is sent."""
     return _channel_page(Channel.WHISTLEBLOWER)
-
-
-# --- follow-up with a receipt -------------------------------------------------------------------
 
 
 def _receipt_limit() -> str:
@@ -218,7 +202,7 @@ def _receipt_failed(response) -> bool:
 
 
 def _open_thread(receipt: str):
-    view = intake.open_for_reporter(session=get_session(), receipt=receipt, keys=_keys())
+    view = reading.open_for_reporter(session=get_session(), receipt=receipt, keys=web.current_keys())
     if not view.found:
         _thread_page(view, receipt)  # rendered and thrown away, so a miss costs what a hit costs
         return None, (
@@ -245,7 +229,6 @@ def _thread_page(view, receipt: str, errors: dict | None = None, added: bool = F
     ), status
 
 
-@bp.route("/followup", methods=["GET", "POST"])
 @limiter.limit(_receipt_limit, methods=["POST"], deduct_when=_receipt_failed)
 def followup():
     """Let a reporter return with their receipt to read replies and add information."""
@@ -260,7 +243,6 @@ def followup():
     return _thread_page(view, data["receipt"])
 
 
-@bp.post("/followup/message")
 @limiter.limit(_receipt_limit, deduct_when=_receipt_failed)
 def followup_message():
     """Add a reporter's message (and files) to their report."""
@@ -280,17 +262,13 @@ def followup_message():
         author=Author.REPORTER,
         body=data["body"],
         uploads=uploads,
-        keys=_keys(),
+        keys=web.current_keys(),
         dedupe_token=request.form.get("message_token"),
     )
-    fresh = intake.open_for_reporter(session=get_session(), receipt=receipt, keys=_keys())
+    fresh = reading.open_for_reporter(session=get_session(), receipt=receipt, keys=web.current_keys())
     return _thread_page(fresh, receipt, added=True)
 
 
-# --- JSON API ----------------------------------------------------------------------------------
-
-
-@bp.post("/api/v1/reports")
 @csrf.exempt
 def api_submit():
     """Accept a report as JSON (same rules as the form) and return its receipt."""
@@ -322,7 +300,7 @@ def api_submit():
             uploads=uploads,
             channel=channel,
             receipt=receipts.new_receipt(),
-            keys=_keys(),
+            keys=web.current_keys(),
             language=str(get_locale()),
             fresh_receipt=True,
         )
@@ -348,75 +326,11 @@ class _Blob:
         return True
 
 
-# --- staff ---------------------------------------------------------------------------------------
-
-STAFF_READERS = (Role.ADMIN, Role.TRIAGER, Role.RECIPIENT)
-
-
-def _report_or_404(report_id: int) -> Report:
-    report = get_session().get(Report, report_id)
-    if report is None:
-        abort(404)
-    return report
-
-
-def _reader_key_or_403(report: Report):
-    """Return (reader id, private key) that opens the report for the caller, or answer 403."""
-    try:
-        return intake.staff_reader_key(report, current_staff(), _keys(), current_private_key())
-    except intake.NoAccess:
-        abort(403)
-
-
-def _staff_view(report: Report):
-    try:
-        return intake.open_for_staff(
-            session=get_session(), report=report, user=current_staff(), keys=_keys(), private_key=current_private_key()
-        )
-    except intake.NoAccess:
-        abort(403)
-
-
-@bp.get("/staff/reports/<int:report_id>/attachments/<int:attachment_id>")
-@roles(*STAFF_READERS)
-def staff_attachment(report_id: int, attachment_id: int):
-    """Download an attachment; it is never shown inline."""
-    report = _report_or_404(report_id)
-    attachment = get_session().get(Attachment, attachment_id)
-    if attachment is None or attachment.report_id != report.id:
-        abort(404)
-    reader, key = _reader_key_or_403(report)
-    name, content = intake.open_attachment(attachment, reader, key)
-    intake.record_download(session=get_session(), attachment=attachment, user=current_staff())
-    response = Response(content, mimetype="application/octet-stream")
-    response.headers.set("Content-Disposition", "attachment", filename=name)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
-@bp.route("/staff/recipients", methods=["GET", "POST"])
-@roles(Role.RECIPIENT, Role.ADMIN)
-def staff_recipients():
-    """Show the whistleblower recipients and let a recipient grant a colleague access."""
-    db = get_session()
-    user = current_staff()
-    people = intake.recipients(db)
-    pending = db.exec(
-        select(StaffUser).where(StaffUser.role == Role.RECIPIENT.value, StaffUser.public_key.is_(None))
-    ).all()
-    if request.method == "POST":
-        if Role(user.role) is not Role.RECIPIENT:
-            abort(403)
-        grantee = db.get(StaffUser, request.form.get("grantee_id", type=int) or 0)
-        key = current_private_key()
-        if grantee is None or key is None:
-            flash(_("Choose a recipient, and sign in again if your key is locked."), "error")
-        else:
-            try:
-                count = intake.grant_recipient(session=db, granter=user, granter_key=key, grantee=grantee)
-            except intake.NoAccess as err:
-                flash(str(err), "error")
-            else:
-                flash(_("%(email)s can now read %(n)d more records.", email=grantee.email, n=count), "success")
-        return redirect(url_for("incidents.staff_recipients"))
-    return render_template("incidents/staff/recipients.html", people=people, pending=pending, user=user)
+def register(bp: Blueprint) -> None:
+    """Add this room's pages to the incidents blueprint."""
+    bp.app_context_processor(_incident_helpers)
+    bp.add_url_rule("/report", view_func=report, methods=["GET", "POST"])
+    bp.add_url_rule("/whistleblow", view_func=whistleblow, methods=["GET", "POST"])
+    bp.add_url_rule("/followup", view_func=followup, methods=["GET", "POST"])
+    bp.add_url_rule("/followup/message", view_func=followup_message, methods=["POST"])
+    bp.add_url_rule("/api/v1/reports", view_func=api_submit, methods=["POST"])

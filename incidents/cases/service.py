@@ -1,0 +1,150 @@
+"""Incidents: group reports, keep the public summary, and approve it for sharing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from core import clock
+from core.audit import append_event
+from core.auth import Role, StaffUser
+from incidents.cases import public
+from incidents.errors import DomainError, Forbidden, IllegalTransition, conflict
+from incidents.models import (
+    Incident,
+    IncidentStatus,
+    Report,
+)
+
+INCIDENT_FIELDS = (
+    "title",
+    "description",
+    "occurred_on",
+    "deployers",
+    "developers",
+    "harmed_parties",
+    "implicated_systems",
+    "source_urls",
+)
+
+
+def add_incident(session: Session, actor: StaffUser, data: dict, details: dict, now: datetime) -> Incident:
+    """Add an incident and its audit event to the caller's transaction."""
+    incident = Incident(
+        **{name: data[name] for name in INCIDENT_FIELDS if name in data},
+        created_by=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(incident)
+    session.flush()
+    append_event(
+        session,
+        action="incident.created",
+        actor_id=actor.id,
+        target_type="incident",
+        target_id=str(incident.id),
+        details=details,
+    )
+    return incident
+
+
+def create_incident(session: Session, *, actor: StaffUser, data: dict) -> Incident:
+    incident = add_incident(session, actor, data, {}, clock.now())
+    session.commit()
+    return incident
+
+
+def update_incident(session: Session, incident: Incident, *, actor: StaffUser, data: dict) -> Incident:
+    """Edit the summary fields; an edit withdraws any public-sharing approval, which must be given again."""
+    values = {name: data[name] for name in INCIDENT_FIELDS if name in data}
+    changed = sorted(name for name, value in values.items() if getattr(incident, name) != value)
+    if incident.shared_at is not None and changed:
+        values.update(shared_at=None, shared_by=None, public_summary=None)
+    result = session.execute(
+        update(Incident)
+        .where(Incident.id == incident.id, Incident.version == data["version"])
+        .values(**values, updated_at=clock.now(), version=Incident.version + 1)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        raise conflict()
+    append_event(
+        session,
+        action="incident.edited",
+        actor_id=actor.id,
+        target_type="incident",
+        target_id=str(incident.id),
+        details={"fields": changed},
+    )
+    session.commit()
+    session.refresh(incident)
+    return incident
+
+
+def incident_reports(session: Session, incident: Incident) -> list[Report]:
+    return list(session.exec(select(Report).where(Report.incident_id == incident.id).order_by(Report.id)))
+
+
+def sharing_blockers(session: Session, incident: Incident) -> list[str]:
+    """Say why an incident may not be shared publicly yet; empty when it may."""
+    reports = incident_reports(session, incident)
+    problems = []
+    if not reports:
+        problems.append("No report is linked to this incident.")
+    refused = [r.id for r in reports if not r.share_consent]
+    if refused:
+        problems.append("These reporters did not consent to sharing: " + ", ".join(f"#{i}" for i in refused) + ".")
+    if len(incident.title) < 6:
+        problems.append("The title is too short.")
+    return problems
+
+
+def set_sharing(session: Session, incident: Incident, *, actor: StaffUser, share: bool) -> Incident:
+    """Approve (or withdraw) an incident's public summary for exports; publishers only, consent required."""
+    if Role(actor.role) is not Role.PUBLISHER:
+        raise Forbidden("Only a publisher may approve an incident for public sharing.")
+    if share:
+        problems = sharing_blockers(session, incident)
+        if problems:
+            raise DomainError(" ".join(problems))
+    incident.shared_at = clock.now() if share else None
+    incident.shared_by = actor.id if share else None
+    incident.public_summary = public.public_summary(incident) if share else None
+    incident.version += 1
+    session.add(incident)
+    append_event(
+        session,
+        action="incident.shared" if share else "incident.unshared",
+        actor_id=actor.id,
+        target_type="incident",
+        target_id=str(incident.id),
+        details={},
+    )
+    session.commit()
+    return incident
+
+
+def set_incident_status(
+    session: Session, incident: Incident, *, actor: StaffUser, status: IncidentStatus, version: int
+) -> Incident:
+    if incident.version != version:
+        raise conflict()
+    if incident.status == status.value:
+        raise IllegalTransition(f"The incident is already {status.value}.")
+    incident.status = status.value
+    incident.closed_at = clock.now() if status is IncidentStatus.CLOSED else None
+    incident.version += 1
+    session.add(incident)
+    append_event(
+        session,
+        action=f"incident.{'closed' if status is IncidentStatus.CLOSED else 'reopened'}",
+        actor_id=actor.id,
+        target_type="incident",
+        target_id=str(incident.id),
+        details={},
+    )
+    session.commit()
+    return incident

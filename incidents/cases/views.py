@@ -1,0 +1,163 @@
+"""Staff incident pages: the list, an incident's summary and reports, its status and sharing."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from core import clock
+from core.audit import AuditEvent
+from core.auth import Role
+from core.db import get_session
+from core.schemas import form_to_raw, schema, validate_data
+from core.security import current_staff, roles
+from incidents import web
+from incidents.access import ALL_STAFF, RESPONDERS
+from incidents.cases import public
+from incidents.cases import schemas as case_forms
+from incidents.cases import service as cases
+from incidents.enforcement import schemas as enforcement_forms
+from incidents.errors import DomainError
+from incidents.models import (
+    EnforcementAction,
+    Incident,
+    IncidentStatus,
+    ModelRecord,
+)
+
+
+def incident_or_404(incident_id: int) -> Incident:
+    incident = get_session().get(Incident, incident_id)
+    if incident is None:
+        abort(404)
+    return incident
+
+
+@roles(*ALL_STAFF)
+def staff_incidents():
+    """List incidents (newest first, keyset pages) and start a new one."""
+    session = get_session()
+    user = current_staff()
+    errors, values = {}, {}
+    if request.method == "POST":
+        if Role(user.role) not in RESPONDERS:
+            abort(403)
+        raw = form_to_raw(schema(case_forms.IncidentSchema), request.form)
+        data, errors = validate_data(schema(case_forms.IncidentSchema), raw)
+        if not errors:
+            incident = cases.create_incident(session, actor=user, data=data)
+            flash(_("Incident #%(id)d created.", id=incident.id), "success")
+            return redirect(url_for("incidents.staff_incident", incident_id=incident.id))
+        values = request.form
+    query = select(Incident).order_by(Incident.id.desc())
+    status_filter = request.args.get("status")
+    if status_filter in {s.value for s in IncidentStatus}:
+        query = query.where(Incident.status == status_filter)
+    if request.args.get("shared") == "1":
+        query = query.where(Incident.shared_at.is_not(None))
+    before = request.args.get("before", type=int)
+    if before:
+        query = query.where(Incident.id < before)
+    page_size = current_app.config["QUEUE_PAGE_SIZE"]
+    rows = session.exec(query.limit(page_size + 1)).all()
+    more = len(rows) > page_size
+    return render_template(
+        "incidents/staff/incidents.html", incidents=rows[:page_size], more=more, user=user, errors=errors, values=values
+    ), 400 if errors else 200
+
+
+def render_incident(
+    incident: Incident, *, errors: dict | None = None, action_error: str | None = None, status: int = 200
+):
+    session = get_session()
+    user = current_staff()
+    # The publisher sees exactly what approval would let out: the summary after PII scrubbing.
+    preview = public.summary_of(incident) if Role(user.role) is Role.PUBLISHER else None
+    return render_template(
+        "incidents/staff/incident.html",
+        incident=incident,
+        reports=cases.incident_reports(session, incident),
+        preview=preview,
+        blockers=cases.sharing_blockers(session, incident),
+        errors=errors or {},
+        action_error=action_error,
+        enforcement=session.exec(
+            select(EnforcementAction).where(EnforcementAction.incident_id == incident.id).order_by(EnforcementAction.id)
+        ).all(),
+        user=current_staff(),
+        enforcement_choices=enforcement_forms.enforcement_choices(),
+        today=clock.now().date(),
+        models=session.exec(select(ModelRecord).order_by(ModelRecord.name)).all(),
+        history=session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.target_type == "incident", AuditEvent.target_id == str(incident.id))
+            .order_by(AuditEvent.seq)
+        ).all(),
+        staff=web.staff_directory(),
+    ), status
+
+
+@roles(*ALL_STAFF)
+def staff_incident(incident_id: int):
+    """An incident's public summary, its reports, its enforcement actions and the sharing decision."""
+    return render_incident(incident_or_404(incident_id))
+
+
+@roles(*RESPONDERS)
+def staff_incident_edit(incident_id: int):
+    incident = incident_or_404(incident_id)
+    data, errors = validate_data(
+        schema(case_forms.IncidentEditSchema), form_to_raw(schema(case_forms.IncidentEditSchema), request.form)
+    )
+    if errors:
+        return render_incident(incident, errors=errors, action_error=_("Check the marked fields."), status=400)
+    try:
+        cases.update_incident(get_session(), incident, actor=current_staff(), data=data)
+    except DomainError as err:
+        get_session().rollback()
+        return render_incident(incident_or_404(incident_id), action_error=str(err), status=err.status_code)
+    flash(_("The incident is saved."), "success")
+    return redirect(url_for("incidents.staff_incident", incident_id=incident_id))
+
+
+@roles(*RESPONDERS)
+def staff_incident_status(incident_id: int):
+    incident = incident_or_404(incident_id)
+    try:
+        wanted = IncidentStatus(request.form.get("status", ""))
+        cases.set_incident_status(
+            get_session(),
+            incident,
+            actor=current_staff(),
+            status=wanted,
+            version=request.form.get("version", type=int) or 0,
+        )
+    except ValueError:
+        abort(400)
+    except DomainError as err:
+        get_session().rollback()
+        return render_incident(incident_or_404(incident_id), action_error=str(err), status=err.status_code)
+    return redirect(url_for("incidents.staff_incident", incident_id=incident_id))
+
+
+@roles(Role.PUBLISHER)
+def staff_incident_sharing(incident_id: int):
+    """A publisher approves (or withdraws) the incident's public summary for exports."""
+    incident = incident_or_404(incident_id)
+    try:
+        cases.set_sharing(get_session(), incident, actor=current_staff(), share=request.form.get("share") == "1")
+    except DomainError as err:
+        get_session().rollback()
+        return render_incident(incident_or_404(incident_id), action_error=str(err), status=err.status_code)
+    flash(_("Sharing updated."), "success")
+    return redirect(url_for("incidents.staff_incident", incident_id=incident_id))
+
+
+def register(bp: Blueprint) -> None:
+    """Add this room's pages to the incidents blueprint."""
+    bp.add_url_rule("/staff/incidents", view_func=staff_incidents, methods=["GET", "POST"])
+    bp.add_url_rule("/staff/incidents/<int:incident_id>", view_func=staff_incident, methods=["GET"])
+    bp.add_url_rule("/staff/incidents/<int:incident_id>/edit", view_func=staff_incident_edit, methods=["POST"])
+    bp.add_url_rule("/staff/incidents/<int:incident_id>/status", view_func=staff_incident_status, methods=["POST"])
+    bp.add_url_rule("/staff/incidents/<int:incident_id>/sharing", view_func=staff_incident_sharing, methods=["POST"])

@@ -1,0 +1,79 @@
+"""Enforcement actions: their vocabulary (types, targets, grounds, automation) and form."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validates_schema
+
+from core import clock
+from core.schemas import N_
+from incidents.fields import COUNTRY_CODES, length, one_of
+
+ACTION_TYPES = {
+    "warning": N_("Warning"),
+    "takedown": N_("Takedown of a model or content"),
+    "suspension": N_("Suspension of access"),
+    "termination": N_("Termination of access"),
+    "delisting": N_("Delisting from search and recommendations"),
+    "licence_change": N_("Licence change"),
+    "referral": N_("Referral to an authority"),
+    "reinstatement": N_("Reinstatement after an appeal"),
+}
+
+
+TARGET_KINDS = {
+    "model": N_("A model"),
+    "account": N_("An account"),
+    "content": N_("Content (a file, a space, a prompt)"),
+    "application": N_("An application built on a model"),
+}
+
+
+GROUND_TYPES = {"law": N_("Law"), "policy": N_("Our policy or terms")}
+
+
+AUTOMATION = {"manual": N_("Manual"), "automated": N_("Automated")}
+
+
+class EnforcementSchema(Schema):
+    action_type = fields.String(required=True, validate=one_of(ACTION_TYPES, N_("Choose an action type.")))
+    target_kind = fields.String(required=True, validate=one_of(TARGET_KINDS, N_("Choose what the action targets.")))
+    target = fields.String(required=True, validate=length(300, 1))
+    model_id = fields.Integer(load_default=None, strict=False)
+    ground_type = fields.String(required=True, validate=one_of(GROUND_TYPES, N_("Choose law or policy.")))
+    ground_reference = fields.String(required=True, validate=length(300, 2))
+    explanation = fields.String(load_default="", validate=length(5000))
+    detection = fields.String(required=True, validate=one_of(AUTOMATION, N_("Choose manual or automated.")))
+    decision = fields.String(required=True, validate=one_of(AUTOMATION, N_("Choose manual or automated.")))
+    authority = fields.String(load_default=None, validate=length(200))
+    territorial_scope = fields.List(
+        fields.String(validate=one_of(COUNTRY_CODES, N_("Unknown country code."))), load_default=list
+    )
+    decided_on = fields.Date(required=True, error_messages={"invalid": N_("Enter a date like 2026-03-31.")})
+    applied_on = fields.Date(load_default=None, error_messages={"invalid": N_("Enter a date like 2026-03-31.")})
+
+    @pre_load
+    def _scope_list(self, data, **_kwargs):
+        scope = data.get("territorial_scope") if isinstance(data, dict) else None
+        if isinstance(scope, list) and all(isinstance(item, str) for item in scope):
+            scope = " ".join(scope)
+        if isinstance(scope, str):
+            data = {**data, "territorial_scope": [code.upper() for code in scope.replace(",", " ").split()]}
+        return data
+
+    @validates_schema
+    def _coherent(self, data, **_kwargs):
+        if data.get("action_type") == "referral" and not data.get("authority"):
+            raise ValidationError(N_("Name the authority the case is referred to."), "authority")
+        if data.get("applied_on") and data.get("decided_on") and data["applied_on"] < data["decided_on"]:
+            raise ValidationError(N_("An action cannot be applied before it was decided."), "applied_on")
+        if data.get("decided_on") and data["decided_on"] > clock.today():
+            raise ValidationError(N_("The decision date cannot be in the future."), "decided_on")
+
+
+def enforcement_choices() -> dict:
+    return {
+        "types": ACTION_TYPES,
+        "targets": TARGET_KINDS,
+        "grounds": GROUND_TYPES,
+        "automation": AUTOMATION,
+    }

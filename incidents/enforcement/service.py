@@ -1,0 +1,76 @@
+"""Enforcement: record a decision taken on a report or an incident."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sqlmodel import Session
+
+from core import clock
+from core.audit import append_event
+from core.auth import StaffUser
+from incidents.access import can_work_on
+from incidents.errors import DomainError, Forbidden
+from incidents.models import (
+    EnforcementAction,
+    Incident,
+    ModelRecord,
+    Report,
+)
+
+
+def _at_noon(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(12), tzinfo=UTC) if day else None
+
+
+def record_enforcement(
+    session: Session, *, actor: StaffUser, data: dict, report: Report | None = None, incident: Incident | None = None
+) -> EnforcementAction:
+    """Record an enforcement decision taken on a report or an incident."""
+    if report is None and incident is None:
+        raise DomainError("An enforcement action belongs to a report or an incident.")
+    if report is not None and not can_work_on(actor, report):
+        raise Forbidden("This report belongs to a channel you do not work on.")
+    model_id = data.get("model_id")
+    if model_id and session.get(ModelRecord, model_id) is None:
+        raise DomainError("There is no model with that number in the registry.")
+    now = clock.now()
+    action = EnforcementAction(
+        action_type=data["action_type"],
+        report_id=report.id if report else None,
+        incident_id=incident.id if incident else (report.incident_id if report else None),
+        model_id=model_id,
+        target_kind=data["target_kind"],
+        target=data["target"],
+        ground_type=data["ground_type"],
+        ground_reference=data["ground_reference"],
+        explanation=data.get("explanation") or "",
+        detection=data["detection"],
+        decision=data["decision"],
+        authority=data.get("authority"),
+        territorial_scope=data.get("territorial_scope") or [],
+        decided_at=_at_noon(data["decided_on"]),
+        applied_at=_at_noon(data.get("applied_on")),
+        created_at=now,
+        created_by=actor.id,
+    )
+    session.add(action)
+    if report is not None and report.actioned_at is None:
+        report.actioned_at = now
+        session.add(report)
+    session.flush()
+    append_event(
+        session,
+        action="enforcement.recorded",
+        actor_id=actor.id,
+        target_type="enforcement_action",
+        target_id=str(action.id),
+        details={
+            "type": action.action_type,
+            "report": action.report_id,
+            "incident": action.incident_id,
+            "model": model_id,
+        },
+    )
+    session.commit()
+    return action

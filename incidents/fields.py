@@ -1,0 +1,51 @@
+"""Form helpers shared by the rooms' schemas: lengths, choices, versions, web addresses, countries."""
+
+from __future__ import annotations
+
+from babel import Locale
+from marshmallow import Schema, fields, validate
+
+from core.schemas import N_
+
+COUNTRY_CODES = sorted(
+    str(code)
+    for code in Locale("en").territories
+    if len(code) == 2 and code.isalpha() and code not in ("ZZ", "QO", "EU", "EZ", "UN", "XA", "XB", "XK")
+)
+
+
+MAX_LINKS = 20
+
+
+URL = validate.URL(schemes={"http", "https"}, require_tld=True, error=N_("Enter a web address starting with https://"))
+
+
+def length(maximum: int, minimum: int = 0) -> validate.Length:
+    if minimum:
+        return validate.Length(
+            min=minimum, max=maximum, error=N_("This is too short or too long. Check the limits in the hint.")
+        )
+    return validate.Length(max=maximum, error=N_("This is too long. Check the limit in the hint."))
+
+
+def one_of(values, message: str) -> validate.OneOf:
+    return validate.OneOf(list(values), error=message)
+
+
+class Versioned(Schema):
+    """Every change carries the version the person saw, so a concurrent change is not overwritten."""
+
+    version = fields.Integer(
+        required=True,
+        strict=False,
+        error_messages={
+            "required": N_("The form is incomplete; reload the page."),
+            "invalid": N_("The form is incomplete; reload the page."),
+        },
+    )
+
+
+def split_lines(value) -> list[str]:
+    if isinstance(value, str):
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    return value

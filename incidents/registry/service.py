@@ -1,0 +1,225 @@
+"""The model registry: models, their lifecycle, four-eyes decommissioning, the public list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from core import clock
+from core.audit import append_event
+from core.auth import StaffUser
+from incidents.errors import DomainError, Forbidden, IllegalTransition, conflict
+from incidents.models import (
+    DecommissionProposal,
+    ModelRecord,
+    ModelStatus,
+    ProposalStatus,
+)
+from incidents.triage.workflow import (
+    MODEL_TRANSITIONS,
+    PROPOSAL_ONLY,
+    ModelAction,
+    can_propose_decommission,
+)
+
+
+def create_model(session: Session, *, actor: StaffUser, data: dict) -> ModelRecord:
+    existing = session.exec(
+        select(ModelRecord).where(
+            func.lower(ModelRecord.name) == data["name"].lower(), ModelRecord.version == (data.get("version") or "")
+        )
+    ).first()
+    if existing:
+        raise DomainError("That model and version are already in the registry.")
+    model = ModelRecord(
+        name=data["name"], version=data.get("version") or "", provider=data.get("provider") or "", url=data.get("url")
+    )
+    session.add(model)
+    session.flush()
+    append_event(
+        session, action="model.registered", actor_id=actor.id, target_type="model", target_id=str(model.id), details={}
+    )
+    session.commit()
+    return model
+
+
+def _move_model(
+    session: Session, model: ModelRecord, action: ModelAction, *, actor: StaffUser, row_version: int, extra: dict
+) -> ModelRecord:
+    current = ModelStatus(model.status)
+    target = MODEL_TRANSITIONS.get((current, action))
+    if target is None:
+        raise IllegalTransition(f"A model that is '{current.value.replace('_', ' ')}' cannot be '{action.value}'ed.")
+    now = clock.now()
+    result = session.execute(
+        update(ModelRecord)
+        .where(ModelRecord.id == model.id, ModelRecord.row_version == row_version)
+        .values(status=target.value, status_changed_at=now, row_version=ModelRecord.row_version + 1, **extra)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        raise conflict()
+    append_event(
+        session,
+        action=f"model.{action.value}",
+        actor_id=actor.id,
+        target_type="model",
+        target_id=str(model.id),
+        details={"from": current.value, "to": target.value},
+    )
+    return model
+
+
+def transition_model(
+    session: Session,
+    model: ModelRecord,
+    action: ModelAction,
+    *,
+    actor: StaffUser,
+    row_version: int,
+    public_reason: str = "",
+) -> ModelRecord:
+    """Move a model along its lifecycle (not to decommissioned: that takes an approved proposal)."""
+    if action in PROPOSAL_ONLY:
+        raise IllegalTransition("Decommissioning needs a proposal approved by a second staff member.")
+    extra: dict = {}
+    if action in (ModelAction.SUSPEND, ModelAction.RESTRICT):
+        if len(public_reason.strip()) < 10:
+            raise DomainError("Give a short public reason (at least 10 characters): it is shown on the public list.")
+        extra["public_reason"] = public_reason.strip()
+        extra["effective_on"] = clock.now().date()
+    _move_model(session, model, action, actor=actor, row_version=row_version, extra=extra)
+    session.commit()
+    session.refresh(model)
+    return model
+
+
+def propose_decommission(session: Session, model: ModelRecord, *, actor: StaffUser, data: dict) -> DecommissionProposal:
+    if not can_propose_decommission(model.status):
+        raise IllegalTransition(
+            "Only a model under review, restricted or suspended can be proposed for decommissioning."
+        )
+    pending = session.exec(
+        select(DecommissionProposal).where(
+            DecommissionProposal.model_id == model.id, DecommissionProposal.status == ProposalStatus.PENDING.value
+        )
+    ).first()
+    if pending:
+        raise DomainError("A decommissioning proposal for this model is already waiting for approval.")
+    criteria = dict(data["criteria"])
+    if data.get("criteria_notes"):
+        criteria["notes"] = data["criteria_notes"]
+    proposal = DecommissionProposal(
+        model_id=model.id,
+        criteria=criteria,
+        effective_on=data["effective_on"],
+        notice=data["notice"],
+        public_reason=data["public_reason"],
+        proposed_by=actor.id,
+    )
+    session.add(proposal)
+    session.flush()
+    append_event(
+        session,
+        action="decommission.proposed",
+        actor_id=actor.id,
+        target_type="model",
+        target_id=str(model.id),
+        details={"proposal": proposal.id},
+    )
+    session.commit()
+    return proposal
+
+
+def decide_proposal(
+    session: Session, proposal: DecommissionProposal, *, actor: StaffUser, approve: bool, note: str = ""
+) -> DecommissionProposal:
+    """Approve or reject a decommissioning proposal: never by its proposer (four eyes)."""
+    if proposal.status != ProposalStatus.PENDING.value:
+        raise IllegalTransition("This proposal has already been decided.")
+    if proposal.proposed_by == actor.id:
+        raise Forbidden("A second staff member must decide: you proposed this decommissioning yourself.")
+    model = session.get(ModelRecord, proposal.model_id)
+    now = clock.now()
+    claimed = session.execute(
+        update(DecommissionProposal)
+        .where(DecommissionProposal.id == proposal.id, DecommissionProposal.status == ProposalStatus.PENDING.value)
+        .values(
+            status=(ProposalStatus.APPROVED if approve else ProposalStatus.REJECTED).value,
+            decided_by=actor.id,
+            decided_at=now,
+            decision_note=note,
+        )
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise conflict()
+    if approve:
+        _move_model(
+            session,
+            model,
+            ModelAction.DECOMMISSION,
+            actor=actor,
+            row_version=model.row_version,
+            extra={
+                "public_reason": proposal.public_reason,
+                "effective_on": proposal.effective_on,
+                "notice": proposal.notice,
+            },
+        )
+    append_event(
+        session,
+        action="decommission.approved" if approve else "decommission.rejected",
+        actor_id=actor.id,
+        target_type="model",
+        target_id=str(model.id),
+        details={"proposal": proposal.id},
+    )
+    session.commit()
+    session.refresh(proposal)
+    return proposal
+
+
+def withdraw_proposal(session: Session, proposal: DecommissionProposal, *, actor: StaffUser) -> None:
+    if proposal.status != ProposalStatus.PENDING.value:
+        raise IllegalTransition("This proposal has already been decided.")
+    if proposal.proposed_by != actor.id:
+        raise Forbidden("Only the proposer can withdraw a proposal; others approve or reject it.")
+    proposal.status = ProposalStatus.WITHDRAWN.value
+    proposal.decided_at = clock.now()
+    session.add(proposal)
+    append_event(
+        session,
+        action="decommission.withdrawn",
+        actor_id=actor.id,
+        target_type="model",
+        target_id=str(proposal.model_id),
+        details={"proposal": proposal.id},
+    )
+    session.commit()
+
+
+@dataclass
+class PublicModel:
+    name: str
+    version: str
+    provider: str
+    status: str
+    effective_on: date | None
+    reason: str
+    notice: str
+
+
+def public_model_list(session: Session) -> list[PublicModel]:
+    """The decommissioned and suspended models, as the public site lists them."""
+    rows = session.exec(
+        select(ModelRecord)
+        .where(ModelRecord.status.in_([ModelStatus.SUSPENDED.value, ModelStatus.DECOMMISSIONED.value]))
+        .order_by(ModelRecord.status_changed_at.desc(), ModelRecord.id.desc())
+    )
+    return [
+        PublicModel(m.name, m.version, m.provider, m.status, m.effective_on, m.public_reason, m.notice) for m in rows
+    ]

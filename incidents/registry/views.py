@@ -1,0 +1,202 @@
+"""Staff registry pages, decommissioning proposals, and the public list of withdrawn models."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from core.audit import AuditEvent
+from core.auth import Role
+from core.db import get_session
+from core.schemas import form_to_raw, schema, validate_data
+from core.security import current_staff, roles
+from incidents import web
+from incidents.access import ALL_STAFF, REGISTRY_EDITORS
+from incidents.errors import DomainError
+from incidents.models import (
+    DecommissionProposal,
+    EnforcementAction,
+    ModelRecord,
+    ProposalStatus,
+)
+from incidents.registry import schemas as registry_forms
+from incidents.registry import service as registry
+from incidents.triage.workflow import ModelAction, can_propose_decommission, model_actions
+
+
+def _model_or_404(model_id: int) -> ModelRecord:
+    model = get_session().get(ModelRecord, model_id)
+    if model is None:
+        abort(404)
+    return model
+
+
+@roles(*ALL_STAFF)
+def staff_models():
+    """The registry of models and systems on the platform, and registering a new one."""
+    session = get_session()
+    user = current_staff()
+    errors: dict = {}
+    if request.method == "POST":
+        if Role(user.role) not in REGISTRY_EDITORS:
+            abort(403)
+        data, errors = validate_data(
+            schema(registry_forms.ModelSchema), form_to_raw(schema(registry_forms.ModelSchema), request.form)
+        )
+        if not errors:
+            try:
+                model = registry.create_model(session, actor=user, data=data)
+            except DomainError as err:
+                session.rollback()
+                errors = {"name": [str(err)]}
+            else:
+                flash(_("%(name)s is registered.", name=model.name), "success")
+                return redirect(url_for("incidents.staff_model", model_id=model.id))
+    models = session.exec(select(ModelRecord).order_by(ModelRecord.name, ModelRecord.version)).all()
+    pending = session.exec(
+        select(DecommissionProposal).where(DecommissionProposal.status == ProposalStatus.PENDING.value)
+    ).all()
+    return render_template(
+        "incidents/staff/models.html",
+        models=models,
+        pending=pending,
+        user=user,
+        errors=errors,
+        values=request.form if errors else {},
+    ), 400 if errors else 200
+
+
+def render_model(model: ModelRecord, *, errors: dict | None = None, action_error: str | None = None, status: int = 200):
+    session = get_session()
+    proposals = session.exec(
+        select(DecommissionProposal)
+        .where(DecommissionProposal.model_id == model.id)
+        .order_by(DecommissionProposal.id.desc())
+    ).all()
+    return render_template(
+        "incidents/staff/model.html",
+        model=model,
+        proposals=proposals,
+        actions=model_actions(model.status),
+        can_propose=can_propose_decommission(model.status)
+        and not any(p.status == ProposalStatus.PENDING.value for p in proposals),
+        criteria=registry_forms.CRITERIA,
+        errors=errors or {},
+        action_error=action_error,
+        user=current_staff(),
+        staff=web.staff_directory(),
+        values=request.form if errors else {},
+        history=session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.target_type == "model", AuditEvent.target_id == str(model.id))
+            .order_by(AuditEvent.seq)
+        ).all(),
+        enforcement=session.exec(
+            select(EnforcementAction).where(EnforcementAction.model_id == model.id).order_by(EnforcementAction.id)
+        ).all(),
+    ), status
+
+
+@roles(*ALL_STAFF)
+def staff_model(model_id: int):
+    return render_model(_model_or_404(model_id))
+
+
+@roles(*REGISTRY_EDITORS)
+def staff_model_transition(model_id: int, action: str):
+    model = _model_or_404(model_id)
+    try:
+        action_enum = ModelAction(action)
+    except ValueError:
+        abort(404)
+    data, errors = validate_data(
+        schema(registry_forms.ModelTransitionSchema),
+        form_to_raw(schema(registry_forms.ModelTransitionSchema), request.form),
+    )
+    if errors:
+        return render_model(model, errors=errors, action_error=_("Check the marked fields."), status=400)
+    try:
+        registry.transition_model(
+            get_session(),
+            model,
+            action_enum,
+            actor=current_staff(),
+            row_version=data["row_version"],
+            public_reason=data["public_reason"],
+        )
+    except DomainError as err:
+        get_session().rollback()
+        return render_model(_model_or_404(model_id), action_error=str(err), status=err.status_code)
+    flash(_("The model is now %(status)s.", status=model.status.replace("_", " ")), "success")
+    return redirect(url_for("incidents.staff_model", model_id=model_id))
+
+
+@roles(*REGISTRY_EDITORS)
+def staff_model_propose(model_id: int):
+    """Propose decommissioning: the checklist, the effective date, the notice and a public reason."""
+    model = _model_or_404(model_id)
+    raw = form_to_raw(schema(registry_forms.DecommissionProposalSchema), request.form)
+    raw["criteria"] = {
+        name: request.form.get(f"criterion_{name}")
+        for name in registry_forms.CRITERIA
+        if request.form.get(f"criterion_{name}")
+    }
+    data, errors = validate_data(schema(registry_forms.DecommissionProposalSchema), raw)
+    if errors:
+        return render_model(model, errors=errors, action_error=_("Complete the proposal."), status=400)
+    try:
+        registry.propose_decommission(get_session(), model, actor=current_staff(), data=data)
+    except DomainError as err:
+        get_session().rollback()
+        return render_model(model, action_error=str(err), status=err.status_code)
+    flash(_("The proposal waits for a second staff member's approval."), "success")
+    return redirect(url_for("incidents.staff_model", model_id=model_id))
+
+
+@roles(*REGISTRY_EDITORS)
+def staff_proposal_decision(proposal_id: int):
+    proposal = get_session().get(DecommissionProposal, proposal_id)
+    if proposal is None:
+        abort(404)
+    model = _model_or_404(proposal.model_id)
+    if request.form.get("decision") == "withdraw":
+
+        def call():
+            return registry.withdraw_proposal(get_session(), proposal, actor=current_staff())
+    else:
+        data, errors = validate_data(
+            schema(registry_forms.DecisionSchema), form_to_raw(schema(registry_forms.DecisionSchema), request.form)
+        )
+        if errors:
+            return render_model(model, errors=errors, action_error=_("Approve or reject the proposal."), status=400)
+
+        def call():
+            return registry.decide_proposal(
+                get_session(), proposal, actor=current_staff(), approve=data["decision"] == "approve", note=data["note"]
+            )
+
+    try:
+        call()
+    except DomainError as err:
+        get_session().rollback()
+        return render_model(_model_or_404(proposal.model_id), action_error=str(err), status=err.status_code)
+    flash(_("Decision recorded."), "success")
+    return redirect(url_for("incidents.staff_model", model_id=model.id))
+
+
+def public_models():
+    """The public list of suspended and decommissioned models, with dates and reasons."""
+    return render_template("incidents/withdrawn_models.html", models=registry.public_model_list(get_session()))
+
+
+def register(bp: Blueprint) -> None:
+    """Add this room's pages to the incidents blueprint."""
+    bp.add_url_rule("/staff/models", view_func=staff_models, methods=["GET", "POST"])
+    bp.add_url_rule("/staff/models/<int:model_id>", view_func=staff_model, methods=["GET"])
+    bp.add_url_rule(
+        "/staff/models/<int:model_id>/lifecycle/<action>", view_func=staff_model_transition, methods=["POST"]
+    )
+    bp.add_url_rule("/staff/models/<int:model_id>/proposals", view_func=staff_model_propose, methods=["POST"])
+    bp.add_url_rule("/staff/proposals/<int:proposal_id>/decision", view_func=staff_proposal_decision, methods=["POST"])
+    bp.add_url_rule("/models/withdrawn", view_func=public_models, methods=["GET"])

@@ -1,0 +1,229 @@
+"""Triage: the one place that changes a report's status, through the workflow table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from core import clock
+from core.audit import append_event
+from core.auth import Role, StaffUser
+from incidents.access import can_work_on, channel_of_role
+from incidents.cases import service as cases
+from incidents.errors import DomainError, Forbidden, IllegalTransition, conflict
+from incidents.intake.service import PlatformKeys, add_message
+from incidents.models import (
+    Author,
+    Incident,
+    IncidentStatus,
+    Report,
+    ReportStatus,
+)
+from incidents.triage import deadlines
+from incidents.triage.schemas import STAFF_FLAGS
+from incidents.triage.workflow import (
+    CLOSED_STATUSES,
+    REPORT_TRANSITIONS,
+    TriageAction,
+)
+
+FLAG_COLUMNS = {name: f"flag_{name}" for name in STAFF_FLAGS}
+
+
+def _deadline_values(report: Report, changes: dict) -> dict:
+    merged = {
+        column: changes.get(column, getattr(report, column))
+        for column in (
+            "status",
+            "severity",
+            "created_at",
+            "initial_filed_at",
+            "last_filed_at",
+            "resolved_at",
+            "final_filed_at",
+            *FLAG_COLUMNS.values(),
+        )
+    }
+    tier = deadlines.tier_for(merged["severity"], {c: merged[c] for c in FLAG_COLUMNS.values()})
+    if merged["status"] in deadlines.NO_FILING_STATUSES:
+        return {"deadline_tier": tier.name if tier else None, "due_at": None, "due_kind": None}
+    due = deadlines.next_due(
+        tier=tier,
+        aware_at=merged["created_at"],
+        initial_filed_at=merged["initial_filed_at"],
+        last_filed_at=merged["last_filed_at"],
+        resolved_at=merged["resolved_at"],
+        final_filed_at=merged["final_filed_at"],
+    )
+    return {
+        "deadline_tier": tier.name if tier else None,
+        "due_at": due.at if due else None,
+        "due_kind": due.kind.value if due else None,
+    }
+
+
+def apply(
+    session: Session,
+    report: Report,
+    action: TriageAction,
+    *,
+    actor: StaffUser,
+    data: dict,
+    keys: PlatformKeys | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """Apply one triage action to a report and commit; raise a DomainError subclass when it cannot be done.
+
+    `data` is the action's validated parameters and always holds `version`, the report version the
+    person acted on. The write is conditional on that version, so of two people acting at once
+    one succeeds and the other gets Conflict instead of silently overwriting.
+    """
+    if not can_work_on(actor, report):
+        raise Forbidden("This report belongs to a channel you do not work on.")
+    if data["version"] != report.version:
+        raise conflict()
+    current = ReportStatus(report.status)
+    target = REPORT_TRANSITIONS.get((current, action))
+    if target is None:
+        raise IllegalTransition(
+            f"A report that is '{current.value.replace('_', ' ')}' cannot be '{action.value.replace('_', ' ')}'d."
+        )
+    now = now or clock.now()
+    changes: dict = {"status": target.value}
+    details: dict = {"from": current.value, "to": target.value}
+    handler = _HANDLERS.get(action)
+    if handler:
+        handler(session, report, actor, data, changes, details, now)
+    if target in CLOSED_STATUSES and current not in CLOSED_STATUSES:
+        changes["closed_at"] = now
+    if action is TriageAction.REOPEN:
+        changes.update(closed_at=None, resolved_at=None, dismiss_reason=None, duplicate_of_id=None)
+    if (
+        action
+        in (
+            TriageAction.ACKNOWLEDGE,
+            TriageAction.REQUEST_INFO,
+            TriageAction.DISMISS,
+            TriageAction.RESOLVE,
+            TriageAction.MARK_DUPLICATE,
+        )
+        and report.first_response_at is None
+    ):
+        changes["first_response_at"] = now
+    changes.update(_deadline_values(report, changes))
+    changes["updated_at"] = now
+    result = session.execute(
+        update(Report)
+        .where(Report.id == report.id, Report.version == data["version"])
+        .values(**changes, version=Report.version + 1)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        raise conflict()
+    append_event(
+        session,
+        action=f"report.{action.value}",
+        actor_id=actor.id,
+        target_type="report",
+        target_id=str(report.id),
+        details=details,
+    )
+    if action is TriageAction.REQUEST_INFO:
+        # The question goes to the reporter sealed, in the same transaction as the status change.
+        session.expire(report)
+        add_message(
+            session=session,
+            report=session.get(Report, report.id),
+            author=Author.STAFF,
+            body=data["question"],
+            uploads=[],
+            keys=keys,
+            staff_id=actor.id,
+            commit=False,
+        )
+    session.commit()
+    session.refresh(report)
+    return report
+
+
+def _acknowledge(session, report, actor, data, changes, details, now):
+    if report.acknowledged_at is None:
+        changes["acknowledged_at"] = now
+
+
+def _classify(session, report, actor, data, changes, details, now):
+    changes.update(category=data["category"], severity=data["severity"], actor=data.get("actor"))
+    flags = set(data.get("flags") or ())
+    changes.update({column: name in flags for name, column in FLAG_COLUMNS.items()})
+    details.update(category=data["category"], severity=data["severity"], flags=sorted(flags))
+
+
+def _assign(session, report, actor, data, changes, details, now):
+    assignee_id = data.get("assignee_id")
+    if assignee_id:
+        assignee = session.get(StaffUser, assignee_id)
+        if assignee is None or not assignee.active or channel_of_role(Role(assignee.role)) != report.channel:
+            raise DomainError("Assign the report to an active colleague who works on its channel.")
+    changes["assignee_id"] = assignee_id or None
+    details["assignee"] = assignee_id or None
+
+
+def _link_incident(session, report, actor, data, changes, details, now):
+    if data.get("incident_id"):
+        incident = session.get(Incident, data["incident_id"])
+        if incident is None:
+            raise DomainError("There is no incident with that number.")
+        if incident.status != IncidentStatus.OPEN.value:
+            raise DomainError("That incident is closed; reopen it or start a new one.")
+    else:
+        incident = cases.add_incident(session, actor, {"title": data["new_title"]}, {"from_report": report.id}, now)
+    changes["incident_id"] = incident.id
+    details["incident"] = incident.id
+
+
+def _mark_duplicate(session, report, actor, data, changes, details, now):
+    original = session.get(Report, data["duplicate_of"])
+    if original is None or original.id == report.id or original.channel != report.channel:
+        raise DomainError("Name another report of the same channel as the original.")
+    if original.status == ReportStatus.DUPLICATE.value:
+        raise DomainError("That report is itself a duplicate; point to the report it duplicates instead.")
+    changes["duplicate_of_id"] = original.id
+    if original.incident_id and not report.incident_id:
+        changes["incident_id"] = original.incident_id
+    details["duplicate_of"] = original.id
+
+
+def _dismiss(session, report, actor, data, changes, details, now):
+    changes["dismiss_reason"] = data["reason"]
+    details["reason"] = data["reason"]
+
+
+def _resolve(session, report, actor, data, changes, details, now):
+    changes["resolved_at"] = now
+
+
+def _file_report(session, report, actor, data, changes, details, now):
+    kind = report.due_kind
+    if kind is None:
+        raise DomainError("No regulatory report is owed for this report: classify it as a serious incident first.")
+    if kind == deadlines.FilingKind.INITIAL:
+        changes.update(initial_filed_at=now, last_filed_at=now)
+    elif kind == deadlines.FilingKind.INTERMEDIATE:
+        changes["last_filed_at"] = now
+    else:
+        changes.update(last_filed_at=now, final_filed_at=now)
+    details.update(filing=kind, on_time=report.due_at is None or now <= report.due_at)
+
+
+_HANDLERS = {
+    TriageAction.ACKNOWLEDGE: _acknowledge,
+    TriageAction.CLASSIFY: _classify,
+    TriageAction.ASSIGN: _assign,
+    TriageAction.LINK_INCIDENT: _link_incident,
+    TriageAction.MARK_DUPLICATE: _mark_duplicate,
+    TriageAction.DISMISS: _dismiss,
+    TriageAction.RESOLVE: _resolve,
+    TriageAction.FILE_REPORT: _file_report,
+}

@@ -1,0 +1,335 @@
+"""Staff triage pages: the queue, a report with its actions and replies, and the dashboard."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from core import clock
+from core.audit import AuditEvent
+from core.auth import Role, StaffUser
+from core.db import get_session
+from core.schemas import form_to_raw, schema, validate_data
+from core.security import current_staff, roles
+from incidents import access, labels, web
+from incidents.access import ALL_STAFF, RESPONDERS
+from incidents.enforcement import schemas as enforcement_forms
+from incidents.errors import DomainError
+from incidents.intake import service as intake
+from incidents.intake.schemas import MessageSchema
+from incidents.models import (
+    Author,
+    Category,
+    EnforcementAction,
+    Incident,
+    IncidentStatus,
+    ModelRecord,
+    Report,
+    ReportStatus,
+    Severity,
+)
+from incidents.triage import deadlines, notifications, queue
+from incidents.triage import schemas as triage_forms
+from incidents.triage import service as triage
+from incidents.triage.workflow import TriageAction, report_actions
+
+ACTION_SCHEMAS = {
+    TriageAction.ACKNOWLEDGE: triage_forms.NoteSchema,
+    TriageAction.CLASSIFY: triage_forms.ClassifySchema,
+    TriageAction.ASSIGN: triage_forms.AssignSchema,
+    TriageAction.REQUEST_INFO: triage_forms.RequestInfoSchema,
+    TriageAction.LINK_INCIDENT: triage_forms.LinkIncidentSchema,
+    TriageAction.MARK_DUPLICATE: triage_forms.DuplicateSchema,
+    TriageAction.DISMISS: triage_forms.DismissSchema,
+    TriageAction.ESCALATE: triage_forms.NoteSchema,
+    TriageAction.RESOLVE: triage_forms.NoteSchema,
+    TriageAction.FILE_REPORT: triage_forms.NoteSchema,
+    TriageAction.REOPEN: triage_forms.NoteSchema,
+}
+
+
+ACTION_LABELS = {
+    TriageAction.ACKNOWLEDGE: "Acknowledge",
+    TriageAction.CLASSIFY: "Classify",
+    TriageAction.ASSIGN: "Assign",
+    TriageAction.REQUEST_INFO: "Ask the reporter for information",
+    TriageAction.LINK_INCIDENT: "Link to an incident",
+    TriageAction.MARK_DUPLICATE: "Mark as duplicate",
+    TriageAction.DISMISS: "Dismiss",
+    TriageAction.ESCALATE: "Escalate",
+    TriageAction.RESOLVE: "Resolve",
+    TriageAction.FILE_REPORT: "Record the regulatory report as filed",
+    TriageAction.REOPEN: "Reopen",
+}
+
+
+# Reply templates: a starting point for common answers, edited before sending. Never content-bearing.
+REPLY_TEMPLATES = {
+    "thanks": (
+        "Thank you, we are looking into it",
+        "Thank you for your report. Our team has read it and is looking into it. We will write here "
+        "when we know more. You do not need to do anything for now.",
+    ),
+    "more_info": (
+        "We need more detail",
+        "Thank you for your report. To look into it we need a little more detail: which model or app "
+        "were you using, and what exactly did you type before the problem appeared? Please do not "
+        "include your name or other details that identify you.",
+    ),
+    "fixed": (
+        "It has been fixed",
+        "Thank you for your report. We have confirmed the problem and put a fix in place. If you see it "
+        "again, write here with your receipt.",
+    ),
+    "no_action": (
+        "We are closing it without action",
+        "Thank you for your report. We have assessed it carefully and concluded that it does not need "
+        "action from us. If you have new information, write here with your receipt.",
+    ),
+}
+
+
+@roles(*RESPONDERS)
+def staff_queue():
+    """The reports of the caller's channel: filters, search, keyset pages, counts per status."""
+    user = current_staff()
+    args = request.args
+    filters = queue.Filters(
+        channel=access.channel_of_role(Role(user.role)),
+        status=args.get("status") or None,
+        category=args.get("category") or None,
+        severity=args.get("severity") or None,
+        model=(args.get("model") or "").strip()[:200] or None,
+        assignee=args.get("assignee") or None,
+        overdue=args.get("overdue") == "1",
+        open_only=args.get("open") == "1",
+        q=(args.get("q") or "").strip()[:200] or None,
+        sort=args.get("sort") or "newest",
+    )
+    problems = []
+    if filters.status and filters.status not in {s.value for s in ReportStatus}:
+        problems.append(_("Unknown status."))
+    if filters.category and filters.category not in {c.value for c in Category}:
+        problems.append(_("Unknown category."))
+    if filters.severity and filters.severity not in {s.value for s in Severity}:
+        problems.append(_("Unknown severity."))
+    try:
+        if problems:
+            raise queue.BadQuery(problems[0])
+        page = queue.load_page(
+            get_session(),
+            filters,
+            viewer_id=user.id,
+            cursor=args.get("after"),
+            page_size=current_app.config["QUEUE_PAGE_SIZE"],
+        )
+    except queue.BadQuery:
+        return render_template("incidents/staff/queue_error.html", user=user), 400
+    return render_template(
+        "incidents/staff/queue.html",
+        page=page,
+        user=user,
+        staff=web.staff_directory(),
+        statuses=list(ReportStatus),
+        categories=labels.CATEGORY_LABELS,
+        severities=list(Severity),
+        countdown=deadlines.countdown,
+        cap=queue.OVERDUE_COUNT_CAP,
+    )
+
+
+@roles(*RESPONDERS)
+def staff_reports():
+    """The old report list now lives in the queue."""
+    return redirect(url_for("incidents.staff_queue"))
+
+
+def _history(report_id: int) -> list[AuditEvent]:
+    return list(
+        get_session().exec(
+            select(AuditEvent)
+            .where(AuditEvent.target_type == "report", AuditEvent.target_id == str(report_id))
+            .order_by(AuditEvent.seq)
+        )
+    )
+
+
+def render_report(
+    report: Report,
+    *,
+    errors: dict | None = None,
+    action_error: str | None = None,
+    status: int = 200,
+    reply_body: str = "",
+    action_values: dict | None = None,
+):
+    """Render the staff report page: sealed content (opening it is audited) and the triage panel."""
+    view = web.open_report_for_staff(report)
+    session = get_session()
+    user = current_staff()
+    staff = web.staff_directory()
+    channel = report.channel
+    colleagues = [u for u in staff.values() if u.active and access.channel_of_role(Role(u.role)) == channel]
+    open_incidents = session.exec(
+        select(Incident).where(Incident.status == IncidentStatus.OPEN.value).order_by(Incident.id.desc()).limit(100)
+    ).all()
+    actions = session.exec(
+        select(EnforcementAction).where(EnforcementAction.report_id == report.id).order_by(EnforcementAction.id)
+    ).all()
+    template_key = request.args.get("template")
+    if not reply_body and template_key in REPLY_TEMPLATES:
+        reply_body = _(REPLY_TEMPLATES[template_key][1])
+    now = clock.now()
+    return render_template(
+        "incidents/staff/report.html",
+        view=view,
+        errors=errors or {},
+        action_error=action_error,
+        labels=labels,
+        message_token=secrets.token_urlsafe(16),
+        actions=report_actions(report.status),
+        action_labels=ACTION_LABELS,
+        colleagues=colleagues,
+        staff=staff,
+        open_incidents=open_incidents,
+        dismiss_reasons=triage_forms.DISMISS_REASONS,
+        staff_flags=triage_forms.STAFF_FLAGS,
+        history=_history(report.id),
+        countdown=deadlines.countdown(report.due_at, now),
+        tier=deadlines.TIERS_BY_NAME.get(report.deadline_tier or ""),
+        enforcement=actions,
+        reply_body=reply_body,
+        reply_templates=REPLY_TEMPLATES,
+        models=session.exec(select(ModelRecord).order_by(ModelRecord.name)).all(),
+        enforcement_choices=enforcement_forms.enforcement_choices(),
+        today=now.date(),
+        user=user,
+        categories=labels.CATEGORY_LABELS,
+        severities=list(Severity),
+        actors=labels.ACTOR_LABELS,
+        now=now,
+        action_values=action_values or {},
+    ), status
+
+
+@roles(*RESPONDERS)
+def staff_report(report_id: int):
+    """Show a report's sealed content, files, thread, history, deadline and the actions allowed now."""
+    return render_report(web.report_or_404(report_id))
+
+
+@roles(*RESPONDERS)
+def staff_reply(report_id: int):
+    """Send the reporter a message, sealed for them and for the report's other readers."""
+    report = web.report_or_404(report_id)
+    web.reader_key_or_403(report)
+    data, errors = validate_data(schema(MessageSchema), form_to_raw(schema(MessageSchema), request.form))
+    if errors:
+        return render_report(report, errors=errors, status=400)
+    intake.add_message(
+        session=get_session(),
+        report=report,
+        author=Author.STAFF,
+        body=data["body"],
+        uploads=[],
+        keys=web.current_keys(),
+        staff_id=current_staff().id,
+        dedupe_token=request.form.get("message_token"),
+    )
+    flash(_("Your reply is sent. The reporter sees it the next time they use their receipt."), "success")
+    return redirect(url_for("incidents.staff_report", report_id=report.id))
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def _payload() -> dict:
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            abort(400)
+        return body
+    return request.form
+
+
+@roles(*RESPONDERS)
+def staff_report_action(report_id: int, action: str):
+    """Apply one triage action. HTML forms get the page back; JSON callers get JSON (409 when illegal)."""
+    report = web.report_or_404(report_id)
+    try:
+        action_enum = TriageAction(action)
+    except ValueError:
+        abort(404)
+    if not access.can_work_on(current_staff(), report):
+        abort(403)
+    action_schema = schema(ACTION_SCHEMAS[action_enum])
+    payload = _payload()
+    raw = dict(payload) if request.is_json else form_to_raw(action_schema, payload)
+    data, errors = validate_data(action_schema, raw)
+    if errors:
+        if _wants_json():
+            return jsonify({"errors": errors}), 400
+        return render_report(
+            report,
+            errors=errors,
+            action_error=_("Check the fields of the action you chose."),
+            status=400,
+            action_values=raw,
+        )
+    try:
+        report = triage.apply(
+            get_session(), report, action_enum, actor=current_staff(), data=data, keys=web.current_keys()
+        )
+    except DomainError as err:
+        get_session().rollback()
+        if _wants_json():
+            return jsonify({"error": str(err)}), err.status_code
+        return render_report(get_session().get(Report, report_id), action_error=str(err), status=err.status_code)
+    if action_enum is TriageAction.ASSIGN and report.assignee_id and report.assignee_id != current_staff().id:
+        notifications.notify_assignment(
+            notifications.Mailer.from_config(current_app.config),
+            get_session().get(StaffUser, report.assignee_id),
+            report.id,
+        )
+    if _wants_json():
+        return jsonify(
+            {
+                "id": report.id,
+                "status": report.status,
+                "version": report.version,
+                "due_at": report.due_at.isoformat() if report.due_at else None,
+            }
+        )
+    flash(_("Done: %(action)s.", action=_(ACTION_LABELS[action_enum]).lower()), "success")
+    return redirect(url_for("incidents.staff_report", report_id=report.id))
+
+
+@roles(*ALL_STAFF)
+def staff_dashboard():
+    """Intake per week, the open backlog by status and deadlines at risk, as charts and tables."""
+    from incidents.triage import dashboard  # pandas and Altair load on first use, not in every web worker
+
+    user = current_staff()
+    channel = access.channel_of_role(Role(user.role)) or "public"
+    board = dashboard.build(get_session(), channel, clock.now())
+    return render_template(
+        "incidents/staff/dashboard.html",
+        board=board,
+        user=user,
+        staff=web.staff_directory(),
+        countdown=deadlines.countdown,
+    )
+
+
+def register(bp: Blueprint) -> None:
+    """Add this room's pages to the incidents blueprint."""
+    bp.add_url_rule("/staff/queue", view_func=staff_queue, methods=["GET"])
+    bp.add_url_rule("/staff/reports", view_func=staff_reports, methods=["GET"])
+    bp.add_url_rule("/staff/reports/<int:report_id>", view_func=staff_report, methods=["GET"])
+    bp.add_url_rule("/staff/reports/<int:report_id>/reply", view_func=staff_reply, methods=["POST"])
+    bp.add_url_rule("/staff/reports/<int:report_id>/actions/<action>", view_func=staff_report_action, methods=["POST"])
+    bp.add_url_rule("/staff/dashboard", view_func=staff_dashboard, methods=["GET"])

@@ -1,0 +1,51 @@
+"""View helpers that every room's pages share: the platform keys, a report or 403/404, the staff directory."""
+
+from __future__ import annotations
+
+from flask import abort, current_app
+from sqlmodel import select
+
+from core.auth import StaffUser
+from core.db import get_session
+from core.security import current_private_key, current_staff
+from incidents.intake import reading
+from incidents.intake import service as intake
+from incidents.models import (
+    Report,
+)
+
+
+def current_keys() -> intake.PlatformKeys:
+    return intake.platform_keys(current_app)
+
+
+def report_or_404(report_id: int) -> Report:
+    report = get_session().get(Report, report_id)
+    if report is None:
+        abort(404)
+    return report
+
+
+def reader_key_or_403(report: Report):
+    """Return (reader id, private key) that opens the report for the caller, or answer 403."""
+    try:
+        return reading.staff_reader_key(report, current_staff(), current_keys(), current_private_key())
+    except reading.NoAccess:
+        abort(403)
+
+
+def open_report_for_staff(report: Report):
+    try:
+        return reading.open_for_staff(
+            session=get_session(),
+            report=report,
+            user=current_staff(),
+            keys=current_keys(),
+            private_key=current_private_key(),
+        )
+    except reading.NoAccess:
+        abort(403)
+
+
+def staff_directory() -> dict[int, StaffUser]:
+    return {u.id: u for u in get_session().exec(select(StaffUser).order_by(StaffUser.email))}
