@@ -18,6 +18,7 @@ from incidents.triage import notifications  # noqa: F401
 def init_app(app: Flask) -> None:
     """Register the incidents blueprint with every room's pages, the API description and the demo command."""
     from core.cli import demo_cli
+    from incidents import error_pages
     from incidents.cases import public_api
     from incidents.cases import views as case_views
     from incidents.enforcement import views as enforcement_views
@@ -29,7 +30,16 @@ def init_app(app: Flask) -> None:
     from incidents.triage import views as triage_views
 
     bp = Blueprint("incidents", __name__)
-    rooms = (intake_views, sealed_views, triage_views, case_views, enforcement_views, registry_views, public_api)
+    rooms = (
+        intake_views,
+        sealed_views,
+        triage_views,
+        case_views,
+        enforcement_views,
+        registry_views,
+        public_api,
+        error_pages,
+    )
     for room in rooms:
         room.register(bp)
     app.register_blueprint(bp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import abort, current_app, request
 from sqlmodel import select
 
 from core.auth import StaffUser
@@ -49,3 +49,8 @@ def open_report_for_staff(report: Report):
 
 def staff_directory() -> dict[int, StaffUser]:
     return {u.id: u for u in get_session().exec(select(StaffUser).order_by(StaffUser.email))}
+
+
+def wants_json() -> bool:
+    """Tell whether the caller asked for JSON (the staff API posts to the same URLs as the forms)."""
+    return request.is_json or request.accept_mimetypes.best == "application/json"

@@ -69,7 +69,6 @@ def update_incident(session: Session, incident: Incident, *, actor: StaffUser, d
         .values(**values, updated_at=clock.now(), version=Incident.version + 1)
     )
     if result.rowcount != 1:
-        session.rollback()
         raise conflict()
     append_event(
         session,

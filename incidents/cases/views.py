@@ -18,7 +18,6 @@ from incidents.cases import public
 from incidents.cases import schemas as case_forms
 from incidents.cases import service as cases
 from incidents.enforcement import schemas as enforcement_forms
-from incidents.errors import DomainError
 from incidents.models import (
     EnforcementAction,
     Incident,
@@ -112,11 +111,7 @@ def staff_incident_edit(incident_id: int):
     )
     if errors:
         return render_incident(incident, errors=errors, action_error=_("Check the marked fields."), status=400)
-    try:
-        cases.update_incident(get_session(), incident, actor=current_staff(), data=data)
-    except DomainError as err:
-        get_session().rollback()
-        return render_incident(incident_or_404(incident_id), action_error=str(err), status=err.status_code)
+    cases.update_incident(get_session(), incident, actor=current_staff(), data=data)
     flash(_("The incident is saved."), "success")
     return redirect(url_for("incidents.staff_incident", incident_id=incident_id))
 
@@ -126,18 +121,10 @@ def staff_incident_status(incident_id: int):
     incident = incident_or_404(incident_id)
     try:
         wanted = IncidentStatus(request.form.get("status", ""))
-        cases.set_incident_status(
-            get_session(),
-            incident,
-            actor=current_staff(),
-            status=wanted,
-            version=request.form.get("version", type=int) or 0,
-        )
     except ValueError:
         abort(400)
-    except DomainError as err:
-        get_session().rollback()
-        return render_incident(incident_or_404(incident_id), action_error=str(err), status=err.status_code)
+    version = request.form.get("version", type=int) or 0
+    cases.set_incident_status(get_session(), incident, actor=current_staff(), status=wanted, version=version)
     return redirect(url_for("incidents.staff_incident", incident_id=incident_id))
 
 
@@ -145,11 +132,7 @@ def staff_incident_status(incident_id: int):
 def staff_incident_sharing(incident_id: int):
     """A publisher approves (or withdraws) the incident's public summary for exports."""
     incident = incident_or_404(incident_id)
-    try:
-        cases.set_sharing(get_session(), incident, actor=current_staff(), share=request.form.get("share") == "1")
-    except DomainError as err:
-        get_session().rollback()
-        return render_incident(incident_or_404(incident_id), action_error=str(err), status=err.status_code)
+    cases.set_sharing(get_session(), incident, actor=current_staff(), share=request.form.get("share") == "1")
     flash(_("Sharing updated."), "success")
     return redirect(url_for("incidents.staff_incident", incident_id=incident_id))
 

@@ -13,7 +13,6 @@ from incidents.access import RESPONDERS
 from incidents.cases.views import incident_or_404, render_incident
 from incidents.enforcement import schemas as enforcement_forms
 from incidents.enforcement import service as enforcement
-from incidents.errors import DomainError
 from incidents.triage.views import render_report
 
 
@@ -34,11 +33,7 @@ def staff_report_enforcement(report_id: int):
             action_error=_("Check the enforcement action's fields."),
             status=400,
         )
-    try:
-        enforcement.record_enforcement(get_session(), actor=current_staff(), data=data, report=report)
-    except DomainError as err:
-        get_session().rollback()
-        return render_report(report, action_error=str(err), status=err.status_code)
+    enforcement.record_enforcement(get_session(), actor=current_staff(), data=data, report=report)
     flash(_("The enforcement action is recorded."), "success")
     return redirect(url_for("incidents.staff_report", report_id=report.id) + "#enforcement")
 
@@ -57,11 +52,7 @@ def staff_incident_enforcement(incident_id: int):
             action_error=_("Check the enforcement action's fields."),
             status=400,
         )
-    try:
-        enforcement.record_enforcement(get_session(), actor=current_staff(), data=data, incident=incident)
-    except DomainError as err:
-        get_session().rollback()
-        return render_incident(incident, action_error=str(err), status=err.status_code)
+    enforcement.record_enforcement(get_session(), actor=current_staff(), data=data, incident=incident)
     flash(_("The enforcement action is recorded."), "success")
     return redirect(url_for("incidents.staff_incident", incident_id=incident_id) + "#enforcement")
 

@@ -60,7 +60,6 @@ def _move_model(
         .values(status=target.value, status_changed_at=now, row_version=ModelRecord.row_version + 1, **extra)
     )
     if result.rowcount != 1:
-        session.rollback()
         raise conflict()
     append_event(
         session,
@@ -155,7 +154,6 @@ def decide_proposal(
         )
     )
     if claimed.rowcount != 1:
-        session.rollback()
         raise conflict()
     if approve:
         _move_model(
@@ -223,3 +221,18 @@ def public_model_list(session: Session) -> list[PublicModel]:
     return [
         PublicModel(m.name, m.version, m.provider, m.status, m.effective_on, m.public_reason, m.notice) for m in rows
     ]
+
+
+@dataclass
+class RegistryPage:
+    models: list[ModelRecord]
+    pending: list[DecommissionProposal]
+
+
+def registry_page(session: Session) -> RegistryPage:
+    """Load what the registry list shows: every model, and the proposals waiting for a decision."""
+    models = session.exec(select(ModelRecord).order_by(ModelRecord.name, ModelRecord.version)).all()
+    pending = session.exec(
+        select(DecommissionProposal).where(DecommissionProposal.status == ProposalStatus.PENDING.value)
+    ).all()
+    return RegistryPage(models=list(models), pending=list(pending))

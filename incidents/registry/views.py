@@ -13,7 +13,6 @@ from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
 from incidents import web
 from incidents.access import ALL_STAFF, REGISTRY_EDITORS
-from incidents.errors import DomainError
 from incidents.models import (
     DecommissionProposal,
     EnforcementAction,
@@ -25,7 +24,7 @@ from incidents.registry import service as registry
 from incidents.triage.workflow import ModelAction, can_propose_decommission, model_actions
 
 
-def _model_or_404(model_id: int) -> ModelRecord:
+def model_or_404(model_id: int) -> ModelRecord:
     model = get_session().get(ModelRecord, model_id)
     if model is None:
         abort(404)
@@ -35,36 +34,31 @@ def _model_or_404(model_id: int) -> ModelRecord:
 @roles(*ALL_STAFF)
 def staff_models():
     """The registry of models and systems on the platform, and registering a new one."""
-    session = get_session()
-    user = current_staff()
-    errors: dict = {}
-    if request.method == "POST":
-        if Role(user.role) not in REGISTRY_EDITORS:
-            abort(403)
-        data, errors = validate_data(
-            schema(registry_forms.ModelSchema), form_to_raw(schema(registry_forms.ModelSchema), request.form)
-        )
-        if not errors:
-            try:
-                model = registry.create_model(session, actor=user, data=data)
-            except DomainError as err:
-                session.rollback()
-                errors = {"name": [str(err)]}
-            else:
-                flash(_("%(name)s is registered.", name=model.name), "success")
-                return redirect(url_for("incidents.staff_model", model_id=model.id))
-    models = session.exec(select(ModelRecord).order_by(ModelRecord.name, ModelRecord.version)).all()
-    pending = session.exec(
-        select(DecommissionProposal).where(DecommissionProposal.status == ProposalStatus.PENDING.value)
-    ).all()
+    if request.method == "GET":
+        return render_models()
+    if Role(current_staff().role) not in REGISTRY_EDITORS:
+        abort(403)
+    data, errors = validate_data(
+        schema(registry_forms.ModelSchema), form_to_raw(schema(registry_forms.ModelSchema), request.form)
+    )
+    if errors:
+        return render_models(errors=errors, status=400)
+    model = registry.create_model(get_session(), actor=current_staff(), data=data)
+    flash(_("%(name)s is registered.", name=model.name), "success")
+    return redirect(url_for("incidents.staff_model", model_id=model.id))
+
+
+def render_models(*, errors: dict | None = None, status: int = 200):
+    """Render the registry list, with the registration form's errors when there are any."""
+    page = registry.registry_page(get_session())
     return render_template(
         "incidents/staff/models.html",
-        models=models,
-        pending=pending,
-        user=user,
-        errors=errors,
+        models=page.models,
+        pending=page.pending,
+        user=current_staff(),
+        errors=errors or {},
         values=request.form if errors else {},
-    ), 400 if errors else 200
+    ), status
 
 
 def render_model(model: ModelRecord, *, errors: dict | None = None, action_error: str | None = None, status: int = 200):
@@ -100,12 +94,12 @@ def render_model(model: ModelRecord, *, errors: dict | None = None, action_error
 
 @roles(*ALL_STAFF)
 def staff_model(model_id: int):
-    return render_model(_model_or_404(model_id))
+    return render_model(model_or_404(model_id))
 
 
 @roles(*REGISTRY_EDITORS)
 def staff_model_transition(model_id: int, action: str):
-    model = _model_or_404(model_id)
+    model = model_or_404(model_id)
     try:
         action_enum = ModelAction(action)
     except ValueError:
@@ -116,18 +110,14 @@ def staff_model_transition(model_id: int, action: str):
     )
     if errors:
         return render_model(model, errors=errors, action_error=_("Check the marked fields."), status=400)
-    try:
-        registry.transition_model(
-            get_session(),
-            model,
-            action_enum,
-            actor=current_staff(),
-            row_version=data["row_version"],
-            public_reason=data["public_reason"],
-        )
-    except DomainError as err:
-        get_session().rollback()
-        return render_model(_model_or_404(model_id), action_error=str(err), status=err.status_code)
+    registry.transition_model(
+        get_session(),
+        model,
+        action_enum,
+        actor=current_staff(),
+        row_version=data["row_version"],
+        public_reason=data["public_reason"],
+    )
     flash(_("The model is now %(status)s.", status=model.status.replace("_", " ")), "success")
     return redirect(url_for("incidents.staff_model", model_id=model_id))
 
@@ -135,7 +125,7 @@ def staff_model_transition(model_id: int, action: str):
 @roles(*REGISTRY_EDITORS)
 def staff_model_propose(model_id: int):
     """Propose decommissioning: the checklist, the effective date, the notice and a public reason."""
-    model = _model_or_404(model_id)
+    model = model_or_404(model_id)
     raw = form_to_raw(schema(registry_forms.DecommissionProposalSchema), request.form)
     raw["criteria"] = {
         name: request.form.get(f"criterion_{name}")
@@ -145,11 +135,7 @@ def staff_model_propose(model_id: int):
     data, errors = validate_data(schema(registry_forms.DecommissionProposalSchema), raw)
     if errors:
         return render_model(model, errors=errors, action_error=_("Complete the proposal."), status=400)
-    try:
-        registry.propose_decommission(get_session(), model, actor=current_staff(), data=data)
-    except DomainError as err:
-        get_session().rollback()
-        return render_model(model, action_error=str(err), status=err.status_code)
+    registry.propose_decommission(get_session(), model, actor=current_staff(), data=data)
     flash(_("The proposal waits for a second staff member's approval."), "success")
     return redirect(url_for("incidents.staff_model", model_id=model_id))
 
@@ -159,28 +145,17 @@ def staff_proposal_decision(proposal_id: int):
     proposal = get_session().get(DecommissionProposal, proposal_id)
     if proposal is None:
         abort(404)
-    model = _model_or_404(proposal.model_id)
+    model = model_or_404(proposal.model_id)
     if request.form.get("decision") == "withdraw":
-
-        def call():
-            return registry.withdraw_proposal(get_session(), proposal, actor=current_staff())
+        registry.withdraw_proposal(get_session(), proposal, actor=current_staff())
     else:
         data, errors = validate_data(
             schema(registry_forms.DecisionSchema), form_to_raw(schema(registry_forms.DecisionSchema), request.form)
         )
         if errors:
             return render_model(model, errors=errors, action_error=_("Approve or reject the proposal."), status=400)
-
-        def call():
-            return registry.decide_proposal(
-                get_session(), proposal, actor=current_staff(), approve=data["decision"] == "approve", note=data["note"]
-            )
-
-    try:
-        call()
-    except DomainError as err:
-        get_session().rollback()
-        return render_model(_model_or_404(proposal.model_id), action_error=str(err), status=err.status_code)
+        approve = data["decision"] == "approve"
+        registry.decide_proposal(get_session(), proposal, actor=current_staff(), approve=approve, note=data["note"])
     flash(_("Decision recorded."), "success")
     return redirect(url_for("incidents.staff_model", model_id=model.id))
 

@@ -12,7 +12,7 @@ from core.audit import append_event
 from core.auth import Role, StaffUser
 from incidents.access import can_work_on, channel_of_role
 from incidents.cases import service as cases
-from incidents.errors import DomainError, Forbidden, IllegalTransition, conflict
+from incidents.errors import DomainError, Forbidden, conflict
 from incidents.intake.service import PlatformKeys, add_message
 from incidents.models import (
     Author,
@@ -23,11 +23,7 @@ from incidents.models import (
 )
 from incidents.triage import deadlines
 from incidents.triage.schemas import STAFF_FLAGS
-from incidents.triage.workflow import (
-    CLOSED_STATUSES,
-    REPORT_TRANSITIONS,
-    TriageAction,
-)
+from incidents.triage.workflow import TriageAction, effect_changes, next_status
 
 FLAG_COLUMNS = {name: f"flag_{name}" for name in STAFF_FLAGS}
 
@@ -85,43 +81,17 @@ def apply(
     if data["version"] != report.version:
         raise conflict()
     current = ReportStatus(report.status)
-    target = REPORT_TRANSITIONS.get((current, action))
-    if target is None:
-        raise IllegalTransition(
-            f"A report that is '{current.value.replace('_', ' ')}' cannot be '{action.value.replace('_', ' ')}'d."
-        )
+    target = next_status(current, action)
     now = now or clock.now()
     changes: dict = {"status": target.value}
     details: dict = {"from": current.value, "to": target.value}
     handler = _HANDLERS.get(action)
     if handler:
         handler(session, report, actor, data, changes, details, now)
-    if target in CLOSED_STATUSES and current not in CLOSED_STATUSES:
-        changes["closed_at"] = now
-    if action is TriageAction.REOPEN:
-        changes.update(closed_at=None, resolved_at=None, dismiss_reason=None, duplicate_of_id=None)
-    if (
-        action
-        in (
-            TriageAction.ACKNOWLEDGE,
-            TriageAction.REQUEST_INFO,
-            TriageAction.DISMISS,
-            TriageAction.RESOLVE,
-            TriageAction.MARK_DUPLICATE,
-        )
-        and report.first_response_at is None
-    ):
-        changes["first_response_at"] = now
-    changes.update(_deadline_values(report, changes))
-    changes["updated_at"] = now
-    result = session.execute(
-        update(Report)
-        .where(Report.id == report.id, Report.version == data["version"])
-        .values(**changes, version=Report.version + 1)
-    )
-    if result.rowcount != 1:
-        session.rollback()
-        raise conflict()
+    stamped = {column: getattr(report, column) for column in STAMPED_COLUMNS}
+    changes.update(effect_changes(current, target, action, stamped, now))
+    changes.update(_deadline_values(report, changes), updated_at=now)
+    _write(session, report, changes, version=data["version"])
     append_event(
         session,
         action=f"report.{action.value}",
@@ -148,9 +118,19 @@ def apply(
     return report
 
 
-def _acknowledge(session, report, actor, data, changes, details, now):
-    if report.acknowledged_at is None:
-        changes["acknowledged_at"] = now
+# The report's stamps that the workflow's effects read before they write.
+STAMPED_COLUMNS = ("acknowledged_at", "first_response_at")
+
+
+def _write(session: Session, report: Report, changes: dict, *, version: int) -> None:
+    """Write the changes if the report is still at the version the person acted on, or raise Conflict."""
+    result = session.execute(
+        update(Report)
+        .where(Report.id == report.id, Report.version == version)
+        .values(**changes, version=Report.version + 1)
+    )
+    if result.rowcount != 1:
+        raise conflict()
 
 
 def _classify(session, report, actor, data, changes, details, now):
@@ -200,10 +180,6 @@ def _dismiss(session, report, actor, data, changes, details, now):
     details["reason"] = data["reason"]
 
 
-def _resolve(session, report, actor, data, changes, details, now):
-    changes["resolved_at"] = now
-
-
 def _file_report(session, report, actor, data, changes, details, now):
     kind = report.due_kind
     if kind is None:
@@ -218,12 +194,10 @@ def _file_report(session, report, actor, data, changes, details, now):
 
 
 _HANDLERS = {
-    TriageAction.ACKNOWLEDGE: _acknowledge,
     TriageAction.CLASSIFY: _classify,
     TriageAction.ASSIGN: _assign,
     TriageAction.LINK_INCIDENT: _link_incident,
     TriageAction.MARK_DUPLICATE: _mark_duplicate,
     TriageAction.DISMISS: _dismiss,
-    TriageAction.RESOLVE: _resolve,
     TriageAction.FILE_REPORT: _file_report,
 }

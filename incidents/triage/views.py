@@ -17,7 +17,6 @@ from core.security import current_staff, roles
 from incidents import access, labels, web
 from incidents.access import ALL_STAFF, RESPONDERS
 from incidents.enforcement import schemas as enforcement_forms
-from incidents.errors import DomainError
 from incidents.intake import service as intake
 from incidents.intake.schemas import MessageSchema
 from incidents.models import (
@@ -243,10 +242,6 @@ def staff_reply(report_id: int):
     return redirect(url_for("incidents.staff_report", report_id=report.id))
 
 
-def _wants_json() -> bool:
-    return request.is_json or request.accept_mimetypes.best == "application/json"
-
-
 def _payload() -> dict:
     if request.is_json:
         body = request.get_json(silent=True)
@@ -271,7 +266,7 @@ def staff_report_action(report_id: int, action: str):
     raw = dict(payload) if request.is_json else form_to_raw(action_schema, payload)
     data, errors = validate_data(action_schema, raw)
     if errors:
-        if _wants_json():
+        if web.wants_json():
             return jsonify({"errors": errors}), 400
         return render_report(
             report,
@@ -280,22 +275,14 @@ def staff_report_action(report_id: int, action: str):
             status=400,
             action_values=raw,
         )
-    try:
-        report = triage.apply(
-            get_session(), report, action_enum, actor=current_staff(), data=data, keys=web.current_keys()
-        )
-    except DomainError as err:
-        get_session().rollback()
-        if _wants_json():
-            return jsonify({"error": str(err)}), err.status_code
-        return render_report(get_session().get(Report, report_id), action_error=str(err), status=err.status_code)
+    report = triage.apply(get_session(), report, action_enum, actor=current_staff(), data=data, keys=web.current_keys())
     if action_enum is TriageAction.ASSIGN and report.assignee_id and report.assignee_id != current_staff().id:
         notifications.notify_assignment(
             notifications.Mailer.from_config(current_app.config),
             get_session().get(StaffUser, report.assignee_id),
             report.id,
         )
-    if _wants_json():
+    if web.wants_json():
         return jsonify(
             {
                 "id": report.id,

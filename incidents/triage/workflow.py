@@ -6,8 +6,11 @@ buttons to show. Nothing else writes a status.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
+from incidents.errors import IllegalTransition
 from incidents.models import ModelStatus, ReportStatus
 
 
@@ -84,6 +87,52 @@ REPORT_TRANSITIONS: dict[tuple[ReportStatus, TriageAction], ReportStatus] = {
     (R.DISMISSED, A.REOPEN): R.ACKNOWLEDGED,
     (R.DUPLICATE, A.REOPEN): R.ACKNOWLEDGED,
 }
+
+
+def next_status(status: ReportStatus, action: TriageAction) -> ReportStatus:
+    """Return the status an action leads to, or raise IllegalTransition when the table forbids it."""
+    target = REPORT_TRANSITIONS.get((status, action))
+    if target is None:
+        raise IllegalTransition(
+            f"A report that is '{status.value.replace('_', ' ')}' cannot be '{action.value.replace('_', ' ')}'d."
+        )
+    return target
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What an action writes besides the status, as data: stamps, clears, and the first response."""
+
+    stamps: tuple[str, ...] = ()  # set to now
+    stamps_once: tuple[str, ...] = ()  # set to now when still empty
+    clears: tuple[str, ...] = ()  # set to empty
+    answers_reporter: bool = False  # the first of these is the report's first response
+
+
+NO_EFFECTS = Effects()
+EFFECTS: dict[TriageAction, Effects] = {
+    A.ACKNOWLEDGE: Effects(stamps_once=("acknowledged_at",), answers_reporter=True),
+    A.REQUEST_INFO: Effects(answers_reporter=True),
+    A.DISMISS: Effects(answers_reporter=True),
+    A.MARK_DUPLICATE: Effects(answers_reporter=True),
+    A.RESOLVE: Effects(stamps=("resolved_at",), answers_reporter=True),
+    A.REOPEN: Effects(clears=("closed_at", "resolved_at", "dismiss_reason", "duplicate_of_id")),
+}
+
+
+def effect_changes(
+    current: ReportStatus, target: ReportStatus, action: TriageAction, stamped: dict[str, object], now: datetime
+) -> dict[str, object]:
+    """Return the columns an action sets besides its parameters; `stamped` holds the report's current stamps."""
+    effects = EFFECTS.get(action, NO_EFFECTS)
+    changes: dict[str, object] = {column: now for column in effects.stamps}
+    changes.update({column: now for column in effects.stamps_once if stamped.get(column) is None})
+    if target in CLOSED_STATUSES and current not in CLOSED_STATUSES:
+        changes["closed_at"] = now
+    changes.update({column: None for column in effects.clears})
+    if effects.answers_reporter and stamped.get("first_response_at") is None:
+        changes["first_response_at"] = now
+    return changes
 
 
 def report_actions(status: str) -> list[TriageAction]:

@@ -395,3 +395,24 @@ def test_dashboard_draws_svg_charts_inline_and_lists_deadlines(app, session, tri
     assert "<td>received</td><td>4</td>" in html.replace(
         '<a href="/staff/queue?status=received">received</a>', "received"
     )
+
+
+def test_domain_errors_roll_back_and_show_on_the_page_acted_on(app, session, triager):
+    """One handler: a refused registration shows on the registry list; a stale edit answers JSON callers in JSON."""
+    page = triager.get("/staff/models")
+    form = {"csrf_token": csrf_from(page.get_data(as_text=True)), "name": "Aurora", "version": "13B"}
+    assert triager.post("/staff/models", data=form).status_code == 302
+    again = triager.post("/staff/models", data=form)
+    assert again.status_code == 400 and "already in the registry" in again.get_data(as_text=True)
+    assert len(session.exec(select(ModelRecord)).all()) == 1
+
+    report = stored_report(app, session)
+    token_value = csrf_from(triager.get(f"/staff/reports/{report.id}").get_data(as_text=True))
+    stale = triager.post(
+        f"/staff/reports/{report.id}/actions/acknowledge",
+        json={"version": report.version + 5},
+        headers={"X-CSRFToken": token_value},
+    )
+    assert stale.status_code == 409 and "changed this record" in stale.get_json()["error"]
+    session.expire_all()
+    assert session.get(Report, report.id).status == "received"

@@ -102,3 +102,27 @@ def test_routes_are_added_by_a_register_function_not_by_importing_a_module():
                     if in_incidents or owner in imported:
                         problems.append(f"{path.relative_to(ROOT)}:{node.lineno} @{owner}.{target.attr}")
     assert problems == []
+
+
+def test_views_and_services_leave_domain_errors_to_the_one_handler():
+    """Views neither catch DomainError nor roll back; services raise and roll back only to dedupe a resend."""
+    problems = []
+    for path in sorted((ROOT / "incidents").rglob("*.py")):
+        if path.name == "error_pages.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                caught = ast.unparse(node.type)
+                if any(name in caught for name in ("DomainError", "IllegalTransition", "Conflict", "Forbidden")):
+                    problems.append(f"{path.relative_to(ROOT)}:{node.lineno} catches {caught}")
+                is_dedupe = "IntegrityError" in caught
+                for inner in ast.walk(node):
+                    call = inner.func if isinstance(inner, ast.Call) else None
+                    if isinstance(call, ast.Attribute) and call.attr == "rollback" and not is_dedupe:
+                        problems.append(f"{path.relative_to(ROOT)}:{inner.lineno} rolls back")
+            if isinstance(node, ast.FunctionDef) and path.name.endswith("views.py"):
+                for inner in ast.walk(node):
+                    call = inner.func if isinstance(inner, ast.Call) else None
+                    if isinstance(call, ast.Attribute) and call.attr == "rollback":
+                        problems.append(f"{path.relative_to(ROOT)}:{inner.lineno} a view rolls back")
+    assert problems == []

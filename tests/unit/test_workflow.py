@@ -103,3 +103,46 @@ def test_the_buttons_a_status_shows():
     assert model_actions("under_review") == ["clear", "restrict", "suspend"]  # decommissioning goes by proposal
     assert model_actions("decommissioned") == []
     assert [s.value for s in ModelStatus if can_propose_decommission(s)] == ["under_review", "restricted", "suspended"]
+
+
+@pytest.mark.parametrize("pair", sorted(EXPECTED_REPORT), ids=lambda p: f"{p[0].value}-{p[1].value}")
+def test_next_status_is_pure_and_refuses_what_the_grid_forbids(pair):
+    from incidents.errors import IllegalTransition
+    from incidents.triage.workflow import next_status
+
+    expected = EXPECTED_REPORT[pair]
+    if expected is None:
+        with pytest.raises(IllegalTransition):
+            next_status(*pair)
+    else:
+        assert next_status(*pair) == expected
+
+
+NOW = "now"  # any marker stands for the moment: effect_changes only copies it
+
+
+@pytest.mark.parametrize(
+    "current, action, stamped, expected",
+    [
+        ("received", "acknowledge", {}, {"acknowledged_at": NOW, "first_response_at": NOW}),
+        ("needs_info", "acknowledge", {"acknowledged_at": "earlier", "first_response_at": "earlier"}, {}),
+        ("received", "request_info", {}, {"first_response_at": NOW}),
+        ("acknowledged", "resolve", {"first_response_at": "earlier"}, {"resolved_at": NOW, "closed_at": NOW}),
+        ("received", "dismiss", {}, {"closed_at": NOW, "first_response_at": NOW}),
+        ("received", "mark_duplicate", {}, {"closed_at": NOW, "first_response_at": NOW}),
+        ("resolved", "file_report", {"first_response_at": "earlier"}, {}),  # closed to closed: no new stamp
+        (
+            "dismissed",
+            "reopen",
+            {"first_response_at": "earlier"},
+            {"closed_at": None, "resolved_at": None, "dismiss_reason": None, "duplicate_of_id": None},
+        ),
+        ("received", "classify", {}, {}),
+        ("acknowledged", "escalate", {"first_response_at": "earlier"}, {}),
+    ],
+)
+def test_each_actions_side_effects_are_data(current, action, stamped, expected):
+    from incidents.triage.workflow import effect_changes, next_status
+
+    status, act = ReportStatus(current), TriageAction(action)
+    assert effect_changes(status, next_status(status, act), act, stamped, NOW) == expected
