@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.schemas import N_
-from incidents.models import Actor, Category, ReportStatus, Severity
+from incidents.models import Actor, Category, ReportStatus, SeriousFlag, Severity
 
 CATEGORY_LABELS = {
     Category.CHILD_SAFETY: N_("Child sexual abuse material or other child safety"),
@@ -36,13 +36,14 @@ SEVERITY_LABELS = {
     Severity.SERIOUS_INCIDENT: N_("A serious incident: one of the serious harms below"),
 }
 
+# The flags a reporter may tick (models.REPORTER_FLAGS), in words.
 SERIOUS_FLAG_LABELS = {
-    "death": N_("Someone died"),
-    "health": N_("Serious harm to someone's health"),
-    "critical_infrastructure": N_("Serious disruption of critical infrastructure"),
-    "fundamental_rights": N_("A breach of fundamental rights"),
-    "property_environment": N_("Serious harm to property or the environment"),
-    "cybersecurity": N_("A cybersecurity breach"),
+    SeriousFlag.DEATH: N_("Someone died"),
+    SeriousFlag.HEALTH: N_("Serious harm to someone's health"),
+    SeriousFlag.CRITICAL_INFRASTRUCTURE: N_("Serious disruption of critical infrastructure"),
+    SeriousFlag.FUNDAMENTAL_RIGHTS: N_("A breach of fundamental rights"),
+    SeriousFlag.PROPERTY_ENVIRONMENT: N_("Serious harm to property or the environment"),
+    SeriousFlag.CYBERSECURITY: N_("A cybersecurity breach"),
 }
 
 # What a reporter reads about their report's status.

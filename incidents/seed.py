@@ -17,7 +17,7 @@ from core import auth, clock
 from core.cli import refuse_in_production
 from core.db import get_engine
 from core.sealing import seal_json
-from incidents.models import Actor, Category, Channel, Report, ReportStatus, Severity, model_key
+from incidents.models import REPORTER_FLAGS, Actor, Category, Channel, Report, ReportStatus, Severity, model_key
 from incidents.triage import deadlines
 
 # Fictional models and providers: (name, versions, provider).
@@ -116,14 +116,7 @@ STORIES = {
     ),
 }
 
-SERIOUS_FLAGS = [
-    "flag_death",
-    "flag_health",
-    "flag_critical_infrastructure",
-    "flag_fundamental_rights",
-    "flag_property_environment",
-    "flag_cybersecurity",
-]
+SERIOUS_FLAGS = [flag.column for flag in REPORTER_FLAGS]
 
 
 def _pick(rng: random.Random, weights: dict):

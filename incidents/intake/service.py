@@ -15,7 +15,7 @@ from core import clock, sealing
 from core.audit import append_event
 from core.auth import Role, StaffUser
 from incidents.intake import receipts
-from incidents.models import Attachment, Author, Channel, Message, Report, ReportStatus, model_key
+from incidents.models import REPORTER_FLAGS, Attachment, Author, Channel, Message, Report, ReportStatus, model_key
 
 SEALED_FIELDS = ("title", "description", "affected", "steps", "evidence_links", "contact")
 
@@ -35,17 +35,7 @@ PLAIN_FIELDS = (
 )
 
 
-FLAG_COLUMNS = {
-    flag: f"flag_{flag}"
-    for flag in (
-        "death",
-        "health",
-        "critical_infrastructure",
-        "fundamental_rights",
-        "property_environment",
-        "cybersecurity",
-    )
-}
+FLAG_COLUMNS = {flag.value: flag.column for flag in REPORTER_FLAGS}
 
 
 class ChannelClosed(Exception):

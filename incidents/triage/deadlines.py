@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from core.schemas import N_
+from incidents.models import SeriousFlag as F
 
 
 class FilingKind(StrEnum):
@@ -33,20 +34,20 @@ DEADLINE_TIERS: tuple[Tier, ...] = (
         "critical",
         2,
         N_("Critical infrastructure, or a widespread infringement"),
-        ("flag_critical_infrastructure", "flag_widespread_infringement"),
+        (F.CRITICAL_INFRASTRUCTURE.column, F.WIDESPREAD_INFRINGEMENT.column),
     ),
     Tier(
         "cyber",
         5,
         N_("A serious cybersecurity breach, or weight exfiltration"),
-        ("flag_cybersecurity", "flag_weight_exfiltration"),
+        (F.CYBERSECURITY.column, F.WEIGHT_EXFILTRATION.column),
     ),
-    Tier("death", 10, N_("A death"), ("flag_death",)),
+    Tier("death", 10, N_("A death"), (F.DEATH.column,)),
     Tier(
         "serious_harm",
         15,
         N_("Other serious harm"),
-        ("flag_health", "flag_fundamental_rights", "flag_property_environment"),
+        (F.HEALTH.column, F.FUNDAMENTAL_RIGHTS.column, F.PROPERTY_ENVIRONMENT.column),
     ),
 )
 TIERS_BY_NAME = {tier.name: tier for tier in DEADLINE_TIERS}

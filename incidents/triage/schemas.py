@@ -6,11 +6,11 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from core.schemas import N_
 from incidents.fields import Versioned, length, one_of
-from incidents.labels import SERIOUS_FLAG_LABELS
+from incidents.models import STAFF_FLAGS as ALL_STAFF_FLAGS
 from incidents.models import Actor, Category, Severity
 
-# The reporter's serious-incident flags, plus two that only staff set when classifying.
-STAFF_FLAGS = (*SERIOUS_FLAG_LABELS, "widespread_infringement", "weight_exfiltration")
+# Every serious-harm flag: the reporter's, and the two that only staff set when classifying.
+STAFF_FLAGS = tuple(flag.value for flag in ALL_STAFF_FLAGS)
 
 
 DISMISS_REASONS = {

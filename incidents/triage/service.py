@@ -20,12 +20,12 @@ from incidents.models import (
     IncidentStatus,
     Report,
     ReportStatus,
+    SeriousFlag,
 )
 from incidents.triage import deadlines
-from incidents.triage.schemas import STAFF_FLAGS
 from incidents.triage.workflow import TriageAction, effect_changes, next_status
 
-FLAG_COLUMNS = {name: f"flag_{name}" for name in STAFF_FLAGS}
+FLAG_COLUMNS = {flag.value: flag.column for flag in SeriousFlag}
 
 
 def _deadline_values(report: Report, changes: dict) -> dict:

@@ -85,3 +85,24 @@ def test_countdown_against_a_fixed_clock():
     assert deadlines.countdown(now + timedelta(days=5, hours=1), now) == ("due", 5)
     assert deadlines.countdown(now + timedelta(days=1), now) == ("at_risk", 1)
     assert deadlines.countdown(now - timedelta(days=3, hours=2), now) == ("overdue", 3)
+
+
+def test_one_vocabulary_of_serious_harm_flags():
+    """SeriousFlag is the one list: the Report columns, the reporter's choices and the tiers all follow it."""
+    from incidents.labels import SERIOUS_FLAG_LABELS
+    from incidents.models import REPORTER_FLAGS, STAFF_FLAGS, Report, SeriousFlag
+
+    columns = {name for name in Report.model_fields if name.startswith("flag_")}
+    assert columns == {flag.column for flag in SeriousFlag}
+    assert [flag.value for flag in REPORTER_FLAGS] == [
+        "death",
+        "health",
+        "critical_infrastructure",
+        "fundamental_rights",
+        "property_environment",
+        "cybersecurity",
+    ]
+    assert set(STAFF_FLAGS) - set(REPORTER_FLAGS) == {"widespread_infringement", "weight_exfiltration"}
+    assert list(SERIOUS_FLAG_LABELS) == list(REPORTER_FLAGS)
+    tiered = {column for tier in deadlines.DEADLINE_TIERS for column in tier.flags}
+    assert tiered == columns  # every flag shortens some deadline, and no tier names a column that is not there
