@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from core import audit, cli, db, errors, i18n, logs, openapi, sealing, security, views
+from core import audit, cli, db, errors, i18n, logs, openapi, permissions, sealing, security, views
 
 
 def init_app(app: Flask) -> None:
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         db.get_engine(app), sealing.hkdf(app.config["PLATFORM_SECRET"].encode(), salt=None, info=b"audit-chain/v1")
     )
     security.init_app(app)
+    permissions.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -11,8 +11,8 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
 from core import auth, clock
-from core.auth import Role
 from core.db import get_session
+from core.permissions import Permission, roles_for
 from core.schemas import LoginSchema, PasswordChangeSchema, SetupSchema, load_form
 from core.security import (
     account_bucket,
@@ -26,7 +26,6 @@ from core.security import (
 )
 
 bp = Blueprint("core", __name__)
-ALL_STAFF = tuple(Role)
 
 
 def _login_failed(response: Response) -> bool:
@@ -98,7 +97,7 @@ def login() -> ResponseReturnValue:
 
 
 @bp.post("/staff/logout")
-@roles(*ALL_STAFF)
+@roles(*roles_for(Permission.SEE_STAFF_PAGES))
 def logout() -> BaseResponse:
     """End the caller's own session (a CSRF-checked POST)."""
     end_staff_session()
@@ -138,14 +137,14 @@ def setup() -> ResponseReturnValue:
 
 
 @bp.get("/staff/")
-@roles(*ALL_STAFF)
+@roles(*roles_for(Permission.SEE_STAFF_PAGES))
 def staff_home() -> str:
     """Show the signed-in staff member where to go next for their role."""
     return render_template("core/staff/home.html", user=current_staff())
 
 
 @bp.route("/staff/account", methods=["GET", "POST"])
-@roles(*ALL_STAFF)
+@roles(*roles_for(Permission.SEE_STAFF_PAGES))
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_form_failed)
 def account() -> ResponseReturnValue:
     """Let staff change their own password, confirming with the old one and a fresh code."""

@@ -18,13 +18,15 @@ from incidents.triage import notifications  # noqa: F401
 def init_app(app: Flask) -> None:
     """Register the incidents blueprint with every room's pages, the API description and the demo command."""
     from core.cli import demo_cli
-    from incidents import error_pages
+    from core.permissions import add_object_rule
+    from incidents import access, error_pages
     from incidents.cases import public_api
     from incidents.cases import views as case_views
     from incidents.enforcement import views as enforcement_views
     from incidents.intake import api_spec
     from incidents.intake import staff_views as sealed_views
     from incidents.intake import views as intake_views
+    from incidents.models import Report
     from incidents.registry import views as registry_views
     from incidents.seed import demo_seed
     from incidents.triage import views as triage_views
@@ -46,3 +48,4 @@ def init_app(app: Flask) -> None:
     api_spec.describe(app)
     public_api.describe(app)
     demo_cli.add_command(demo_seed)
+    add_object_rule(app, Report, access.report_rule)

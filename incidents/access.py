@@ -1,33 +1,33 @@
-"""Who works on what: the staff role sets and which channel's reports a role handles."""
+"""Which channel's reports each staff role works on, and whether a staff member may work on a report.
+
+What a role may do at all is core.permissions' table; this adds the rule for reports, which
+incidents.init_app registers so that `can(user, permission, report)` asks it too.
+"""
 
 from __future__ import annotations
 
 from core.auth import Role, StaffUser
-from incidents.models import (
-    Channel,
-    Report,
-)
+from core.permissions import Permission
+from incidents.models import Channel, Report
 
-ALL_STAFF = (Role.ADMIN, Role.TRIAGER, Role.RECIPIENT, Role.PUBLISHER)
-
-
-RESPONDERS = (Role.ADMIN, Role.TRIAGER, Role.RECIPIENT)
-
-
-REGISTRY_EDITORS = (Role.ADMIN, Role.TRIAGER)
+# Recipients read the whistleblower channel, triage staff the public one; publishers no channel.
+CHANNEL_OF_ROLE = {
+    Role.ADMIN: Channel.PUBLIC.value,
+    Role.TRIAGER: Channel.PUBLIC.value,
+    Role.RECIPIENT: Channel.WHISTLEBLOWER.value,
+}
 
 
-STAFF_READERS = (Role.ADMIN, Role.TRIAGER, Role.RECIPIENT)
-
-
-def channel_of_role(role: Role) -> str | None:
-    """Which channel's reports a role works on: recipients the whistleblower channel, triage the public one."""
-    if role is Role.RECIPIENT:
-        return Channel.WHISTLEBLOWER.value
-    if role in (Role.ADMIN, Role.TRIAGER):
-        return Channel.PUBLIC.value
-    return None
+def channel_of_role(role: Role | str) -> str | None:
+    """Return the channel whose reports a role works on, or None."""
+    return CHANNEL_OF_ROLE.get(Role(role))
 
 
 def can_work_on(user: StaffUser, report: Report) -> bool:
+    """Tell whether a staff member works on the report's channel."""
     return channel_of_role(Role(user.role)) == report.channel
+
+
+def report_rule(user: StaffUser, _permission: Permission, report: object) -> bool:
+    """Let a permission cover a report only for the staff of its channel."""
+    return isinstance(report, Report) and can_work_on(user, report)

@@ -39,6 +39,38 @@ REPORTER_FLAGS = tuple(flag for flag in SeriousFlag if flag not in STAFF_ONLY_FL
 STAFF_FLAGS = tuple(SeriousFlag)
 
 
+class ActionType(StrEnum):
+    """What an enforcement action does (the DSA statement's decision follows from it and the target)."""
+
+    WARNING = "warning"
+    TAKEDOWN = "takedown"
+    SUSPENSION = "suspension"
+    TERMINATION = "termination"
+    DELISTING = "delisting"
+    LICENCE_CHANGE = "licence_change"
+    REFERRAL = "referral"
+    REINSTATEMENT = "reinstatement"
+
+
+class TargetKind(StrEnum):
+    MODEL = "model"
+    ACCOUNT = "account"
+    CONTENT = "content"
+    APPLICATION = "application"
+
+
+class GroundType(StrEnum):
+    LAW = "law"
+    POLICY = "policy"
+
+
+class Automation(StrEnum):
+    """How a problem was detected, or a decision taken: by people or by automated means."""
+
+    MANUAL = "manual"
+    AUTOMATED = "automated"
+
+
 class Channel(StrEnum):
     PUBLIC = "public"
     WHISTLEBLOWER = "whistleblower"

@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 
 from core import clock
 from core.audit import append_event
-from core.auth import Role, StaffUser
+from core.auth import StaffUser
+from core.permissions import Permission, can
 from incidents.cases import public
 from incidents.errors import DomainError, Forbidden, IllegalTransition, conflict
 from incidents.models import (
@@ -103,7 +104,7 @@ def sharing_blockers(session: Session, incident: Incident) -> list[str]:
 
 def set_sharing(session: Session, incident: Incident, *, actor: StaffUser, share: bool) -> Incident:
     """Approve (or withdraw) an incident's public summary for exports; publishers only, consent required."""
-    if Role(actor.role) is not Role.PUBLISHER:
+    if not can(actor, Permission.APPROVE_SHARING):
         raise Forbidden("Only a publisher may approve an incident for public sharing.")
     if share:
         problems = sharing_blockers(session, incident)

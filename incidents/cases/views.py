@@ -8,12 +8,11 @@ from sqlmodel import select
 
 from core import clock
 from core.audit import AuditEvent
-from core.auth import Role
 from core.db import get_session
+from core.permissions import Permission, can, roles_for
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
 from incidents import web
-from incidents.access import ALL_STAFF, RESPONDERS
 from incidents.cases import public
 from incidents.cases import schemas as case_forms
 from incidents.cases import service as cases
@@ -33,14 +32,14 @@ def incident_or_404(incident_id: int) -> Incident:
     return incident
 
 
-@roles(*ALL_STAFF)
+@roles(*roles_for(Permission.SEE_STAFF_PAGES))
 def staff_incidents():
     """List incidents (newest first, keyset pages) and start a new one."""
     session = get_session()
     user = current_staff()
     errors, values = {}, {}
     if request.method == "POST":
-        if Role(user.role) not in RESPONDERS:
+        if not can(user, Permission.WORK_REPORTS):
             abort(403)
         raw = form_to_raw(schema(case_forms.IncidentSchema), request.form)
         data, errors = validate_data(schema(case_forms.IncidentSchema), raw)
@@ -72,7 +71,7 @@ def render_incident(
     session = get_session()
     user = current_staff()
     # The publisher sees exactly what approval would let out: the summary after PII scrubbing.
-    preview = public.summary_of(incident) if Role(user.role) is Role.PUBLISHER else None
+    preview = public.summary_of(incident) if can(user, Permission.APPROVE_SHARING) else None
     return render_template(
         "incidents/staff/incident.html",
         incident=incident,
@@ -97,13 +96,13 @@ def render_incident(
     ), status
 
 
-@roles(*ALL_STAFF)
+@roles(*roles_for(Permission.SEE_STAFF_PAGES))
 def staff_incident(incident_id: int):
     """An incident's public summary, its reports, its enforcement actions and the sharing decision."""
     return render_incident(incident_or_404(incident_id))
 
 
-@roles(*RESPONDERS)
+@roles(*roles_for(Permission.WORK_REPORTS))
 def staff_incident_edit(incident_id: int):
     incident = incident_or_404(incident_id)
     data, errors = validate_data(
@@ -116,7 +115,7 @@ def staff_incident_edit(incident_id: int):
     return redirect(url_for("incidents.staff_incident", incident_id=incident_id))
 
 
-@roles(*RESPONDERS)
+@roles(*roles_for(Permission.WORK_REPORTS))
 def staff_incident_status(incident_id: int):
     incident = incident_or_404(incident_id)
     try:
@@ -128,7 +127,7 @@ def staff_incident_status(incident_id: int):
     return redirect(url_for("incidents.staff_incident", incident_id=incident_id))
 
 
-@roles(Role.PUBLISHER)
+@roles(*roles_for(Permission.APPROVE_SHARING))
 def staff_incident_sharing(incident_id: int):
     """A publisher approves (or withdraws) the incident's public summary for exports."""
     incident = incident_or_404(incident_id)

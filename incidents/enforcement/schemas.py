@@ -7,31 +7,27 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validates_sch
 from core import clock
 from core.schemas import N_
 from incidents.fields import COUNTRY_CODES, length, one_of
+from incidents.models import ActionType, Automation, GroundType, TargetKind
 
+# The words for each term of the vocabulary in incidents.models (ActionType, TargetKind, ...).
 ACTION_TYPES = {
-    "warning": N_("Warning"),
-    "takedown": N_("Takedown of a model or content"),
-    "suspension": N_("Suspension of access"),
-    "termination": N_("Termination of access"),
-    "delisting": N_("Delisting from search and recommendations"),
-    "licence_change": N_("Licence change"),
-    "referral": N_("Referral to an authority"),
-    "reinstatement": N_("Reinstatement after an appeal"),
+    ActionType.WARNING: N_("Warning"),
+    ActionType.TAKEDOWN: N_("Takedown of a model or content"),
+    ActionType.SUSPENSION: N_("Suspension of access"),
+    ActionType.TERMINATION: N_("Termination of access"),
+    ActionType.DELISTING: N_("Delisting from search and recommendations"),
+    ActionType.LICENCE_CHANGE: N_("Licence change"),
+    ActionType.REFERRAL: N_("Referral to an authority"),
+    ActionType.REINSTATEMENT: N_("Reinstatement after an appeal"),
 }
-
-
 TARGET_KINDS = {
-    "model": N_("A model"),
-    "account": N_("An account"),
-    "content": N_("Content (a file, a space, a prompt)"),
-    "application": N_("An application built on a model"),
+    TargetKind.MODEL: N_("A model"),
+    TargetKind.ACCOUNT: N_("An account"),
+    TargetKind.CONTENT: N_("Content (a file, a space, a prompt)"),
+    TargetKind.APPLICATION: N_("An application built on a model"),
 }
-
-
-GROUND_TYPES = {"law": N_("Law"), "policy": N_("Our policy or terms")}
-
-
-AUTOMATION = {"manual": N_("Manual"), "automated": N_("Automated")}
+GROUND_TYPES = {GroundType.LAW: N_("Law"), GroundType.POLICY: N_("Our policy or terms")}
+AUTOMATION = {Automation.MANUAL: N_("Manual"), Automation.AUTOMATED: N_("Automated")}
 
 
 class EnforcementSchema(Schema):

@@ -6,17 +6,17 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from core.db import get_session
+from core.permissions import Permission, roles_for
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
 from incidents import access, web
-from incidents.access import RESPONDERS
 from incidents.cases.views import incident_or_404, render_incident
 from incidents.enforcement import schemas as enforcement_forms
 from incidents.enforcement import service as enforcement
 from incidents.triage.views import render_report
 
 
-@roles(*RESPONDERS)
+@roles(*roles_for(Permission.WORK_REPORTS))
 def staff_report_enforcement(report_id: int):
     """Record an enforcement action taken because of a report."""
     report = web.report_or_404(report_id)
@@ -38,7 +38,7 @@ def staff_report_enforcement(report_id: int):
     return redirect(url_for("incidents.staff_report", report_id=report.id) + "#enforcement")
 
 
-@roles(*RESPONDERS)
+@roles(*roles_for(Permission.WORK_REPORTS))
 def staff_incident_enforcement(incident_id: int):
     incident = incident_or_404(incident_id)
     data, errors = validate_data(

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from core import sealing
 from core.audit import append_event
 from core.auth import Role, StaffUser
+from incidents.access import CHANNEL_OF_ROLE
 from incidents.intake import receipts
 from incidents.intake.service import PlatformKeys, unpack_file
 from incidents.models import Attachment, Channel, Message, Report
@@ -150,7 +151,7 @@ def staff_reader_key(
     """Decide which key opens a report for this staff member, or refuse."""
     role = Role(user.role)
     if report.channel == Channel.PUBLIC:
-        if role not in (Role.ADMIN, Role.TRIAGER):
+        if CHANNEL_OF_ROLE.get(role) != Channel.PUBLIC.value:
             raise NoAccess("public-channel reports are for triage staff")
         return sealing.PLATFORM, keys.private
     reader = sealing.staff_reader(user.id, user.public_key) if user.public_key else None

@@ -8,15 +8,15 @@ from sqlmodel import select
 
 from core.auth import Role, StaffUser
 from core.db import get_session
+from core.permissions import Permission, can, roles_for
 from core.security import current_private_key, current_staff, roles
 from incidents import web
-from incidents.access import STAFF_READERS
 from incidents.intake import reading
 from incidents.intake import service as intake
 from incidents.models import Attachment
 
 
-@roles(*STAFF_READERS)
+@roles(*roles_for(Permission.WORK_REPORTS))
 def staff_attachment(report_id: int, attachment_id: int):
     """Download an attachment; it is never shown inline."""
     report = web.report_or_404(report_id)
@@ -32,7 +32,7 @@ def staff_attachment(report_id: int, attachment_id: int):
     return response
 
 
-@roles(Role.RECIPIENT, Role.ADMIN)
+@roles(*roles_for(Permission.SEE_RECIPIENTS))
 def staff_recipients():
     """Show the whistleblower recipients and let a recipient grant a colleague access."""
     db = get_session()
@@ -42,7 +42,7 @@ def staff_recipients():
         select(StaffUser).where(StaffUser.role == Role.RECIPIENT.value, StaffUser.public_key.is_(None))
     ).all()
     if request.method == "POST":
-        if Role(user.role) is not Role.RECIPIENT:
+        if not can(user, Permission.GRANT_ACCESS):
             abort(403)
         grantee = db.get(StaffUser, request.form.get("grantee_id", type=int) or 0)
         key = current_private_key()

@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from sqlmodel import select
 
 from core.audit import AuditEvent
-from core.auth import Role
 from core.db import get_session
+from core.permissions import Permission, can, roles_for
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
 from incidents import web
-from incidents.access import ALL_STAFF, REGISTRY_EDITORS
 from incidents.models import (
     DecommissionProposal,
     EnforcementAction,
@@ -31,12 +30,12 @@ def model_or_404(model_id: int) -> ModelRecord:
     return model
 
 
-@roles(*ALL_STAFF)
+@roles(*roles_for(Permission.SEE_STAFF_PAGES))
 def staff_models():
     """The registry of models and systems on the platform, and registering a new one."""
     if request.method == "GET":
         return render_models()
-    if Role(current_staff().role) not in REGISTRY_EDITORS:
+    if not can(current_staff(), Permission.EDIT_REGISTRY):
         abort(403)
     data, errors = validate_data(
         schema(registry_forms.ModelSchema), form_to_raw(schema(registry_forms.ModelSchema), request.form)
@@ -92,12 +91,12 @@ def render_model(model: ModelRecord, *, errors: dict | None = None, action_error
     ), status
 
 
-@roles(*ALL_STAFF)
+@roles(*roles_for(Permission.SEE_STAFF_PAGES))
 def staff_model(model_id: int):
     return render_model(model_or_404(model_id))
 
 
-@roles(*REGISTRY_EDITORS)
+@roles(*roles_for(Permission.EDIT_REGISTRY))
 def staff_model_transition(model_id: int, action: str):
     model = model_or_404(model_id)
     try:
@@ -122,7 +121,7 @@ def staff_model_transition(model_id: int, action: str):
     return redirect(url_for("incidents.staff_model", model_id=model_id))
 
 
-@roles(*REGISTRY_EDITORS)
+@roles(*roles_for(Permission.EDIT_REGISTRY))
 def staff_model_propose(model_id: int):
     """Propose decommissioning: the checklist, the effective date, the notice and a public reason."""
     model = model_or_404(model_id)
@@ -140,7 +139,7 @@ def staff_model_propose(model_id: int):
     return redirect(url_for("incidents.staff_model", model_id=model_id))
 
 
-@roles(*REGISTRY_EDITORS)
+@roles(*roles_for(Permission.EDIT_REGISTRY))
 def staff_proposal_decision(proposal_id: int):
     proposal = get_session().get(DecommissionProposal, proposal_id)
     if proposal is None:

@@ -12,10 +12,10 @@ from core import clock
 from core.audit import AuditEvent
 from core.auth import Role, StaffUser
 from core.db import get_session
+from core.permissions import Permission, roles_for
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
 from incidents import access, labels, web
-from incidents.access import ALL_STAFF, RESPONDERS
 from incidents.enforcement import schemas as enforcement_forms
 from incidents.intake import service as intake
 from incidents.intake.schemas import MessageSchema
@@ -91,7 +91,7 @@ REPLY_TEMPLATES = {
 }
 
 
-@roles(*RESPONDERS)
+@roles(*roles_for(Permission.WORK_REPORTS))
 def staff_queue():
     """The reports of the caller's channel: filters, search, keyset pages, counts per status."""
     user = current_staff()
@@ -127,11 +127,13 @@ def staff_queue():
         )
     except queue.BadQuery:
         return render_template("incidents/staff/queue_error.html", user=user), 400
+    staff = web.staff_directory()
     return render_template(
         "incidents/staff/queue.html",
         page=page,
         user=user,
-        staff=web.staff_directory(),
+        staff=staff,
+        assignable=[u for u in staff.values() if access.channel_of_role(u.role) == filters.channel],
         statuses=list(ReportStatus),
         categories=labels.CATEGORY_LABELS,
         severities=list(Severity),
@@ -140,7 +142,7 @@ def staff_queue():
     )
 
 
-@roles(*RESPONDERS)
+@roles(*roles_for(Permission.WORK_REPORTS))
 def staff_reports():
     """The old report list now lives in the queue."""
     return redirect(url_for("incidents.staff_queue"))
@@ -214,13 +216,13 @@ def render_report(
     ), status
 
 
-@roles(*RESPONDERS)
+@roles(*roles_for(Permission.WORK_REPORTS))
 def staff_report(report_id: int):
     """Show a report's sealed content, files, thread, history, deadline and the actions allowed now."""
     return render_report(web.report_or_404(report_id))
 
 
-@roles(*RESPONDERS)
+@roles(*roles_for(Permission.WORK_REPORTS))
 def staff_reply(report_id: int):
     """Send the reporter a message, sealed for them and for the report's other readers."""
     report = web.report_or_404(report_id)
@@ -251,7 +253,7 @@ def _payload() -> dict:
     return request.form
 
 
-@roles(*RESPONDERS)
+@roles(*roles_for(Permission.WORK_REPORTS))
 def staff_report_action(report_id: int, action: str):
     """Apply one triage action. HTML forms get the page back; JSON callers get JSON (409 when illegal)."""
     report = web.report_or_404(report_id)
@@ -295,7 +297,7 @@ def staff_report_action(report_id: int, action: str):
     return redirect(url_for("incidents.staff_report", report_id=report.id))
 
 
-@roles(*ALL_STAFF)
+@roles(*roles_for(Permission.SEE_STAFF_PAGES))
 def staff_dashboard():
     """Intake per week, the open backlog by status and deadlines at risk, as charts and tables."""
     from incidents.triage import dashboard  # pandas and Altair load on first use, not in every web worker

@@ -181,3 +181,23 @@ def test_each_dsa_rule_rejects_with_its_field(changes, field):
     assert dsa.check_statement(VALID) == []
     problems = dsa.check_statement({**VALID, **changes})
     assert field in {p.field for p in problems}, problems
+
+
+def test_one_enforcement_vocabulary():
+    """The StrEnums in incidents.models are the terms; the schemas' label tables cover exactly them."""
+    from incidents.enforcement.schemas import ACTION_TYPES, AUTOMATION, GROUND_TYPES, TARGET_KINDS
+    from incidents.models import ActionType, Automation, GroundType, TargetKind
+
+    assert list(ACTION_TYPES) == list(ActionType) and list(TARGET_KINDS) == list(TargetKind)
+    assert list(GROUND_TYPES) == list(GroundType) and list(AUTOMATION) == list(Automation)
+    assert [a.value for a in ActionType] == [
+        "warning",
+        "takedown",
+        "suspension",
+        "termination",
+        "delisting",
+        "licence_change",
+        "referral",
+        "reinstatement",
+    ]
+    assert [t.value for t in TargetKind] == ["model", "account", "content", "application"]
