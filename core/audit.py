@@ -103,6 +103,27 @@ _BUMP_HEAD_WITH_PREVIOUS = text(
 )
 
 
+def _claim_next(connection: Connection) -> tuple[int, str | None]:
+    """Bump the head row and return the new event's number and its predecessor's hash.
+
+    The hash is None only when the predecessor was deleted: the NOT NULL insert then refuses the append.
+    """
+    one_statement = connection.dialect.name == "sqlite"
+    bump = _BUMP_HEAD_WITH_PREVIOUS if one_statement else _BUMP_HEAD
+    row = connection.execute(bump).first()
+    if row is None:
+        connection.execute(text("INSERT INTO audit_head (id, seq) VALUES (1, 0) ON CONFLICT DO NOTHING"))
+        row = connection.execute(bump).first()
+        assert row is not None  # the head row exists now, so the bump returns it
+    seq: int = row[0]
+    if seq == 1:
+        return seq, GENESIS
+    if one_statement:
+        return seq, row[1]
+    previous: str | None = connection.execute(_PREVIOUS_HASH, {"seq": seq - 1}).scalar()
+    return seq, previous
+
+
 def append_event(
     session: Session,
     *,
@@ -120,22 +141,7 @@ def append_event(
     """
     details = details or {}
     connection = session.connection()  # Core statements skip the ORM's per-statement overhead
-    one_statement = connection.dialect.name == "sqlite"
-    bump = _BUMP_HEAD_WITH_PREVIOUS if one_statement else _BUMP_HEAD
-    row = connection.execute(bump).first()
-    if row is None:
-        connection.execute(text("INSERT INTO audit_head (id, seq) VALUES (1, 0) ON CONFLICT DO NOTHING"))
-        row = connection.execute(bump).first()
-        assert row is not None  # the head row exists now, so the bump returns it
-    seq = row[0]
-    # None only when the predecessor was deleted: the NOT NULL insert below then refuses the append.
-    prev_hash: str | None
-    if seq == 1:
-        prev_hash = GENESIS
-    elif one_statement:
-        prev_hash = row[1]
-    else:
-        prev_hash = connection.execute(_PREVIOUS_HASH, {"seq": seq - 1}).scalar()
+    seq, prev_hash = _claim_next(connection)
     at = clock.now()
     digest = event_digest(
         key=_chain_key(session),

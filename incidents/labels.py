@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from core.schemas import N_
-from incidents.models import Actor, Category, ReportStatus, SeriousFlag, Severity
+from incidents.models import Actor, Category, ReportStatus, Severity
+from incidents.vocabulary import SeriousFlag
 
 CATEGORY_LABELS = {
     Category.CHILD_SAFETY: N_("Child sexual abuse material or other child safety"),

@@ -17,8 +17,9 @@ from core import auth, clock
 from core.cli import refuse_in_production
 from core.db import get_engine
 from core.sealing import seal_json
-from incidents.models import REPORTER_FLAGS, Actor, Category, Channel, Report, ReportStatus, Severity, model_key
+from incidents.models import Actor, Category, Channel, Report, ReportStatus, Severity, model_key
 from incidents.triage import deadlines
+from incidents.vocabulary import REPORTER_FLAGS
 
 # Fictional models and providers: (name, versions, provider).
 MODELS = [

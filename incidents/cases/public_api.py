@@ -147,71 +147,69 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/api/v1/models/withdrawn", view_func=api_withdrawn_models, methods=["GET"])
 
 
+# The public read endpoints, as the OpenAPI document describes them.
+PATHS = {
+    "/api/v1/incidents": {
+        "get": {
+            "summary": "List approved incidents",
+            "description": "Incidents a publisher approved for sharing with every reporter's consent: their public "
+            "summary, scrubbed of personal data. Oldest first; follow `next` for more.",
+            "parameters": [
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 50},
+                },
+                {
+                    "name": "after",
+                    "in": "query",
+                    "description": "Return incidents with a larger id than this.",
+                    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID, "default": 0},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "A page of incidents",
+                    "content": {"application/json": {"schema": "IncidentPage"}},
+                },
+                "400": BAD_QUERY,
+            },
+        }
+    },
+    "/api/v1/incidents/{incident_id}": {
+        "get": {
+            "summary": "One approved incident",
+            "parameters": [
+                {"name": "incident_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+            ],
+            "responses": {
+                "200": {
+                    "description": "The incident",
+                    "content": {"application/json": {"schema": "PublicIncident"}},
+                },
+                "404": NOT_FOUND,
+            },
+        }
+    },
+    "/api/v1/models/withdrawn": {
+        "get": {
+            "summary": "Suspended and decommissioned models",
+            "responses": {
+                "200": {
+                    "description": "The models, newest change first",
+                    "content": {"application/json": {"schema": "WithdrawnModels"}},
+                }
+            },
+        }
+    },
+}
+
+
 def describe(app: Flask) -> None:
     """Describe the public read endpoints in the OpenAPI document."""
     spec = spec_for(app)
     spec.components.schema("PublicIncident", schema=PublicIncidentSchema)
     spec.components.schema("IncidentPage", schema=IncidentPageSchema)
     spec.components.schema("WithdrawnModels", schema=WithdrawnModelsSchema)
-    spec.path(
-        path="/api/v1/incidents",
-        operations={
-            "get": {
-                "summary": "List approved incidents",
-                "description": "Incidents a publisher approved for sharing with every reporter's consent: their public "
-                "summary, scrubbed of personal data. Oldest first; follow `next` for more.",
-                "parameters": [
-                    {
-                        "name": "limit",
-                        "in": "query",
-                        "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 50},
-                    },
-                    {
-                        "name": "after",
-                        "in": "query",
-                        "description": "Return incidents with a larger id than this.",
-                        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID, "default": 0},
-                    },
-                ],
-                "responses": {
-                    "200": {
-                        "description": "A page of incidents",
-                        "content": {"application/json": {"schema": "IncidentPage"}},
-                    },
-                    "400": BAD_QUERY,
-                },
-            }
-        },
-    )
-    spec.path(
-        path="/api/v1/incidents/{incident_id}",
-        operations={
-            "get": {
-                "summary": "One approved incident",
-                "parameters": [
-                    {"name": "incident_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The incident",
-                        "content": {"application/json": {"schema": "PublicIncident"}},
-                    },
-                    "404": NOT_FOUND,
-                },
-            }
-        },
-    )
-    spec.path(
-        path="/api/v1/models/withdrawn",
-        operations={
-            "get": {
-                "summary": "Suspended and decommissioned models",
-                "responses": {
-                    "200": {
-                        "description": "The models, newest change first",
-                        "content": {"application/json": {"schema": "WithdrawnModels"}},
-                    }
-                },
-            }
-        },
-    )
+    for path, operations in PATHS.items():
+        spec.path(path=path, operations=operations)

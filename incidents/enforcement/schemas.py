@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validates_sch
 from core import clock
 from core.schemas import N_
 from incidents.fields import COUNTRY_CODES, length, one_of
-from incidents.models import ActionType, Automation, GroundType, TargetKind
+from incidents.vocabulary import ActionType, Automation, GroundType, TargetKind
 
 # The words for each term of the vocabulary in incidents.models (ActionType, TargetKind, ...).
 ACTION_TYPES = {

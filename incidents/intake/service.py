@@ -15,7 +15,8 @@ from core import clock, sealing
 from core.audit import append_event
 from core.auth import Role, StaffUser
 from incidents.intake import receipts
-from incidents.models import REPORTER_FLAGS, Attachment, Author, Channel, Message, Report, ReportStatus, model_key
+from incidents.models import Attachment, Author, Channel, Message, Report, ReportStatus, model_key
+from incidents.vocabulary import REPORTER_FLAGS
 
 SEALED_FIELDS = ("title", "description", "affected", "steps", "evidence_links", "contact")
 
@@ -151,6 +152,36 @@ def _report_insert():
     return table.insert().returning(table.c.id)
 
 
+def _report_row(
+    data: dict,
+    *,
+    channel: str,
+    language: str,
+    sealed: sealing.Sealed,
+    mac: str,
+    salt: bytes,
+    reporter_public: PublicKey,
+) -> dict:
+    """Build the report's row: plain countable columns, the sealed content and the reporter's way back."""
+    now = clock.now()
+    return {
+        **{name: data.get(name) for name in PLAIN_FIELDS},
+        **{column: flag in data.get("serious_flags", []) for flag, column in FLAG_COLUMNS.items()},
+        "model_key": model_key(data.get("model_name")),
+        "channel": channel,
+        "language": language,
+        "status": ReportStatus.RECEIVED.value,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "sealed": sealed.ciphertext,
+        "wrapped_keys": sealed.wrapped_keys,
+        "receipt_mac": mac,
+        "reporter_salt": sealing.b64(salt),
+        "reporter_public_key": sealing.encode_public(reporter_public),
+    }
+
+
 def submit_report(
     *,
     session: Session,
@@ -177,25 +208,11 @@ def submit_report(
     reporter_public = sealing.reporter_private_key(canonical, salt).public_key
     readers = {**readers, sealing.REPORTER: reporter_public}
     sealed = sealing.seal_json({name: data.get(name) for name in SEALED_FIELDS}, readers)
-    now = clock.now()
-    # A Core insert: intake is the hot path, and the ORM's unit of work is not needed for one row.
-    values = {
-        **{name: data.get(name) for name in PLAIN_FIELDS},
-        **{column: flag in data.get("serious_flags", []) for flag, column in FLAG_COLUMNS.items()},
-        "model_key": model_key(data.get("model_name")),
-        "channel": channel,
-        "language": language,
-        "status": ReportStatus.RECEIVED.value,
-        "version": 1,
-        "created_at": now,
-        "updated_at": now,
-        "sealed": sealed.ciphertext,
-        "wrapped_keys": sealed.wrapped_keys,
-        "receipt_mac": mac,
-        "reporter_salt": sealing.b64(salt),
-        "reporter_public_key": sealing.encode_public(reporter_public),
-    }
+    values = _report_row(
+        data, channel=channel, language=language, sealed=sealed, mac=mac, salt=salt, reporter_public=reporter_public
+    )
     try:
+        # A Core insert: intake is the hot path, and the ORM's unit of work is not needed for one row.
         report_id = session.connection().execute(_report_insert(), values).scalar_one()
         _attach(session, report_id, uploads, readers)
         append_event(

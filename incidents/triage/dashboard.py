@@ -80,6 +80,19 @@ def build(session: Session, channel: str, now: datetime) -> Dashboard:
         if at_risk
         else pd.DataFrame({"tier": [], "state": [], "reports": []})
     )
+    return Dashboard(
+        channel=channel,
+        weeks=weeks,
+        backlog=open_backlog,
+        at_risk=at_risk,
+        at_risk_by_tier=by_tier,
+        charts=_charts(weeks, open_backlog, by_tier),
+        now=now,
+    )
+
+
+def _charts(weeks: pd.DataFrame, open_backlog: pd.DataFrame, by_tier: pd.DataFrame) -> dict[str, Markup]:
+    """Draw the dashboard's charts as inline SVG (no deadline chart when no deadline is at risk)."""
     charts = {
         "intake": to_svg(
             alt.Chart(weeks, title="Reports received per week")
@@ -102,7 +115,7 @@ def build(session: Session, channel: str, now: datetime) -> Dashboard:
             "Open reports by status",
         ),
     }
-    if at_risk:
+    if not by_tier.empty:
         charts["deadlines"] = to_svg(
             alt.Chart(by_tier, title="Deadlines overdue or due within two days")
             .mark_bar()
@@ -118,12 +131,4 @@ def build(session: Session, channel: str, now: datetime) -> Dashboard:
             .properties(width=440, height=120),
             "Deadlines at risk by tier",
         )
-    return Dashboard(
-        channel=channel,
-        weeks=weeks,
-        backlog=open_backlog,
-        at_risk=at_risk,
-        at_risk_by_tier=by_tier,
-        charts=charts,
-        now=now,
-    )
+    return charts

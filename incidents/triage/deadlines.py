@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from core.schemas import N_
-from incidents.models import SeriousFlag as F
+from incidents.vocabulary import SeriousFlag as F
 
 
 class FilingKind(StrEnum):

@@ -6,8 +6,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from core.schemas import N_
 from incidents.fields import Versioned, length, one_of
-from incidents.models import STAFF_FLAGS as ALL_STAFF_FLAGS
 from incidents.models import Actor, Category, Severity
+from incidents.vocabulary import STAFF_FLAGS as ALL_STAFF_FLAGS
 
 # Every serious-harm flag: the reporter's, and the two that only staff set when classifying.
 STAFF_FLAGS = tuple(flag.value for flag in ALL_STAFF_FLAGS)

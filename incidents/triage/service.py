@@ -14,16 +14,10 @@ from incidents.access import can_work_on, channel_of_role
 from incidents.cases import service as cases
 from incidents.errors import DomainError, Forbidden, conflict
 from incidents.intake.service import PlatformKeys, add_message
-from incidents.models import (
-    Author,
-    Incident,
-    IncidentStatus,
-    Report,
-    ReportStatus,
-    SeriousFlag,
-)
+from incidents.models import Author, Incident, IncidentStatus, Report, ReportStatus
 from incidents.triage import deadlines
 from incidents.triage.workflow import TriageAction, effect_changes, next_status
+from incidents.vocabulary import SeriousFlag
 
 FLAG_COLUMNS = {flag.value: flag.column for flag in SeriousFlag}
 

@@ -90,7 +90,8 @@ def test_countdown_against_a_fixed_clock():
 def test_one_vocabulary_of_serious_harm_flags():
     """SeriousFlag is the one list: the Report columns, the reporter's choices and the tiers all follow it."""
     from incidents.labels import SERIOUS_FLAG_LABELS
-    from incidents.models import REPORTER_FLAGS, STAFF_FLAGS, Report, SeriousFlag
+    from incidents.models import Report
+    from incidents.vocabulary import REPORTER_FLAGS, STAFF_FLAGS, SeriousFlag
 
     columns = {name for name in Report.model_fields if name.startswith("flag_")}
     assert columns == {flag.column for flag in SeriousFlag}

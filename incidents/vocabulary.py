@@ -1,0 +1,67 @@
+"""The platform's fixed terms as StrEnums: serious-harm flags and the enforcement vocabulary.
+
+Tables, forms, deadlines, exports and statistics all name these members; their words for people
+are in incidents.labels and the rooms' schemas.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class SeriousFlag(StrEnum):
+    """The harms that make an incident serious (EU AI Act Art. 3(49)), each stored as a `flag_` column."""
+
+    DEATH = "death"
+    HEALTH = "health"
+    CRITICAL_INFRASTRUCTURE = "critical_infrastructure"
+    FUNDAMENTAL_RIGHTS = "fundamental_rights"
+    PROPERTY_ENVIRONMENT = "property_environment"
+    CYBERSECURITY = "cybersecurity"
+    # Only staff set these two, when classifying: they shorten the regulatory deadline.
+    WIDESPREAD_INFRINGEMENT = "widespread_infringement"
+    WEIGHT_EXFILTRATION = "weight_exfiltration"
+
+    @property
+    def column(self) -> str:
+        """Name the Report column that holds this flag."""
+        return f"flag_{self.value}"
+
+
+STAFF_ONLY_FLAGS = frozenset({SeriousFlag.WIDESPREAD_INFRINGEMENT, SeriousFlag.WEIGHT_EXFILTRATION})
+# What a reporter may tick, in the order the form shows them.
+REPORTER_FLAGS = tuple(flag for flag in SeriousFlag if flag not in STAFF_ONLY_FLAGS)
+# What staff may set when classifying: every flag.
+STAFF_FLAGS = tuple(SeriousFlag)
+
+
+class ActionType(StrEnum):
+    """What an enforcement action does (the DSA statement's decision follows from it and the target)."""
+
+    WARNING = "warning"
+    TAKEDOWN = "takedown"
+    SUSPENSION = "suspension"
+    TERMINATION = "termination"
+    DELISTING = "delisting"
+    LICENCE_CHANGE = "licence_change"
+    REFERRAL = "referral"
+    REINSTATEMENT = "reinstatement"
+
+
+class TargetKind(StrEnum):
+    MODEL = "model"
+    ACCOUNT = "account"
+    CONTENT = "content"
+    APPLICATION = "application"
+
+
+class GroundType(StrEnum):
+    LAW = "law"
+    POLICY = "policy"
+
+
+class Automation(StrEnum):
+    """How a problem was detected, or a decision taken: by people or by automated means."""
+
+    MANUAL = "manual"
+    AUTOMATED = "automated"
