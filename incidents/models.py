@@ -114,7 +114,8 @@ class Report(SQLModel, table=True):
     reporter_public_key: str | None = Field(default=None, max_length=64)
     last_staff_message_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_reporter_message_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # Triage. Every change goes through incidents.triage.apply, which bumps `version`.
+    # Triage. Staff change these through incidents.triage.service.apply, which bumps `version`; intake,
+    # messages, enforcement and the retention purge also stamp the report, without a version bump.
     assignee_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
     incident_id: int | None = Field(default=None, foreign_key="incident.id", ondelete="SET NULL")
     duplicate_of_id: int | None = Field(default=None, foreign_key="report.id", ondelete="SET NULL")

@@ -13,7 +13,7 @@ from core.audit import AuditEvent
 from core.auth import Role, StaffUser
 from core.db import get_session
 from core.permissions import Permission, roles_for
-from core.schemas import form_to_raw, schema, validate_data
+from core.schemas import N_, form_to_raw, schema, validate_data
 from core.security import current_staff, roles
 from incidents import access, labels, web
 from incidents.enforcement import schemas as enforcement_forms
@@ -51,42 +51,51 @@ ACTION_SCHEMAS = {
 
 
 ACTION_LABELS = {
-    TriageAction.ACKNOWLEDGE: "Acknowledge",
-    TriageAction.CLASSIFY: "Classify",
-    TriageAction.ASSIGN: "Assign",
-    TriageAction.REQUEST_INFO: "Ask the reporter for information",
-    TriageAction.LINK_INCIDENT: "Link to an incident",
-    TriageAction.MARK_DUPLICATE: "Mark as duplicate",
-    TriageAction.DISMISS: "Dismiss",
-    TriageAction.ESCALATE: "Escalate",
-    TriageAction.RESOLVE: "Resolve",
-    TriageAction.FILE_REPORT: "Record the regulatory report as filed",
-    TriageAction.REOPEN: "Reopen",
+    TriageAction.ACKNOWLEDGE: N_("Acknowledge"),
+    TriageAction.CLASSIFY: N_("Classify"),
+    TriageAction.ASSIGN: N_("Assign"),
+    TriageAction.REQUEST_INFO: N_("Ask the reporter for information"),
+    TriageAction.LINK_INCIDENT: N_("Link to an incident"),
+    TriageAction.MARK_DUPLICATE: N_("Mark as duplicate"),
+    TriageAction.DISMISS: N_("Dismiss"),
+    TriageAction.ESCALATE: N_("Escalate"),
+    TriageAction.RESOLVE: N_("Resolve"),
+    TriageAction.FILE_REPORT: N_("Record the regulatory report as filed"),
+    TriageAction.REOPEN: N_("Reopen"),
 }
 
 
 # Reply templates: a starting point for common answers, edited before sending. Never content-bearing.
+# Marked with N_ for the catalogue; the report page translates them when it shows them.
 REPLY_TEMPLATES = {
     "thanks": (
-        "Thank you, we are looking into it",
-        "Thank you for your report. Our team has read it and is looking into it. We will write here "
-        "when we know more. You do not need to do anything for now.",
+        N_("Thank you, we are looking into it"),
+        N_(
+            "Thank you for your report. Our team has read it and is looking into it. We will write here "
+            "when we know more. You do not need to do anything for now."
+        ),
     ),
     "more_info": (
-        "We need more detail",
-        "Thank you for your report. To look into it we need a little more detail: which model or app "
-        "were you using, and what exactly did you type before the problem appeared? Please do not "
-        "include your name or other details that identify you.",
+        N_("We need more detail"),
+        N_(
+            "Thank you for your report. To look into it we need a little more detail: which model or app "
+            "were you using, and what exactly did you type before the problem appeared? Please do not "
+            "include your name or other details that identify you."
+        ),
     ),
     "fixed": (
-        "It has been fixed",
-        "Thank you for your report. We have confirmed the problem and put a fix in place. If you see it "
-        "again, write here with your receipt.",
+        N_("It has been fixed"),
+        N_(
+            "Thank you for your report. We have confirmed the problem and put a fix in place. If you see it "
+            "again, write here with your receipt."
+        ),
     ),
     "no_action": (
-        "We are closing it without action",
-        "Thank you for your report. We have assessed it carefully and concluded that it does not need "
-        "action from us. If you have new information, write here with your receipt.",
+        N_("We are closing it without action"),
+        N_(
+            "Thank you for your report. We have assessed it carefully and concluded that it does not need "
+            "action from us. If you have new information, write here with your receipt."
+        ),
     ),
 }
 
