@@ -228,85 +228,133 @@ def short_description(text: str, limit: int = DESCRIPTION_LENGTH[1]) -> str:
     return cut + "…"
 
 
+ENTITY_FIELDS = ("deployers", "developers", "harmed_parties", "implicated_systems")
+REPORT_DATES = ("date_downloaded", "date_modified", "date_published", "date_submitted")
+# A failed URL rule names its source, so the sources of one incident can be told apart.
+PER_SOURCE_FIELDS = ("url", "source_domain")
+
+
+@dataclass(frozen=True)
+class RecordContext:
+    """What every row of one incident's record repeats: its texts, its dates, its entities, the settings."""
+
+    incident_id: int
+    title: str
+    text: str
+    description: str
+    day: str
+    epoch: int
+    occurred_on: str | None
+    entities: dict[str, list[str]]
+    namespace: str
+    submitter: str
+    language: str
+
+
+def record_context(incident: SharedIncident, *, namespace: str, submitter: str, language: str) -> RecordContext:
+    """Gather what an incident's rows share, computed once for all its sources."""
+    s = incident.summary
+    return RecordContext(
+        incident_id=incident.id,
+        title=s.get("title") or "",
+        text=s.get("description") or "",
+        description=short_description(s.get("description") or ""),
+        day=incident.shared_on.isoformat(),
+        epoch=_epoch(incident.shared_on),
+        occurred_on=s.get("occurred_on"),
+        entities={name: [entity_id(v) for v in s.get(name) or [] if entity_id(v)] for name in ENTITY_FIELDS},
+        namespace=namespace,
+        submitter=submitter,
+        language=language,
+    )
+
+
+def build_submission(ctx: RecordContext, url: str, domain: str) -> dict:
+    """Build the submit-form record of one source URL."""
+    return {
+        "url": url,
+        "title": ctx.title,
+        "authors": [],
+        "submitters": [ctx.submitter],
+        "text": ctx.text,
+        "plain_text": ctx.text,
+        "date_published": ctx.day,
+        "date_downloaded": ctx.day,
+        "date_submitted": ctx.day,
+        "date_modified": ctx.day,
+        "source_domain": domain,
+        "language": ctx.language,
+        "tags": [],
+        "image_url": "",
+        "incident_title": ctx.title,
+        "incident_date": ctx.occurred_on,
+        "description": ctx.description,
+        **ctx.entities,
+    }
+
+
+def build_report_row(ctx: RecordContext, ref: int, url: str, domain: str) -> dict:
+    """Build the reports.csv row of one source URL, numbered by its position."""
+    report_number = ctx.incident_id * 1000 + ref
+    return {
+        "_id": object_id(ctx.namespace, "report", str(report_number)),
+        "authors": json_list([]),
+        "date_downloaded": ctx.day,
+        "date_modified": ctx.day,
+        "date_published": ctx.day,
+        "date_submitted": ctx.day,
+        "description": ctx.description,
+        **{f"epoch_{k}": ctx.epoch for k in REPORT_DATES},
+        "image_url": "",
+        "language": ctx.language,
+        "ref_number": ref,
+        "report_number": report_number,
+        "source_domain": domain,
+        "submitters": json_list([ctx.submitter]),
+        "text": ctx.text,
+        "title": ctx.title,
+        "url": url,
+        "tags": json_list([]),
+    }
+
+
+def build_incident_row(ctx: RecordContext, report_rows: list[dict]) -> dict:
+    """Build the incidents.csv row, listing the incident's report numbers."""
+    return {
+        "_id": object_id(ctx.namespace, "incident", str(ctx.incident_id)),
+        "incident_id": ctx.incident_id,
+        "date": ctx.occurred_on or "",
+        "reports": json_list(r["report_number"] for r in report_rows),
+        "Alleged deployer of AI system": json_list(ctx.entities["deployers"]),
+        "Alleged developer of AI system": json_list(ctx.entities["developers"]),
+        "Alleged harmed or nearly harmed parties": json_list(ctx.entities["harmed_parties"]),
+        "description": ctx.description,
+        "title": ctx.title,
+    }
+
+
+def source_problems(submission: dict, ref: int, today: date) -> list[Problem]:
+    """Check one source's submission, naming the source in the URL rules it breaks."""
+    return [
+        Problem(f"{p.field} (source {ref})" if p.field in PER_SOURCE_FIELDS else p.field, p.reason)
+        for p in check_submission(submission, today)
+    ]
+
+
 def build_record(incident: SharedIncident, *, namespace: str, submitter: str, language: str, today: date) -> AiidRecord:
     """Build an approved incident's AIID rows and submissions, with every rule it breaks."""
-    s = incident.summary
-    urls = list(s.get("source_urls") or [])
-    day = incident.shared_on.isoformat()
-    entities = {
-        name: [entity_id(v) for v in s.get(name) or [] if entity_id(v)]
-        for name in ("deployers", "developers", "harmed_parties", "implicated_systems")
-    }
-    description = short_description(s.get("description") or "")
-    text = s.get("description") or ""
+    ctx = record_context(incident, namespace=namespace, submitter=submitter, language=language)
+    urls = list(incident.summary.get("source_urls") or [])
     problems: list[Problem] = []
     if len(urls) > MAX_SOURCES:
         problems.append(Problem("url", f"has {len(urls)} source URLs; at most {MAX_SOURCES} are exported"))
     report_rows, submissions = [], []
     for ref, url in enumerate(urls[:MAX_SOURCES], start=1):
-        report_number = incident.id * 1000 + ref
         domain = source_domain(url) if valid_url(url) else ""
-        submission = {
-            "url": url,
-            "title": s.get("title") or "",
-            "authors": [],
-            "submitters": [submitter],
-            "text": text,
-            "plain_text": text,
-            "date_published": day,
-            "date_downloaded": day,
-            "date_submitted": day,
-            "date_modified": day,
-            "source_domain": domain,
-            "language": language,
-            "tags": [],
-            "image_url": "",
-            "incident_title": s.get("title") or "",
-            "incident_date": s.get("occurred_on"),
-            "description": description,
-            **entities,
-        }
-        problems += [
-            Problem(f"{p.field} (source {ref})" if p.field in ("url", "source_domain") else p.field, p.reason)
-            for p in check_submission(submission, today)
-        ]
+        submission = build_submission(ctx, url, domain)
+        problems += source_problems(submission, ref, today)
         submissions.append(submission)
-        report_rows.append(
-            {
-                "_id": object_id(namespace, "report", str(report_number)),
-                "authors": json_list([]),
-                "date_downloaded": day,
-                "date_modified": day,
-                "date_published": day,
-                "date_submitted": day,
-                "description": description,
-                **{
-                    f"epoch_{k}": _epoch(incident.shared_on)
-                    for k in ("date_downloaded", "date_modified", "date_published", "date_submitted")
-                },
-                "image_url": "",
-                "language": language,
-                "ref_number": ref,
-                "report_number": report_number,
-                "source_domain": domain,
-                "submitters": json_list([submitter]),
-                "text": text,
-                "title": s.get("title") or "",
-                "url": url,
-                "tags": json_list([]),
-            }
-        )
+        report_rows.append(build_report_row(ctx, ref, url, domain))
     # The same rule can fail once per source; say it once.
     problems = list(dict.fromkeys(problems))
-    incident_row = {
-        "_id": object_id(namespace, "incident", str(incident.id)),
-        "incident_id": incident.id,
-        "date": s.get("occurred_on") or "",
-        "reports": json_list(r["report_number"] for r in report_rows),
-        "Alleged deployer of AI system": json_list(entities["deployers"]),
-        "Alleged developer of AI system": json_list(entities["developers"]),
-        "Alleged harmed or nearly harmed parties": json_list(entities["harmed_parties"]),
-        "description": description,
-        "title": s.get("title") or "",
-    }
-    return AiidRecord(incident.id, incident_row, report_rows, submissions, problems)
+    return AiidRecord(incident.id, build_incident_row(ctx, report_rows), report_rows, submissions, problems)

@@ -291,61 +291,80 @@ def _one_of(statement: dict, name: str, allowed: frozenset) -> list[Problem]:
     return []
 
 
-def check_statement(statement: dict) -> list[Problem]:
-    """Check a statement against the API's allowed values, requirements and limits."""
+DECISION_FIELDS = ("decision_visibility", "decision_monetary", "decision_provision", "decision_account")
+ALLOWED_VALUES = (
+    ("decision_monetary", DECISION_MONETARY),
+    ("decision_provision", DECISION_PROVISION),
+    ("decision_account", DECISION_ACCOUNT),
+    ("decision_ground", DECISION_GROUND),
+    ("category", CATEGORY),
+    ("source_type", SOURCE_TYPE),
+    ("automated_detection", AUTOMATED_DETECTION),
+    ("automated_decision", AUTOMATED_DECISION),
+)
+REQUIRED = ("decision_ground", "category", "source_type", "automated_detection", "automated_decision", "puid")
+GROUND_NEEDS = {
+    "DECISION_GROUND_ILLEGAL_CONTENT": ("illegal_content_legal_ground", "illegal_content_explanation"),
+    "DECISION_GROUND_INCOMPATIBLE_CONTENT": ("incompatible_content_ground", "incompatible_content_explanation"),
+}
+
+
+def check_decision(statement: dict) -> list[Problem]:
+    """Require a decision_* field, and allowed visibility values with their explanation."""
     problems: list[Problem] = []
-    decisions = [
-        n
-        for n in ("decision_visibility", "decision_monetary", "decision_provision", "decision_account")
-        if statement.get(n)
-    ]
-    if not decisions:
+    if not any(statement.get(name) for name in DECISION_FIELDS):
         problems.append(Problem("decision_visibility", "one of the decision_* fields is required"))
-    for value in statement.get("decision_visibility") or []:
+    visibility = statement.get("decision_visibility") or []
+    for value in visibility:
         if value not in DECISION_VISIBILITY:
             problems.append(Problem("decision_visibility", f"{value!r} is not an allowed value"))
-    if "DECISION_VISIBILITY_OTHER" in (statement.get("decision_visibility") or []) and not statement.get(
-        "decision_visibility_other"
-    ):
+    if "DECISION_VISIBILITY_OTHER" in visibility and not statement.get("decision_visibility_other"):
         problems.append(Problem("decision_visibility_other", "is required with DECISION_VISIBILITY_OTHER"))
-    for name, allowed in (
-        ("decision_monetary", DECISION_MONETARY),
-        ("decision_provision", DECISION_PROVISION),
-        ("decision_account", DECISION_ACCOUNT),
-        ("decision_ground", DECISION_GROUND),
-        ("category", CATEGORY),
-        ("source_type", SOURCE_TYPE),
-        ("automated_detection", AUTOMATED_DETECTION),
-        ("automated_decision", AUTOMATED_DECISION),
-    ):
-        problems += _one_of(statement, name, allowed)
-    for name in ("decision_ground", "category", "source_type", "automated_detection", "automated_decision", "puid"):
-        if not statement.get(name):
-            problems.append(Problem(name, "is required"))
+    return problems
+
+
+def check_allowed_values(statement: dict) -> list[Problem]:
+    """Check the single-valued fields against the API's allowed values."""
+    return [problem for name, allowed in ALLOWED_VALUES for problem in _one_of(statement, name, allowed)]
+
+
+def check_required(statement: dict) -> list[Problem]:
+    """Require the fields every statement has, and the ground's legal reference and explanation."""
+    problems = [Problem(name, "is required") for name in REQUIRED if not statement.get(name)]
     ground = statement.get("decision_ground")
-    needed = {
-        "DECISION_GROUND_ILLEGAL_CONTENT": ("illegal_content_legal_ground", "illegal_content_explanation"),
-        "DECISION_GROUND_INCOMPATIBLE_CONTENT": ("incompatible_content_ground", "incompatible_content_explanation"),
-    }.get(ground, ())
-    for name in needed:
+    for name in GROUND_NEEDS.get(ground, ()):
         if not (statement.get(name) or "").strip():
             problems.append(Problem(name, f"is required with {ground}; record the explanation of the action"))
+    return problems
+
+
+def check_content_type(statement: dict) -> list[Problem]:
+    """Require allowed content types, with a description for CONTENT_TYPE_OTHER."""
     types = statement.get("content_type") or []
-    if not types:
-        problems.append(Problem("content_type", "at least one content type is required"))
-    for value in types:
-        if value not in CONTENT_TYPE:
-            problems.append(Problem("content_type", f"{value!r} is not an allowed value"))
+    problems = [] if types else [Problem("content_type", "at least one content type is required")]
+    problems += [
+        Problem("content_type", f"{value!r} is not an allowed value") for value in types if value not in CONTENT_TYPE
+    ]
     if "CONTENT_TYPE_OTHER" in types and not statement.get("content_type_other"):
         problems.append(Problem("content_type_other", "is required with CONTENT_TYPE_OTHER"))
+    return problems
+
+
+def check_scope_and_facts(statement: dict) -> list[Problem]:
+    """Require EU/EEA countries in the territorial scope, and the facts the decision relied on."""
     scope = statement.get("territorial_scope")
-    if not scope:
-        problems.append(Problem("territorial_scope", "at least one EU/EEA country is required"))
-    for code in scope or []:
-        if code not in EEA:
-            problems.append(Problem("territorial_scope", f"{code!r} is not an EU/EEA country"))
+    problems = [] if scope else [Problem("territorial_scope", "at least one EU/EEA country is required")]
+    problems += [
+        Problem("territorial_scope", f"{code!r} is not an EU/EEA country") for code in scope or [] if code not in EEA
+    ]
     if not (statement.get("decision_facts") or "").strip():
         problems.append(Problem("decision_facts", "is required; record the facts the decision relied on"))
+    return problems
+
+
+def check_limits_and_dates(statement: dict) -> list[Problem]:
+    """Check the API's character limits and its earliest dates."""
+    problems: list[Problem] = []
     for name, limit in LIMITS.items():
         value = statement.get(name)
         if isinstance(value, str) and len(value) > limit:
@@ -357,3 +376,19 @@ def check_statement(statement: dict) -> list[Problem]:
         elif date.fromisoformat(value) < earliest:
             problems.append(Problem(name, f"must be on or after {earliest.isoformat()}"))
     return problems
+
+
+# In this order: held-back.csv lists a statement's problems as the checks find them.
+STATEMENT_CHECKS = (
+    check_decision,
+    check_allowed_values,
+    check_required,
+    check_content_type,
+    check_scope_and_facts,
+    check_limits_and_dates,
+)
+
+
+def check_statement(statement: dict) -> list[Problem]:
+    """Check a statement against the API's allowed values, requirements and limits."""
+    return [problem for check in STATEMENT_CHECKS for problem in check(statement)]

@@ -6,9 +6,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlmodel import select
 
 from core import clock
-from core.auth import Role
 from core.db import get_session
 from core.periods import BadPeriod, Period
+from core.permissions import Permission, roles_for
 from core.security import current_staff, roles
 from exports import service
 from exports.models import ExportRun
@@ -27,7 +27,7 @@ def _recent_quarters(count: int = 6) -> list[str]:
 
 
 @bp.get("/staff/exports")
-@roles(Role.PUBLISHER, Role.ADMIN)
+@roles(*roles_for(Permission.SEE_PUBLICATIONS))
 def staff_exports():
     """The latest AI Incident Database export and the latest DSA export of each quarter, with what was held back."""
     session = get_session()
@@ -50,7 +50,7 @@ def staff_exports():
 
 
 @bp.post("/staff/exports")
-@roles(Role.PUBLISHER, Role.ADMIN)
+@roles(*roles_for(Permission.SEE_PUBLICATIONS))
 def staff_exports_run():
     """Regenerate one export now."""
     kind = request.form.get("kind")
@@ -77,7 +77,7 @@ def staff_exports_run():
 
 
 @bp.get("/staff/exports/<int:run_id>/<name>")
-@roles(Role.PUBLISHER, Role.ADMIN)
+@roles(*roles_for(Permission.SEE_PUBLICATIONS))
 def staff_export_file(run_id: int, name: str):
     """Download one file of a run; only names the run recorded are served."""
     run = get_session().get(ExportRun, run_id)

@@ -62,109 +62,111 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/api/v1/transparency-reports/<string:period>", view_func=api_report, methods=["GET"])
 
 
+# The OpenAPI entries as data: describe() hands them to apispec, which deep-copies what it is given,
+# so one set of tables serves every app.
+LINKS_SCHEMA = {
+    "type": "object",
+    "required": ["self", "json", "csv", "html"],
+    "properties": {name: {"type": "string"} for name in ("self", "json", "csv", "html")},
+}
+SUMMARY_SCHEMA = {
+    "type": "object",
+    "required": [
+        "period",
+        "revision",
+        "starts_on",
+        "ends_before",
+        "published_at",
+        "epsilon",
+        "chain_hash",
+        "signature",
+        "links",
+    ],
+    "properties": {
+        "period": {"type": "string", "pattern": PERIOD_PATTERN},
+        "revision": {"type": "integer", "minimum": 1, "description": "Revisions after 1 are corrections."},
+        "starts_on": {"type": "string", "format": "date"},
+        "ends_before": {"type": "string", "format": "date"},
+        "published_at": {"type": "string", "format": "date-time"},
+        "epsilon": {"type": "string", "description": "The privacy budget this revision spent."},
+        "chain_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "signature": {"type": "string", "nullable": True, "description": "Ed25519 over chain_hash, when signed."},
+        "links": LINKS_SCHEMA,
+    },
+}
+LIST_SCHEMA = {
+    "type": "object",
+    "required": ["reports"],
+    "properties": {"reports": {"type": "array", "items": {"$ref": "#/components/schemas/TransparencyReportSummary"}}},
+}
+REPORT_SCHEMA = {
+    "allOf": [
+        {"$ref": "#/components/schemas/TransparencyReportSummary"},
+        {
+            "type": "object",
+            "required": ["sha256", "report"],
+            "properties": {
+                "sha256": {
+                    "type": "string",
+                    "pattern": "^[0-9a-f]{64}$",
+                    "description": "SHA-256 of the published report.json file.",
+                },
+                "report": {
+                    "type": "object",
+                    "description": "The published report.json; its JSON Schema is at /transparency/schema.json.",
+                },
+            },
+        },
+    ]
+}
+# Registered in this order: the document lists components in the order they were added.
+SCHEMAS = {
+    "TransparencyReportSummary": SUMMARY_SCHEMA,
+    "TransparencyReportList": LIST_SCHEMA,
+    "TransparencyReport": REPORT_SCHEMA,
+}
+LIST_OPERATIONS = {
+    "get": {
+        "summary": "List published transparency reports",
+        "responses": {
+            "200": {
+                "description": "Newest quarter first",
+                "content": {"application/json": {"schema": "TransparencyReportList"}},
+            }
+        },
+    }
+}
+REPORT_OPERATIONS = {
+    "get": {
+        "summary": "One quarter's transparency report and its figures",
+        "parameters": [
+            {
+                "name": "period",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "pattern": PERIOD_PATTERN},
+                "example": "2026Q3",
+            }
+        ],
+        "responses": {
+            "200": {
+                "description": "The report",
+                "content": {"application/json": {"schema": "TransparencyReport"}},
+            },
+            "404": {"description": "Not published", "content": {"application/json": {"schema": "HttpError"}}},
+        },
+    }
+}
+PATHS = {
+    "/api/v1/transparency-reports": LIST_OPERATIONS,
+    "/api/v1/transparency-reports/{period}": REPORT_OPERATIONS,
+}
+
+
 def describe(app: Flask) -> None:
     """Describe the transparency endpoints in the OpenAPI document."""
     spec = spec_for(app)
-    links = {
-        "type": "object",
-        "required": ["self", "json", "csv", "html"],
-        "properties": {name: {"type": "string"} for name in ("self", "json", "csv", "html")},
-    }
-    summary = {
-        "type": "object",
-        "required": [
-            "period",
-            "revision",
-            "starts_on",
-            "ends_before",
-            "published_at",
-            "epsilon",
-            "chain_hash",
-            "signature",
-            "links",
-        ],
-        "properties": {
-            "period": {"type": "string", "pattern": PERIOD_PATTERN},
-            "revision": {"type": "integer", "minimum": 1, "description": "Revisions after 1 are corrections."},
-            "starts_on": {"type": "string", "format": "date"},
-            "ends_before": {"type": "string", "format": "date"},
-            "published_at": {"type": "string", "format": "date-time"},
-            "epsilon": {"type": "string", "description": "The privacy budget this revision spent."},
-            "chain_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-            "signature": {"type": "string", "nullable": True, "description": "Ed25519 over chain_hash, when signed."},
-            "links": links,
-        },
-    }
-    spec.components.schema("TransparencyReportSummary", summary)
-    spec.components.schema(
-        "TransparencyReportList",
-        {
-            "type": "object",
-            "required": ["reports"],
-            "properties": {
-                "reports": {"type": "array", "items": {"$ref": "#/components/schemas/TransparencyReportSummary"}}
-            },
-        },
-    )
-    spec.components.schema(
-        "TransparencyReport",
-        {
-            "allOf": [
-                {"$ref": "#/components/schemas/TransparencyReportSummary"},
-                {
-                    "type": "object",
-                    "required": ["sha256", "report"],
-                    "properties": {
-                        "sha256": {
-                            "type": "string",
-                            "pattern": "^[0-9a-f]{64}$",
-                            "description": "SHA-256 of the published report.json file.",
-                        },
-                        "report": {
-                            "type": "object",
-                            "description": "The published report.json; its JSON Schema is at "
-                            "/transparency/schema.json.",
-                        },
-                    },
-                },
-            ]
-        },
-    )
-    spec.path(
-        path="/api/v1/transparency-reports",
-        operations={
-            "get": {
-                "summary": "List published transparency reports",
-                "responses": {
-                    "200": {
-                        "description": "Newest quarter first",
-                        "content": {"application/json": {"schema": "TransparencyReportList"}},
-                    }
-                },
-            }
-        },
-    )
-    spec.path(
-        path="/api/v1/transparency-reports/{period}",
-        operations={
-            "get": {
-                "summary": "One quarter's transparency report and its figures",
-                "parameters": [
-                    {
-                        "name": "period",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "pattern": PERIOD_PATTERN},
-                        "example": "2026Q3",
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The report",
-                        "content": {"application/json": {"schema": "TransparencyReport"}},
-                    },
-                    "404": {"description": "Not published", "content": {"application/json": {"schema": "HttpError"}}},
-                },
-            }
-        },
-    )
+    for name, schema in SCHEMAS.items():
+        spec.components.schema(name, schema)
+    for path, operations in PATHS.items():
+        spec.path(path=path, operations=operations)

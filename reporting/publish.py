@@ -9,9 +9,7 @@ published is returned as stored: no new noise is ever drawn for it.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +17,7 @@ from decimal import Decimal
 
 import nacl.encoding
 import nacl.signing
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app
 from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -29,10 +27,10 @@ from core import clock
 from core.audit import append_event
 from core.sealing import hkdf
 from core.signals import publication_published
-from reporting import charts
 from reporting.aggregate import Period, raw_figures
 from reporting.figures import protect
 from reporting.models import PrivacyRelease, Publication, PublicationFile, PublicationLock
+from reporting.render import render_files
 
 GENESIS = "0" * 64
 LOCK_KEY = 7_205_117  # the advisory lock id publishers share on PostgreSQL
@@ -114,76 +112,110 @@ def year_to_date(session: Session, period: Period, figures: dict) -> dict:
     return {"quarters": quarters, "reports_received": received, "enforcement_actions": actions}
 
 
-def render_files(
-    app: Flask, *, period: Period, revision: int, figures: dict, generated_at: datetime
-) -> dict[str, bytes]:
-    """Render the report's files from its stored figures; the same figures always give the same bytes."""
-    document = {
-        "schema": "transparency-report/v1",
-        "period": str(period),
-        "revision": revision,
-        "starts": period.starts_at.date().isoformat(),
-        "ends": period.ends_at.date().isoformat(),
-        "generated_at": generated_at.isoformat(timespec="seconds"),
-        **figures,
-    }
-    files = {"report.json": (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["section", "cell", "value", "shown_as", "error_bound_95", "epsilon", "noised"])
-    for name, table in figures["noised"].items():
-        if "cells" in table:
-            for cell, value in table["cells"].items():
-                writer.writerow(
-                    [name, cell, value, privacy.display(value), table["error_bound_95"], table["epsilon"], "yes"]
-                )
-            writer.writerow(
-                [name, "total", table["total"], privacy.display(table["total"]), "", table["epsilon"], "yes"]
+def refuse_unpublishable(session: Session, period: Period, *, existing: Publication | None, correction: bool) -> None:
+    """Refuse a correction of nothing, or a period that overlaps one already published."""
+    if correction and existing is None:
+        raise PublicationRefused(f"{period} has no publication to correct")
+    for other in session.exec(select(Publication).where(Publication.period != str(period))):
+        if period.overlaps(other.starts_at, other.ends_at):
+            raise PublicationRefused(f"{period} overlaps the published period {other.period}")
+
+
+def release_epsilon(app: Flask) -> tuple[Decimal, Decimal]:
+    """Return the period's total privacy budget and what one release spends of it."""
+    total = privacy.as_epsilon(app.config["TRANSPARENCY_EPSILON"])
+    return total, privacy.as_epsilon(app.config.get("TRANSPARENCY_RELEASE_EPSILON") or total)
+
+
+def charge_budget(session: Session, period: Period, *, total: Decimal, epsilon: Decimal) -> None:
+    """Refuse the release when the period's privacy budget cannot pay for it."""
+    budget = privacy.Budget(total=total, spent=spent(session, str(period)))
+    try:
+        budget.charge(epsilon)
+    except privacy.BudgetExceeded as err:
+        raise PublicationRefused(f"the privacy budget of {period} is spent: {err}") from err
+
+
+def claim_period(session: Session, period: Period) -> Publication | None:
+    """Take the publication lock and return the period's latest publication as it stands under it."""
+    _lock(session)
+    return latest(session, str(period))
+
+
+def chain_publication(
+    app: Flask,
+    session: Session,
+    *,
+    period: Period,
+    revision: int,
+    figures: dict,
+    hashes: dict[str, str],
+    epsilon: Decimal,
+    now: datetime,
+) -> Publication:
+    """Build the publication row, its hash chained to the previous publication and signed when signing is on."""
+    previous = session.exec(select(Publication).order_by(Publication.id.desc())).first()
+    prev_hash = previous.chain_hash if previous else GENESIS
+    chained = chain_hash(prev_hash, str(period), revision, hashes)
+    key = signing_key(app)
+    draft = app.config.get("TRANSPARENCY_MODE") == "draft"
+    return Publication(
+        period=str(period),
+        revision=revision,
+        starts_at=period.starts_at,
+        ends_at=period.ends_at,
+        status="draft" if draft else "published",
+        generated_at=now,
+        published_at=None if draft else now,
+        epsilon=str(epsilon),
+        figures=figures,
+        prev_hash=prev_hash,
+        chain_hash=chained,
+        signature=key.sign(chained.encode(), encoder=nacl.encoding.HexEncoder).signature.decode() if key else None,
+    )
+
+
+def store_files(
+    session: Session,
+    publication: Publication,
+    *,
+    files: dict[str, bytes],
+    hashes: dict[str, str],
+    shares: dict,
+    now: datetime,
+) -> None:
+    """Add the publication's files and the privacy releases its figures spent."""
+    for name, content in files.items():
+        session.add(
+            PublicationFile(
+                publication_id=publication.id,
+                name=name,
+                media_type=MEDIA_TYPES[name],
+                content=content,
+                sha256=hashes[name],
             )
-        else:
-            writer.writerow(
-                [
-                    name,
-                    "median_hours",
-                    table["median_hours"] if table["median_hours"] is not None else "",
-                    "",
-                    "",
-                    table["epsilon"],
-                    "yes",
-                ]
+        )
+    for statistic, share in shares.items():
+        session.add(
+            PrivacyRelease(
+                period=publication.period,
+                publication_id=publication.id,
+                statistic=statistic,
+                epsilon=str(share),
+                released_at=now,
             )
-    for name, table in figures["exact"].items():
-        if isinstance(table, dict):
-            for cell, value in table.items():
-                writer.writerow([name, cell, value, value, "", "", "no"])
-        elif name == "referrals":
-            writer.writerow([name, "total", table, table, "", "", "no"])
-        else:
-            for model in table:
-                writer.writerow(
-                    [
-                        "models",
-                        f"{model['name']} {model['version']}".strip(),
-                        model["status"],
-                        model["effective_on"] or "",
-                        "",
-                        "",
-                        "no",
-                    ]
-                )
-    files["report.csv"] = out.getvalue().encode()
-    context = {
-        "period": period,
-        "revision": revision,
-        "figures": figures,
-        "generated_at": generated_at,
-        "display": privacy.display,
-        "charts": charts.for_report(figures),
-    }
-    with app.app_context():
-        files["report.html"] = render_template("reporting/report.html", print_view=False, **context).encode()
-        files["print.html"] = render_template("reporting/report.html", print_view=True, **context).encode()
-    return files
+        )
+
+
+def record_publication(session: Session, publication: Publication) -> None:
+    """Record the publication in the audit log."""
+    append_event(
+        session,
+        action="publication.created",
+        target_type="publication",
+        target_id=str(publication.id),
+        details={"period": publication.period, "revision": publication.revision, "status": publication.status},
+    )
 
 
 def publish(
@@ -199,52 +231,26 @@ def publish(
     existing = latest(session, str(period))
     if existing is not None and not correction:
         return Outcome(existing, created=False)
-    if correction and existing is None:
-        raise PublicationRefused(f"{period} has no publication to correct")
-    for other in session.exec(select(Publication).where(Publication.period != str(period))):
-        if period.overlaps(other.starts_at, other.ends_at):
-            raise PublicationRefused(f"{period} overlaps the published period {other.period}")
-    total = privacy.as_epsilon(app.config["TRANSPARENCY_EPSILON"])
-    epsilon = privacy.as_epsilon(app.config.get("TRANSPARENCY_RELEASE_EPSILON") or total)
-    budget = privacy.Budget(total=total, spent=spent(session, str(period)))
-    try:
-        budget.charge(epsilon)
-    except privacy.BudgetExceeded as err:
-        raise PublicationRefused(f"the privacy budget of {period} is spent: {err}") from err
+    refuse_unpublishable(session, period, existing=existing, correction=correction)
+    total, epsilon = release_epsilon(app)
+    charge_budget(session, period, total=total, epsilon=epsilon)
     figures, shares = protect(raw_figures(session, period), epsilon)
     session.rollback()  # end the read transaction before taking the lock
-    _lock(session)
-    current = latest(session, str(period))
+    current = claim_period(session, period)
     if current is not None and (not correction or current.revision != existing.revision):
         session.rollback()
         return Outcome(current, created=False)  # someone else published it meanwhile
     try:
-        privacy.Budget(total=total, spent=spent(session, str(period))).charge(epsilon)
-    except privacy.BudgetExceeded as err:
+        charge_budget(session, period, total=total, epsilon=epsilon)  # again: a rival may have spent it meanwhile
+    except PublicationRefused:
         session.rollback()
-        raise PublicationRefused(f"the privacy budget of {period} is spent: {err}") from err
+        raise
     revision = (current.revision + 1) if current else 1
     figures["year_to_date"] = year_to_date(session, period, figures)
     files = render_files(app, period=period, revision=revision, figures=figures, generated_at=now)
     hashes = {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
-    previous = session.exec(select(Publication).order_by(Publication.id.desc())).first()
-    prev_hash = previous.chain_hash if previous else GENESIS
-    chained = chain_hash(prev_hash, str(period), revision, hashes)
-    key = signing_key(app)
-    draft = app.config.get("TRANSPARENCY_MODE") == "draft"
-    publication = Publication(
-        period=str(period),
-        revision=revision,
-        starts_at=period.starts_at,
-        ends_at=period.ends_at,
-        status="draft" if draft else "published",
-        generated_at=now,
-        published_at=None if draft else now,
-        epsilon=str(epsilon),
-        figures=figures,
-        prev_hash=prev_hash,
-        chain_hash=chained,
-        signature=key.sign(chained.encode(), encoder=nacl.encoding.HexEncoder).signature.decode() if key else None,
+    publication = chain_publication(
+        app, session, period=period, revision=revision, figures=figures, hashes=hashes, epsilon=epsilon, now=now
     )
     session.add(publication)
     try:
@@ -252,33 +258,8 @@ def publish(
     except IntegrityError:
         session.rollback()
         return Outcome(latest(session, str(period)), created=False)
-    for name, content in files.items():
-        session.add(
-            PublicationFile(
-                publication_id=publication.id,
-                name=name,
-                media_type=MEDIA_TYPES[name],
-                content=content,
-                sha256=hashes[name],
-            )
-        )
-    for statistic, share in shares.items():
-        session.add(
-            PrivacyRelease(
-                period=str(period),
-                publication_id=publication.id,
-                statistic=statistic,
-                epsilon=str(share),
-                released_at=now,
-            )
-        )
-    append_event(
-        session,
-        action="publication.created",
-        target_type="publication",
-        target_id=str(publication.id),
-        details={"period": str(period), "revision": revision, "status": publication.status},
-    )
+    store_files(session, publication, files=files, hashes=hashes, shares=shares, now=now)
+    record_publication(session, publication)
     session.commit()
     if publication.status == "published":
         publication_published.send(app, period=str(period))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from core.auth import Role
 from core.db import get_session
+from core.permissions import Permission, can, roles_for
 from core.security import current_staff, roles
 from reporting.models import Publication, PublicationFile
 
@@ -103,14 +103,14 @@ def signing_key():
     return Response(key.verify_key.encode().hex() + "\n", mimetype="text/plain")
 
 
-@roles(Role.PUBLISHER, Role.ADMIN)
+@roles(*roles_for(Permission.SEE_PUBLICATIONS))
 def admin():
     """Publications and drafts; a publisher approves drafts."""
     from reporting import publish as publishing  # OpenDP, pandas and Altair load on first use
 
     session = get_session()
     if request.method == "POST":
-        if Role(current_staff().role) is not Role.PUBLISHER:
+        if not can(current_staff(), Permission.APPROVE_PUBLICATIONS):
             abort(403)
         publication = session.get(Publication, request.form.get("publication_id", type=int) or 0)
         if publication is None:

@@ -126,3 +126,17 @@ def test_views_and_services_leave_domain_errors_to_the_one_handler():
                     if isinstance(call, ast.Attribute) and call.attr == "rollback":
                         problems.append(f"{path.relative_to(ROOT)}:{inner.lineno} a view rolls back")
     assert problems == []
+
+
+def test_no_module_over_400_lines_and_no_function_over_60():
+    problems = []
+    for path in [*application_modules(), ROOT / "wsgi.py"]:
+        source = path.read_text()
+        if source.count("\n") > 400:
+            problems.append(f"{path.relative_to(ROOT)}: {source.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
+                problems.append(
+                    f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {node.end_lineno - node.lineno + 1}"
+                )
+    assert problems == []

@@ -1,0 +1,313 @@
+"""Write the exports: streamed from the database, one row at a time, into deterministic files.
+
+Rows are read with a server-side cursor (yield_per) and written as they come, so memory does
+not grow with the number of incidents. The same data gives byte-identical files: rows are in id
+order, nothing in a file depends on the clock, CSV is RFC 4180 (CRLF line ends) in UTF-8.
+A record that breaks a rule is not written; it goes to held-back.csv with its reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+from flask import Flask
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from core.periods import Period
+from exports import aiid, dsa
+from incidents.cases import public
+from incidents.models import EnforcementAction, Incident, ModelRecord, Report
+
+HELD_BACK = "held-back.csv"
+HELD_BACK_COLUMNS = ("record", "id", "field", "reason")
+KEEP_PROBLEMS = 200  # stored with the run for the staff page; held-back.csv has all of them
+BATCH = 500
+
+
+class _HashingWriter:
+    """A text sink that writes UTF-8 to a file and keeps its SHA-256 and size as it goes."""
+
+    def __init__(self, path: Path):
+        self._file = open(path, "wb")  # noqa: SIM115 (closed by close())
+        self._hash = hashlib.sha256()
+        self.size = 0
+        self.rows = 0
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8")
+        self._hash.update(data)
+        self.size += len(data)
+        self._file.write(data)
+        return len(text)
+
+    def close(self) -> dict:
+        self._file.close()
+        return {"sha256": self._hash.hexdigest(), "size": self.size, "rows": self.rows}
+
+
+class _CsvFile:
+    def __init__(self, path: Path, columns):
+        self.sink = _HashingWriter(path)
+        self._columns = columns
+        self._writer = csv.writer(self.sink, lineterminator="\r\n")  # RFC 4180
+        self._writer.writerow(columns)
+
+    def row(self, values: dict) -> None:
+        self._writer.writerow([values[name] for name in self._columns])
+        self.sink.rows += 1
+
+
+class _JsonArrayFile:
+    """A JSON array written one element at a time."""
+
+    def __init__(self, path: Path):
+        self.sink = _HashingWriter(path)
+        self.sink.write("[")
+
+    def item(self, value: dict) -> None:
+        self.sink.write(("\n" if self.sink.rows == 0 else ",\n") + _json(value))
+        self.sink.rows += 1
+
+    def close(self) -> dict:
+        self.sink.write("\n]\n" if self.sink.rows else "]\n")
+        return self.sink.close()
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Written:
+    files: dict = field(default_factory=dict)
+    counts: Counter = field(default_factory=Counter)
+    problems: list = field(default_factory=list)
+    problem_total: int = 0
+
+    def hold_back(self, held: _CsvFile, record: str, record_id: int, problems) -> None:
+        """Write a record's failed rules to held-back.csv (and keep the first few for the staff page)."""
+        self.counts["held_back"] += 1
+        for problem in problems:
+            entry = {"record": record, "id": record_id, "field": problem.field, "reason": problem.reason}
+            held.row(entry)
+            self.problem_total += 1
+            if len(self.problems) < KEEP_PROBLEMS:
+                self.problems.append(entry)
+
+
+def export_settings(app: Flask) -> dict:
+    """The settings that shape export content (so a run is reproducible from them and the data)."""
+    return {
+        "namespace": app.config["EXPORT_NAMESPACE"] or app.config.get("PUBLIC_BASE_URL") or "local",
+        "submitter": app.config["EXPORT_SUBMITTER"],
+        "language": app.config["EXPORT_LANGUAGE"],
+        "puid_prefix": app.config["EXPORT_PUID_PREFIX"],
+    }
+
+
+# --- AI Incident Database ----------------------------------------------------------------------
+
+
+def shared_incidents_query():
+    """Approved incidents in id order, with how many reports they have and how many refused consent."""
+    return (
+        select(
+            Incident.id,
+            Incident.title,
+            Incident.description,
+            Incident.occurred_on,
+            Incident.deployers,
+            Incident.developers,
+            Incident.harmed_parties,
+            Incident.implicated_systems,
+            Incident.source_urls,
+            Incident.public_summary,
+            Incident.shared_at,
+            public.linked_reports().label("linked"),
+            public.refusing_reports().label("refused"),
+        )
+        .where(Incident.shared_at.is_not(None))
+        .order_by(Incident.id)
+    )
+
+
+def count_shared(session: Session) -> int:
+    """Count the approved incidents, for the CLI's progress bar."""
+    return session.execute(select(func.count()).where(Incident.shared_at.is_not(None))).scalar_one()
+
+
+@contextmanager
+def _streaming_reads(session: Session):
+    """Read with SQLite's default small cache and no memory map while streaming.
+
+    The app's connections keep a 64 MiB page cache and a 256 MiB memory map for indexed lookups;
+    a sequential export gains nothing from them, and in a web worker they would stay resident.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    saved = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("mmap_size", "cache_size")}
+    connection.exec_driver_sql("PRAGMA mmap_size=0")
+    connection.exec_driver_sql("PRAGMA cache_size=-2000")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            connection.exec_driver_sql(f"PRAGMA {name}={int(value)}")
+
+
+def write_aiid(
+    session: Session, out: Path, *, settings: dict, today: date, progress: Callable[[int], None] | None = None
+) -> Written:
+    """Write incidents.csv, reports.csv, submissions.json and held-back.csv for every approved incident."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = Written()
+    incidents = _CsvFile(out / "incidents.csv", aiid.INCIDENT_COLUMNS)
+    reports = _CsvFile(out / "reports.csv", aiid.REPORT_COLUMNS)
+    submissions = _JsonArrayFile(out / "submissions.json")
+    held = _CsvFile(out / HELD_BACK, HELD_BACK_COLUMNS)
+    with _streaming_reads(session):
+        rows = session.execute(shared_incidents_query().execution_options(yield_per=BATCH))
+        for row in rows:
+            written.counts["approved"] += 1
+            if row.linked == 0 or row.refused:
+                # Approval needs every reporter's consent; a report linked since then may lack it.
+                reason = "a linked reporter did not consent to sharing" if row.linked else "no report is linked"
+                written.hold_back(held, "incident", row.id, [aiid.Problem("consent", reason)])
+            else:
+                summary = row.public_summary or public.public_summary(SimpleNamespace(**row._mapping))
+                record = aiid.build_record(
+                    aiid.SharedIncident(row.id, summary, row.shared_at.date()),
+                    namespace=settings["namespace"],
+                    submitter=settings["submitter"],
+                    language=settings["language"],
+                    today=today,
+                )
+                if record.problems:
+                    written.hold_back(held, "incident", row.id, record.problems)
+                elif not record.report_rows:
+                    written.counts["without_public_url"] += 1  # counted in transparency reports only
+                else:
+                    incidents.row(record.incident_row)
+                    for report_row in record.report_rows:
+                        reports.row(report_row)
+                    for submission in record.submissions:
+                        submissions.item(submission)
+                    written.counts["exported"] += 1
+            if progress:
+                progress(1)
+    written.files = {
+        "incidents.csv": incidents.sink.close(),
+        "reports.csv": reports.sink.close(),
+        "submissions.json": submissions.close(),
+        HELD_BACK: held.sink.close(),
+    }
+    return written
+
+
+# --- DSA statements of reasons ------------------------------------------------------------------
+
+
+def actions_query(period: Period):
+    """The period's enforcement actions in id order, with the notice's channel and category."""
+    first_of_incident = (
+        select(Report.id)
+        .where(Report.incident_id == EnforcementAction.incident_id)
+        .order_by(Report.id)
+        .limit(1)
+        .correlate(EnforcementAction)
+        .scalar_subquery()
+    )
+    source = Report.__table__.alias("source")
+    return (
+        select(
+            EnforcementAction.id,
+            EnforcementAction.action_type,
+            EnforcementAction.target_kind,
+            EnforcementAction.ground_type,
+            EnforcementAction.ground_reference,
+            EnforcementAction.explanation,
+            EnforcementAction.detection,
+            EnforcementAction.decision,
+            EnforcementAction.territorial_scope,
+            EnforcementAction.decided_at,
+            EnforcementAction.applied_at,
+            ModelRecord.created_at.label("model_at"),
+            source.c.channel,
+            source.c.category,
+            source.c.created_at.label("notice_at"),
+        )
+        .select_from(EnforcementAction)
+        .outerjoin(source, source.c.id == func.coalesce(EnforcementAction.report_id, first_of_incident))
+        .outerjoin(ModelRecord, ModelRecord.id == EnforcementAction.model_id)
+        .where(EnforcementAction.decided_at >= period.starts_at, EnforcementAction.decided_at < period.ends_at)
+        .order_by(EnforcementAction.id)
+    )
+
+
+def count_actions(session: Session, period: Period) -> int:
+    """Count the period's enforcement actions, for the CLI's progress bar."""
+    return session.execute(
+        select(func.count()).where(
+            EnforcementAction.decided_at >= period.starts_at, EnforcementAction.decided_at < period.ends_at
+        )
+    ).scalar_one()
+
+
+def write_dsa(
+    session: Session, out: Path, *, period: Period, settings: dict, progress: Callable[[int], None] | None = None
+) -> Written:
+    """Write statements-PERIOD.jsonl (one statement of reasons per line) and held-back.csv."""
+    from anonymize.scrub import scrub
+
+    cached_scrub = functools.lru_cache(maxsize=4096)(scrub)  # staff reuse explanations and grounds
+    out.mkdir(parents=True, exist_ok=True)
+    written = Written()
+    name = f"statements-{period}.jsonl"
+    statements = _HashingWriter(out / name)
+    held = _CsvFile(out / HELD_BACK, HELD_BACK_COLUMNS)
+    with _streaming_reads(session):
+        for row in session.execute(actions_query(period).execution_options(yield_per=BATCH)):
+            written.counts["actions"] += 1
+            content_at = row.model_at or row.notice_at
+            facts = dsa.ActionFacts(
+                id=row.id,
+                action_type=row.action_type,
+                target_kind=row.target_kind,
+                ground_type=row.ground_type,
+                ground_reference=cached_scrub(row.ground_reference or ""),
+                explanation=cached_scrub(row.explanation or ""),
+                detection=row.detection,
+                decision=row.decision,
+                territorial_scope=tuple(row.territorial_scope or ()),
+                decided_on=row.decided_at.date(),
+                applied_on=row.applied_at.date() if row.applied_at else None,
+                content_on=content_at.date() if content_at else None,
+                source_channel=row.channel,
+                category=row.category,
+            )
+            outcome = dsa.build_statement(facts, puid_prefix=settings["puid_prefix"])
+            if outcome.skipped:
+                written.counts[f"no statement: {outcome.skipped}"] += 1
+            elif outcome.problems:
+                written.hold_back(held, "enforcement_action", row.id, outcome.problems)
+            else:
+                statements.write(_json(outcome.statement) + "\n")
+                statements.rows += 1
+                written.counts["statements"] += 1
+            if progress:
+                progress(1)
+    written.files = {name: statements.close(), HELD_BACK: held.sink.close()}
+    return written
