@@ -9,7 +9,7 @@ from core.schemas import N_
 from incidents.fields import COUNTRY_CODES, length, one_of
 from incidents.vocabulary import ActionType, Automation, GroundType, TargetKind
 
-# The words for each term of the vocabulary in incidents.models (ActionType, TargetKind, ...).
+# The words for each term of the vocabulary in incidents.vocabulary (ActionType, TargetKind, ...).
 ACTION_TYPES = {
     ActionType.WARNING: N_("Warning"),
     ActionType.TAKEDOWN: N_("Takedown of a model or content"),
