@@ -3,7 +3,7 @@
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-PIP_INSTALL := $(BIN)/pip install --require-hashes --no-deps
+PIP_INSTALL := $(BIN)/pip install --require-hashes
 
 .PHONY: setup run test test-ahead lint format bench lock hooks
 

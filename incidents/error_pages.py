@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
@@ -61,8 +61,8 @@ def handle_domain_error(err: DomainError) -> ResponseReturnValue:
                 return page(arguments[name], err)
         if request.endpoint == "incidents.staff_models":
             return render_models(errors={"name": [str(err)]}, status=err.status_code)
-    except HTTPException as refused:  # the record is gone, or the caller may not see it
-        return refused
+    except HTTPException as refused:  # the record is gone, or the caller may not see it: the app's error page
+        return current_app.handle_http_exception(refused)
     return render_template("errors/error.html", code=err.status_code, title=str(err), detail=""), err.status_code
 
 

@@ -37,7 +37,7 @@ SEVERITY_LABELS = {
     Severity.SERIOUS_INCIDENT: N_("A serious incident: one of the serious harms below"),
 }
 
-# The flags a reporter may tick (models.REPORTER_FLAGS), in words.
+# The flags a reporter may tick (incidents.vocabulary.REPORTER_FLAGS), in words.
 SERIOUS_FLAG_LABELS = {
     SeriousFlag.DEATH: N_("Someone died"),
     SeriousFlag.HEALTH: N_("Serious harm to someone's health"),

@@ -213,7 +213,7 @@ class Incident(SQLModel, table=True):
     shared_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     shared_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
     # What leaves the platform: the summary fields as scrubbed when the publisher approved them
-    # (incidents.public.public_summary). Cleared with the approval.
+    # (incidents.cases.public.public_summary). Cleared with the approval.
     public_summary: dict | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     version: int = Field(default=1)
 

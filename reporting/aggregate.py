@@ -13,7 +13,6 @@ from sqlalchemy import Integer, func
 from sqlmodel import Session, select
 
 from core.periods import BadPeriod, Period  # noqa: F401  (re-exported for reporting's callers)
-from incidents.enforcement.schemas import ACTION_TYPES, AUTOMATION, GROUND_TYPES
 from incidents.models import (
     Actor,
     Category,
@@ -26,6 +25,7 @@ from incidents.models import (
     Severity,
 )
 from incidents.triage import deadlines
+from incidents.vocabulary import ActionType, Automation, GroundType
 
 # Whistleblower reports are published only as a total and in these coarse groups.
 COARSE_GROUPS = {
@@ -143,7 +143,7 @@ def raw_figures(session: Session, period: Period) -> RawFigures:
         )
         .order_by(ModelRecord.name, ModelRecord.version)
     ).all()
-    by_type = _complete(_grouped(session, EnforcementAction.action_type, *decided), ACTION_TYPES)
+    by_type = _complete(_grouped(session, EnforcementAction.action_type, *decided), list(ActionType))
     return RawFigures(
         received_by_channel=_complete(_grouped(session, Report.channel, *in_period), [c.value for c in Channel]),
         public_by_category=_complete(_grouped(session, Report.category, *public), [c.value for c in Category]),
@@ -155,8 +155,8 @@ def raw_figures(session: Session, period: Period) -> RawFigures:
         deadlines_met=_deadlines_met(session, period),
         incidents={k: int(v) for k, v in incidents.items()},
         actions_by_type=by_type,
-        actions_by_ground=_complete(_grouped(session, EnforcementAction.ground_type, *decided), GROUND_TYPES),
-        actions_by_decision=_complete(_grouped(session, EnforcementAction.decision, *decided), AUTOMATION),
+        actions_by_ground=_complete(_grouped(session, EnforcementAction.ground_type, *decided), list(GroundType)),
+        actions_by_decision=_complete(_grouped(session, EnforcementAction.decision, *decided), list(Automation)),
         referrals=by_type.get("referral", 0),
         models=[
             {

@@ -1,7 +1,7 @@
 """Regulatory reporting deadlines for serious incidents, kept as data (EU AI Act Art. 73).
 
 Pure functions: they take the report's fields and a clock reading and return the next filing
-that is due. incidents.triage stores the result on the report so the queue can filter on it.
+that is due. incidents.triage.service stores the result on the report so the queue can filter on it.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from incidents.models import Actor, Category, Severity
 from incidents.vocabulary import STAFF_FLAGS as ALL_STAFF_FLAGS
 
 # Every serious-harm flag: the reporter's, and the two that only staff set when classifying.
-STAFF_FLAGS = tuple(flag.value for flag in ALL_STAFF_FLAGS)
+STAFF_FLAGS = ALL_STAFF_FLAGS
 
 
 DISMISS_REASONS = {

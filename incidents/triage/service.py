@@ -16,7 +16,7 @@ from incidents.errors import DomainError, Forbidden, conflict
 from incidents.intake.service import PlatformKeys, add_message
 from incidents.models import Author, Incident, IncidentStatus, Report, ReportStatus
 from incidents.triage import deadlines
-from incidents.triage.workflow import TriageAction, effect_changes, next_status
+from incidents.triage.workflow import STAMPED_COLUMNS, TriageAction, effect_changes, next_status
 from incidents.vocabulary import SeriousFlag
 
 FLAG_COLUMNS = {flag.value: flag.column for flag in SeriousFlag}
@@ -110,10 +110,6 @@ def apply(
     session.commit()
     session.refresh(report)
     return report
-
-
-# The report's stamps that the workflow's effects read before they write.
-STAMPED_COLUMNS = ("acknowledged_at", "first_response_at")
 
 
 def _write(session: Session, report: Report, changes: dict, *, version: int) -> None:

@@ -1,6 +1,6 @@
 """The workflows, as data: which action moves a report or a model from which status to which.
 
-incidents.triage applies them; templates ask `report_actions` and `model_actions` which
+incidents.triage.service.apply applies them; templates ask `report_actions` and `model_actions` which
 buttons to show. Nothing else writes a status.
 """
 
@@ -118,6 +118,12 @@ EFFECTS: dict[TriageAction, Effects] = {
     A.RESOLVE: Effects(stamps=("resolved_at",), answers_reporter=True),
     A.REOPEN: Effects(clears=("closed_at", "resolved_at", "dismiss_reason", "duplicate_of_id")),
 }
+
+
+# The report's columns that effect_changes reads before it writes: the ones stamped only once.
+STAMPED_COLUMNS = tuple(
+    sorted({column for effects in EFFECTS.values() for column in effects.stamps_once} | {"first_response_at"})
+)
 
 
 def effect_changes(

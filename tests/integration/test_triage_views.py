@@ -416,3 +416,61 @@ def test_domain_errors_roll_back_and_show_on_the_page_acted_on(app, session, tri
     assert stale.status_code == 409 and "changed this record" in stale.get_json()["error"]
     session.expire_all()
     assert session.get(Report, report.id).status == "received"
+
+
+def test_a_domain_error_on_a_record_that_is_gone_shows_the_apps_own_404(app):
+    """The handler re-renders the page named in the URL; when that page 404s, the app's error page answers."""
+    from incidents.error_pages import handle_domain_error
+    from incidents.errors import Conflict
+
+    with app.test_request_context("/staff/reports/999999/reply", method="POST"):
+        response = app.make_response(handle_domain_error(Conflict("Someone else changed this record.")))
+    assert response.status_code == 404
+    assert "Error code" in response.get_data(as_text=True)  # templates/errors/error.html, not werkzeug's page
+
+
+def test_can_covers_a_report_only_for_the_staff_of_its_channel(app, session, make_staff):
+    """The object rule incidents registers: a permission on reports holds for the report's own channel only."""
+    from core.auth import StaffUser
+    from core.permissions import can
+    from incidents.access import CHANNEL_OF_ROLE
+
+    public = stored_report(app, session)
+    staff = {role: session.get(StaffUser, make_staff(role).id) for role in ("admin", "triager", "recipient")}
+    whistle = Report(channel="whistleblower", category="other", severity="incident", status="received", version=1)
+    with app.app_context():
+        assert can(staff["triager"], "work_reports", public) and can(staff["admin"], "work_reports", public)
+        assert not can(staff["recipient"], "work_reports", public)
+        assert can(staff["recipient"], "work_reports", whistle) and not can(staff["triager"], "work_reports", whistle)
+        for role, user in staff.items():  # the channel grants agree with the channel map
+            assert can(user, "triage_public_reports") == (CHANNEL_OF_ROLE.get(role) == "public")
+            assert can(user, "receive_whistleblower_reports") == (CHANNEL_OF_ROLE.get(role) == "whistleblower")
+
+
+def test_a_conflict_after_a_write_is_rolled_back_whole(app, session, triager, monkeypatch):
+    """Linking to a new incident writes the incident first; a conflict after that leaves neither behind."""
+    from sqlalchemy import update
+
+    from core.audit import AuditEvent
+    from incidents.cases import service as cases
+
+    report = stored_report(app, session)
+    real_add = cases.add_incident
+
+    def add_then_race(db, *args, **kwargs):
+        incident = real_add(db, *args, **kwargs)
+        # Someone else acts on the report inside this very transaction, just before our write.
+        db.execute(update(Report).where(Report.id == report.id).values(version=Report.version + 1))
+        return incident
+
+    monkeypatch.setattr(cases, "add_incident", add_then_race)
+    events_before = len(session.exec(select(AuditEvent)).all())
+    response = act(triager, report, "link_incident", new_title="An incident that must not survive")
+    assert response.status_code == 409 and "changed this record" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.exec(select(Incident)).all() == []  # the flushed incident went with the rollback
+    assert (
+        session.get(Report, report.id).version == report.version and session.get(Report, report.id).incident_id is None
+    )
+    actions = [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.seq))][events_before:]
+    assert set(actions) == {"report.opened"}  # the page was opened twice; no incident.created, no link

@@ -1,4 +1,4 @@
-"""The import direction of DESIGN.md, checked with ast."""
+"""House rules checked with ast: imports, explicit routes, private names, the one error handler, sizes."""
 
 import ast
 from pathlib import Path

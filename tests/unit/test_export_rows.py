@@ -184,7 +184,7 @@ def test_each_dsa_rule_rejects_with_its_field(changes, field):
 
 
 def test_one_enforcement_vocabulary():
-    """The StrEnums in incidents.models are the terms; the schemas' label tables cover exactly them."""
+    """The StrEnums in incidents.vocabulary are the terms; the schemas' label tables cover exactly them."""
     from incidents.enforcement.schemas import ACTION_TYPES, AUTOMATION, GROUND_TYPES, TARGET_KINDS
     from incidents.vocabulary import ActionType, Automation, GroundType, TargetKind
 
