@@ -16,22 +16,23 @@ from incidents.enforcement import service as enforcement
 from incidents.triage.views import render_report
 
 
+def _read_form() -> tuple[dict, dict]:
+    """Validate the enforcement form; its errors are keyed `enf_*`, as the report and incident pages name them."""
+    form_schema = schema(enforcement_forms.EnforcementSchema)
+    data, errors = validate_data(form_schema, form_to_raw(form_schema, request.form))
+    return data, {f"enf_{key}": value for key, value in errors.items()}
+
+
 @roles(*roles_for(Permission.WORK_REPORTS))
 def staff_report_enforcement(report_id: int):
     """Record an enforcement action taken because of a report."""
     report = web.report_or_404(report_id)
     if not access.can_work_on(current_staff(), report):
         abort(403)
-    data, errors = validate_data(
-        schema(enforcement_forms.EnforcementSchema),
-        form_to_raw(schema(enforcement_forms.EnforcementSchema), request.form),
-    )
+    data, errors = _read_form()
     if errors:
         return render_report(
-            report,
-            errors={f"enf_{k}": v for k, v in errors.items()},
-            action_error=_("Check the enforcement action's fields."),
-            status=400,
+            report, errors=errors, action_error=_("Check the enforcement action's fields."), status=400
         )
     enforcement.record_enforcement(get_session(), actor=current_staff(), data=data, report=report)
     flash(_("The enforcement action is recorded."), "success")
@@ -41,16 +42,10 @@ def staff_report_enforcement(report_id: int):
 @roles(*roles_for(Permission.WORK_REPORTS))
 def staff_incident_enforcement(incident_id: int):
     incident = incident_or_404(incident_id)
-    data, errors = validate_data(
-        schema(enforcement_forms.EnforcementSchema),
-        form_to_raw(schema(enforcement_forms.EnforcementSchema), request.form),
-    )
+    data, errors = _read_form()
     if errors:
         return render_incident(
-            incident,
-            errors={f"enf_{k}": v for k, v in errors.items()},
-            action_error=_("Check the enforcement action's fields."),
-            status=400,
+            incident, errors=errors, action_error=_("Check the enforcement action's fields."), status=400
         )
     enforcement.record_enforcement(get_session(), actor=current_staff(), data=data, incident=incident)
     flash(_("The enforcement action is recorded."), "success")
