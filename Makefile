@@ -44,9 +44,9 @@ bench: setup
 
 # Re-resolve the pins in requirements*.txt into the hash-locked files.
 lock: setup
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras --no-emit-index-url \
 		--no-emit-find-links -o requirements.lock requirements.txt
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras --no-emit-index-url \
 		--no-emit-find-links -c requirements.lock -o requirements-dev.lock requirements-dev.txt
 
 hooks: setup

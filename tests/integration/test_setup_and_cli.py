@@ -39,12 +39,13 @@ def test_setup_page_shows_server_rendered_qr_and_enrols(client, runner, session)
     secret = pyotp.parse_uri(uri).secret
     assert secret in html
     token = link.split("token=")[1]
+    setup_code = totp_now(secret)
     form = {
         "csrf_token": csrf_from(html),
         "token": token,
         "password": "short",
         "password_confirm": "short",
-        "code": totp_now(secret),
+        "code": setup_code,
     }
     too_short = client.post("/staff/setup", data=form)
     assert too_short.status_code == 400 and "at least 12 characters" in too_short.get_data(as_text=True)
@@ -53,7 +54,9 @@ def test_setup_page_shows_server_rendered_qr_and_enrols(client, runner, session)
     assert done.status_code == 302 and done.headers["Location"].endswith("/staff/login")
     # The link works once.
     assert client.get(link).status_code == 404
-    # The account can now sign in, with a later code than the one used for setup.
+    # The account can now sign in, with a later code than the one used for setup. The very code
+    # used at setup is replayed (not a fresh "current" code, which is a new one once the 30-second
+    # step has turned since setup).
     login_page = client.get("/staff/login")
     response = client.post(
         "/staff/login",
@@ -61,7 +64,7 @@ def test_setup_page_shows_server_rendered_qr_and_enrols(client, runner, session)
             "csrf_token": csrf_from(login_page.get_data(as_text=True)),
             "email": "new@example.org",
             "password": "a long enough passphrase",
-            "code": totp_now(secret),
+            "code": setup_code,
         },
     )
     assert response.status_code == 401, "the code used at setup must not work again"
