@@ -172,6 +172,17 @@ def append_event(
     return digest
 
 
+def history(session: Session, target_type: str, target_id: int | str) -> list[AuditEvent]:
+    """Return the audit events of one record, oldest first (the history a staff page shows)."""
+    return list(
+        session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.target_type == target_type, AuditEvent.target_id == str(target_id))
+            .order_by(col(AuditEvent.seq))
+        )
+    )
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool

@@ -214,6 +214,11 @@ def reissue_setup(*, session: Session, email: str, setup_hours: int = 72, actor_
     return NewAccount(user=user, setup_token=token, password=None)
 
 
+def staff_directory(session: Session) -> dict[int, StaffUser]:
+    """Return every staff account by id, in e-mail order (names for assignees, actors and filters)."""
+    return {u.id: u for u in session.exec(select(StaffUser).order_by(col(StaffUser.email))) if u.id is not None}
+
+
 def find_staff(session: Session, email: str) -> StaffUser | None:
     """Return the account with this email, if any."""
     return session.exec(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()

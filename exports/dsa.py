@@ -2,7 +2,7 @@
 
 The allowed values are the API's own (checked against its documentation and the Commission's
 dsa-tdb package, November 2026). How our enforcement actions map onto its decision_* fields is
-data, below, and every statement is checked against the allowed values before it is written.
+data, in exports.dsa_mapping, and every statement is checked against the allowed values before it is written.
 """
 
 from __future__ import annotations
@@ -12,6 +12,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from exports.aiid import Problem
+from exports.dsa_mapping import (
+    ANY_TARGET,
+    CATEGORIES,
+    CONTENT_TYPES,
+    DECISION,
+    DECISIONS,
+    DETECTION,
+    NO_CATEGORY,
+    NOT_A_RESTRICTION,
+    SOURCES,
+)
+from incidents.vocabulary import GroundType, TargetKind
 
 DECISION_VISIBILITY = frozenset(
     {
@@ -121,64 +133,6 @@ LIMITS = {
 }
 EARLIEST = {"content_date": date(2000, 1, 1), "application_date": date(2020, 1, 1)}
 
-# --- our actions in the API's terms --------------------------------------------------------------
-# action type -> {target kind or "*": the decision_* fields}; None: the action restricts nothing,
-# so it owes no statement of reasons (the reason is what the export reports).
-DECISIONS: dict[str, dict[str, dict] | None] = {
-    "takedown": {
-        "*": {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_REMOVED"]},
-        "account": {"decision_account": "DECISION_ACCOUNT_TERMINATED"},
-    },
-    "suspension": {
-        "*": {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_DISABLED"]},
-        "account": {"decision_account": "DECISION_ACCOUNT_SUSPENDED"},
-        "application": {"decision_provision": "DECISION_PROVISION_PARTIAL_SUSPENSION"},
-    },
-    "termination": {
-        "*": {"decision_provision": "DECISION_PROVISION_PARTIAL_TERMINATION"},
-        "account": {"decision_account": "DECISION_ACCOUNT_TERMINATED"},
-    },
-    "delisting": {"*": {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_DEMOTED"]}},
-    "licence_change": {
-        "*": {
-            "decision_visibility": ["DECISION_VISIBILITY_OTHER"],
-            "decision_visibility_other": "The licence was changed to restrict permitted uses.",
-        }
-    },
-    "warning": None,
-    "referral": None,
-    "reinstatement": None,
-}
-NOT_A_RESTRICTION = {
-    "warning": "a warning restricts nothing, so it owes no statement of reasons",
-    "referral": "a referral to an authority restricts nothing, so it owes no statement of reasons",
-    "reinstatement": "a reinstatement lifts a restriction; it owes no statement of reasons",
-}
-CONTENT_TYPES: dict[str, dict[str, object]] = {
-    "model": {"content_type": ["CONTENT_TYPE_OTHER"], "content_type_other": "AI model"},
-    "application": {"content_type": ["CONTENT_TYPE_APP"]},
-    "content": {"content_type": ["CONTENT_TYPE_OTHER"], "content_type_other": "Content hosted with an AI model"},
-    "account": {"content_type": ["CONTENT_TYPE_OTHER"], "content_type_other": "Account"},
-}
-CATEGORIES = {
-    "child_safety": "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
-    "ncii": "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR",
-    "hate_harassment": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-    "violent_extremism": "STATEMENT_CATEGORY_VIOLENCE",
-    "privacy": "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
-    "intellectual_property": "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
-    "dangerous_capability": "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
-    "fraud_deception": "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
-    "bias_discrimination": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-    "safety_failure": "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS",
-    "security_vulnerability": "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
-    "acceptable_use": "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
-    "other": "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
-}
-NO_CATEGORY = "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE"  # an action taken on our own initiative
-SOURCES = {"public": "SOURCE_ARTICLE_16", "whistleblower": "SOURCE_TYPE_OTHER_NOTIFICATION", None: "SOURCE_VOLUNTARY"}
-DETECTION = {"automated": "Yes", "manual": "No"}
-DECISION = {"automated": "AUTOMATED_DECISION_FULLY", "manual": "AUTOMATED_DECISION_NOT_AUTOMATED"}
 FIELD_ORDER = (
     "decision_visibility",
     "decision_visibility_other",
@@ -253,8 +207,8 @@ def build_statement(facts: ActionFacts, *, puid_prefix: str) -> Outcome:
     applied = facts.applied_on or facts.decided_on
     content_on = min(facts.content_on or applied, applied)
     statement: dict[str, object] = {
-        **by_target.get(facts.target_kind, by_target["*"]),
-        **CONTENT_TYPES.get(facts.target_kind, CONTENT_TYPES["content"]),
+        **by_target.get(facts.target_kind, by_target[ANY_TARGET]),
+        **CONTENT_TYPES.get(facts.target_kind, CONTENT_TYPES[TargetKind.CONTENT]),
         "category": CATEGORIES.get(facts.category or "", NO_CATEGORY),
         "territorial_scope": scope,
         "content_date": content_on.isoformat(),
@@ -265,7 +219,7 @@ def build_statement(facts: ActionFacts, *, puid_prefix: str) -> Outcome:
         "automated_decision": DECISION.get(facts.decision, facts.decision),
         "puid": f"{puid_prefix}{facts.id}",
     }
-    if facts.ground_type == "law":
+    if facts.ground_type == GroundType.LAW:
         statement.update(
             decision_ground="DECISION_GROUND_ILLEGAL_CONTENT",
             illegal_content_legal_ground=facts.ground_reference,

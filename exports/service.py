@@ -50,6 +50,7 @@ __all__ = [
     "count_shared",
     "export_root",
     "export_settings",
+    "latest_dsa_runs",
     "latest_run",
     "run_export",
     "run_path",
@@ -72,6 +73,19 @@ def latest_run(session: Session, kind: str, period: str | None = None) -> Export
     if period is not None:
         query = query.where(ExportRun.period == period)
     return session.exec(query.order_by(ExportRun.id.desc())).first()
+
+
+def latest_dsa_runs(session: Session, limit: int = 12) -> list[ExportRun]:
+    """Return the newest DSA run of each quarter, newest quarter first, at most `limit` quarters."""
+    runs = session.exec(
+        select(ExportRun).where(ExportRun.kind == "dsa").order_by(ExportRun.period.desc(), ExportRun.id.desc())
+    ).all()
+    latest, seen = [], set()
+    for run in runs:
+        if run.period not in seen:
+            seen.add(run.period)
+            latest.append(run)
+    return latest[:limit]
 
 
 def run_path(app: Flask, run: ExportRun) -> Path:

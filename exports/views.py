@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from sqlmodel import select
 
 from core import clock
 from core.db import get_session
@@ -32,18 +31,10 @@ def staff_exports():
     """The latest AI Incident Database export and the latest DSA export of each quarter, with what was held back."""
     session = get_session()
     aiid = service.latest_run(session, "aiid")
-    dsa_runs = session.exec(
-        select(ExportRun).where(ExportRun.kind == "dsa").order_by(ExportRun.period.desc(), ExportRun.id.desc())
-    ).all()
-    latest_dsa, seen = [], set()
-    for run in dsa_runs:
-        if run.period not in seen:
-            seen.add(run.period)
-            latest_dsa.append(run)
     return render_template(
         "exports/staff/index.html",
         aiid=aiid,
-        dsa_runs=latest_dsa[:12],
+        dsa_runs=service.latest_dsa_runs(session, limit=12),
         user=current_staff(),
         quarters=_recent_quarters(),
     )

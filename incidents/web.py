@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, current_app, request
-from sqlmodel import select
 
 from core.auth import StaffUser
+from core.auth import staff_directory as load_staff_directory
 from core.db import get_session
 from core.security import current_private_key, current_staff
 from incidents.intake import reading
 from incidents.intake import service as intake
-from incidents.models import (
-    Report,
-)
+from incidents.models import Report
 
 
 def current_keys() -> intake.PlatformKeys:
@@ -48,7 +46,7 @@ def open_report_for_staff(report: Report):
 
 
 def staff_directory() -> dict[int, StaffUser]:
-    return {u.id: u for u in get_session().exec(select(StaffUser).order_by(StaffUser.email))}
+    return load_staff_directory(get_session())
 
 
 def wants_json() -> bool:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Flask, abort, jsonify, url_for
-from sqlmodel import select
 
 from core.db import get_session
 from core.openapi import spec_for
-from reporting.models import Publication, PublicationFile
-from reporting.views import published_latest
+from reporting import pages
+from reporting.models import Publication
 
 PERIOD_PATTERN = r"^\d{4}Q[1-4]$"
 
@@ -36,23 +35,15 @@ def _summary(p: Publication) -> dict:
 
 def api_reports():
     """Every published quarter (its newest revision), newest first."""
-    return jsonify({"reports": [_summary(p) for p in published_latest()]})
+    return jsonify({"reports": [_summary(p) for p in pages.published_latest(get_session())]})
 
 
 def api_report(period: str):
     """One quarter's published report: the stored report.json with its hash, and where the files are."""
-    publication = next((p for p in published_latest() if p.period == period), None)
-    if publication is None:
+    found = pages.published_report(get_session(), period)
+    if found is None:
         abort(404)
-    stored = (
-        get_session()
-        .exec(
-            select(PublicationFile).where(
-                PublicationFile.publication_id == publication.id, PublicationFile.name == "report.json"
-            )
-        )
-        .one()
-    )
+    publication, stored = found
     return jsonify({**_summary(publication), "sha256": stored.sha256, "report": json.loads(stored.content)})
 
 

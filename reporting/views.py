@@ -3,46 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from sqlmodel import select
 
 from core.db import get_session
 from core.permissions import Permission, can, roles_for
 from core.security import current_staff, roles
+from reporting import pages
 from reporting.models import Publication, PublicationFile
 
 
-def published_latest() -> list[Publication]:
-    """The newest published revision of every period, newest period first."""
-    rows = (
-        get_session()
-        .exec(
-            select(Publication)
-            .where(Publication.status == "published")
-            .order_by(Publication.period.desc(), Publication.revision.desc())
-        )
-        .all()
-    )
-    seen, result = set(), []
-    for row in rows:
-        if row.period not in seen:
-            seen.add(row.period)
-            result.append(row)
-    return result
-
-
 def _file(period: str, name: str) -> PublicationFile:
-    publication = next((p for p in published_latest() if p.period == period), None)
-    if publication is None:
-        abort(404)
-    stored = (
-        get_session()
-        .exec(
-            select(PublicationFile).where(
-                PublicationFile.publication_id == publication.id, PublicationFile.name == name
-            )
-        )
-        .first()
-    )
+    stored = pages.published_file(get_session(), period, name)
     if stored is None:
         abort(404)
     return stored
@@ -60,12 +30,12 @@ def _serve(stored: PublicationFile, download: str | None = None) -> Response:
 
 def index():
     """Every published transparency report."""
-    return render_template("reporting/index.html", publications=published_latest())
+    return render_template("reporting/index.html", publications=pages.published_latest(get_session()))
 
 
 def feed():
     """An Atom feed of the publications."""
-    publications = published_latest()
+    publications = pages.published_latest(get_session())
     body = render_template("reporting/feed.atom", publications=publications, base=request.host_url.rstrip("/"))
     return Response(body, mimetype="application/atom+xml")
 
@@ -122,8 +92,7 @@ def admin():
         else:
             flash(f"{publication.period} is published.", "success")
         return redirect(url_for("reporting.admin"))
-    rows = session.exec(select(Publication).order_by(Publication.period.desc(), Publication.revision.desc())).all()
-    return render_template("reporting/admin.html", publications=rows, user=current_staff())
+    return render_template("reporting/admin.html", publications=pages.all_publications(session), user=current_staff())
 
 
 def blueprint() -> Blueprint:

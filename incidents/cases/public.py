@@ -8,6 +8,9 @@ scrubber again for every row. An edit withdraws the approval and the stored summ
 from __future__ import annotations
 
 from sqlalchemy import and_, func, select
+from sqlmodel import Session
+from sqlmodel import select as select_rows
+from sqlmodel.sql.expression import SelectOfScalar
 
 from incidents.models import Incident, Report
 
@@ -55,3 +58,19 @@ def refusing_reports():
 def consent_holds():
     """An approved incident may leave only while it has reports and every one of their reporters consented."""
     return and_(linked_reports() > 0, refusing_reports() == 0)
+
+
+def _shared() -> SelectOfScalar[Incident]:
+    """Approved incidents whose reporters all consented (a report linked after the approval may not have)."""
+    return select_rows(Incident).where(Incident.shared_at.is_not(None), consent_holds())
+
+
+def shared_incidents(session: Session, *, after: int, limit: int) -> tuple[list[Incident], bool]:
+    """Return one page of shared incidents above the id `after`, oldest first, and whether more follow."""
+    rows = list(session.exec(_shared().where(Incident.id > after).order_by(Incident.id).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
+
+
+def shared_incident(session: Session, incident_id: int) -> Incident | None:
+    """Return one incident if it is shared and its consent still holds, else None."""
+    return session.exec(_shared().where(Incident.id == incident_id)).first()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, jsonify, request, url_for
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from sqlmodel import select
 
 from core.db import get_session
 from core.openapi import spec_for
@@ -60,11 +59,6 @@ class WithdrawnModelsSchema(Schema):
     models = fields.List(fields.Nested(WithdrawnModelSchema), required=True)
 
 
-def _consented():
-    """Approved incidents whose reporters all consented (a report linked after the approval may not have)."""
-    return select(Incident).where(Incident.shared_at.is_not(None), public.consent_holds())
-
-
 def _public(incident: Incident) -> dict:
     s = public.summary_of(incident)
     return {
@@ -87,13 +81,7 @@ def api_incidents():
         args = IncidentListArgs().load(request.args)
     except ValidationError as err:
         return _bad_request(err.messages)
-    rows = (
-        get_session()
-        .exec(_consented().where(Incident.id > args["after"]).order_by(Incident.id).limit(args["limit"] + 1))
-        .all()
-    )
-    page = rows[: args["limit"]]
-    more = len(rows) > args["limit"]
+    page, more = public.shared_incidents(get_session(), after=args["after"], limit=args["limit"])
     return jsonify(
         {
             "incidents": [_public(i) for i in page],
@@ -106,7 +94,7 @@ def api_incident(incident_id: int):
     """One approved incident."""
     if incident_id > MAX_ID:
         abort(404)
-    incident = get_session().exec(_consented().where(Incident.id == incident_id)).first()
+    incident = public.shared_incident(get_session(), incident_id)
     if incident is None:
         abort(404)
     return jsonify(_public(incident))

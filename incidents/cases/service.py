@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from core import clock
-from core.audit import append_event
+from core.audit import AuditEvent, append_event, history
 from core.auth import StaffUser
 from core.permissions import Permission, can
 from incidents.cases import public
+from incidents.enforcement.service import actions_on
 from incidents.errors import DomainError, Forbidden, IllegalTransition, conflict
 from incidents.models import (
+    EnforcementAction,
     Incident,
     IncidentStatus,
     Report,
@@ -148,3 +151,48 @@ def set_incident_status(
     )
     session.commit()
     return incident
+
+
+def open_incidents(session: Session, limit: int = 100) -> list[Incident]:
+    """Return the newest open incidents, the choices a report can be linked to."""
+    query = select(Incident).where(Incident.status == IncidentStatus.OPEN.value).order_by(Incident.id.desc())
+    return list(session.exec(query.limit(limit)))
+
+
+@dataclass
+class IncidentList:
+    incidents: list[Incident]
+    more: bool  # whether an older page follows
+
+
+def incident_list(
+    session: Session, *, status: str | None, shared_only: bool, before: int | None, page_size: int
+) -> IncidentList:
+    """Return one keyset page of incidents, newest first, below the id `before` when one is given."""
+    query = select(Incident).order_by(Incident.id.desc())
+    if status in {s.value for s in IncidentStatus}:
+        query = query.where(Incident.status == status)
+    if shared_only:
+        query = query.where(Incident.shared_at.is_not(None))
+    if before:
+        query = query.where(Incident.id < before)
+    rows = list(session.exec(query.limit(page_size + 1)))
+    return IncidentList(incidents=rows[:page_size], more=len(rows) > page_size)
+
+
+@dataclass
+class IncidentPage:
+    reports: list[Report]
+    blockers: list[str]
+    enforcement: list[EnforcementAction]
+    history: list[AuditEvent]
+
+
+def incident_page(session: Session, incident: Incident) -> IncidentPage:
+    """Load what an incident's staff page shows besides the incident itself."""
+    return IncidentPage(
+        reports=incident_reports(session, incident),
+        blockers=sharing_blockers(session, incident),
+        enforcement=actions_on(session, incident_id=incident.id),
+        history=history(session, "incident", incident.id),
+    )

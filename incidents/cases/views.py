@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
 
 from core import clock
-from core.audit import AuditEvent
 from core.db import get_session
 from core.permissions import Permission, can, roles_for
 from core.schemas import form_to_raw, schema, validate_data
@@ -17,12 +15,8 @@ from incidents.cases import public
 from incidents.cases import schemas as case_forms
 from incidents.cases import service as cases
 from incidents.enforcement import schemas as enforcement_forms
-from incidents.models import (
-    EnforcementAction,
-    Incident,
-    IncidentStatus,
-    ModelRecord,
-)
+from incidents.models import Incident, IncidentStatus
+from incidents.registry import service as registry
 
 
 def incident_or_404(incident_id: int) -> Incident:
@@ -48,20 +42,20 @@ def staff_incidents():
             flash(_("Incident #%(id)d created.", id=incident.id), "success")
             return redirect(url_for("incidents.staff_incident", incident_id=incident.id))
         values = request.form
-    query = select(Incident).order_by(Incident.id.desc())
-    status_filter = request.args.get("status")
-    if status_filter in {s.value for s in IncidentStatus}:
-        query = query.where(Incident.status == status_filter)
-    if request.args.get("shared") == "1":
-        query = query.where(Incident.shared_at.is_not(None))
-    before = request.args.get("before", type=int)
-    if before:
-        query = query.where(Incident.id < before)
-    page_size = current_app.config["QUEUE_PAGE_SIZE"]
-    rows = session.exec(query.limit(page_size + 1)).all()
-    more = len(rows) > page_size
+    page = cases.incident_list(
+        session,
+        status=request.args.get("status"),
+        shared_only=request.args.get("shared") == "1",
+        before=request.args.get("before", type=int),
+        page_size=current_app.config["QUEUE_PAGE_SIZE"],
+    )
     return render_template(
-        "incidents/staff/incidents.html", incidents=rows[:page_size], more=more, user=user, errors=errors, values=values
+        "incidents/staff/incidents.html",
+        incidents=page.incidents,
+        more=page.more,
+        user=user,
+        errors=errors,
+        values=values,
     ), 400 if errors else 200
 
 
@@ -70,28 +64,23 @@ def render_incident(
 ):
     session = get_session()
     user = current_staff()
+    page = cases.incident_page(session, incident)
     # The publisher sees exactly what approval would let out: the summary after PII scrubbing.
     preview = public.summary_of(incident) if can(user, Permission.APPROVE_SHARING) else None
     return render_template(
         "incidents/staff/incident.html",
         incident=incident,
-        reports=cases.incident_reports(session, incident),
+        reports=page.reports,
         preview=preview,
-        blockers=cases.sharing_blockers(session, incident),
+        blockers=page.blockers,
         errors=errors or {},
         action_error=action_error,
-        enforcement=session.exec(
-            select(EnforcementAction).where(EnforcementAction.incident_id == incident.id).order_by(EnforcementAction.id)
-        ).all(),
-        user=current_staff(),
+        enforcement=page.enforcement,
+        user=user,
         enforcement_choices=enforcement_forms.enforcement_choices(),
         today=clock.now().date(),
-        models=session.exec(select(ModelRecord).order_by(ModelRecord.name)).all(),
-        history=session.exec(
-            select(AuditEvent)
-            .where(AuditEvent.target_type == "incident", AuditEvent.target_id == str(incident.id))
-            .order_by(AuditEvent.seq)
-        ).all(),
+        models=registry.all_models(session),
+        history=page.history,
         staff=web.staff_directory(),
     ), status
 

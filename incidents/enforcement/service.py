@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from core import clock
 from core.audit import append_event
@@ -74,3 +74,17 @@ def record_enforcement(
     )
     session.commit()
     return action
+
+
+def actions_on(
+    session: Session, *, report_id: int | None = None, incident_id: int | None = None, model_id: int | None = None
+) -> list[EnforcementAction]:
+    """Return the enforcement actions recorded on one report, incident or model, oldest first."""
+    query = select(EnforcementAction).order_by(col(EnforcementAction.id))
+    if report_id is not None:
+        query = query.where(EnforcementAction.report_id == report_id)
+    if incident_id is not None:
+        query = query.where(EnforcementAction.incident_id == incident_id)
+    if model_id is not None:
+        query = query.where(EnforcementAction.model_id == model_id)
+    return list(session.exec(query))

@@ -95,6 +95,12 @@ def recipients(session: Session) -> list[StaffUser]:
     )
 
 
+def recipients_without_key(session: Session) -> list[StaffUser]:
+    """Return the recipients who have not finished their setup, so hold no key yet and cannot be granted."""
+    query = select(StaffUser).where(StaffUser.role == Role.RECIPIENT.value, StaffUser.public_key.is_(None))
+    return list(session.exec(query.order_by(StaffUser.id)))
+
+
 def channel_readers(session: Session, channel: str, keys: PlatformKeys) -> dict[str, PublicKey]:
     """Return who may read a channel's content: the platform key, or each designated recipient."""
     if channel == Channel.PUBLIC:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
 
-from core.auth import Role, StaffUser
+from core.auth import StaffUser
 from core.db import get_session
 from core.permissions import Permission, can, roles_for
 from core.security import current_private_key, current_staff, roles
@@ -38,9 +37,7 @@ def staff_recipients():
     db = get_session()
     user = current_staff()
     people = intake.recipients(db)
-    pending = db.exec(
-        select(StaffUser).where(StaffUser.role == Role.RECIPIENT.value, StaffUser.public_key.is_(None))
-    ).all()
+    pending = intake.recipients_without_key(db)
     if request.method == "POST":
         if not can(user, Permission.GRANT_ACCESS):
             abort(403)

@@ -9,11 +9,13 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from core import clock
-from core.audit import append_event
+from core.audit import AuditEvent, append_event, history
 from core.auth import StaffUser
+from incidents.enforcement.service import actions_on
 from incidents.errors import DomainError, Forbidden, IllegalTransition, conflict
 from incidents.models import (
     DecommissionProposal,
+    EnforcementAction,
     ModelRecord,
     ModelStatus,
     ProposalStatus,
@@ -236,3 +238,33 @@ def registry_page(session: Session) -> RegistryPage:
         select(DecommissionProposal).where(DecommissionProposal.status == ProposalStatus.PENDING.value)
     ).all()
     return RegistryPage(models=list(models), pending=list(pending))
+
+
+def all_models(session: Session) -> list[ModelRecord]:
+    """Return every registered model by name (the choices of the enforcement forms)."""
+    return list(session.exec(select(ModelRecord).order_by(ModelRecord.name)))
+
+
+@dataclass
+class ModelPage:
+    proposals: list[DecommissionProposal]
+    history: list[AuditEvent]
+    enforcement: list[EnforcementAction]
+
+    @property
+    def proposal_pending(self) -> bool:
+        return any(p.status == ProposalStatus.PENDING.value for p in self.proposals)
+
+
+def model_page(session: Session, model: ModelRecord) -> ModelPage:
+    """Load what a model's page shows: its decommissioning proposals (newest first), history and actions."""
+    proposals = session.exec(
+        select(DecommissionProposal)
+        .where(DecommissionProposal.model_id == model.id)
+        .order_by(DecommissionProposal.id.desc())
+    ).all()
+    return ModelPage(
+        proposals=list(proposals),
+        history=history(session, "model", model.id),
+        enforcement=actions_on(session, model_id=model.id),
+    )

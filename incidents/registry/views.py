@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
 
-from core.audit import AuditEvent
 from core.db import get_session
 from core.permissions import Permission, can, roles_for
 from core.schemas import form_to_raw, schema, validate_data
@@ -14,9 +12,7 @@ from core.security import current_staff, roles
 from incidents import web
 from incidents.models import (
     DecommissionProposal,
-    EnforcementAction,
     ModelRecord,
-    ProposalStatus,
 )
 from incidents.registry import schemas as registry_forms
 from incidents.registry import service as registry
@@ -61,33 +57,21 @@ def render_models(*, errors: dict | None = None, status: int = 200):
 
 
 def render_model(model: ModelRecord, *, errors: dict | None = None, action_error: str | None = None, status: int = 200):
-    session = get_session()
-    proposals = session.exec(
-        select(DecommissionProposal)
-        .where(DecommissionProposal.model_id == model.id)
-        .order_by(DecommissionProposal.id.desc())
-    ).all()
+    page = registry.model_page(get_session(), model)
     return render_template(
         "incidents/staff/model.html",
         model=model,
-        proposals=proposals,
+        proposals=page.proposals,
         actions=model_actions(model.status),
-        can_propose=can_propose_decommission(model.status)
-        and not any(p.status == ProposalStatus.PENDING.value for p in proposals),
+        can_propose=can_propose_decommission(model.status) and not page.proposal_pending,
         criteria=registry_forms.CRITERIA,
         errors=errors or {},
         action_error=action_error,
         user=current_staff(),
         staff=web.staff_directory(),
         values=request.form if errors else {},
-        history=session.exec(
-            select(AuditEvent)
-            .where(AuditEvent.target_type == "model", AuditEvent.target_id == str(model.id))
-            .order_by(AuditEvent.seq)
-        ).all(),
-        enforcement=session.exec(
-            select(EnforcementAction).where(EnforcementAction.model_id == model.id).order_by(EnforcementAction.id)
-        ).all(),
+        history=page.history,
+        enforcement=page.enforcement,
     ), status
 
 

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session
 
 from core import clock
-from core.audit import append_event
+from core.audit import AuditEvent, append_event, history
 from core.auth import Role, StaffUser
 from incidents.access import can_work_on, channel_of_role
 from incidents.cases import service as cases
+from incidents.enforcement.service import actions_on
 from incidents.errors import DomainError, Forbidden, conflict
 from incidents.intake.service import PlatformKeys, add_message
-from incidents.models import Author, Incident, IncidentStatus, Report, ReportStatus
-from incidents.triage import deadlines
-from incidents.triage.workflow import STAMPED_COLUMNS, TriageAction, effect_changes, next_status
+from incidents.models import Author, EnforcementAction, Incident, IncidentStatus, ModelRecord, Report, ReportStatus
+from incidents.registry import service as registry
+from incidents.triage import deadlines, notifications
+from incidents.triage.notifications import Mailer
+from incidents.triage.workflow import (
+    EFFECTS,
+    NO_EFFECTS,
+    STAMPED_COLUMNS,
+    TriageAction,
+    effect_changes,
+    next_status,
+)
 from incidents.vocabulary import SeriousFlag
 
 FLAG_COLUMNS = {flag.value: flag.column for flag in SeriousFlag}
@@ -63,12 +74,15 @@ def apply(
     data: dict,
     keys: PlatformKeys | None = None,
     now: datetime | None = None,
+    mailer: Mailer | None = None,
 ) -> Report:
     """Apply one triage action to a report and commit; raise a DomainError subclass when it cannot be done.
 
     `data` is the action's validated parameters and always holds `version`, the report version the
     person acted on. The write is conditional on that version, so of two people acting at once
-    one succeeds and the other gets Conflict instead of silently overwriting.
+    one succeeds and the other gets Conflict instead of silently overwriting. What the action does
+    besides its status and parameters is data in `workflow.EFFECTS`: stamps, a question sealed to
+    the reporter in the same transaction, and an e-mail to a new assignee once it has committed.
     """
     if not can_work_on(actor, report):
         raise Forbidden("This report belongs to a channel you do not work on.")
@@ -94,22 +108,40 @@ def apply(
         target_id=str(report.id),
         details=details,
     )
-    if action is TriageAction.REQUEST_INFO:
+    effects = EFFECTS.get(action, NO_EFFECTS)
+    if effects.seals_to_reporter:
         # The question goes to the reporter sealed, in the same transaction as the status change.
-        session.expire(report)
-        add_message(
-            session=session,
-            report=session.get(Report, report.id),
-            author=Author.STAFF,
-            body=data["question"],
-            uploads=[],
-            keys=keys,
-            staff_id=actor.id,
-            commit=False,
-        )
+        _seal_to_reporter(session, report, data[effects.seals_to_reporter], actor=actor, keys=keys)
     session.commit()
     session.refresh(report)
+    if effects.notifies_assignee and mailer is not None:
+        _notify_assignee(session, report, actor=actor, mailer=mailer)
     return report
+
+
+def _seal_to_reporter(
+    session: Session, report: Report, body: str, *, actor: StaffUser, keys: PlatformKeys | None
+) -> None:
+    session.expire(report)
+    add_message(
+        session=session,
+        report=session.get(Report, report.id),
+        author=Author.STAFF,
+        body=body,
+        uploads=[],
+        keys=keys,
+        staff_id=actor.id,
+        commit=False,
+    )
+
+
+def _notify_assignee(session: Session, report: Report, *, actor: StaffUser, mailer: Mailer) -> None:
+    """Tell a newly named assignee, by a content-free e-mail, unless they assigned the report to themselves."""
+    if report.assignee_id in (None, actor.id):
+        return
+    assignee = session.get(StaffUser, report.assignee_id)
+    if assignee is not None:
+        notifications.notify_assignment(mailer, assignee, report.id)
 
 
 def _write(session: Session, report: Report, changes: dict, *, version: int) -> None:
@@ -191,3 +223,22 @@ _HANDLERS = {
     TriageAction.DISMISS: _dismiss,
     TriageAction.FILE_REPORT: _file_report,
 }
+
+
+@dataclass
+class ReportPage:
+    """What a report's staff page shows besides the sealed content (which reading.open_for_staff opens)."""
+
+    open_incidents: list[Incident]
+    enforcement: list[EnforcementAction]
+    models: list[ModelRecord]
+    history: list[AuditEvent]
+
+
+def report_page(session: Session, report: Report) -> ReportPage:
+    return ReportPage(
+        open_incidents=cases.open_incidents(session),
+        enforcement=actions_on(session, report_id=report.id),
+        models=registry.all_models(session),
+        history=history(session, "report", report.id),
+    )

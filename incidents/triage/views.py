@@ -6,11 +6,9 @@ import secrets
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
 
 from core import clock
-from core.audit import AuditEvent
-from core.auth import Role, StaffUser
+from core.auth import Role
 from core.db import get_session
 from core.permissions import Permission, roles_for
 from core.schemas import N_, form_to_raw, schema, validate_data
@@ -22,10 +20,6 @@ from incidents.intake.schemas import MessageSchema
 from incidents.models import (
     Author,
     Category,
-    EnforcementAction,
-    Incident,
-    IncidentStatus,
-    ModelRecord,
     Report,
     ReportStatus,
     Severity,
@@ -157,16 +151,6 @@ def staff_reports():
     return redirect(url_for("incidents.staff_queue"))
 
 
-def _history(report_id: int) -> list[AuditEvent]:
-    return list(
-        get_session().exec(
-            select(AuditEvent)
-            .where(AuditEvent.target_type == "report", AuditEvent.target_id == str(report_id))
-            .order_by(AuditEvent.seq)
-        )
-    )
-
-
 def render_report(
     report: Report,
     *,
@@ -178,17 +162,11 @@ def render_report(
 ):
     """Render the staff report page: sealed content (opening it is audited) and the triage panel."""
     view = web.open_report_for_staff(report)
-    session = get_session()
+    page = triage.report_page(get_session(), report)
     user = current_staff()
     staff = web.staff_directory()
     channel = report.channel
     colleagues = [u for u in staff.values() if u.active and access.channel_of_role(Role(u.role)) == channel]
-    open_incidents = session.exec(
-        select(Incident).where(Incident.status == IncidentStatus.OPEN.value).order_by(Incident.id.desc()).limit(100)
-    ).all()
-    actions = session.exec(
-        select(EnforcementAction).where(EnforcementAction.report_id == report.id).order_by(EnforcementAction.id)
-    ).all()
     template_key = request.args.get("template")
     if not reply_body and template_key in REPLY_TEMPLATES:
         reply_body = _(REPLY_TEMPLATES[template_key][1])
@@ -204,16 +182,16 @@ def render_report(
         action_labels=ACTION_LABELS,
         colleagues=colleagues,
         staff=staff,
-        open_incidents=open_incidents,
+        open_incidents=page.open_incidents,
         dismiss_reasons=triage_forms.DISMISS_REASONS,
         staff_flags=triage_forms.STAFF_FLAGS,
-        history=_history(report.id),
+        history=page.history,
         countdown=deadlines.countdown(report.due_at, now),
         tier=deadlines.TIERS_BY_NAME.get(report.deadline_tier or ""),
-        enforcement=actions,
+        enforcement=page.enforcement,
         reply_body=reply_body,
         reply_templates=REPLY_TEMPLATES,
-        models=session.exec(select(ModelRecord).order_by(ModelRecord.name)).all(),
+        models=page.models,
         enforcement_choices=enforcement_forms.enforcement_choices(),
         today=now.date(),
         user=user,
@@ -286,13 +264,15 @@ def staff_report_action(report_id: int, action: str):
             status=400,
             action_values=raw,
         )
-    report = triage.apply(get_session(), report, action_enum, actor=current_staff(), data=data, keys=web.current_keys())
-    if action_enum is TriageAction.ASSIGN and report.assignee_id and report.assignee_id != current_staff().id:
-        notifications.notify_assignment(
-            notifications.Mailer.from_config(current_app.config),
-            get_session().get(StaffUser, report.assignee_id),
-            report.id,
-        )
+    report = triage.apply(
+        get_session(),
+        report,
+        action_enum,
+        actor=current_staff(),
+        data=data,
+        keys=web.current_keys(),
+        mailer=notifications.Mailer.from_config(current_app.config),
+    )
     if web.wants_json():
         return jsonify(
             {

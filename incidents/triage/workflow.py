@@ -107,12 +107,15 @@ class Effects:
     stamps_once: tuple[str, ...] = ()  # set to now when still empty
     clears: tuple[str, ...] = ()  # set to empty
     answers_reporter: bool = False  # the first of these is the report's first response
+    seals_to_reporter: str | None = None  # a parameter sent to the reporter, sealed, in the same transaction
+    notifies_assignee: bool = False  # after the commit, a content-free e-mail to a newly named assignee
 
 
 NO_EFFECTS = Effects()
 EFFECTS: dict[TriageAction, Effects] = {
     A.ACKNOWLEDGE: Effects(stamps_once=("acknowledged_at",), answers_reporter=True),
-    A.REQUEST_INFO: Effects(answers_reporter=True),
+    A.ASSIGN: Effects(notifies_assignee=True),
+    A.REQUEST_INFO: Effects(answers_reporter=True, seals_to_reporter="question"),
     A.DISMISS: Effects(answers_reporter=True),
     A.MARK_DUPLICATE: Effects(answers_reporter=True),
     A.RESOLVE: Effects(stamps=("resolved_at",), answers_reporter=True),

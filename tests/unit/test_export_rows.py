@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from exports import aiid, dsa
+from exports import aiid, dsa, dsa_mapping
 
 # The rules take "today" as an argument and never read the clock, so a fixed day needs no freezing here.
 AS_OF = date(2026, 11, 28)
@@ -119,10 +119,8 @@ def test_a_takedown_becomes_a_valid_statement_of_reasons():
 
 def test_the_mapping_covers_every_action_type_and_yields_allowed_values():
     from incidents.enforcement.schemas import ACTION_TYPES, TARGET_KINDS
-    from incidents.models import Category
 
     assert set(dsa.DECISIONS) == set(ACTION_TYPES)
-    assert set(dsa.CATEGORIES) == {c.value for c in Category}
     for action_type in ACTION_TYPES:
         for kind in TARGET_KINDS:
             for ground in ("law", "policy"):
@@ -133,6 +131,64 @@ def test_the_mapping_covers_every_action_type_and_yields_allowed_values():
                     assert outcome.statement is None and outcome.skipped
                 else:
                     assert outcome.problems == [], (action_type, kind, ground, outcome.problems)
+
+
+def keys_of(table):
+    """A table's keys with their exact types: a StrEnum member equals its word, so == alone cannot tell them apart."""
+    return {(type(key), key) for key in table}
+
+
+def test_the_dsa_tables_are_keyed_by_the_vocabulary_enums():
+    from incidents.models import Category, Channel
+    from incidents.vocabulary import ActionType, Automation, TargetKind
+
+    def members(enum):
+        return {(enum, member) for member in enum}
+
+    assert keys_of(dsa_mapping.DECISIONS) == members(ActionType)
+    restricting = [by_target for by_target in dsa_mapping.DECISIONS.values() if by_target is not None]
+    assert all(keys_of(by_target) - {(str, dsa_mapping.ANY_TARGET)} <= members(TargetKind) for by_target in restricting)
+    assert keys_of(dsa_mapping.NOT_A_RESTRICTION) == {
+        (ActionType, a) for a, by_target in dsa_mapping.DECISIONS.items() if by_target is None
+    }
+    assert keys_of(dsa_mapping.CONTENT_TYPES) == members(TargetKind)
+    assert keys_of(dsa_mapping.CATEGORIES) == members(Category)
+    assert keys_of(dsa_mapping.SOURCES) == members(Channel) | {(type(None), None)}
+    assert keys_of(dsa_mapping.DETECTION) == keys_of(dsa_mapping.DECISION) == members(Automation)
+
+
+def test_plain_strings_from_the_database_find_the_enum_keyed_entries():
+    """Rows carry plain str; the statement is the same whether the facts hold words or members."""
+    from incidents.models import Category, Channel
+    from incidents.vocabulary import ActionType, Automation, GroundType, TargetKind
+
+    as_members = replace(
+        FACTS,
+        action_type=ActionType.TAKEDOWN,
+        target_kind=TargetKind.MODEL,
+        ground_type=GroundType.POLICY,
+        detection=Automation.MANUAL,
+        decision=Automation.AUTOMATED,
+        source_channel=Channel.PUBLIC,
+        category=Category.SAFETY_FAILURE,
+    )
+    for field in ("action_type", "target_kind", "ground_type", "detection", "decision", "source_channel", "category"):
+        assert type(getattr(FACTS, field)) is str
+    assert dsa.build_statement(FACTS, puid_prefix="p-") == dsa.build_statement(as_members, puid_prefix="p-")
+    assert dsa_mapping.DECISIONS["suspension"]["application"] == {
+        "decision_provision": "DECISION_PROVISION_PARTIAL_SUSPENSION"
+    }
+    assert dsa_mapping.CATEGORIES["ncii"] == "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR"
+    assert (dsa_mapping.SOURCES["whistleblower"], dsa_mapping.SOURCES[None]) == (
+        "SOURCE_TYPE_OTHER_NOTIFICATION",
+        "SOURCE_VOLUNTARY",
+    )
+    assert (dsa_mapping.DETECTION["automated"], dsa_mapping.DECISION["manual"]) == (
+        "Yes",
+        "AUTOMATED_DECISION_NOT_AUTOMATED",
+    )
+    law = dsa.build_statement(replace(FACTS, ground_type="law"), puid_prefix="").statement
+    assert law["decision_ground"] == "DECISION_GROUND_ILLEGAL_CONTENT"
 
 
 def test_a_law_ground_fills_the_illegal_content_fields():

@@ -146,3 +146,13 @@ def test_each_actions_side_effects_are_data(current, action, stamped, expected):
 
     status, act = ReportStatus(current), TriageAction(action)
     assert effect_changes(status, next_status(status, act), act, stamped, NOW) == expected
+
+
+def test_only_request_info_seals_a_message_and_only_assign_mails_the_assignee():
+    """The two side effects beyond columns are data too, pinned by hand: a wrong entry fails here."""
+    from incidents.triage.workflow import EFFECTS, NO_EFFECTS
+
+    sealed = {action: EFFECTS.get(action, NO_EFFECTS).seals_to_reporter for action in TriageAction}
+    assert {action: field for action, field in sealed.items() if field} == {TriageAction.REQUEST_INFO: "question"}
+    mailing = {action for action in TriageAction if EFFECTS.get(action, NO_EFFECTS).notifies_assignee}
+    assert mailing == {TriageAction.ASSIGN}
