@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -14,13 +13,13 @@ import pyotp
 import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from nacl.public import PrivateKey
 from sqlalchemy import CursorResult, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from core import clock, sealing
 from core.audit import append_event
 from core.db import UTCDateTime
+from core.staff_sessions import end_all_sessions, hash_token, open_session
 
 ISSUER = "AI Incident Reports"
 TOTP_STEP = 30
@@ -63,17 +62,6 @@ class StaffUser(SQLModel, table=True):
         return self.password_hash is not None
 
 
-class StaffKeySession(SQLModel, table=True):
-    """A signed-in staff member's private key, encrypted under a key that only their cookie holds."""
-
-    __tablename__ = "staff_key_session"
-
-    id: str = Field(primary_key=True, max_length=64)  # hash of the random id kept in the cookie
-    staff_id: int = Field(foreign_key="staff_user.id", index=True, ondelete="CASCADE")
-    sealed_key: str = Field(max_length=128)
-    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
-
-
 class AuthError(Exception):
     """Login or setup refused; the message is safe to show."""
 
@@ -81,7 +69,7 @@ class AuthError(Exception):
 @dataclass(frozen=True)
 class LoginResult:
     user: StaffUser
-    key_session_id: str | None
+    session_id: str  # the random id for the cookie; the database keeps only its hash
     key_cookie_half: str | None
 
 
@@ -117,11 +105,6 @@ def totp_uri(user: StaffUser) -> str:
 def totp_qr_svg(uri: str) -> str:
     """Render an otpauth URI as an inline SVG QR code, on the server."""
     return segno.make(uri, error="m").svg_inline(scale=5, border=2, title="Authenticator QR code")
-
-
-def hash_token(token: str) -> str:
-    """Hash a high-entropy token for storage; such a token needs no slow hash."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def matching_totp_counter(secret: str, code: str, now: datetime, window: int = 1) -> int | None:
@@ -207,8 +190,15 @@ def reissue_setup(*, session: Session, email: str, setup_hours: int = 72, actor_
     user.setup_token_hash = hash_token(token)
     user.setup_expires_at = clock.now() + timedelta(hours=setup_hours)
     session.add(user)
+    assert user.id is not None
+    ended = end_all_sessions(session, user.id)
     append_event(
-        session, action="staff.setup_reissued", actor_id=actor_id, target_type="staff_user", target_id=str(user.id)
+        session,
+        action="staff.setup_reissued",
+        actor_id=actor_id,
+        target_type="staff_user",
+        target_id=str(user.id),
+        details={"sessions_ended": ended},
     )
     session.commit()
     return NewAccount(user=user, setup_token=token, password=None)
@@ -260,49 +250,6 @@ def _give_keys(user: StaffUser, password: str) -> None:
     user.keys_created_at = clock.now()
 
 
-def _open_key_session(session: Session, user: StaffUser, password: str, hours: int) -> tuple[str | None, str | None]:
-    """Unlock the user's private key with the password and escrow it for this login."""
-    if not (user.sealed_private_key and user.key_salt):
-        return None, None
-    private_key = sealing.unlock_private_key(user.sealed_private_key, user.key_salt, password)
-    cookie_half, server_half = sealing.escrow_private_key(private_key)
-    key_session_id = secrets.token_urlsafe(24)
-    assert user.id is not None  # authenticate read the account from the database, so it has an id
-    session.add(
-        StaffKeySession(
-            id=hash_token(key_session_id),
-            staff_id=user.id,
-            sealed_key=server_half,
-            expires_at=clock.now() + timedelta(hours=hours),
-        )
-    )
-    return key_session_id, cookie_half
-
-
-def private_key_for(
-    session: Session, staff_id: int, key_session_id: str | None, cookie_half: str | None
-) -> PrivateKey | None:
-    """Return the private key escrowed for this login, if the login has one and it is live."""
-    if not (key_session_id and cookie_half):
-        return None
-    row = session.get(StaffKeySession, hash_token(key_session_id))
-    if row is None or row.staff_id != staff_id or row.expires_at < clock.now():
-        return None
-    try:
-        return sealing.release_private_key(cookie_half, row.sealed_key)
-    except sealing.SealError:
-        return None
-
-
-def end_key_session(session: Session, key_session_id: str | None) -> None:
-    """Forget the escrowed key of a login (at logout)."""
-    if key_session_id:
-        row = session.get(StaffKeySession, hash_token(key_session_id))
-        if row is not None:
-            session.delete(row)
-            session.commit()
-
-
 def authenticate(*, session: Session, email: str, password: str, code: str, key_hours: int = 12) -> LoginResult:
     """Check password and TOTP, unlock the account's key for this login, and commit once."""
     user = find_staff(session, email)
@@ -319,17 +266,25 @@ def authenticate(*, session: Session, email: str, password: str, code: str, key_
         raise AuthError("The email, password or code is wrong.")
     user.last_login_at = clock.now()
     session.add(user)
-    key_session_id, cookie_half = _open_key_session(session, user, password, key_hours)
+    session_id, cookie_half = open_session(session, user, password, key_hours)
     append_event(session, action="staff.login", actor_id=user.id, target_type="staff_user", target_id=str(user.id))
     session.commit()
-    return LoginResult(user=user, key_session_id=key_session_id, key_cookie_half=cookie_half)
+    return LoginResult(user=user, session_id=session_id, key_cookie_half=cookie_half)
 
 
-def set_password(*, session: Session, user: StaffUser, password: str, current_password: str | None = None) -> bool:
+def set_password(
+    *,
+    session: Session,
+    user: StaffUser,
+    password: str,
+    current_password: str | None = None,
+    keep_session: str | None = None,
+) -> bool:
     """Replace a password and re-lock the private key with it; return False if the key had to be replaced.
 
     With the current password the same key pair is re-locked, so every grant survives.
     Without it (an admin reset), the account gets a new key pair and must be granted again.
+    Every other sign-in of the account ends; `keep_session` names the caller's own, which stays.
     """
     kept = False
     if current_password is not None and user.sealed_private_key and user.key_salt:
@@ -341,13 +296,57 @@ def set_password(*, session: Session, user: StaffUser, password: str, current_pa
         _give_keys(user, password)
     user.password_hash = hash_password(password)
     session.add(user)
+    assert user.id is not None
+    ended = end_all_sessions(session, user.id, keep=keep_session if current_password is not None else None)
     append_event(
         session,
         action="staff.password_changed",
         actor_id=user.id,
         target_type="staff_user",
         target_id=str(user.id),
-        details={"keys_kept": kept},
+        details={"keys_kept": kept, "sessions_ended": ended},
     )
     session.commit()
     return kept
+
+
+def change_role(*, session: Session, email: str, role: Role, actor_id: int | None = None) -> StaffUser:
+    """Give an account another role; every sign-in of it ends, so no session keeps the old role's reach."""
+    user = find_staff(session, email)
+    if user is None:
+        raise AuthError(f"No account for {email}.")
+    previous, user.role = user.role, Role(role).value
+    session.add(user)
+    assert user.id is not None
+    ended = end_all_sessions(session, user.id)
+    append_event(
+        session,
+        action="staff.role_changed",
+        actor_id=actor_id,
+        target_type="staff_user",
+        target_id=str(user.id),
+        details={"from": previous, "to": user.role, "sessions_ended": ended},
+    )
+    session.commit()
+    return user
+
+
+def set_active(*, session: Session, email: str, active: bool, actor_id: int | None = None) -> StaffUser:
+    """Disable or re-enable an account; disabling ends every sign-in of it at once."""
+    user = find_staff(session, email)
+    if user is None:
+        raise AuthError(f"No account for {email}.")
+    user.active = active
+    session.add(user)
+    assert user.id is not None
+    ended = 0 if active else end_all_sessions(session, user.id)
+    append_event(
+        session,
+        action="staff.enabled" if active else "staff.disabled",
+        actor_id=actor_id,
+        target_type="staff_user",
+        target_id=str(user.id),
+        details={"sessions_ended": ended},
+    )
+    session.commit()
+    return user

@@ -118,6 +118,43 @@ def staff_reset(email: str) -> None:
     print_new_account(account)
 
 
+@staff_cli.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+def staff_role(email: str, role: str) -> None:
+    """Give an account another role; its sign-ins end at once."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            user = auth.change_role(session=session, email=email, role=Role(role))
+        except auth.AuthError as err:
+            raise click.ClickException(str(err)) from err
+    click.echo(f"{user.email} is now {user.role}; every session of the account has ended.")
+
+
+@staff_cli.command("disable")
+@click.argument("email")
+def staff_disable(email: str) -> None:
+    """Disable an account; its sign-ins end at once."""
+    _set_active(email, active=False)
+
+
+@staff_cli.command("enable")
+@click.argument("email")
+def staff_enable(email: str) -> None:
+    """Enable a disabled account again."""
+    _set_active(email, active=True)
+
+
+def _set_active(email: str, *, active: bool) -> None:
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            user = auth.set_active(session=session, email=email, active=active)
+        except auth.AuthError as err:
+            raise click.ClickException(str(err)) from err
+    state = "enabled" if active else "disabled; every session of the account has ended"
+    click.echo(f"{user.email} is {state}.")
+
+
 @staff_cli.command("list")
 def staff_list() -> None:
     """List staff accounts."""

@@ -19,8 +19,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as BaseResponse
 
 from core import clock
-from core.auth import LoginResult, Role, StaffUser, end_key_session, private_key_for
+from core.auth import LoginResult, Role, StaffUser
 from core.db import get_session
+from core.staff_sessions import end_session, live_session, private_key_for
 
 
 def client_bucket() -> str:
@@ -166,7 +167,11 @@ def _staff_gate() -> BaseResponse | None:
 
 
 def _load_staff() -> None:
-    """Load the staff account from the session, ending sessions that have been idle too long."""
+    """Load the staff account of a live sign-in, ending sessions that have been idle too long.
+
+    The cookie is signed, not secret to its holder, so it proves nothing alone: the sign-in it
+    names must still be on record (core.staff_sessions), which logout and account changes end.
+    """
     staff_id = session.get("staff_id")
     if staff_id is None:
         return
@@ -176,7 +181,11 @@ def _load_staff() -> None:
         end_staff_session()
         flash(_("You were signed out after a period of inactivity."), "info")
         return
-    user = get_session().get(StaffUser, staff_id)
+    db = get_session()
+    if live_session(db, staff_id, session.get("sid")) is None:
+        session.clear()
+        return
+    user = db.get(StaffUser, staff_id)
     if user is None or not user.active or user.password_hash is None:
         session.clear()
         return
@@ -190,14 +199,20 @@ def start_staff_session(login: LoginResult) -> None:
     session.permanent = True
     session["staff_id"] = login.user.id
     session["seen"] = clock.timestamp()
-    if login.key_session_id:
-        session["ks"] = login.key_session_id
+    session["sid"] = login.session_id
+    if login.key_cookie_half:
         session["kc"] = login.key_cookie_half
 
 
+def current_session_id() -> str | None:
+    """Return the id of this request's sign-in (to keep it when the password changes)."""
+    sid = session.get("sid")
+    return sid if isinstance(sid, str) else None
+
+
 def end_staff_session() -> None:
-    """Forget the login and the key escrowed for it."""
-    end_key_session(get_session(), session.get("ks"))
+    """End this sign-in on the server, with the key escrowed for it, and forget the cookie."""
+    end_session(get_session(), current_session_id())
     session.clear()
 
 
@@ -208,7 +223,7 @@ def current_private_key() -> PrivateKey | None:
         return None
     if "private_key" not in g:
         assert user.id is not None  # _load_staff read the account from the database, so it has an id
-        g.private_key = private_key_for(get_session(), user.id, session.get("ks"), session.get("kc"))
+        g.private_key = private_key_for(get_session(), user.id, current_session_id(), session.get("kc"))
     key: PrivateKey | None = g.private_key
     return key
 

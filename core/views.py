@@ -16,6 +16,7 @@ from core.permissions import Permission, roles_for
 from core.schemas import LoginSchema, PasswordChangeSchema, SetupSchema, load_form
 from core.security import (
     account_bucket,
+    current_session_id,
     current_staff,
     end_staff_session,
     limiter,
@@ -163,6 +164,12 @@ def account() -> ResponseReturnValue:
         return render_template(
             "core/staff/account.html", user=user, errors={"form": [_("The current password or the code is wrong.")]}
         ), 401
-    auth.set_password(session=db, user=user, password=data["password"], current_password=data["current_password"])
+    auth.set_password(
+        session=db,
+        user=user,
+        password=data["password"],
+        current_password=data["current_password"],
+        keep_session=current_session_id(),
+    )
     flash(_("Your password is changed."), "success")
     return redirect(url_for("core.staff_home"))

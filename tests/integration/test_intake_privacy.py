@@ -56,7 +56,7 @@ def test_logs_and_database_hold_no_report_content_or_address(live_server, sessio
     logged = caplog.text
     assert len([r for r in caplog.records if r.name == "werkzeug"]) >= 10
     rows = []
-    for table in ("report", "message", "attachment", "audit_event", "staff_key_session"):
+    for table in ("report", "message", "attachment", "audit_event", "staff_session"):
         rows += [repr(tuple(row)) for row in session.execute(text(f"SELECT * FROM {table}"))]
     stored = "\n".join(rows)
     for needle in (

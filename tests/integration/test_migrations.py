@@ -47,7 +47,7 @@ def test_upgrade_reaches_the_models_schema(empty_database_url, tmp_path):
     assert diff == []
     assert {
         "staff_user",
-        "staff_key_session",
+        "staff_session",
         "audit_event",
         "audit_head",
         "report",

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from core import sealing
-from core.auth import StaffKeySession
+from core.staff_sessions import StaffSession
 from incidents.intake import service as intake
 from incidents.models import Report
 from tests.conftest import csrf_from, signed_in_client, totp_now
@@ -59,11 +59,11 @@ def test_triagers_do_not_see_whistleblower_reports_in_lists(app, client, session
 def test_key_session_ends_at_logout(app, session, make_staff):
     alice = make_staff("recipient")
     client = signed_in_client(app, alice)
-    assert len(session.exec(select(StaffKeySession)).all()) == 1
+    assert len(session.exec(select(StaffSession)).all()) == 1
     token = csrf_from(client.get("/staff/").get_data(as_text=True))
     client.post("/staff/logout", data={"csrf_token": token})
     session.expire_all()
-    assert session.exec(select(StaffKeySession)).all() == []
+    assert session.exec(select(StaffSession)).all() == []
 
 
 def test_password_change_keeps_access_and_reset_needs_a_grant(app, client, session, make_staff, runner):
