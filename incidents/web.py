@@ -49,6 +49,11 @@ def staff_directory() -> dict[int, StaffUser]:
     return load_staff_directory(get_session())
 
 
+def dialect() -> str:
+    """Name the database engine of this request's session ("sqlite" or "postgresql")."""
+    return get_session().get_bind().dialect.name
+
+
 def wants_json() -> bool:
     """Tell whether the caller asked for JSON (the staff API posts to the same URLs as the forms)."""
     return request.is_json or request.accept_mimetypes.best == "application/json"

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from core import clock
 from core.audit import append_event
 from core.auth import StaffUser
-from incidents.access import can_work_on
+from incidents.access import may_see
 from incidents.errors import DomainError, Forbidden
 from incidents.models import (
     EnforcementAction,
@@ -29,8 +29,8 @@ def record_enforcement(
     """Record an enforcement decision taken on a report or an incident."""
     if report is None and incident is None:
         raise DomainError("An enforcement action belongs to a report or an incident.")
-    if report is not None and not can_work_on(actor, report):
-        raise Forbidden("This report belongs to a channel you do not work on.")
+    if report is not None and not may_see(actor, report):
+        raise Forbidden("You cannot see this report, so you cannot act on it.")
     model_id = data.get("model_id")
     if model_id and session.get(ModelRecord, model_id) is None:
         raise DomainError("There is no model with that number in the registry.")

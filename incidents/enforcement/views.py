@@ -27,7 +27,7 @@ def _read_form() -> tuple[dict, dict]:
 def staff_report_enforcement(report_id: int):
     """Record an enforcement action taken because of a report."""
     report = web.report_or_404(report_id)
-    if not access.can_work_on(current_staff(), report):
+    if not access.may_see(current_staff(), report):
         abort(403)
     data, errors = _read_form()
     if errors:

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from core import sealing
 from core.audit import append_event
 from core.auth import Role, StaffUser
-from incidents.access import CHANNEL_OF_ROLE
+from incidents.access import may_see, reader_of
 from incidents.intake import receipts
 from incidents.intake.service import PlatformKeys, unpack_file
 from incidents.models import Attachment, Channel, Message, Report
@@ -149,13 +149,12 @@ def staff_reader_key(
     report: Report, user: StaffUser, keys: PlatformKeys, private_key: PrivateKey | None
 ) -> tuple[str, PrivateKey]:
     """Decide which key opens a report for this staff member, or refuse."""
-    role = Role(user.role)
     if report.channel == Channel.PUBLIC:
-        if CHANNEL_OF_ROLE.get(role) != Channel.PUBLIC.value:
+        if not may_see(user, report):
             raise NoAccess("public-channel reports are for triage staff")
         return sealing.PLATFORM, keys.private
-    reader = sealing.staff_reader(user.id, user.public_key) if user.public_key else None
-    if role is not Role.RECIPIENT or reader is None or reader not in report.wrapped_keys:
+    reader = reader_of(user)
+    if reader is None or not may_see(user, report):
         raise NoAccess(
             "this whistleblower report is readable only by its designated recipients; "
             "after a password reset another recipient must grant access again"

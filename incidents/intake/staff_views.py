@@ -19,10 +19,10 @@ from incidents.models import Attachment
 def staff_attachment(report_id: int, attachment_id: int):
     """Download an attachment; it is never shown inline."""
     report = web.report_or_404(report_id)
+    reader, key = web.reader_key_or_403(report)  # who may not see the report learns nothing of its files
     attachment = get_session().get(Attachment, attachment_id)
     if attachment is None or attachment.report_id != report.id:
         abort(404)
-    reader, key = web.reader_key_or_403(report)
     name, content = reading.open_attachment(attachment, reader, key)
     reading.record_download(session=get_session(), attachment=attachment, user=current_staff())
     response = Response(content, mimetype="application/octet-stream")

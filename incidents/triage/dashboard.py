@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -61,12 +62,19 @@ def backlog(session: Session, channel: str) -> pd.DataFrame:
     )
 
 
-def build(session: Session, channel: str, now: datetime) -> Dashboard:
+def build(session: Session, channel: str, now: datetime, visible: Any = None) -> Dashboard:
+    """Build the dashboard of a channel; `visible` narrows the list of reports to those the viewer may see."""
     weeks = intake_per_week(session, channel, now)
     open_backlog = backlog(session, channel)
+    seen = [] if visible is None else [visible]
     at_risk = session.exec(
         select(Report)
-        .where(Report.channel == channel, Report.due_at.is_not(None), Report.due_at <= now + deadlines.AT_RISK_WITHIN)
+        .where(
+            Report.channel == channel,
+            *seen,
+            Report.due_at.is_not(None),
+            Report.due_at <= now + deadlines.AT_RISK_WITHIN,
+        )
         .order_by(Report.due_at, Report.id)
         .limit(AT_RISK_LIMIT)
     ).all()

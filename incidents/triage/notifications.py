@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
 from core import clock
-from core.auth import Role, StaffUser
+from core.auth import StaffUser
 from core.db import UTCDateTime
-from incidents.access import channel_of_role
+from incidents.access import may_see
 from incidents.models import Channel, Report
 from incidents.triage import deadlines
 
@@ -114,12 +114,11 @@ def notify_deadlines(session: Session, mailer: Mailer, *, now: datetime | None =
             .order_by(Report.due_at, Report.id)
             .limit(limit)
         ).all()
-        # An unassigned report's warning goes to everyone who works on its channel.
-        team = [user.email for user in staff.values() if channel_of_role(Role(user.role)) == channel]
         for report in rows:
             kind = "overdue" if report.due_at < now else "at_risk"
             assignee = staff.get(report.assignee_id)
-            to = [assignee.email] if assignee is not None else team
+            # An unassigned report's warning goes to everyone who may see it.
+            to = [assignee.email] if assignee is not None else [u.email for u in staff.values() if may_see(u, report)]
             notice = DeadlineNotice(report_id=report.id, due_at=report.due_at, kind=kind, sent_at=now)
             session.add(notice)
             try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, tuple_
 from sqlmodel import Session, select
@@ -45,6 +46,8 @@ class BadQuery(ValueError):
 @dataclass
 class Filters:
     channel: str
+    # The viewer's visibility rule (incidents.access.visible_to); None when they see the whole channel.
+    visible: Any = None
     status: str | None = None
     category: str | None = None
     severity: str | None = None
@@ -128,6 +131,8 @@ def _search_branches(session: Session, channel: str, q: str) -> list:
 
 def _conditions(filters: Filters, viewer_id: int, now: datetime) -> list:
     where = [Report.channel == filters.channel]
+    if filters.visible is not None:
+        where.append(filters.visible)
     for name in ("status", "category", "severity"):
         value = getattr(filters, name)
         if value:
@@ -198,16 +203,12 @@ def load_page(
     if len(branches) > 1:  # merge the branches' pages: each is sorted, so the first page_size+1 of all suffice
         rows = sorted({row.id: row for row in rows}.values(), key=_sort_key(filters.sort))[: page_size + 1]
     next_cursor = _encode_cursor(filters.sort, rows[page_size - 1]) if len(rows) > page_size else None
-    counts = {
-        row.status: row.n for row in session.exec(select(ReportCount).where(ReportCount.channel == filters.channel))
-    }
+    counts = _status_counts(session, filters)
     # Counted up to a cap, so a large backlog costs a bounded index range, not a scan of all of it.
+    seen = [Report.channel == filters.channel] + ([filters.visible] if filters.visible is not None else [])
     overdue = session.execute(
         select(func.count()).select_from(
-            select(Report.id)
-            .where(Report.channel == filters.channel, Report.due_at < now)
-            .limit(OVERDUE_COUNT_CAP)
-            .subquery()
+            select(Report.id).where(*seen, Report.due_at < now).limit(OVERDUE_COUNT_CAP).subquery()
         )
     ).scalar_one()
     return QueuePage(
@@ -222,6 +223,19 @@ def load_page(
         has_previous=bool(cursor),
         too_broad=too_broad,
     )
+
+
+def _status_counts(session: Session, filters: Filters) -> dict[str, int]:
+    """Count the channel's reports per status: from report_count, or for a narrower view, from the rows it sees."""
+    if filters.visible is None:
+        rows = session.exec(select(ReportCount).where(ReportCount.channel == filters.channel))
+        return {row.status: row.n for row in rows}
+    query = (
+        select(Report.status, func.count())
+        .where(Report.channel == filters.channel, filters.visible)
+        .group_by(Report.status)
+    )
+    return {status: n for status, n in session.execute(query)}
 
 
 def _ordered(query, sort: str, cursor: str | None):

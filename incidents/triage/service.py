@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from core import clock
 from core.audit import AuditEvent, append_event, history
-from core.auth import Role, StaffUser
-from incidents.access import can_work_on, channel_of_role
+from core.auth import StaffUser
+from incidents.access import may_see
 from incidents.cases import service as cases
 from incidents.enforcement.service import actions_on
 from incidents.errors import DomainError, Forbidden, conflict
@@ -84,8 +84,8 @@ def apply(
     besides its status and parameters is data in `workflow.EFFECTS`: stamps, a question sealed to
     the reporter in the same transaction, and an e-mail to a new assignee once it has committed.
     """
-    if not can_work_on(actor, report):
-        raise Forbidden("This report belongs to a channel you do not work on.")
+    if not may_see(actor, report):
+        raise Forbidden("You cannot see this report, so you cannot act on it.")
     if data["version"] != report.version:
         raise conflict()
     current = ReportStatus(report.status)
@@ -166,8 +166,8 @@ def _assign(session, report, actor, data, changes, details, now):
     assignee_id = data.get("assignee_id")
     if assignee_id:
         assignee = session.get(StaffUser, assignee_id)
-        if assignee is None or not assignee.active or channel_of_role(Role(assignee.role)) != report.channel:
-            raise DomainError("Assign the report to an active colleague who works on its channel.")
+        if assignee is None or not may_see(assignee, report):
+            raise DomainError("Assign the report to an active colleague who can see it.")
     changes["assignee_id"] = assignee_id or None
     details["assignee"] = assignee_id or None
 
@@ -187,7 +187,12 @@ def _link_incident(session, report, actor, data, changes, details, now):
 
 def _mark_duplicate(session, report, actor, data, changes, details, now):
     original = session.get(Report, data["duplicate_of"])
-    if original is None or original.id == report.id or original.channel != report.channel:
+    if (
+        original is None
+        or original.id == report.id
+        or original.channel != report.channel
+        or not may_see(actor, original)
+    ):
         raise DomainError("Name another report of the same channel as the original.")
     if original.status == ReportStatus.DUPLICATE.value:
         raise DomainError("That report is itself a duplicate; point to the report it duplicates instead.")

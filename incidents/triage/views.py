@@ -101,6 +101,7 @@ def staff_queue():
     args = request.args
     filters = queue.Filters(
         channel=access.channel_of_role(Role(user.role)),
+        visible=access.narrowing(user, web.dialect()),
         status=args.get("status") or None,
         category=args.get("category") or None,
         severity=args.get("severity") or None,
@@ -136,7 +137,7 @@ def staff_queue():
         page=page,
         user=user,
         staff=staff,
-        assignable=[u for u in staff.values() if access.channel_of_role(u.role) == filters.channel],
+        assignable=[u for u in staff.values() if u.active and access.channel_of_role(u.role) == filters.channel],
         statuses=list(ReportStatus),
         categories=labels.CATEGORY_LABELS,
         severities=list(Severity),
@@ -165,8 +166,7 @@ def render_report(
     page = triage.report_page(get_session(), report)
     user = current_staff()
     staff = web.staff_directory()
-    channel = report.channel
-    colleagues = [u for u in staff.values() if u.active and access.channel_of_role(Role(u.role)) == channel]
+    colleagues = [u for u in staff.values() if access.may_see(u, report)]
     template_key = request.args.get("template")
     if not reply_body and template_key in REPLY_TEMPLATES:
         reply_body = _(REPLY_TEMPLATES[template_key][1])
@@ -248,7 +248,7 @@ def staff_report_action(report_id: int, action: str):
         action_enum = TriageAction(action)
     except ValueError:
         abort(404)
-    if not access.can_work_on(current_staff(), report):
+    if not access.may_see(current_staff(), report):
         abort(403)
     action_schema = schema(ACTION_SCHEMAS[action_enum])
     payload = _payload()
@@ -293,7 +293,7 @@ def staff_dashboard():
 
     user = current_staff()
     channel = access.channel_of_role(Role(user.role)) or "public"
-    board = dashboard.build(get_session(), channel, clock.now())
+    board = dashboard.build(get_session(), channel, clock.now(), visible=access.narrowing(user, web.dialect()))
     return render_template(
         "incidents/staff/dashboard.html",
         board=board,

@@ -429,19 +429,34 @@ def test_a_domain_error_on_a_record_that_is_gone_shows_the_apps_own_404(app):
     assert "Error code" in response.get_data(as_text=True)  # templates/errors/error.html, not werkzeug's page
 
 
-def test_can_covers_a_report_only_for_the_staff_of_its_channel(app, session, make_staff):
-    """The object rule incidents registers: a permission on reports holds for the report's own channel only."""
+def test_can_covers_a_report_only_for_the_staff_who_may_see_it(app, session, make_staff):
+    """The object rule incidents registers: a permission on a report holds only for who may see it.
+
+    Public reports are for the public channel's staff; a whistleblower report for the recipients it is
+    sealed to, not for every recipient.
+    """
     from core.auth import StaffUser
     from core.permissions import can
+    from core.sealing import staff_reader
     from incidents.access import CHANNEL_OF_ROLE
 
     public = stored_report(app, session)
     staff = {role: session.get(StaffUser, make_staff(role).id) for role in ("admin", "triager", "recipient")}
-    whistle = Report(channel="whistleblower", category="other", severity="incident", status="received", version=1)
+    other_recipient = session.get(StaffUser, make_staff("recipient").id)
+    sealed_to = staff_reader(staff["recipient"].id, staff["recipient"].public_key)
+    whistle = Report(
+        channel="whistleblower",
+        category="other",
+        severity="incident",
+        status="received",
+        version=1,
+        wrapped_keys={sealed_to: "wrapped", "reporter": "wrapped"},
+    )
     with app.app_context():
         assert can(staff["triager"], "work_reports", public) and can(staff["admin"], "work_reports", public)
         assert not can(staff["recipient"], "work_reports", public)
         assert can(staff["recipient"], "work_reports", whistle) and not can(staff["triager"], "work_reports", whistle)
+        assert not can(other_recipient, "work_reports", whistle)
         for role, user in staff.items():  # the channel grants agree with the channel map
             assert can(user, "triage_public_reports") == (CHANNEL_OF_ROLE.get(role) == "public")
             assert can(user, "receive_whistleblower_reports") == (CHANNEL_OF_ROLE.get(role) == "whistleblower")
