@@ -24,6 +24,22 @@ from core.db import get_session
 from core.staff_sessions import end_session, live_session, private_key_for
 
 
+def client_address() -> str:
+    """Return the client's address for rate limiting only: never stored, logged or put in the environ.
+
+    Behind `PROXY_HOPS` trusted proxies it is the address the outermost of them saw, taken from
+    X-Forwarded-For counted from the right (each proxy appends the address it was called from), so
+    clients behind one proxy do not share one bucket. A header shorter than the hop count means the
+    request did not come through every trusted proxy; its leftmost entry is used, as ProxyFix does.
+    """
+    hops = int(current_app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-hops] if len(forwarded) >= hops else forwarded[0]
+    return request.remote_addr or ""
+
+
 def client_bucket() -> str:
     """Rate-limit key for a client that does not identify it.
 
@@ -33,14 +49,39 @@ def client_bucket() -> str:
     """
     day = clock.today().isoformat()
     key = hmac.new(current_app.config["SECRET_KEY"].encode(), f"ratelimit:{day}".encode(), hashlib.sha256).digest()
-    address = (request.remote_addr or "").encode()
-    return "c" + hmac.new(key, address, hashlib.sha256).hexdigest()[:4]
+    return "c" + hmac.new(key, client_address().encode(), hashlib.sha256).hexdigest()[:4]
 
 
 def account_bucket() -> str:
     """Rate-limit key for the account named in a login form (hashed, so no email sits in the store)."""
     email = (request.form.get("email") or "").strip().lower().encode()
     return "a" + hmac.new(current_app.config["SECRET_KEY"].encode(), email, hashlib.sha256).hexdigest()[:16]
+
+
+def account_locked_for_this_client() -> bool:
+    """Tell whether sign-in to the named account is slowed down for this client.
+
+    Failures against an account count twice: for the account, and for the account from this client
+    bucket. Once the account has failed too often, only buckets that themselves failed on it are
+    held back; a right password and code from a bucket without failures still work, so an outsider
+    who knows a staff address cannot lock its owner out. The window (`LOGIN_ACCOUNT_LIMIT`) is short.
+    """
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return False
+    item = _parsed_limit(current_app.config["LOGIN_ACCOUNT_LIMIT"])
+    strategy = limiter.limiter
+    account, pair = account_bucket(), account_bucket() + client_bucket()
+    failed_here = strategy.get_window_stats(item, "login-pair", pair).remaining < item.amount
+    return failed_here and not strategy.test(item, "login-account", account)
+
+
+def count_login_failure() -> None:
+    """Record a failed sign-in against the named account, overall and from this client bucket."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    item = _parsed_limit(current_app.config["LOGIN_ACCOUNT_LIMIT"])
+    limiter.limiter.hit(item, "login-account", account_bucket())
+    limiter.limiter.hit(item, "login-pair", account_bucket() + client_bucket())
 
 
 # Extension objects are unbound until init_app. Limits are spent explicitly, by the views' decorators

@@ -49,7 +49,8 @@ DEFAULTS: dict[str, Any] = {
     "SETUP_LINK_HOURS": 72,
     # Login failures: per client bucket and per account, counted only on failure.
     "LOGIN_LIMIT": "10 per 15 minutes",
-    "LOGIN_ACCOUNT_LIMIT": "20 per hour",
+    # Failed sign-ins per account; past it, only client buckets that failed on the account wait (core.security).
+    "LOGIN_ACCOUNT_LIMIT": "20 per 10 minutes",
     # X-RateLimit-* headers would cost a storage round trip on every limited request.
     "RATELIMIT_HEADERS_ENABLED": False,
     # Reporters: submissions per client bucket, and wrong receipts (only failures count).

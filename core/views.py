@@ -15,7 +15,8 @@ from core.db import get_session
 from core.permissions import Permission, roles_for
 from core.schemas import LoginSchema, PasswordChangeSchema, SetupSchema, load_form
 from core.security import (
-    account_bucket,
+    account_locked_for_this_client,
+    count_login_failure,
     current_session_id,
     current_staff,
     end_staff_session,
@@ -46,9 +47,8 @@ def _login_limit() -> str:
     return limit
 
 
-def _login_account_limit() -> str:
-    limit: str = current_app.config["LOGIN_ACCOUNT_LIMIT"]
-    return limit
+def _too_many() -> str:
+    return str(_("Too many failed sign-ins for this account from here. Wait a few minutes and try again."))
 
 
 @bp.app_context_processor
@@ -72,7 +72,6 @@ def healthz() -> dict[str, str]:
 @bp.route("/staff/login", methods=["GET", "POST"])
 @public_staff_page
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(_login_account_limit, key_func=account_bucket, methods=["POST"], deduct_when=_login_failed)
 def login() -> ResponseReturnValue:
     """Sign a staff member in with password and a single-use TOTP code."""
     if request.method == "GET":
@@ -83,6 +82,8 @@ def login() -> ResponseReturnValue:
     values = {"email": request.form.get("email", ""), "next": request.form.get("next", "")}
     if errors:
         return render_template("core/staff/login.html", values=values, errors=errors), 400
+    if account_locked_for_this_client():
+        return render_template("core/staff/login.html", values=values, errors={"form": [_too_many()]}), 429
     try:
         result = auth.authenticate(
             session=get_session(),
@@ -92,6 +93,7 @@ def login() -> ResponseReturnValue:
             key_hours=_key_hours(),
         )
     except auth.AuthError as err:
+        count_login_failure()
         return render_template("core/staff/login.html", values=values, errors={"form": [str(err)]}), 401
     start_staff_session(result)
     return redirect(safe_next(data.get("next")))

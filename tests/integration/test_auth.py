@@ -187,18 +187,52 @@ def test_login_failures_are_rate_limited(app_config, make_staff):
     assert "Too many attempts" in client.post("/staff/login", data={"csrf_token": token}).get_data(as_text=True)
 
 
-def test_per_account_limit_counts_failures_from_anywhere(app_config, make_staff):
+ATTACKER, OWNER = {"REMOTE_ADDR": "192.0.2.66"}, {"REMOTE_ADDR": "198.51.100.7"}
+
+
+def test_an_account_under_attack_holds_back_the_attacker_not_its_owner(app_config, make_staff):
+    """Failures against an account slow down the buckets that failed; the owner, elsewhere, still signs in."""
     app_config["LOGIN_LIMIT"] = "100 per minute"
     app_config["LOGIN_ACCOUNT_LIMIT"] = "2 per hour"
     from wsgi import create_app
 
     app = create_app(app_config)
+    owner = make_staff("triager", email="target@example.org")
+    attacker = app.test_client()
+    token = csrf_from(attacker.get("/staff/login").get_data(as_text=True))
+    bad = {"csrf_token": token, "email": owner.email, "password": "nope", "code": "123456"}
+    statuses = [attacker.post("/staff/login", data=bad, environ_base=ATTACKER).status_code for _ in range(4)]
+    assert statuses == [401, 401, 429, 429]
+    # Another account is not held back for the attacker's failures on this one.
+    other = dict(bad, email="someone-else@example.org")
+    assert attacker.post("/staff/login", data=other, environ_base=ATTACKER).status_code == 401
+    # Even the right password and code do not help from the bucket that failed ...
+    right = dict(bad, password=owner.password, code=owner.code())
+    assert attacker.post("/staff/login", data=right, environ_base=ATTACKER).status_code == 429
+    # ... but the owner, from an address with no failures, signs in while the account is under attack.
     client = app.test_client()
     token = csrf_from(client.get("/staff/login").get_data(as_text=True))
-    bad = {"csrf_token": token, "email": "target@example.org", "password": "nope", "code": "123456"}
-    assert [client.post("/staff/login", data=bad).status_code for _ in range(3)] == [401, 401, 429]
-    other = dict(bad, email="someone-else@example.org")
-    assert client.post("/staff/login", data=other).status_code == 401
+    right["csrf_token"] = token
+    assert client.post("/staff/login", data=right, environ_base=OWNER).status_code == 302
+
+
+def test_behind_a_proxy_each_forwarded_client_has_its_own_bucket(app_config):
+    """With PROXY_HOPS=1 the bucket is the forwarded address, so one noisy client does not close intake for all."""
+    app_config.update(PROXY_HOPS=1, LOGIN_LIMIT="2 per 15 minutes")
+    from wsgi import create_app
+
+    app = create_app(app_config)
+    client = app.test_client()
+    token = csrf_from(client.get("/staff/login").get_data(as_text=True))
+    bad = {"csrf_token": token, "email": "nobody@example.org", "password": "nope", "code": "123456"}
+    noisy = {"X-Forwarded-For": "203.0.113.5"}
+    assert [client.post("/staff/login", data=bad, headers=noisy).status_code for _ in range(3)] == [401, 401, 429]
+    quiet = {"X-Forwarded-For": "203.0.113.77"}
+    assert client.post("/staff/login", data=bad, headers=quiet).status_code == 401
+    # A client cannot pick its bucket by sending its own X-Forwarded-For: the proxy appends the real one,
+    # and with one trusted hop only the rightmost entry counts.
+    spoofed = {"X-Forwarded-For": "203.0.113.77, 203.0.113.5"}
+    assert client.post("/staff/login", data=bad, headers=spoofed).status_code == 429
 
 
 def test_successful_logins_are_not_counted_as_failures(app_config, make_staff):

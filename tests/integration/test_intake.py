@@ -118,6 +118,26 @@ def test_receipt_attempts_are_rate_limited(app_config):
     assert statuses == [403, 403, 403, 429, 429]
 
 
+def test_followup_and_message_spend_one_budget_of_receipt_guesses(app_config):
+    """Guessing through /followup/message must not double the guesses /followup allows."""
+    from wsgi import create_app
+
+    app_config["RECEIPT_LIMIT"] = "3 per 15 minutes"
+    client = create_app(app_config).test_client()
+    token = csrf_from(client.get("/followup").get_data(as_text=True))
+    statuses = [followup(client, f"AAAA-BBBB-CCCC-DDD{i}").status_code for i in range(2)]
+    for i in range(3):
+        statuses.append(
+            client.post(
+                "/followup/message",
+                data={"csrf_token": token, "receipt": f"EEEE-FFFF-GGGG-HHH{i}", "body": "more"},
+            ).status_code
+        )
+    assert statuses == [403, 403, 403, 429, 429]
+    # The page itself still opens: only guesses are limited.
+    assert client.get("/followup").status_code == 200
+
+
 def test_double_submission_creates_one_report(client, session):
     page = client.get("/report")
     html = page.get_data(as_text=True)
