@@ -163,6 +163,14 @@ def spend_rate_limit(name: str, limit: str) -> None:
         abort(429)
 
 
+def spend_global_limit(name: str, limit: str) -> None:
+    """Count one hit of a named limit that every client shares, answering 429 once it is spent."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    if not limiter.limiter.hit(_parsed_limit(limit), name, "everyone"):
+        abort(429)
+
+
 def roles(*allowed: Role) -> Callable[[View], View]:
     """Declare which staff roles may call a view; the staff gate enforces it for every /staff route."""
 

@@ -55,6 +55,12 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": False,
     # Reporters: submissions per client bucket, and wrong receipts (only failures count).
     "INTAKE_LIMIT": "30 per hour",
+    # Optional proof of work on the report forms (incidents/intake/work.py): 0 turns it off. With it on,
+    # solved forms are limited per bucket by INTAKE_POW_LIMIT only, and all unsolved ones together
+    # (no JavaScript) by INTAKE_NOJS_LIMIT besides INTAKE_LIMIT.
+    "INTAKE_POW_BITS": 0,
+    "INTAKE_POW_LIMIT": "300 per hour",
+    "INTAKE_NOJS_LIMIT": "120 per hour",
     "RECEIPT_LIMIT": "10 per 15 minutes",
     # Uploads: total body cap; per-file limits live with intake.
     "MAX_FILES": 10,

@@ -15,10 +15,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from anonymize.attachments import AttachmentRefused, prepare
 from core.db import get_session
 from core.schemas import form_to_raw, schema, validate_data
-from core.security import csrf, limiter, spend_rate_limit
+from core.security import csrf, limiter, spend_global_limit, spend_rate_limit
 from incidents import labels, web
 from incidents.fields import COUNTRY_CODES
-from incidents.intake import reading, receipts
+from incidents.intake import reading, receipts, work
 from incidents.intake import service as intake
 from incidents.intake.schemas import ApiReportSchema, FollowupSchema, MessageSchema, ReportSchema
 from incidents.models import Author, Channel
@@ -90,6 +90,7 @@ def _form_choices() -> dict:
         "severities": _options(labels.SEVERITY_LABELS),
         "serious_flags": _options(labels.SERIOUS_FLAG_LABELS),
         "countries": _country_names(),
+        "work_bits": int(current_app.config["INTAKE_POW_BITS"] or 0),
     }
 
 
@@ -111,9 +112,21 @@ def _intake_limit() -> str:
     return current_app.config["INTAKE_LIMIT"]
 
 
+def _spend_intake_budget() -> None:
+    """Count a form submission against its limits: loose ones with a solved puzzle, strict ones without."""
+    bits = int(current_app.config["INTAKE_POW_BITS"] or 0)
+    if not bits:
+        spend_rate_limit("intake", _intake_limit())
+    elif work.solved(request.form.get("intake_token"), request.form.get("work_nonce"), bits):
+        spend_rate_limit("intake-work", current_app.config["INTAKE_POW_LIMIT"])
+    else:
+        spend_rate_limit("intake", _intake_limit())
+        spend_global_limit("intake-no-work", current_app.config["INTAKE_NOJS_LIMIT"])
+
+
 def _channel_page(channel: Channel):
     if request.method == "POST":
-        spend_rate_limit("intake", _intake_limit())
+        _spend_intake_budget()
     template = f"incidents/{channel.value}.html"
     closed = channel is Channel.WHISTLEBLOWER and not intake.recipients(get_session())
     if request.method == "GET" or closed:

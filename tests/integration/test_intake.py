@@ -314,3 +314,49 @@ def test_staff_download_is_an_attachment_never_inline(app, client, session, make
     assert "attachment.downloaded" in actions
     recipient_client = signed_in_client(app, make_staff("recipient"))
     assert recipient_client.get(f"/staff/reports/{report.id}/attachments/{rows[1].id}").status_code == 403
+
+
+def _work_app(app_config, **limits):
+    from wsgi import create_app
+
+    app_config.update(INTAKE_POW_BITS=8, INTAKE_LIMIT="2 per hour", INTAKE_NOJS_LIMIT="3 per hour", **limits)
+    return create_app(app_config)
+
+
+def _send_form(client, solve: bool, address: str, nonce: str | None = None):
+    from incidents.intake.work import solve as find_nonce
+    from tests.factories.reports import report_form
+
+    html = client.get("/report").get_data(as_text=True)
+    token = re.search(r'name="intake_token" value="([^"]+)"', html).group(1)
+    data = report_form(csrf_token=csrf_from(html), intake_token=token)
+    if solve:
+        data["work_nonce"] = find_nonce(token, 8)
+    elif nonce is not None:
+        data["work_nonce"] = nonce
+    return client.post("/report", data=data, environ_base={"REMOTE_ADDR": address}).status_code
+
+
+def test_with_proof_of_work_a_solved_form_is_not_held_to_the_per_address_limit(app_config, session):
+    """Everyone on Tor shares an address: solved forms from it keep going past INTAKE_LIMIT."""
+    client = _work_app(app_config).test_client()
+    page = client.get("/report").get_data(as_text=True)
+    assert 'data-work-bits="8"' in page and 'name="work_nonce"' in page and "js/work.js" in page
+    assert [_send_form(client, True, "192.0.2.1") for _ in range(4)] == [200, 200, 200, 200]
+    assert len(session.exec(select(Report)).all()) == 4
+
+
+def test_with_proof_of_work_forms_without_it_meet_the_stricter_limits(app_config, session):
+    client = _work_app(app_config).test_client()
+    # Per address, as before; a wrong or malformed nonce is no solution.
+    assert [_send_form(client, False, "192.0.2.1", nonce=n) for n in (None, "7", "x")] == [200, 200, 429]
+    # And all unsolved forms together, from any address, share INTAKE_NOJS_LIMIT (3): two spent above.
+    assert _send_form(client, False, "198.51.100.1") == 200
+    assert _send_form(client, False, "203.0.113.9") == 429
+    assert _send_form(client, True, "203.0.113.9") == 200  # solving still works for that address
+    assert len(session.exec(select(Report)).all()) == 4
+
+
+def test_without_proof_of_work_the_form_has_no_script(client):
+    html = client.get("/report").get_data(as_text=True)
+    assert "<script" not in html and "work_nonce" not in html
