@@ -122,4 +122,9 @@ def scheduler_run_job(name: str) -> None:
     jobs = scheduled_jobs()
     if name not in jobs:
         raise click.ClickException(f"no job named {name!r}; see: flask --app wsgi scheduler list")
-    click.echo(jobs[name][0](current_app._get_current_object()))
+    try:
+        outcome = jobs[name][0](current_app._get_current_object())
+    except Exception as err:  # one line for the operator; the message may quote data, so only its kind
+        current_app.logger.error("job %s failed: %s", name, type(err).__name__)
+        raise click.ClickException(f"{name} failed ({type(err).__name__})") from err
+    click.echo(outcome)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import traceback
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 MESSAGES = {
     400: (
@@ -29,6 +32,13 @@ MESSAGES = {
     429: (
         _l("Too many attempts"),
         _l("For everyone's safety we limit how often this can be tried. Wait a few minutes and try again."),
+    ),
+    503: (
+        _l("We cannot take requests for a moment"),
+        _l(
+            "Nothing you did caused this. Please try again in a moment. If you were sending a report and did "
+            "not see a receipt, it was not saved: send it again."
+        ),
     ),
     500: (
         _l("Something went wrong on our side"),
@@ -79,8 +89,27 @@ def handle_unexpected(error: Exception) -> Response:
     return handle_http(InternalServerError())
 
 
+# The storage cannot take the request (the database is down, full or read-only; the disk is full):
+# the request may work again soon, so it is a 503 with Retry-After, not a bug.
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO})
+RETRY_AFTER_SECONDS = 30
+
+
+def handle_unavailable(error: Exception) -> Response:
+    """Answer 503 with Retry-After when storage fails; log the kind of failure, never its message."""
+    if isinstance(error, OSError) and error.errno not in STORAGE_ERRNOS:
+        return handle_unexpected(error)
+    # A database error's message quotes the statement and its parameters: only the type is logged.
+    cause = type(getattr(error, "orig", None) or error).__name__
+    current_app.logger.error("storage unavailable (%s) on %s %s", cause, request.method, request.path)
+    return handle_http(ServiceUnavailable(retry_after=RETRY_AFTER_SECONDS))
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
+    for kind in (*UNAVAILABLE, OSError):
+        app.register_error_handler(kind, handle_unavailable)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(Exception, handle_unexpected)

@@ -15,7 +15,11 @@ def publish_last_quarter(app: Flask) -> str:
     """Publish the quarter that ended last, if it is not published yet (so a missed run catches up)."""
     period = Period.containing(clock.now()).previous()
     with Session(get_engine(app)) as session:
-        outcome = publishing.publish(app, session, str(period))
+        try:
+            outcome = publishing.publish(app, session, str(period))
+        except publishing.PublicationRefused as refusal:
+            # A refusal is a state the operator must act on (a spent budget, an overlap), not a crash.
+            return f"{period}: refused: {refusal}"
     return f"{period}: {'created' if outcome.created else 'already there'}"
 
 
