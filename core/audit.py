@@ -11,10 +11,12 @@ import hashlib
 import hmac
 import json
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import Column, Connection, Engine, Index, text
 from sqlalchemy.types import JSON
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -170,6 +172,37 @@ def append_event(
         },
     )
     return digest
+
+
+AuditCheck = Callable[[Session], list[str]]
+
+
+def add_audit_check(app: Flask, check: AuditCheck) -> None:
+    """Let a package add its cross-check of other records against the log to `audit verify`."""
+    app.extensions.setdefault("audit_checks", []).append(check)
+
+
+def audit_checks(app: Flask) -> list[AuditCheck]:
+    checks: list[AuditCheck] = app.extensions.get("audit_checks", [])
+    return checks
+
+
+def checkpoint_problems(session: Session, seq: int, digest: str) -> list[str]:
+    """Compare the chain with a checkpoint published earlier (seq and hash): a cut or altered log fails."""
+    event = session.get(AuditEvent, seq)
+    if event is None:
+        return [f"the checkpoint names event {seq}, which is missing: the log was cut back"]
+    if event.hash != digest:
+        return [f"event {seq} does not have the checkpoint's hash: the log was altered"]
+    return []
+
+
+def checkpoint(session: Session) -> tuple[int, str] | None:
+    """Return the newest event's seq and hash (what a publication records), or None for an empty log."""
+    newest = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)
+    ).first()
+    return (int(newest[0]), str(newest[1])) if newest is not None else None
 
 
 def history(session: Session, target_type: str, target_id: int | str) -> list[AuditEvent]:

@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 from sqlmodel import Session, select
 
 from core import auth
-from core.audit import verify_chain
+from core.audit import audit_checks, checkpoint_problems, verify_chain
 from core.auth import Role, StaffUser
 from core.db import get_engine
 
@@ -166,17 +166,35 @@ def staff_list() -> None:
 
 
 @audit_cli.command("verify")
-def audit_verify() -> None:
-    """Recompute the audit chain; exit 1 if any event was altered or removed."""
+@click.option(
+    "--checkpoint",
+    metavar="SEQ:HASH",
+    help="A checkpoint saved from a publication or the transparency feed; the log must still hold it.",
+)
+def audit_verify(checkpoint: str | None) -> None:
+    """Recompute the audit chain and cross-check the records kept beside it; exit 1 if anything was altered or cut."""
+    wanted = _parse_checkpoint(checkpoint) if checkpoint else None
     with Session(get_engine()) as session:
         report = verify_chain(session)
+        problems = list(report.problems)
+        if wanted:
+            problems += checkpoint_problems(session, *wanted)
+        for check in audit_checks(current_app):
+            problems += check(session)
     if not report.ok:
         click.echo(f"BROKEN: the first bad event is seq {report.first_bad}", err=True)
-    for problem in report.problems:
+    for problem in problems:
         click.echo(f"BROKEN: {problem}", err=True)
-    if not report.ok:
+    if problems:
         raise SystemExit(1)
-    click.echo(f"Audit chain intact: {report.checked} events.")
+    click.echo(f"Audit chain intact: {report.checked} events, and the records kept beside it agree.")
+
+
+def _parse_checkpoint(text: str) -> tuple[int, str]:
+    seq, _, digest = text.partition(":")
+    if not seq.isdigit() or len(digest) != 64 or any(ch not in "0123456789abcdef" for ch in digest):
+        raise click.BadParameter("give SEQ:HASH, as a publication or the feed prints it", param_hint="--checkpoint")
+    return int(seq), digest
 
 
 def refuse_in_production() -> None:

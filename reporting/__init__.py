@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlmodel import Session
 
+from core.audit import add_audit_check
 from core.db import get_engine
 from reporting import api, models, views  # noqa: F401  (models register their tables)
 
@@ -56,11 +57,11 @@ def list_command() -> None:
 
 @reports_cli.command("verify")
 def verify_command() -> None:
-    """Recompute every published file's hash and the chain; exit 1 on any alteration."""
-    from reporting import publish as publishing
+    """Recompute the files, chain and checkpoints of every publication and cross-check the ledger; exit 1 if broken."""
+    from reporting.verify import verify
 
     with Session(get_engine()) as session:
-        result = publishing.verify(current_app._get_current_object(), session)
+        result = verify(current_app._get_current_object(), session)
     for problem in result.problems:
         click.echo(f"BROKEN: {problem}", err=True)
     if not result.ok:
@@ -73,3 +74,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.blueprint())
     api.describe(app)
     app.cli.add_command(reports_cli)
+    add_audit_check(app, _ledger_against_the_log)
+
+
+def _ledger_against_the_log(session: Session) -> list[str]:
+    """What `audit verify` asks of reporting: publication checkpoints, and releases against the ledger."""
+    from reporting import ledger
+
+    return ledger.checkpoint_problems(session) + ledger.cross_check(session)

@@ -24,6 +24,7 @@ def _summary(p: Publication) -> dict:
         "epsilon": p.epsilon,
         "chain_hash": p.chain_hash,
         "signature": p.signature,
+        "audit_checkpoint": {"seq": p.audit_seq, "hash": p.audit_hash} if p.audit_seq is not None else None,
         "links": {
             "self": url_for("reporting.api_report", period=p.period),
             "json": url_for("reporting.report_json", period=p.period),
@@ -71,6 +72,7 @@ SUMMARY_SCHEMA = {
         "epsilon",
         "chain_hash",
         "signature",
+        "audit_checkpoint",
         "links",
     ],
     "properties": {
@@ -82,6 +84,17 @@ SUMMARY_SCHEMA = {
         "epsilon": {"type": "string", "description": "The privacy budget this revision spent."},
         "chain_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         "signature": {"type": "string", "nullable": True, "description": "Ed25519 over chain_hash, when signed."},
+        "audit_checkpoint": {
+            "type": "object",
+            "nullable": True,
+            "required": ["seq", "hash"],
+            "properties": {
+                "seq": {"type": "integer", "minimum": 1},
+                "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            },
+            "description": "The audit log's head when this revision was published, part of what chain_hash covers. "
+            "`flask --app wsgi audit verify --checkpoint SEQ:HASH` fails if the log was later cut back or altered.",
+        },
         "links": LINKS_SCHEMA,
     },
 }

@@ -33,6 +33,10 @@ class Publication(SQLModel, table=True):
     prev_hash: str = Field(max_length=64)
     chain_hash: str = Field(max_length=64)
     signature: str | None = Field(default=None, max_length=128)
+    # The audit head when it was published (its own release events included), chained and signed with it:
+    # `audit verify` catches a log cut back before it. None on publications from before checkpoints.
+    audit_seq: int | None = Field(default=None)
+    audit_hash: str | None = Field(default=None, max_length=64)
 
 
 class PublicationFile(SQLModel, table=True):

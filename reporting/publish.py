@@ -18,15 +18,17 @@ from decimal import Decimal
 import nacl.encoding
 import nacl.signing
 from flask import Flask, current_app
-from sqlalchemy import func, text
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from anonymize import privacy
 from core import clock
 from core.audit import append_event
+from core.audit import checkpoint as audit_checkpoint
 from core.sealing import hkdf
 from core.signals import publication_published
+from reporting import ledger
 from reporting.aggregate import Period, raw_figures
 from reporting.figures import protect
 from reporting.models import PrivacyRelease, Publication, PublicationFile, PublicationLock
@@ -66,13 +68,6 @@ def latest(session: Session, period: str) -> Publication | None:
     ).first()
 
 
-def spent(session: Session, period: str) -> Decimal:
-    return sum(
-        (Decimal(r.epsilon) for r in session.exec(select(PrivacyRelease).where(PrivacyRelease.period == period))),
-        Decimal(0),
-    )
-
-
 def _lock(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
@@ -84,12 +79,14 @@ def _lock(session: Session) -> None:
         session.flush()
 
 
-def chain_hash(prev_hash: str, period: str, revision: int, file_hashes: dict[str, str]) -> str:
-    canonical = json.dumps(
-        {"prev": prev_hash, "period": period, "revision": revision, "files": file_hashes},
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+def chain_hash(
+    prev_hash: str, period: str, revision: int, file_hashes: dict[str, str], audit: tuple[int, str] | None = None
+) -> str:
+    """Hash a publication's place in the chain: its files, the link before it, and its audit checkpoint."""
+    content: dict = {"prev": prev_hash, "period": period, "revision": revision, "files": file_hashes}
+    if audit is not None:  # publications from before checkpoints keep the hash they were given
+        content["audit"] = {"seq": audit[0], "hash": audit[1]}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -128,10 +125,11 @@ def release_epsilon(app: Flask) -> tuple[Decimal, Decimal]:
 
 
 def charge_budget(session: Session, period: Period, *, total: Decimal, epsilon: Decimal) -> None:
-    """Refuse the release when the period's privacy budget cannot pay for it."""
-    budget = privacy.Budget(total=total, spent=spent(session, str(period)))
+    """Refuse the release when the period's privacy budget (fixed at its first release) cannot pay for it."""
     try:
-        budget.charge(epsilon)
+        ledger.budget_of(session, str(period), total).charge(epsilon)
+    except ledger.BudgetChanged as err:
+        raise PublicationRefused(str(err)) from err
     except privacy.BudgetExceeded as err:
         raise PublicationRefused(f"the privacy budget of {period} is spent: {err}") from err
 
@@ -142,22 +140,11 @@ def claim_period(session: Session, period: Period) -> Publication | None:
     return latest(session, str(period))
 
 
-def chain_publication(
-    app: Flask,
-    session: Session,
-    *,
-    period: Period,
-    revision: int,
-    figures: dict,
-    hashes: dict[str, str],
-    epsilon: Decimal,
-    now: datetime,
+def new_publication(
+    app: Flask, session: Session, *, period: Period, revision: int, figures: dict, epsilon: Decimal, now: datetime
 ) -> Publication:
-    """Build the publication row, its hash chained to the previous publication and signed when signing is on."""
+    """Build the publication row, linked to the publication before it; `seal_publication` completes it."""
     previous = session.exec(select(Publication).order_by(Publication.id.desc())).first()
-    prev_hash = previous.chain_hash if previous else GENESIS
-    chained = chain_hash(prev_hash, str(period), revision, hashes)
-    key = signing_key(app)
     draft = app.config.get("TRANSPARENCY_MODE") == "draft"
     return Publication(
         period=str(period),
@@ -169,10 +156,24 @@ def chain_publication(
         published_at=None if draft else now,
         epsilon=str(epsilon),
         figures=figures,
-        prev_hash=prev_hash,
-        chain_hash=chained,
-        signature=key.sign(chained.encode(), encoder=nacl.encoding.HexEncoder).signature.decode() if key else None,
+        prev_hash=previous.chain_hash if previous else GENESIS,
+        chain_hash="",
     )
+
+
+def seal_publication(app: Flask, session: Session, publication: Publication, hashes: dict[str, str]) -> None:
+    """Fix the audit checkpoint (its own events included), chain the publication and sign it when signing is on."""
+    checkpoint = audit_checkpoint(session)
+    if checkpoint is not None:
+        publication.audit_seq, publication.audit_hash = checkpoint
+    publication.chain_hash = chain_hash(
+        publication.prev_hash, publication.period, publication.revision, hashes, checkpoint
+    )
+    key = signing_key(app)
+    if key is not None:
+        signed = key.sign(publication.chain_hash.encode(), encoder=nacl.encoding.HexEncoder)
+        publication.signature = signed.signature.decode()
+    session.add(publication)
 
 
 def store_files(
@@ -207,8 +208,8 @@ def store_files(
         )
 
 
-def record_publication(session: Session, publication: Publication) -> None:
-    """Record the publication in the audit log."""
+def record_publication(session: Session, publication: Publication, *, spent: Decimal, budget: Decimal) -> None:
+    """Record the publication, and the privacy release it spent, in the audit log."""
     append_event(
         session,
         action="publication.created",
@@ -216,6 +217,7 @@ def record_publication(session: Session, publication: Publication) -> None:
         target_id=str(publication.id),
         details={"period": publication.period, "revision": publication.revision, "status": publication.status},
     )
+    ledger.record_release(session, publication, spent=spent, budget=budget)
 
 
 def publish(
@@ -249,8 +251,8 @@ def publish(
     figures["year_to_date"] = year_to_date(session, period, figures)
     files = render_files(app, period=period, revision=revision, figures=figures, generated_at=now)
     hashes = {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
-    publication = chain_publication(
-        app, session, period=period, revision=revision, figures=figures, hashes=hashes, epsilon=epsilon, now=now
+    publication = new_publication(
+        app, session, period=period, revision=revision, figures=figures, epsilon=epsilon, now=now
     )
     session.add(publication)
     try:
@@ -259,7 +261,8 @@ def publish(
         session.rollback()
         return Outcome(latest(session, str(period)), created=False)
     store_files(session, publication, files=files, hashes=hashes, shares=shares, now=now)
-    record_publication(session, publication)
+    record_publication(session, publication, spent=sum(shares.values(), Decimal(0)), budget=total)
+    seal_publication(app, session, publication, hashes)
     session.commit()
     if publication.status == "published":
         publication_published.send(app, period=str(period))
@@ -285,44 +288,3 @@ def approve(session: Session, publication: Publication, *, actor_id: int, app: F
     session.commit()
     publication_published.send(app or current_app._get_current_object(), period=publication.period)
     return publication
-
-
-@dataclass
-class Verification:
-    ok: bool
-    checked: int
-    problems: list[str]
-
-
-def verify(app: Flask, session: Session) -> Verification:
-    """Recompute every file hash and chain link; check signatures when signing is on."""
-    problems: list[str] = []
-    prev_hash = GENESIS
-    key = signing_key(app)
-    publications = session.exec(select(Publication).order_by(Publication.id)).all()
-    for publication in publications:
-        name = f"{publication.period} revision {publication.revision}"
-        files = session.exec(select(PublicationFile).where(PublicationFile.publication_id == publication.id)).all()
-        hashes = {}
-        for stored in files:
-            actual = hashlib.sha256(stored.content).hexdigest()
-            if actual != stored.sha256:
-                problems.append(f"{name}: {stored.name} was altered")
-            hashes[stored.name] = stored.sha256
-        if set(hashes) != set(MEDIA_TYPES):
-            problems.append(f"{name}: files are missing")
-        if publication.prev_hash != prev_hash:
-            problems.append(f"{name}: the link to the previous publication is broken")
-        if (
-            chain_hash(publication.prev_hash, publication.period, publication.revision, hashes)
-            != publication.chain_hash
-        ):
-            problems.append(f"{name}: its chain hash does not match its files")
-        if key is not None:
-            try:
-                key.verify_key.verify(publication.chain_hash.encode(), bytes.fromhex(publication.signature or ""))
-            except Exception:  # noqa: BLE001  (any failure means the signature does not hold)
-                problems.append(f"{name}: the signature does not verify")
-        prev_hash = publication.chain_hash
-    count = session.execute(select(func.count()).select_from(Publication)).scalar_one()
-    return Verification(ok=not problems, checked=count, problems=problems)
