@@ -21,7 +21,7 @@ def read_json(max_bytes: int) -> Any:
 
     A body above `max_bytes` is refused with 413 from its Content-Length, before a byte is read
     (a body sent without a length is cut off at the limit, with the same 413). A body that is not
-    JSON, or is nested deeper than MAX_DEPTH, raises BadJSON.
+    JSON, is nested deeper than MAX_DEPTH or holds a NUL character raises BadJSON.
     """
     request.max_content_length = max_bytes
     data = request.get_data(cache=False)
@@ -31,8 +31,7 @@ def read_json(max_bytes: int) -> Any:
         raise BadJSON(_too_deep()) from err
     except ValueError as err:  # not JSON, or not UTF-8
         raise BadJSON(_("Send the report as a JSON object with Content-Type application/json.")) from err
-    if _depth(value) > MAX_DEPTH:
-        raise BadJSON(_too_deep())
+    _inspect(value)
     return value
 
 
@@ -41,17 +40,18 @@ def _too_deep() -> str:
     return message
 
 
-def _depth(value: Any) -> int:
-    """Return how deeply objects and lists nest in a parsed value (without recursion)."""
-    deepest, pending = 0, [(value, 1)]
+def _inspect(value: Any) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, and the NUL character, which PostgreSQL cannot hold in text."""
+    pending = [(value, 1)]
     while pending:
         item, level = pending.pop()
+        if isinstance(item, str) and "\x00" in item:
+            raise BadJSON(_("Text may not contain the NUL character."))
         if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            if deepest > MAX_DEPTH:
-                break
-            pending.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return deepest
+            if level > MAX_DEPTH:
+                raise BadJSON(_too_deep())
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            pending.extend((child, level + 1) for child in children)
 
 
 class BoundedJSONProvider(DefaultJSONProvider):

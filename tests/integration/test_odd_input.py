@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlmodel import select
 
 from core.ids import MAX_ID
-from incidents.models import Incident
+from incidents.models import Incident, Report
 from tests.conftest import csrf_from, signed_in_client
 from tests.factories.triage import stored_report
 
@@ -129,3 +130,28 @@ def test_the_older_link_keeps_the_status_filter(app, session, admin):
     second = admin.get(_older_link(first)).get_data(as_text=True)
     assert len(_incident_ids(first)) == 2 and len(_incident_ids(second)) == 1
     assert "status=closed" in _older_link(first)
+
+
+@pytest.mark.parametrize(
+    "path", ["/staff/queue?q=a%00b", "/staff/queue?model=a%00b", "/staff/incidents?status=%00", "/?lang=%00"]
+)
+def test_a_nul_character_in_a_query_argument_is_400(app, session, admin, path):
+    """PostgreSQL cannot hold NUL in text: it was a 500 there, and no browser sends one."""
+    stored_report(app, session)
+    assert admin.get(path).status_code == 400
+
+
+def test_a_nul_character_in_a_form_field_is_400(admin, session):
+    token = csrf_from(admin.get("/staff/incidents").get_data(as_text=True))
+    response = admin.post("/staff/incidents", data={"csrf_token": token, "title": "An incident\x00 with a NUL"})
+    assert response.status_code == 400
+    assert session.exec(select(Incident)).first() is None
+
+
+def test_a_nul_character_in_the_json_api_is_400(client, session):
+    from tests.integration.test_api import api_payload
+
+    response = client.post("/api/v1/reports", json=api_payload(model_name="Aurora\x00"))
+    assert response.status_code == 400
+    assert "NUL" in response.get_json()["errors"]["_schema"][0]
+    assert session.exec(select(Report)).first() is None
