@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from core import clock
 from core.db import get_session
-from core.ids import id_arg
+from core.ids import id_arg, parse_id
 from core.permissions import Permission, can, roles_for
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
@@ -124,7 +124,7 @@ def staff_incident_status(incident_id: int):
         wanted = IncidentStatus(request.form.get("status", ""))
     except ValueError:
         abort(400)
-    version = request.form.get("version", type=int) or 0
+    version = parse_id(request.form.get("version")) or 0
     cases.set_incident_status(get_session(), incident, actor=current_staff(), status=wanted, version=version)
     return redirect(url_for("incidents.staff_incident", incident_id=incident_id))
 

@@ -155,3 +155,33 @@ def test_a_nul_character_in_the_json_api_is_400(client, session):
     assert response.status_code == 400
     assert "NUL" in response.get_json()["errors"]["_schema"][0]
     assert session.exec(select(Report)).first() is None
+
+
+FORM_IDS = [
+    ("admin", "/staff/reports/{report}/actions/assign", {"assignee_id": "{huge}", "version": "1"}),
+    ("admin", "/staff/reports/{report}/actions/link_incident", {"incident_id": "{huge}", "version": "1"}),
+    ("admin", "/staff/reports/{report}/actions/mark_duplicate", {"duplicate_of": "{huge}", "version": "1"}),
+    ("admin", "/staff/reports/{report}/actions/acknowledge", {"version": "{huge}"}),
+    ("admin", "/staff/incidents/{incident}/status", {"status": "closed", "version": "{huge}"}),
+    ("admin", "/staff/models/{model}/lifecycle/review", {"row_version": "{huge}"}),
+    ("admin", "/staff/reports/{report}/enforcement", {"model_id": "{huge}"}),
+    ("recipient", "/staff/recipients", {"grantee_id": "{huge}"}),
+    ("publisher", "/staff/transparency", {"publication_id": "{huge}"}),
+]
+
+
+@pytest.mark.parametrize("huge", [str(MAX_ID + 1), "99999999999999999999", "9" * 5000])
+@pytest.mark.parametrize(("role", "path", "fields"), FORM_IDS)
+def test_a_form_naming_an_id_no_row_can_have_is_refused_not_500(app, session, make_staff, role, path, fields, huge):
+    from incidents.models import ModelRecord
+
+    report = stored_report(app, session)
+    incident, model = Incident(title="An open incident"), ModelRecord(name="Aurora", version="13B")
+    session.add_all([incident, model])
+    session.commit()
+    staff = signed_in_client(app, make_staff(role))
+    url = path.format(report=report.id, incident=incident.id, model=model.id)
+    token = csrf_from(staff.get("/staff/incidents").get_data(as_text=True))
+    data = {name: value.format(huge=huge) for name, value in fields.items()}
+    response = staff.post(url, data={"csrf_token": token, **data})
+    assert 400 <= response.status_code < 500 or response.status_code in (302, 303), response.status_code
