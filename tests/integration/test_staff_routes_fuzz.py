@@ -4,6 +4,8 @@ Every GET rule under /staff is found in app.url_map (a new page is covered witho
 file); its <int:...> parts get generated integers, zero and huge ones included, its other parts
 generated text, and the query string any of the arguments the staff pages read, with generated
 values. The caller is a signed-in admin, over the app's real routing, views and database.
+The public GET rules get the same treatment without a login, and the JSON intake API gets
+generated JSON documents.
 """
 
 from __future__ import annotations
@@ -124,3 +126,42 @@ def test_no_staff_page_answers_5xx(app, admin_world):
     """Each staff GET rule gets its own run of examples (17 rules today: about 340 requests)."""
     for rule in staff_get_rules(app):
         never_5xx(admin_world, rule)
+
+
+def test_no_public_page_answers_5xx(app, client, admin_world):
+    """The same property for every other GET rule (the public pages and APIs), without signing in."""
+    rules = [
+        r
+        for r in app.url_map.iter_rules()
+        if "GET" in r.methods and not r.rule.startswith("/staff") and r.endpoint != "static"
+    ]
+    assert len(rules) >= 10, [r.rule for r in rules]
+    for rule in rules:
+        never_5xx(client, rule)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=20,
+)
+report_like = st.fixed_dictionaries(
+    {},
+    optional={
+        name: json_values
+        for name in ("title", "description", "category", "severity", "channel", "attachments", "evidence_links")
+    },
+)
+
+
+def test_the_json_intake_api_never_answers_5xx(app, client):
+    """Any JSON sent to POST /api/v1/reports is a 201 or a 4xx with a reason."""
+    app.config["RATELIMIT_ENABLED"] = False
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(body=st.one_of(json_values, report_like))
+    def check(body):
+        response = client.post("/api/v1/reports", json=body)
+        assert response.status_code in (201, 400, 413), (body, response.status_code)
+
+    check()
