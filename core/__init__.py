@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from flask import Flask
 
-from core import audit, cli, db, errors, i18n, logs, openapi, permissions, sealing, security, views
+from core import (
+    audit,
+    cli,
+    db,
+    errors,
+    i18n,
+    ids,
+    inputs,
+    jsonbody,
+    logs,
+    openapi,
+    permissions,
+    sealing,
+    security,
+    views,
+)
 
 
 def init_app(app: Flask) -> None:
     """Wire the shared plumbing into the app (settings are already loaded)."""
+    ids.init_app(app)  # before any blueprint adds an <int:...> route
     logs.init_app(app)
+    jsonbody.init_app(app)
+    inputs.init_app(app)  # before security: its hooks read the form
     db.init_app(app)
     audit.register_chain_key(
         db.get_engine(app), sealing.hkdf(app.config["PLATFORM_SECRET"].encode(), salt=None, info=b"audit-chain/v1")

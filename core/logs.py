@@ -2,11 +2,13 @@
 
 Werkzeug's development server starts every request line with the client address;
 we replace it with "-" and drop query strings. Gunicorn's access log format is set
-in gunicorn.conf.py to leave out the address and the user agent.
+in gunicorn.conf.py to leave out the address and the user agent, and its error log
+("Invalid request from ip=...") passes through ClientAddressFilter, installed there.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 
@@ -16,6 +18,40 @@ from flask import Flask
 _WERKZEUG_LINE = re.compile(r"^\S+ - - \[")
 # A query string inside the request line, even when werkzeug colours the line with ANSI codes.
 _QUERY = re.compile(r'\?[^\s"\x1b]*')
+
+
+# Dotted quads; and tokens of hex groups with at least two colons, kept unless ipaddress reads them as an
+# IPv6 address (a time such as 10:00:00 stays). A trailing colon or port is left in place.
+_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\d)(?!\.\d)")
+_IPV6_CANDIDATE = re.compile(r"(?<![0-9A-Fa-f.:])[0-9A-Fa-f.]*(?::[0-9A-Fa-f.]*){2,}")
+
+
+def _ipv6_or_text(match: re.Match[str]) -> str:
+    token = match.group(0)
+    stripped = token.rstrip(":.")
+    for candidate in (stripped, stripped.rsplit(":", 1)[0]):
+        try:
+            ipaddress.IPv6Address(candidate)
+        except ValueError:
+            continue
+        return "-" + token[len(candidate) :]
+    return token
+
+
+def without_addresses(text: str) -> str:
+    """Replace every IPv4 and IPv6 address in `text` with "-"."""
+    return _IPV4.sub("-", _IPV6_CANDIDATE.sub(_ipv6_or_text, text))
+
+
+class ClientAddressFilter(logging.Filter):
+    """Take every IP address out of a log record (gunicorn's error log writes the client's)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = without_addresses(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
 
 
 class AnonymousRequestFilter(logging.Filter):

@@ -318,10 +318,3 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.before_request(_staff_gate)
     app.after_request(_security_headers)
-
-
-def safe_next(target: str | None) -> str:
-    """Return a local path to go to after login, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("core.staff_home")

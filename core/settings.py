@@ -66,6 +66,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FILES": 10,
     "MAX_FILE_BYTES": 20 * MB,
     "MAX_CONTENT_LENGTH": None,  # derived from the two above unless set
+    # The JSON intake API (POST /api/v1/reports): larger bodies get 413 before they are read. It holds the
+    # longest valid report even with every character \u-escaped (about 570 KB); base64 files count too.
+    "API_JSON_MAX_BYTES": 1 * MB,
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,
     "WTF_CSRF_SSL_STRICT": False,  # no Referer is ever sent (Referrer-Policy: no-referrer)
     "BABEL_DEFAULT_LOCALE": "en",

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from core import auth, clock
 from core.db import get_session
 from core.permissions import Permission, roles_for
+from core.redirects import safe_next
 from core.schemas import LoginSchema, PasswordChangeSchema, SetupSchema, load_form
 from core.security import (
     account_locked_for_this_client,
@@ -23,7 +24,6 @@ from core.security import (
     limiter,
     public_staff_page,
     roles,
-    safe_next,
     start_staff_session,
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from babel import Locale
 from marshmallow import Schema, fields, validate
 
+from core.ids import MAX_ID
 from core.schemas import N_
 
 COUNTRY_CODES = sorted(
@@ -15,6 +16,14 @@ COUNTRY_CODES = sorted(
 
 
 MAX_LINKS = 20
+
+
+def row_id(*, minimum: int = 0, **kwargs) -> fields.Integer:
+    """A form field that names a row or a version: a whole number up to MAX_ID, as the database holds.
+
+    A larger number cannot name anything, and the database would fail on it (a 500) instead of saying so.
+    """
+    return fields.Integer(strict=False, validate=validate.Range(minimum, MAX_ID), **kwargs)
 
 
 URL = validate.URL(schemes={"http", "https"}, require_tld=True, error=N_("Enter a web address starting with https://"))
@@ -35,9 +44,8 @@ def one_of(values, message: str) -> validate.OneOf:
 class Versioned(Schema):
     """Every change carries the version the person saw, so a concurrent change is not overwritten."""
 
-    version = fields.Integer(
+    version = row_id(
         required=True,
-        strict=False,
         error_messages={
             "required": N_("The form is incomplete; reload the page."),
             "invalid": N_("The form is incomplete; reload the page."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from core.db import get_session
+from core.ids import parse_id
 from core.permissions import Permission, can, roles_for
 from core.security import current_staff, roles
 from reporting import pages
@@ -82,7 +83,7 @@ def admin():
     if request.method == "POST":
         if not can(current_staff(), Permission.APPROVE_PUBLICATIONS):
             abort(403)
-        publication = session.get(Publication, request.form.get("publication_id", type=int) or 0)
+        publication = session.get(Publication, parse_id(request.form.get("publication_id")) or 0)
         if publication is None:
             abort(404)
         try:

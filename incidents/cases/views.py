@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from core import clock
 from core.db import get_session
+from core.ids import id_arg, parse_id
 from core.permissions import Permission, can, roles_for
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
@@ -42,17 +43,29 @@ def staff_incidents():
             flash(_("Incident #%(id)d created.", id=incident.id), "success")
             return redirect(url_for("incidents.staff_incident", incident_id=incident.id))
         values = request.form
+    status, shared_only = request.args.get("status") or None, request.args.get("shared") == "1"
     page = cases.incident_list(
         session,
-        status=request.args.get("status"),
-        shared_only=request.args.get("shared") == "1",
-        before=request.args.get("before", type=int),
+        status=status,
+        shared_only=shared_only,
+        before=id_arg("before"),
         page_size=current_app.config["QUEUE_PAGE_SIZE"],
+    )
+    # The link keeps the list's own filters only: request.args would hand url_for whatever a URL carried.
+    older = (
+        url_for(
+            "incidents.staff_incidents",
+            status=status,
+            shared="1" if shared_only else None,
+            before=page.incidents[-1].id,
+        )
+        if page.more
+        else None
     )
     return render_template(
         "incidents/staff/incidents.html",
         incidents=page.incidents,
-        more=page.more,
+        older=older,
         user=user,
         errors=errors,
         values=values,
@@ -111,7 +124,7 @@ def staff_incident_status(incident_id: int):
         wanted = IncidentStatus(request.form.get("status", ""))
     except ValueError:
         abort(400)
-    version = request.form.get("version", type=int) or 0
+    version = parse_id(request.form.get("version")) or 0
     cases.set_incident_status(get_session(), incident, actor=current_staff(), status=wanted, version=version)
     return redirect(url_for("incidents.staff_incident", incident_id=incident_id))
 

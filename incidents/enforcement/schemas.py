@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validates_sch
 
 from core import clock
 from core.schemas import N_
-from incidents.fields import COUNTRY_CODES, length, one_of
+from incidents.fields import COUNTRY_CODES, length, one_of, row_id
 from incidents.vocabulary import ActionType, Automation, GroundType, TargetKind
 
 # The words for each term of the vocabulary in incidents.vocabulary (ActionType, TargetKind, ...).
@@ -34,7 +34,7 @@ class EnforcementSchema(Schema):
     action_type = fields.String(required=True, validate=one_of(ACTION_TYPES, N_("Choose an action type.")))
     target_kind = fields.String(required=True, validate=one_of(TARGET_KINDS, N_("Choose what the action targets.")))
     target = fields.String(required=True, validate=length(300, 1))
-    model_id = fields.Integer(load_default=None, strict=False)
+    model_id = row_id(load_default=None)
     ground_type = fields.String(required=True, validate=one_of(GROUND_TYPES, N_("Choose law or policy.")))
     ground_reference = fields.String(required=True, validate=length(300, 2))
     explanation = fields.String(load_default="", validate=length(5000))

@@ -38,10 +38,14 @@ def describe(app: Flask) -> None:
                 "responses": {
                     "201": {"description": "Stored and sealed", "content": {"application/json": {"schema": "Receipt"}}},
                     "400": {
-                        "description": "Invalid input, with a message per field",
+                        "description": "Invalid input, with a message per field (or under _schema: not JSON, "
+                        "or objects and lists nested more than 20 deep)",
                         "content": {"application/json": {"schema": "Errors"}},
                     },
-                    "413": {"description": "The body is too large"},
+                    "413": {
+                        "description": "The body is larger than the API_JSON_MAX_BYTES setting (1 MiB by default); "
+                        "it is refused before it is read"
+                    },
                     "429": {"description": "Too many submissions; try later"},
                     "503": {
                         "description": "The whistleblower channel has no recipients yet",

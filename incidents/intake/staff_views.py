@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from core.auth import StaffUser
 from core.db import get_session
+from core.ids import parse_id
 from core.permissions import Permission, can, roles_for
 from core.security import current_private_key, current_staff, roles
 from incidents import web
@@ -41,7 +42,7 @@ def staff_recipients():
     if request.method == "POST":
         if not can(user, Permission.GRANT_ACCESS):
             abort(403)
-        grantee = db.get(StaffUser, request.form.get("grantee_id", type=int) or 0)
+        grantee = db.get(StaffUser, parse_id(request.form.get("grantee_id")) or 0)
         key = current_private_key()
         if grantee is None or key is None:
             flash(_("Choose a recipient, and sign in again if your key is locked."), "error")

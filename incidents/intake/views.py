@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from anonymize.attachments import AttachmentRefused, prepare
 from core.db import get_session
+from core.jsonbody import BadJSON, read_json
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import csrf, limiter, spend_global_limit, spend_rate_limit
 from incidents import labels, web
@@ -292,11 +293,15 @@ def followup_message():
 def api_submit():
     """Accept a report as JSON (same rules as the form) and return its receipt."""
     spend_rate_limit("intake", _intake_limit())
-    payload = request.get_json(silent=True)
+    not_an_object = _("Send the report as a JSON object with Content-Type application/json.")
+    if not request.is_json:
+        return jsonify({"errors": {"_schema": [not_an_object]}}), 400
+    try:
+        payload = read_json(current_app.config["API_JSON_MAX_BYTES"])
+    except BadJSON as err:
+        return jsonify({"errors": {"_schema": [str(err)]}}), 400
     if not isinstance(payload, dict):
-        return jsonify(
-            {"errors": {"_schema": [_("Send the report as a JSON object with Content-Type application/json.")]}}
-        ), 400
+        return jsonify({"errors": {"_schema": [not_an_object]}}), 400
     data, errors = validate_data(schema(ApiReportSchema), payload)
     if errors:
         return jsonify({"errors": errors}), 400

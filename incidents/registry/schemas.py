@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validates
 
 from core.schemas import N_
-from incidents.fields import URL, length, one_of
+from incidents.fields import URL, length, one_of, row_id
 
 
 class ModelSchema(Schema):
@@ -16,7 +16,7 @@ class ModelSchema(Schema):
 
 
 class ModelTransitionSchema(Schema):
-    row_version = fields.Integer(required=True, strict=False)
+    row_version = row_id(required=True)
     public_reason = fields.String(load_default="", validate=length(1000))
 
 

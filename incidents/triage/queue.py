@@ -8,6 +8,7 @@ match. The counts come from report_count, which database triggers keep.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy import func, tuple_
 from sqlmodel import Session, select
 
 from core import clock
+from core.ids import parse_id
 from incidents.models import Report, ReportCount, ReportStatus
 from incidents.triage.workflow import OPEN_STATUSES
 
@@ -83,8 +85,14 @@ class QueuePage:
     too_broad: bool = False
 
 
-def _prefix_bounds(prefix: str) -> tuple[str, str]:
-    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+def _prefix_bounds(prefix: str) -> tuple[str, str | None]:
+    """Return the range of keys that start with `prefix`; there is no upper bound after the last code point."""
+    following = ord(prefix[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:  # no text holds a surrogate, and the database cannot be sent one
+        following = 0xE000
+    if following > sys.maxunicode:
+        return prefix, None
+    return prefix, prefix[:-1] + chr(following)
 
 
 class TooBroad(Exception):
@@ -100,9 +108,10 @@ def _models_starting_with(session: Session, channel: str, prefix: str) -> list[s
     low, high = _prefix_bounds(prefix)
     keys: list[str] = []
     bound = Report.model_key >= low
+    below = [Report.model_key < high] if high is not None else []
     while True:
         key = session.execute(
-            select(func.min(Report.model_key)).where(Report.channel == channel, bound, Report.model_key < high)
+            select(func.min(Report.model_key)).where(Report.channel == channel, bound, *below)
         ).scalar()
         if key is None:
             return keys
@@ -110,6 +119,8 @@ def _models_starting_with(session: Session, channel: str, prefix: str) -> list[s
             keys.append(key)
             if len(keys) > MAX_SEARCH_MODELS:
                 raise TooBroad(prefix)
+        elif high is None:
+            return keys  # past the prefix, with no upper bound to stop the walk
         bound = Report.model_key > key
 
 
@@ -120,9 +131,10 @@ def _search_branches(session: Session, channel: str, q: str) -> list:
     the models whose name starts with it.
     """
     text = " ".join(q.split()).lower()
-    number = re.fullmatch(r"#?(\d{1,12})", text)
+    number = re.fullmatch(r"#?([0-9]+)", text)
     if number:
-        return [Report.id == int(number.group(1))]
+        report_id = parse_id(number.group(1))
+        return [Report.id == report_id] if report_id else []  # a number no report can have matches nothing
     branches = [Report.model_key == key for key in _models_starting_with(session, channel, text)]
     if re.fullmatch(r"[a-z]{2}", text):
         branches.append(Report.country == text.upper())
@@ -146,9 +158,10 @@ def _conditions(filters: Filters, viewer_id: int, now: datetime) -> list:
     elif filters.assignee == "none":
         where.append(Report.assignee_id.is_(None))
     elif filters.assignee:
-        if not filters.assignee.isdigit():
+        assignee_id = parse_id(filters.assignee)
+        if assignee_id is None:
             raise BadQuery("assignee")
-        where.append(Report.assignee_id == int(filters.assignee))
+        where.append(Report.assignee_id == assignee_id)
     if filters.overdue:
         where.append(Report.due_at < now)
     return where
@@ -161,10 +174,17 @@ def _decode_cursor(sort: str, cursor: str) -> tuple:
             moment = datetime.fromisoformat(stamp)
             if moment.tzinfo is None:
                 raise ValueError("a cursor time carries its offset")
-            return moment, int(ident)
-        return (int(cursor),)
+            return moment, _cursor_id(ident)
+        return (_cursor_id(cursor),)
     except (TypeError, ValueError) as err:
         raise BadQuery("cursor") from err
+
+
+def _cursor_id(text: str) -> int:
+    row_id = parse_id(text)
+    if row_id is None:
+        raise ValueError("a cursor names a report id")
+    return row_id
 
 
 def _encode_cursor(sort: str, row) -> str:

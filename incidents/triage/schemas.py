@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validates_schema
 
 from core.schemas import N_
-from incidents.fields import Versioned, length, one_of
+from incidents.fields import Versioned, length, one_of, row_id
 from incidents.models import Actor, Category, Severity
 from incidents.vocabulary import STAFF_FLAGS as ALL_STAFF_FLAGS
 
@@ -36,7 +36,7 @@ class ClassifySchema(Versioned):
 
 
 class AssignSchema(Versioned):
-    assignee_id = fields.Integer(load_default=None, strict=False)
+    assignee_id = row_id(load_default=None)
 
 
 class NoteSchema(Versioned):
@@ -52,7 +52,7 @@ class RequestInfoSchema(Versioned):
 
 
 class LinkIncidentSchema(Versioned):
-    incident_id = fields.Integer(load_default=None, strict=False)
+    incident_id = row_id(load_default=None)
     new_title = fields.String(load_default=None, validate=length(500, 6))
 
     @validates_schema
@@ -64,10 +64,9 @@ class LinkIncidentSchema(Versioned):
 
 
 class DuplicateSchema(Versioned):
-    duplicate_of = fields.Integer(
+    duplicate_of = row_id(
+        minimum=1,
         required=True,
-        strict=False,
-        validate=validate.Range(min=1),
         error_messages={
             "required": N_("Give the number of the original report."),
             "invalid": N_("Give the number of the original report."),

@@ -92,9 +92,12 @@ def run_axe(page, axe_path: Path) -> list[dict]:
 
 
 class Gunicorn:
-    """A gunicorn process serving wsgi:create_app() on a loopback port."""
+    """A gunicorn process serving wsgi:create_app() on a loopback port, with the repository's gunicorn.conf.py.
 
-    def __init__(self, env: dict, workers: int = 2):
+    `as_deployed` starts it as the README's production command does: no flags, only BIND and WEB_CONCURRENCY.
+    """
+
+    def __init__(self, env: dict, workers: int = 2, as_deployed: bool = False):
         from tests.conftest import free_port
 
         self.port = free_port()
@@ -102,8 +105,12 @@ class Gunicorn:
         self.log_path = Path(env["INSTANCE"]) / "gunicorn.log"
         self.log = open(self.log_path, "w")  # noqa: SIM115 (open for the server's whole life, closed at stop)
         gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+        flags = ["-w", str(workers), "-b", f"127.0.0.1:{self.port}"]
+        if as_deployed:
+            env = {**env, "BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": str(workers)}
+            flags = []
         self.proc = subprocess.Popen(
-            [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "wsgi:create_app()"],
+            [gunicorn, *flags, "wsgi:create_app()"],
             cwd=ROOT,
             env=env,
             stdout=self.log,

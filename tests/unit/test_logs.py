@@ -1,6 +1,8 @@
 import logging
 
-from core.logs import AnonymousRequestFilter
+import pytest
+
+from core.logs import AnonymousRequestFilter, ClientAddressFilter
 
 
 def record(msg: str, *args) -> logging.LogRecord:
@@ -24,3 +26,28 @@ def test_other_lines_pass_unchanged():
     rec = record("Running on %s", "http://127.0.0.1:5000")
     assert AnonymousRequestFilter().filter(rec)
     assert rec.getMessage() == "Running on http://127.0.0.1:5000"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Invalid request from ip=203.0.113.9: Request Line is too large (8190 > 4094)",
+            "Invalid request from ip=-: Request Line is too large (8190 > 4094)",
+        ),
+        (
+            "Invalid request from ip=::1: Invalid HTTP request line",
+            "Invalid request from ip=-: Invalid HTTP request line",
+        ),
+        ("from ip=2001:db8::7 and ::ffff:192.0.2.1.", "from ip=- and -."),
+        ("peer [fe80::1]:443 and 198.51.100.20:5000", "peer [-]:443 and -:5000"),
+        (
+            "Booting worker with pid: 4021 at 10:00:00, gunicorn 27.0.1",
+            "Booting worker with pid: 4021 at 10:00:00, gunicorn 27.0.1",
+        ),
+    ],
+)
+def test_client_address_filter_takes_out_every_ip_address(line, expected):
+    rec = logging.LogRecord("gunicorn.error", logging.WARNING, __file__, 1, "%s", (line,), None)
+    assert ClientAddressFilter().filter(rec)
+    assert rec.getMessage() == expected
