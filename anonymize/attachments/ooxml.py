@@ -1,0 +1,147 @@
+"""Office Open XML (docx, xlsx, pptx): properties, thumbnails, custom XML, people, links out, macros, images.
+
+What goes: the core and extended properties (emptied), custom properties, the thumbnail and every
+customXml part with the relationships and content-type overrides that name them; the names, initials
+and account ids of comment and revision authors; every relationship that points outside the package
+(links, remote templates, linked images), with the references to it. Images anywhere in the package
+are re-encoded from their pixels; embedded office packages (a chart's workbook) are cleaned the same
+way. A document with macros or ActiveX controls is refused.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from lxml import etree
+
+from anonymize.attachments.common import REFUSE_BROKEN, REFUSE_MACROS, AttachmentRefused, Limits
+from anonymize.attachments.images import clean_image, looks_like_image
+from anonymize.attachments.zips import Member, local_name, parse_xml, read_members, write_members, write_xml
+
+EMPTY_CORE = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
+)
+EMPTY_APP = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"/>'
+)
+REPLACED = {"docProps/core.xml": EMPTY_CORE, "docProps/app.xml": EMPTY_APP}
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# Attributes that name a person, on any element: comment and revision authors, people and their accounts.
+PERSON_ATTRS = {"author", "initials", "userId", "providerId", "userName"}
+# Attributes that name a person only on these elements (elsewhere `name` names a sheet or a table).
+PERSON_ELEMENTS = {"person", "cmAuthor", "author", "userInfo"}
+PERSON_ELEMENT_ATTRS = {"name", "displayName"}
+MARKERS = (b"author", b"initials", b"userId", b"providerId", b"userName", b"userInfo", b"person")
+# References to a removed relationship that cannot stand without it: the element goes too.
+DROPPED_WITH_RELATIONSHIP = {"attachedTemplate", "externalReference", "subDoc"}
+MAX_NESTING = 1
+
+
+def clean_ooxml(data: bytes, limits: Limits, depth: int = 0) -> bytes:
+    """Return the package without identifying parts, people's names or links out; refuse macros."""
+    members = read_members(data, limits)
+    _refuse_macros(members)
+    dropped = {m.name for m in members if _is_dropped(m.name)}
+    members = [m for m in members if m.name not in dropped]
+    removed_ids = _clean_relationships(members, dropped)
+    for member in members:
+        if member.name in REPLACED:
+            member.data = REPLACED[member.name]
+        elif member.name == "[Content_Types].xml":
+            member.data = _clean_content_types(member.data, dropped)
+        elif member.name.endswith(".xml") or member.name.endswith(".vml"):
+            member.data = _clean_part(member.data, removed_ids.get(member.name, set()))
+        elif looks_like_image(member.data):
+            member.data = clean_image(member.data, limits)
+        elif member.data.startswith(b"PK\x03\x04") and member.name.lower().endswith((".docx", ".xlsx", ".pptx")):
+            if depth >= MAX_NESTING:
+                raise AttachmentRefused(REFUSE_BROKEN)
+            member.data = clean_ooxml(member.data, limits, depth + 1)
+    return write_members(members)
+
+
+def _is_dropped(name: str) -> bool:
+    return (
+        name.startswith(("customXml/", "docProps/thumbnail"))
+        or name == "docProps/custom.xml"
+        or "/customXml/" in name  # customXml parts kept beside a part, as some writers do
+    )
+
+
+def _refuse_macros(members: list[Member]) -> None:
+    for member in members:
+        name = member.name.lower()
+        if name.endswith(("vbaproject.bin", "vbadata.xml")) or "/activex/" in f"/{name}":
+            raise AttachmentRefused(REFUSE_MACROS)
+        if name == "[content_types].xml" and any(
+            marker in member.data.lower() for marker in (b"macroenabled", b"vbaproject", b"activex")
+        ):
+            raise AttachmentRefused(REFUSE_MACROS)
+
+
+def _clean_relationships(members: list[Member], dropped: set[str]) -> dict[str, set[str]]:
+    """Remove relationships that leave the package or point to a dropped part; return their ids by source."""
+    removed: dict[str, set[str]] = {}
+    for member in members:
+        if not member.name.endswith(".rels"):
+            continue
+        folder, _rels, file = member.name.rpartition("_rels/")
+        source = folder + file.removesuffix(".rels")
+        base = posixpath.dirname(source)
+        root = parse_xml(member.data)
+        for rel in list(root):
+            target = str(rel.get("Target", ""))
+            external = str(rel.get("TargetMode", "")).lower() == "external"
+            resolved = posixpath.normpath(
+                target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+            )
+            if external or resolved in dropped:
+                removed.setdefault(source, set()).add(str(rel.get("Id", "")))
+                root.remove(rel)
+        member.data = write_xml(root, standalone=True)
+    return removed
+
+
+def _clean_content_types(data: bytes, dropped: set[str]) -> bytes:
+    root = parse_xml(data)
+    for override in list(root):
+        if str(override.get("PartName", "")).lstrip("/") in dropped:
+            root.remove(override)
+    return write_xml(root, standalone=True)
+
+
+def _clean_part(data: bytes, removed_ids: set[str]) -> bytes:
+    if not removed_ids and not any(marker in data for marker in MARKERS):
+        return data
+    root = parse_xml(data)
+    for element in list(root.iter(tag=etree.Element)):
+        _forget_people(element)
+        if removed_ids:
+            _drop_references(element, removed_ids)
+    return write_xml(root, standalone=True)
+
+
+def _forget_people(element: Any) -> None:
+    name = local_name(element)
+    for attr in element.attrib:
+        attr_name = local_name(attr)
+        if attr_name in PERSON_ATTRS or (name in PERSON_ELEMENTS and attr_name in PERSON_ELEMENT_ATTRS):
+            element.set(attr, "")
+    parent = element.getparent()
+    if name == "author" and parent is not None and local_name(parent) == "authors":
+        element.text = ""  # a spreadsheet's list of comment authors
+
+
+def _drop_references(element: Any, removed_ids: set[str]) -> None:
+    for attr in list(element.attrib):
+        if attr.startswith(f"{{{R_NS}}}") and element.get(attr) in removed_ids:
+            parent = element.getparent()
+            if local_name(element) in DROPPED_WITH_RELATIONSHIP and parent is not None:
+                parent.remove(element)
+                return
+            del element.attrib[attr]

@@ -1,0 +1,282 @@
+"""Hostile documents: every planted marker is gone from the cleaned file, inflated or not, and the visible text stays.
+
+Each case builds one file that hides one marker in one place (tests/factories/hostile.py), sends
+it through `prepare` (the child process included), then looks for the marker in the stored
+bytes, in every zip member (nested packages too) and in every PDF object and decoded stream.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary
+from PIL import Image
+
+from anonymize.attachments import AttachmentRefused, prepare
+from tests.factories import hostile as h
+from tests.factories.hostile import REL, VISIBLE, marker
+
+
+def everything(data: bytes) -> bytes:
+    """The bytes as stored, every zip member (recursively), every PDF object and every decoded stream."""
+    chunks = [data]
+    if data.startswith(b"PK\x03\x04"):
+        chunks += [everything(part) for part in h.parts_of(data).values()]
+    elif data.startswith(b"%PDF"):
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            chunks.append(pdf.trailer.unparse())
+            for obj in pdf.objects:
+                if isinstance(obj, Dictionary | pikepdf.Stream | Array):
+                    chunks.append(obj.unparse())
+                if isinstance(obj, pikepdf.Stream):
+                    try:
+                        chunks.append(obj.read_bytes())
+                    except pikepdf.PdfError:
+                        chunks.append(obj.read_raw_bytes())
+    return b"".join(chunks)
+
+
+def clean(data: bytes, name: str) -> bytes:
+    _kind, _name, cleaned = prepare(data, name)
+    return cleaned
+
+
+def assert_gone(cleaned: bytes, mark: str) -> None:
+    found = everything(cleaned)
+    assert mark.encode() not in found
+    assert mark.encode("utf-16-be") not in found
+
+
+def assert_clean_image(data: bytes, size: tuple[int, int]) -> None:
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == size
+        assert not image.getexif() and not image.getexif().get_ifd(0x8825)
+        assert "exif" not in image.info and "icc_profile" not in image.info and "comment" not in image.info
+
+
+# --- OOXML: docx, xlsx, pptx ----------------------------------------------------------------
+
+TEXT_PART = {"docx": "word/document.xml", "xlsx": "xl/worksheets/sheet1.xml", "pptx": "ppt/slides/slide1.xml"}
+FOLDER = {"docx": "word", "xlsx": "xl", "pptx": "ppt"}
+
+
+def _embedded_jpeg(kind, parts, mark):
+    parts[f"{FOLDER[kind]}/media/image1.jpeg"] = h.jpeg_with_exif(mark)
+    h.add_rel(parts, h.main_rels(kind), "rId90", f"{REL}/image", "media/image1.jpeg")
+
+
+def _thumbnail(kind, parts, mark):
+    parts["docProps/thumbnail.jpeg"] = h.jpeg_with_exif(mark)
+    h.add_rel(parts, "_rels/.rels", "rId2", f"{h.PKG_R}/metadata/thumbnail", "docProps/thumbnail.jpeg")
+
+
+def _custom_xml(kind, parts, mark):
+    parts["customXml/item1.xml"] = f"<owner><email>{mark}@example.org</email></owner>".encode()
+    parts["customXml/itemProps1.xml"] = (
+        b'<ds:datastoreItem ds:itemID="{6E0C3F4D-0000-4000-8000-000000000001}" '
+        b'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml"/>'
+    )
+    parts["customXml/_rels/item1.xml.rels"] = h.rels(
+        [("rId1", f"{REL}/customXmlProps", "itemProps1.xml", False)]
+    ).encode()
+    h.add_rel(parts, h.main_rels(kind), "rId91", f"{REL}/customXml", "../customXml/item1.xml")
+    h.add_override(
+        parts, "customXml/itemProps1.xml", "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+    )
+
+
+def _custom_properties(kind, parts, mark):
+    parts["docProps/custom.xml"] = (
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Owner">'
+        f"<vt:lpwstr>{mark}</vt:lpwstr></property></Properties>"
+    ).encode()
+    h.add_rel(parts, "_rels/.rels", "rId3", f"{REL}/custom-properties", "docProps/custom.xml")
+    h.add_override(parts, "docProps/custom.xml", "application/vnd.openxmlformats-officedocument.custom-properties+xml")
+
+
+def _comment_author(kind, parts, mark):
+    if kind == "docx":
+        parts["word/comments.xml"] = (
+            f'<w:comments xmlns:w="{h.W}"><w:comment w:id="0" w:author="{mark}" w:initials="{mark}I" '
+            'w:date="2026-01-01T00:00:00Z"><w:p><w:r><w:t>Please check this</w:t></w:r></w:p></w:comment></w:comments>'
+        ).encode()
+        h.add_rel(parts, h.main_rels(kind), "rId92", f"{REL}/comments", "comments.xml")
+    elif kind == "xlsx":
+        parts["xl/comments1.xml"] = (
+            f'<comments xmlns="{h.S}"><authors><author>{mark}</author></authors><commentList>'
+            '<comment ref="A1" authorId="0"><text><t>Please check this</t></text></comment></commentList></comments>'
+        ).encode()
+        parts["xl/persons/person.xml"] = (
+            '<personList xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
+            f'<person displayName="{mark}" id="{{1}}" userId="{mark}@example.org" providerId="AD"/></personList>'
+        ).encode()
+        h.add_rel(parts, "xl/worksheets/_rels/sheet1.xml.rels", "rId1", f"{REL}/comments", "../comments1.xml")
+    else:
+        parts["ppt/commentAuthors.xml"] = (
+            f'<p:cmAuthorLst xmlns:p="{h.P}"><p:cmAuthor id="0" name="{mark}" initials="{mark}I" lastIdx="1" '
+            'clrIdx="0"/></p:cmAuthorLst>'
+        ).encode()
+        parts["ppt/comments/comment1.xml"] = (
+            f'<p:cmLst xmlns:p="{h.P}"><p:cm authorId="0" idx="1"><p:pos x="1" y="1"/>'
+            "<p:text>Please check this</p:text></p:cm></p:cmLst>"
+        ).encode()
+    return "Please check this"
+
+
+def _tracked_change_author(kind, parts, mark):
+    if kind == "docx":
+        parts["word/people.xml"] = (
+            f'<w15:people xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"><w15:person '
+            f'w15:author="{mark}"><w15:presenceInfo w15:providerId="AD" w15:userId="S-1-{mark}"/></w15:person>'
+            "</w15:people>"
+        ).encode()
+    elif kind == "xlsx":
+        parts["xl/revisions/revisionHeaders.xml"] = (
+            f'<headers xmlns="{h.S}" guid="{{2}}"><header guid="{{3}}" dateTime="2026-01-01T00:00:00" '
+            f'userName="{mark}"/></headers>'
+        ).encode()
+        parts["xl/revisions/userNames.xml"] = (
+            f'<users xmlns="{h.S}" count="1"><userInfo guid="{{4}}" name="{mark}" id="1"/></users>'
+        ).encode()
+    else:
+        parts["ppt/authors.xml"] = (
+            '<p188:authorLst xmlns:p188="http://schemas.microsoft.com/office/powerpoint/2018/8/main">'
+            f'<p188:author id="{{5}}" name="{mark}" initials="{mark}I" userId="{mark}@example.org" '
+            'providerId="AD"/></p188:authorLst>'
+        ).encode()
+
+
+def _external_relationship(kind, parts, mark):
+    source = {"docx": h.main_rels("docx"), "xlsx": "xl/worksheets/_rels/sheet1.xml.rels"}.get(
+        kind, "ppt/slides/_rels/slide1.xml.rels"
+    )
+    h.add_rel(parts, source, "rId93", f"{REL}/hyperlink", f"https://{mark}.example.org/track", external=True)
+    h.add_rel(parts, source, "rId94", f"{REL}/image", f"https://{mark}.example.org/pixel.png", external=True)
+
+
+OOXML_PLACES = {
+    "embedded-jpeg": _embedded_jpeg,
+    "thumbnail": _thumbnail,
+    "customxml": _custom_xml,
+    "custom-properties": _custom_properties,
+    "comment-author": _comment_author,
+    "tracked-change-author": _tracked_change_author,
+    "external-relationship": _external_relationship,
+}
+DOCX_BODY = {
+    "tracked-change-author": (
+        '<w:p><w:ins w:id="1" w:author="{m}" w:date="2026-01-01T00:00:00Z"><w:r><w:t>inserted words</w:t></w:r>'
+        '</w:ins><w:del w:id="2" w:author="{m}"><w:r><w:delText>old words</w:delText></w:r></w:del></w:p>'
+    ),
+    "external-relationship": '<w:p><w:hyperlink r:id="rId93"><w:r><w:t>see the source</w:t></w:r></w:hyperlink></w:p>',
+}
+
+
+@pytest.mark.parametrize("place", OOXML_PLACES)
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "pptx"])
+def test_ooxml_hiding_places_are_emptied(kind, place):
+    mark = marker(f"{kind}-{place}")
+    body = DOCX_BODY.get(place, "").replace("{m}", mark) if kind == "docx" else ""
+    parts = h.ooxml(kind, extra_body=body)
+    extra_visible = OOXML_PLACES[place](kind, parts, mark)
+    original = h.to_zip(parts)
+    assert mark.encode() in everything(original)
+
+    cleaned = clean(original, f"evidence.{kind}")
+
+    assert_gone(cleaned, mark)
+    result = h.parts_of(cleaned)
+    assert VISIBLE.encode() in result[TEXT_PART[kind]]
+    if extra_visible:
+        assert extra_visible.encode() in b"".join(result.values())
+    assert b"Core Creator" not in everything(cleaned)
+    assert not any(n.startswith(("customXml/", "docProps/thumbnail")) or n == "docProps/custom.xml" for n in result)
+    everything_xml = b"".join(v for n, v in result.items() if n.endswith((".rels", ".xml")))
+    assert b"customXml" not in everything_xml and b"thumbnail" not in everything_xml
+    assert b'TargetMode="External"' not in everything_xml
+    if place == "embedded-jpeg":
+        assert_clean_image(result[f"{FOLDER[kind]}/media/image1.jpeg"], (40, 30))
+
+
+def test_docx_stays_readable_after_cleaning_with_every_hiding_place_at_once():
+    import docx
+
+    mark = marker("docx-all")
+    body = "".join(DOCX_BODY.values()).replace("{m}", mark)
+    parts = h.ooxml("docx", extra_body=body)
+    for plant in OOXML_PLACES.values():
+        plant("docx", parts, mark)
+    cleaned = clean(h.to_zip(parts), "all.docx")
+    assert_gone(cleaned, mark)
+    document = docx.Document(io.BytesIO(cleaned))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert VISIBLE in text and "see the source" in text
+    xml = h.parts_of(cleaned)["word/document.xml"]
+    assert b"inserted words" in xml and b"old words" in xml, "tracked changes stay, without their authors"
+    assert b"<w:hyperlink>" in xml, "the link keeps its text, not its target"
+
+
+def test_docx_remote_template_is_removed():
+    mark = marker("docx-template")
+    parts = h.ooxml("docx")
+    parts["word/settings.xml"] = (
+        f'<w:settings xmlns:w="{h.W}" xmlns:r="{h.R}"><w:attachedTemplate r:id="rId1"/><w:defaultTabStop w:val="720"/>'
+        "</w:settings>"
+    ).encode()
+    h.add_rel(
+        parts,
+        "word/_rels/settings.xml.rels",
+        "rId1",
+        f"{REL}/attachedTemplate",
+        f"https://{mark}.example.org/t.dotm",
+        True,
+    )
+    h.add_rel(parts, h.main_rels("docx"), "rId95", f"{REL}/settings", "settings.xml")
+    cleaned = h.parts_of(clean(h.to_zip(parts), "template.docx"))
+    assert_gone(h.to_zip(cleaned), mark)
+    assert b"attachedTemplate" not in cleaned["word/settings.xml"]
+    assert b"defaultTabStop" in cleaned["word/settings.xml"]
+    assert VISIBLE.encode() in cleaned["word/document.xml"]
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "pptx"])
+def test_ooxml_with_macros_is_refused_with_a_way_out(kind):
+    parts = h.ooxml(kind)
+    parts[f"{FOLDER[kind]}/vbaProject.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + marker("vba").encode()
+    h.add_rel(
+        parts,
+        h.main_rels(kind),
+        "rId96",
+        "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
+        "vbaProject.bin",
+    )
+    h.add_override(parts, f"{FOLDER[kind]}/vbaProject.bin", "application/vnd.ms-office.vbaProject")
+    with pytest.raises(AttachmentRefused, match="macros.*Save it without macros"):
+        prepare(h.to_zip(parts), f"macro.{kind}m")
+
+
+def test_macro_enabled_content_type_alone_is_refused():
+    parts = h.ooxml("docx")
+    types = parts["[Content_Types].xml"].replace(b"document.main+xml", b"document.macroEnabled.main+xml")
+    parts["[Content_Types].xml"] = types
+    with pytest.raises(AttachmentRefused, match="macros"):
+        prepare(h.to_zip(parts), "macro.docm")
+
+
+def test_embedded_workbook_of_a_chart_is_cleaned_too():
+    mark = marker("chart-workbook")
+    inner = h.ooxml("xlsx")
+    _comment_author("xlsx", inner, mark)
+    inner["docProps/core.xml"] = inner["docProps/core.xml"].replace(b"Core Creator", mark.encode())
+    parts = h.ooxml("docx")
+    parts["word/embeddings/Microsoft_Excel_Worksheet.xlsx"] = h.to_zip(inner)
+    cleaned = clean(h.to_zip(parts), "chart.docx")
+    assert_gone(cleaned, mark)
+    assert (
+        VISIBLE.encode()
+        in h.parts_of(h.parts_of(cleaned)["word/embeddings/Microsoft_Excel_Worksheet.xlsx"])["xl/worksheets/sheet1.xml"]
+    )
