@@ -59,6 +59,10 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FILES": 10,
     "MAX_FILE_BYTES": 20 * MB,
     "MAX_CONTENT_LENGTH": None,  # derived from the two above unless set
+    # Each file is cleaned in a child process: pixels per image (embedded ones too), CPU seconds, memory.
+    "ATTACHMENT_MAX_PIXELS": 40_000_000,
+    "ATTACHMENT_CPU_SECONDS": 10,
+    "ATTACHMENT_MEMORY_MB": 1024,
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,
     "WTF_CSRF_SSL_STRICT": False,  # no Referer is ever sent (Referrer-Policy: no-referrer)
     "BABEL_DEFAULT_LOCALE": "en",

@@ -2,7 +2,7 @@
 
 Pure functions on bytes. A file whose type we do not accept, whose metadata we cannot remove, or
 which costs too much to clean, is refused with a message a reporter can act on. The one entry
-point is `prepare`.
+point is `prepare`; it cleans in a child process with CPU and memory limits (see sandbox.py).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from anonymize.attachments.clean import detect_and_clean, strip_metadata
 from anonymize.attachments.common import KINDS, N_, AttachmentRefused, Kind, Limits
 from anonymize.attachments.detect import detect
+from anonymize.attachments.sandbox import run_limited
 
 __all__ = [
     "KINDS",
@@ -36,7 +37,9 @@ def safe_filename(original: str | None, kind: Kind, index: int) -> str:
 def prepare(
     data: bytes, original_name: str | None, index: int = 1, limits: Limits | None = None
 ) -> tuple[Kind, str, bytes]:
-    """Detect, strip and rename one upload; return (kind, file name, clean bytes)."""
-    name, clean = detect_and_clean(data, limits or Limits())
+    """Detect, strip and rename one upload, in a limited child process; return (kind, file name, clean bytes)."""
+    if not data:
+        detect(data)  # refuses an empty file without a child
+    name, clean = run_limited(detect_and_clean, data, limits or Limits())
     kind = KINDS[name]
     return kind, safe_filename(original_name, kind, index), clean

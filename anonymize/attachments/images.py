@@ -10,7 +10,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from anonymize.attachments.common import REFUSE_BROKEN, REFUSE_TOO_MANY_PIXELS, AttachmentRefused, Limits
 
 # Pillow refuses (rather than warns) only above twice this; our own check comes first, from the header.
+# The child that cleans a file sets it to that file's limit.
 Image.MAX_IMAGE_PIXELS = Limits().max_pixels
+# Register every format plugin now, so the fork server does it once rather than each child.
+Image.init()
 
 # How an image starts, for finding images inside documents whatever their names say.
 SIGNATURES = (

@@ -12,7 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from anonymize.attachments import AttachmentRefused, prepare
+from anonymize.attachments import AttachmentRefused, Limits, prepare
 from core.db import get_session
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import csrf, limiter, spend_rate_limit
@@ -55,6 +55,12 @@ def _uploads(files) -> tuple[list[intake.Upload], list[str]]:
     limit, max_bytes = current_app.config["MAX_FILES"], current_app.config["MAX_FILE_BYTES"]
     if len(chosen) > limit:
         return [], [_("Attach at most %(n)d files.", n=limit)]
+    config = current_app.config
+    limits = Limits(
+        max_pixels=config["ATTACHMENT_MAX_PIXELS"],
+        cpu_seconds=config["ATTACHMENT_CPU_SECONDS"],
+        memory_bytes=config["ATTACHMENT_MEMORY_MB"] * 1024 * 1024,
+    )
     uploads, errors = [], []
     for index, storage in enumerate(chosen, start=1):
         data = storage.stream.read(max_bytes + 1)
@@ -63,7 +69,7 @@ def _uploads(files) -> tuple[list[intake.Upload], list[str]]:
             errors.append(_("%(name)s is larger than %(size)s.", name=name, size=human_size(max_bytes)))
             continue
         try:
-            kind, clean_name, clean = prepare(data, name, index)
+            kind, clean_name, clean = prepare(data, name, index, limits=limits)
         except AttachmentRefused as err:
             errors.append(f"{name}: {_(str(err))}")
             continue

@@ -247,6 +247,19 @@ def test_too_many_and_too_large_files(app_config, session):
     assert "big.txt is larger than 1000 B." in response.get_data(as_text=True)
 
 
+def test_the_configured_attachment_limits_reach_the_cleaning(app_config, session):
+    from wsgi import create_app
+
+    app_config.update(ATTACHMENT_MAX_PIXELS=100)
+    client = create_app(app_config).test_client()
+    response, receipt, _ = submit(client, files=[(io.BytesIO(files.jpeg_with_gps()), "photo.jpg")])
+    assert response.status_code == 400 and receipt is None
+    assert "photo.jpg: This image, or an image inside this document, has too many pixels" in response.get_data(
+        as_text=True
+    )
+    assert session.exec(select(Report)).first() is None
+
+
 def test_oversized_upload_is_413(app_config):
     from wsgi import create_app
 
