@@ -41,8 +41,12 @@ def check_pixels(width: int, height: int, frames: int, limits: Limits) -> None:
         raise AttachmentRefused(REFUSE_TOO_MANY_PIXELS)
 
 
-def clean_image(data: bytes, limits: Limits) -> bytes:
-    """Return the image re-encoded from its pixels alone: no EXIF, GPS, XMP, ICC profile or text chunks."""
+def clean_image(data: bytes, limits: Limits, upright: bool = True) -> bytes:
+    """Return the image re-encoded from its pixels alone: no EXIF, GPS, XMP, ICC profile or text chunks.
+
+    With `upright`, the EXIF orientation is applied to the pixels first, as viewers do for a photo;
+    a PDF's viewer ignores it (and the page gives the size), so a PDF's images keep their pixels' order.
+    """
     try:
         with Image.open(io.BytesIO(data)) as image:  # lazy: reads the header only
             if image.format not in FORMATS:
@@ -52,7 +56,7 @@ def clean_image(data: bytes, limits: Limits) -> bytes:
             image.load()
             if image.format == "GIF" and frames > 1:
                 return _animated_gif(image)
-            return _single_frame(image)
+            return _single_frame(image, upright)
     except Image.DecompressionBombError as err:  # Pillow's own check, on the header too
         raise AttachmentRefused(REFUSE_TOO_MANY_PIXELS) from err
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
@@ -78,11 +82,10 @@ def _animated_gif(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def _single_frame(image: Image.Image) -> bytes:
+def _single_frame(image: Image.Image, upright: bool) -> bytes:
     fmt = image.format or "PNG"
     # Apply the orientation tag to the pixels, then write a clean image without any tags.
-    upright = ImageOps.exif_transpose(image)
-    clean = _pixels_only(upright)
+    clean = _pixels_only(ImageOps.exif_transpose(image) if upright else image)
     options: dict[str, Any] = {}
     if fmt in ("JPEG", "WEBP"):
         options["quality"] = 92

@@ -36,7 +36,10 @@ PERSON_ATTRS = {"author", "initials", "userId", "providerId", "userName"}
 # Attributes that name a person only on these elements (elsewhere `name` names a sheet or a table).
 PERSON_ELEMENTS = {"person", "cmAuthor", "author", "userInfo"}
 PERSON_ELEMENT_ATTRS = {"name", "displayName"}
-MARKERS = (b"author", b"initials", b"userId", b"providerId", b"userName", b"userInfo", b"person")
+# A part is parsed only if it holds one of these (compared in lower case), or a reference to remove.
+MARKERS = (b"author", b"initials", b"userid", b"providerid", b"username", b"userinfo", b"person", b"abspath")
+# Where the file was saved, with the writer's user name in the path (C:\Users\...), in a workbook.
+DROPPED_ELEMENTS = {"absPath"}
 # References to a removed relationship that cannot stand without it: the element goes too.
 DROPPED_WITH_RELATIONSHIP = {"attachedTemplate", "externalReference", "subDoc"}
 MAX_NESTING = 1
@@ -54,8 +57,8 @@ def clean_ooxml(data: bytes, limits: Limits, depth: int = 0) -> bytes:
             member.data = REPLACED[member.name]
         elif member.name == "[Content_Types].xml":
             member.data = _clean_content_types(member.data, dropped)
-        elif member.name.endswith(".xml") or member.name.endswith(".vml"):
-            member.data = _clean_part(member.data, removed_ids.get(member.name, set()))
+        elif member.name.endswith((".xml", ".vml")):
+            member.data = _clean_part(member.data, removed_ids.get(member.name, set()), member.name.endswith(".vml"))
         elif looks_like_image(member.data):
             member.data = clean_image(member.data, limits)
         elif member.data.startswith(b"PK\x03\x04") and member.name.lower().endswith((".docx", ".xlsx", ".pptx")):
@@ -67,8 +70,8 @@ def clean_ooxml(data: bytes, limits: Limits, depth: int = 0) -> bytes:
 
 def _is_dropped(name: str) -> bool:
     return (
-        name.startswith(("customXml/", "docProps/thumbnail"))
-        or name == "docProps/custom.xml"
+        name.startswith(("customXml/", "docProps/thumbnail", "xl/queryTables/"))
+        or name in ("docProps/custom.xml", "xl/connections.xml")  # data connections refresh from a server
         or "/customXml/" in name  # customXml parts kept beside a part, as some writers do
     )
 
@@ -115,11 +118,15 @@ def _clean_content_types(data: bytes, dropped: set[str]) -> bytes:
     return write_xml(root, standalone=True)
 
 
-def _clean_part(data: bytes, removed_ids: set[str]) -> bytes:
-    if not removed_ids and not any(marker in data for marker in MARKERS):
+def _clean_part(data: bytes, removed_ids: set[str], legacy: bool = False) -> bytes:
+    lowered = data.lower()
+    if not removed_ids and not any(marker in lowered for marker in MARKERS):
         return data
-    root = parse_xml(data)
+    root = parse_xml(data, recover=legacy)  # VML drawings are often not well-formed XML
     for element in list(root.iter(tag=etree.Element)):
+        if local_name(element) in DROPPED_ELEMENTS and (parent := element.getparent()) is not None:
+            parent.remove(element)
+            continue
         _forget_people(element)
         if removed_ids:
             _drop_references(element, removed_ids)

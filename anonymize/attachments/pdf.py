@@ -123,7 +123,7 @@ def _clean_image_xobject(image: Stream, limits: Limits) -> None:
     names = list(filters) if isinstance(filters, Array) else [filters]
     if names == [Name.DCTDecode]:
         # The stream is a whole JPEG file, EXIF and all: decode it and write the pixels alone.
-        image.write(clean_image(image.read_raw_bytes(), limits), filter=Name.DCTDecode)
+        image.write(clean_image(image.read_raw_bytes(), limits, upright=False), filter=Name.DCTDecode)
     elif names == [Name.JPXDecode]:
         _jpx_to_pixels(image, limits)
     elif Name.JPXDecode in names:

@@ -22,6 +22,7 @@ from anonymize.attachments.common import (
 RATIO_FLOOR = 1 * MB
 # No entities are expanded, nothing is fetched, no document may be deeper or larger than libxml2's defaults.
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+LENIENT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True)
 
 
 @dataclass
@@ -79,12 +80,15 @@ def write_members(members: list[Member]) -> bytes:
     return out.getvalue()
 
 
-def parse_xml(data: bytes) -> Any:
-    """Parse one XML part safely; the result is an lxml element."""
+def parse_xml(data: bytes, recover: bool = False) -> Any:
+    """Parse one XML part safely (recovering what it can, if asked); the result is an lxml element."""
     try:
-        return etree.fromstring(data, PARSER)
+        root = etree.fromstring(data, LENIENT_PARSER if recover else PARSER)
     except etree.XMLSyntaxError as err:
         raise AttachmentRefused(REFUSE_BROKEN) from err
+    if root is None:
+        raise AttachmentRefused(REFUSE_BROKEN)
+    return root
 
 
 def write_xml(root: Any, standalone: bool | None = None) -> bytes:

@@ -280,3 +280,53 @@ def test_embedded_workbook_of_a_chart_is_cleaned_too():
         VISIBLE.encode()
         in h.parts_of(h.parts_of(cleaned)["word/embeddings/Microsoft_Excel_Worksheet.xlsx"])["xl/worksheets/sheet1.xml"]
     )
+
+
+def test_a_comment_author_named_without_initials_is_found_too():
+    mark = marker("pptx-name-only")
+    parts = h.ooxml("pptx")
+    parts["ppt/commentAuthors.xml"] = (
+        f'<p:cmAuthorLst xmlns:p="{h.P}"><p:cmAuthor id="0" name="{mark}" lastIdx="1" clrIdx="0"/></p:cmAuthorLst>'
+    ).encode()
+    assert_gone(clean(h.to_zip(parts), "deck.pptx"), mark)
+
+
+def test_a_workbook_forgets_where_it_was_saved_and_its_data_connections():
+    mark = marker("xlsx-path")
+    parts = h.ooxml("xlsx")
+    saved_at = (
+        '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        '<mc:Choice Requires="x15"><x15ac:absPath xmlns:x15ac="http://schemas.microsoft.com/office/spreadsheetml/'
+        f'2010/11/ac" url="C:\\Users\\{mark}\\Documents\\"/></mc:Choice></mc:AlternateContent><sheets>'
+    )
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b"<sheets>", saved_at.encode())
+    parts["xl/connections.xml"] = (
+        f'<connections xmlns="{h.S}"><connection id="1" name="q" refreshOnLoad="1" type="1"><dbPr '
+        f'connection="Provider=SQLOLEDB;User ID={mark};Data Source=https://{mark}.example.org/db"/></connection>'
+        "</connections>"
+    ).encode()
+    parts["xl/queryTables/queryTable1.xml"] = f'<queryTable xmlns="{h.S}" name="{mark}" connectionId="1"/>'.encode()
+    h.add_rel(parts, "xl/_rels/workbook.xml.rels", "rId7", f"{REL}/connections", "connections.xml")
+    h.add_rel(
+        parts, "xl/worksheets/_rels/sheet1.xml.rels", "rId8", f"{REL}/queryTable", "../queryTables/queryTable1.xml"
+    )
+    h.add_override(
+        parts, "xl/connections.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.connections+xml"
+    )
+    cleaned = clean(h.to_zip(parts), "book.xlsx")
+    assert_gone(cleaned, mark)
+    result = h.parts_of(cleaned)
+    assert "xl/connections.xml" not in result and b"connections" not in result["[Content_Types].xml"]
+    assert b'name="Evidence"' in result["xl/workbook.xml"] and VISIBLE.encode() in result["xl/worksheets/sheet1.xml"]
+
+
+def test_a_legacy_vml_drawing_that_is_not_well_formed_is_cleaned_not_refused():
+    mark = marker("xlsx-vml")
+    parts = h.ooxml("xlsx")
+    parts["xl/drawings/vmlDrawing1.vml"] = (
+        '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+        f'<v:shape id="_x0000_s1025" o:author="{mark}"><v:textbox>note<br></v:textbox></v:shape></xml>'
+    ).encode()
+    cleaned = clean(h.to_zip(parts), "book.xlsx")
+    assert_gone(cleaned, mark)
+    assert b"_x0000_s1025" in h.parts_of(cleaned)["xl/drawings/vmlDrawing1.vml"]

@@ -214,3 +214,21 @@ def test_text_that_only_mentions_markup_is_kept_as_is():
     text = b"The model answered with <script>alert(1)</script> when asked for HTML.\n<3 from the tester\n"
     kind, name, cleaned = prepare(text, "notes.txt")
     assert kind.name == "text" and cleaned == text
+
+
+def test_a_pdf_image_keeps_its_pixel_order_whatever_its_exif_orientation_said():
+    from PIL import Image
+
+    photo = Image.new("RGB", (40, 30), (200, 0, 0))
+    photo.paste((0, 0, 200), (0, 0, 10, 30))  # a blue band on the left
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90": PDF viewers ignore it, and so must we
+    out = io.BytesIO()
+    photo.save(out, format="JPEG", exif=exif)
+    cleaned = clean(h.pdf(lambda pdf, page: h.place_jpeg(pdf, page, out.getvalue())), "photo.pdf")
+    with pikepdf.open(io.BytesIO(cleaned)) as pdf:
+        data = pdf.pages[0].Resources.XObject.Im1.read_raw_bytes()
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (40, 30) and not image.getexif()
+        red, green, blue = image.convert("RGB").getpixel((2, 15))
+        assert blue > 150 and red < 80, "the blue band is still on the left"
