@@ -63,6 +63,9 @@ DEFAULTS: dict[str, Any] = {
     "ATTACHMENT_MAX_PIXELS": 40_000_000,
     "ATTACHMENT_CPU_SECONDS": 10,
     "ATTACHMENT_MEMORY_MB": 1024,
+    # All files of one request together, in wall time: below gunicorn's timeout (60 s), so a request
+    # full of hostile files gets its files refused instead of its worker killed.
+    "ATTACHMENT_REQUEST_SECONDS": 40,
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,
     "WTF_CSRF_SSL_STRICT": False,  # no Referer is ever sent (Referrer-Policy: no-referrer)
     "BABEL_DEFAULT_LOCALE": "en",

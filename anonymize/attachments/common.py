@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MB = 1024 * 1024
+WALL_SLACK = 5  # seconds a child may take beyond twice its CPU time (start-up, a busy machine)
 
 
 def N_(message: str) -> str:
@@ -32,6 +33,15 @@ class Limits:
     max_unzipped: int = 200 * MB  # all members of a document together (REFUSE_TOO_BIG_UNZIPPED says 200 MB)
     cpu_seconds: int = 10  # CPU time of the child that cleans the file
     memory_bytes: int = 1024 * MB  # address space of that child
+
+    def wall_seconds(self) -> float:
+        """How long the caller waits for the child before ending it."""
+        return 2 * self.cpu_seconds + WALL_SLACK
+
+    def within(self, seconds: float) -> Limits | None:
+        """These limits, with less CPU time if needed so the child ends within `seconds`; None if too few are left."""
+        cpu = min(self.cpu_seconds, int((seconds - WALL_SLACK) / 2))
+        return replace(self, cpu_seconds=cpu) if cpu >= 1 else None
 
 
 KINDS = {

@@ -45,7 +45,7 @@ def run_limited(cleaner: Cleaner, data: bytes, limits: Limits) -> tuple[str, byt
     child.start()
     writer.close()  # the child holds the only writing end: its death reads as EOF here
     try:
-        if not reader.poll(2 * limits.cpu_seconds + 5):  # stuck without using CPU (or the machine is swamped)
+        if not reader.poll(limits.wall_seconds()):  # stuck without using CPU (or the machine is swamped)
             raise AttachmentRefused(REFUSE_TOO_COSTLY)
         status, text, payload = reader.recv()
     except (EOFError, OSError) as err:  # killed by SIGXCPU or SIGKILL, or crashed

@@ -6,6 +6,7 @@ import base64
 import binascii
 import io
 import secrets
+import time
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_babel import get_locale
@@ -61,6 +62,7 @@ def _uploads(files) -> tuple[list[intake.Upload], list[str]]:
         cpu_seconds=config["ATTACHMENT_CPU_SECONDS"],
         memory_bytes=config["ATTACHMENT_MEMORY_MB"] * 1024 * 1024,
     )
+    deadline = time.monotonic() + config["ATTACHMENT_REQUEST_SECONDS"]
     uploads, errors = [], []
     for index, storage in enumerate(chosen, start=1):
         data = storage.stream.read(max_bytes + 1)
@@ -68,8 +70,12 @@ def _uploads(files) -> tuple[list[intake.Upload], list[str]]:
         if len(data) > max_bytes:
             errors.append(_("%(name)s is larger than %(size)s.", name=name, size=human_size(max_bytes)))
             continue
+        file_limits = limits.within(deadline - time.monotonic())
+        if file_limits is None:
+            errors.append(_("%(name)s: there was no time left to clean this file. Attach fewer files.", name=name))
+            continue
         try:
-            kind, clean_name, clean = prepare(data, name, index, limits=limits)
+            kind, clean_name, clean = prepare(data, name, index, limits=file_limits)
         except AttachmentRefused as err:
             errors.append(f"{name}: {_(str(err))}")
             continue

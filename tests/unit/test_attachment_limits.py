@@ -118,3 +118,10 @@ def test_a_child_that_crashes_refuses_the_file_and_the_caller_carries_on():
         run_limited(crash, b"x", Limits())
     kind, _name, clean = prepare(files.TEXT, "notes.txt")
     assert kind.name == "text" and clean == files.TEXT
+
+
+def test_limits_fit_within_the_time_left():
+    limits = Limits(cpu_seconds=10)
+    assert limits.within(60) == limits and limits.wall_seconds() == 25
+    assert limits.within(15).cpu_seconds == 5 and limits.within(15).wall_seconds() <= 15
+    assert limits.within(6) is None and limits.within(-3) is None
