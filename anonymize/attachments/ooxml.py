@@ -30,6 +30,9 @@ EMPTY_APP = (
     b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"/>'
 )
 REPLACED = {"docProps/core.xml": EMPTY_CORE, "docProps/app.xml": EMPTY_APP}
+# Parts found by the type of the relationship that names them, wherever they are: emptied or dropped.
+REPLACED_BY_TYPE = {"/core-properties": EMPTY_CORE, "/extended-properties": EMPTY_APP}
+DROPPED_BY_TYPE = ("/custom-properties", "/thumbnail", "/customXml", "/connections", "/queryTable")
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # Attributes that name a person, on any element: comment and revision authors, people and their accounts.
 PERSON_ATTRS = {"author", "initials", "userId", "providerId", "userName"}
@@ -41,7 +44,8 @@ MARKERS = (b"author", b"initials", b"userid", b"providerid", b"username", b"user
 # Where the file was saved, with the writer's user name in the path (C:\Users\...), in a workbook.
 DROPPED_ELEMENTS = {"absPath"}
 # References to a removed relationship that cannot stand without it: the element goes too.
-DROPPED_WITH_RELATIONSHIP = {"attachedTemplate", "externalReference", "subDoc"}
+# (An SVG picture goes, scripts and links and all; Office shows the PNG it always keeps beside it.)
+DROPPED_WITH_RELATIONSHIP = {"attachedTemplate", "externalReference", "subDoc", "svgBlip"}
 MAX_NESTING = 1
 
 
@@ -49,12 +53,13 @@ def clean_ooxml(data: bytes, limits: Limits, depth: int = 0) -> bytes:
     """Return the package without identifying parts, people's names or links out; refuse macros."""
     members = read_members(data, limits)
     _refuse_macros(members)
-    dropped = {m.name for m in members if _is_dropped(m.name)}
+    replaced, dropped = _parts_by_type(members)
+    dropped |= {m.name for m in members if _is_dropped(m.name)}
     members = [m for m in members if m.name not in dropped]
     removed_ids = _clean_relationships(members, dropped)
     for member in members:
-        if member.name in REPLACED:
-            member.data = REPLACED[member.name]
+        if member.name in replaced:
+            member.data = replaced[member.name]
         elif member.name == "[Content_Types].xml":
             member.data = _clean_content_types(member.data, dropped)
         elif member.name.endswith((".xml", ".vml")):
@@ -73,7 +78,37 @@ def _is_dropped(name: str) -> bool:
         name.startswith(("customXml/", "docProps/thumbnail", "xl/queryTables/"))
         or name in ("docProps/custom.xml", "xl/connections.xml")  # data connections refresh from a server
         or "/customXml/" in name  # customXml parts kept beside a part, as some writers do
+        or name.lower().endswith(".svg")
     )
+
+
+def _relationships(member: Member) -> tuple[str, Any]:
+    """The source part of a .rels member, and its parsed relationships."""
+    folder, _rels, file = member.name.rpartition("_rels/")
+    return folder + file.removesuffix(".rels"), parse_xml(member.data)
+
+
+def _target(source: str, rel: Any) -> str:
+    target = str(rel.get("Target", ""))
+    inside = target.lstrip("/") if target.startswith("/") else posixpath.join(posixpath.dirname(source), target)
+    return posixpath.normpath(inside)
+
+
+def _parts_by_type(members: list[Member]) -> tuple[dict[str, bytes], set[str]]:
+    """Property parts to empty and parts to drop, found by relationship type whatever their names."""
+    replaced, dropped = dict(REPLACED), set()
+    for member in members:
+        if not member.name.endswith(".rels"):
+            continue
+        source, root = _relationships(member)
+        for rel in root:
+            rel_type, target = str(rel.get("Type", "")), _target(source, rel)
+            for suffix, empty in REPLACED_BY_TYPE.items():
+                if rel_type.endswith(suffix):
+                    replaced[target] = empty
+            if rel_type.endswith(DROPPED_BY_TYPE):
+                dropped.add(target)
+    return replaced, dropped
 
 
 def _refuse_macros(members: list[Member]) -> None:

@@ -330,3 +330,49 @@ def test_a_legacy_vml_drawing_that_is_not_well_formed_is_cleaned_not_refused():
     cleaned = clean(h.to_zip(parts), "book.xlsx")
     assert_gone(cleaned, mark)
     assert b"_x0000_s1025" in h.parts_of(cleaned)["xl/drawings/vmlDrawing1.vml"]
+
+
+def test_properties_and_thumbnails_are_found_by_relationship_type_not_by_name():
+    mark = marker("docx-renamed")
+    parts = h.ooxml("docx")
+    parts["meta/who.xml"] = parts.pop("docProps/core.xml").replace(b"Core Creator", mark.encode())
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"</Relationships>", b"")
+    parts["_rels/.rels"] += (
+        f'<Relationship Id="rId5" Type="{h.PKG_R}/metadata/core-properties" Target="meta/who.xml"/>'
+        f'<Relationship Id="rId6" Type="{h.PKG_R}/metadata/thumbnail" Target="pics/peek.png"/>'
+        f'<Relationship Id="rId7" Type="{REL}/custom-properties" Target="props/extra.xml"/></Relationships>'
+    ).encode()
+    parts["pics/peek.png"] = h.png_with_text(mark)
+    parts["props/extra.xml"] = f"<Properties><property><value>{mark}</value></property></Properties>".encode()
+    cleaned = clean(h.to_zip(parts), "renamed.docx")
+    assert_gone(cleaned, mark)
+    result = h.parts_of(cleaned)
+    assert (
+        "pics/peek.png" not in result
+        and "props/extra.xml" not in result
+        and b"coreProperties" in result["meta/who.xml"]
+    )
+    assert VISIBLE.encode() in result["word/document.xml"]
+
+
+def test_an_svg_picture_goes_and_its_png_fallback_stays():
+    mark = marker("docx-svg")
+    blip = (
+        '<w:p><w:r><w:drawing><a:blip xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'r:embed="rId60"><a:extLst><a:ext uri="{96DAC541-7B7A-43D3-8B79-37D633B846F1}"><asvg:svgBlip '
+        'xmlns:asvg="http://schemas.microsoft.com/office/drawing/2016/SVG/main" r:embed="rId61"/></a:ext>'
+        "</a:extLst></a:blip></w:drawing></w:r></w:p>"
+    )
+    parts = h.ooxml("docx", extra_body=blip)
+    parts["word/media/image1.png"] = h.png_with_text(mark)
+    parts["word/media/image2.svg"] = (
+        f'<svg xmlns="http://www.w3.org/2000/svg"><script>fetch("https://{mark}.example.org")</script></svg>'
+    ).encode()
+    h.add_rel(parts, h.main_rels("docx"), "rId60", f"{REL}/image", "media/image1.png")
+    h.add_rel(parts, h.main_rels("docx"), "rId61", f"{REL}/image", "media/image2.svg")
+    cleaned = clean(h.to_zip(parts), "svg.docx")
+    assert_gone(cleaned, mark)
+    result = h.parts_of(cleaned)
+    assert "word/media/image2.svg" not in result and b"svgBlip" not in result["word/document.xml"]
+    assert b'r:embed="rId60"' in result["word/document.xml"] and b"media/image1.png" in result[h.main_rels("docx")]
+    assert_clean_image(result["word/media/image1.png"], (16, 16))
