@@ -23,14 +23,15 @@ SIGNATURES = (
     b"GIF89a",
     b"II*\x00",  # TIFF, little-endian
     b"MM\x00*",  # TIFF, big-endian
-    b"BM",  # BMP
 )
 FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP"}
 
 
 def looks_like_image(data: bytes) -> bool:
     """Tell whether bytes start like an image format we re-encode."""
-    return data.startswith(SIGNATURES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+    webp = data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    bmp = data[:2] == b"BM" and data[6:10] == b"\x00\x00\x00\x00"  # "BM", its size, four zero bytes
+    return data.startswith(SIGNATURES) or webp or bmp
 
 
 def check_pixels(width: int, height: int, frames: int, limits: Limits) -> None:

@@ -376,3 +376,63 @@ def test_an_svg_picture_goes_and_its_png_fallback_stays():
     assert "word/media/image2.svg" not in result and b"svgBlip" not in result["word/document.xml"]
     assert b'r:embed="rId60"' in result["word/document.xml"] and b"media/image1.png" in result[h.main_rels("docx")]
     assert_clean_image(result["word/media/image1.png"], (16, 16))
+
+
+def _webp_with_exif_and_xmp(mark):
+    exif = Image.Exif()
+    exif[0x013B] = mark
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (9, 9, 9)).save(out, format="WEBP", exif=exif, xmp=h.xmp(mark))
+    return out.getvalue()
+
+
+def _gif_with_comment(mark):
+    frames = [Image.new("RGB", (40, 30), color) for color in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    out = io.BytesIO()
+    frames[0].save(out, format="GIF", save_all=True, append_images=frames[1:], comment=mark.encode(), duration=50)
+    return out.getvalue()
+
+
+def _tiff_with_tags(mark):
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (9, 9, 9)).save(out, format="TIFF", tiffinfo={315: mark, 270: mark})  # Artist
+    return out.getvalue()
+
+
+def _png_with_icc_and_exif(mark):
+    exif = Image.Exif()
+    exif[0x013B] = mark
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (9, 9, 9)).save(out, format="PNG", exif=exif, icc_profile=b"icc " + mark.encode() * 8)
+    return out.getvalue()
+
+
+IMAGE_KINDS = {
+    "webp": _webp_with_exif_and_xmp,
+    "gif": _gif_with_comment,
+    "tiff": _tiff_with_tags,
+    "png": _png_with_icc_and_exif,
+}
+
+
+@pytest.mark.parametrize("fmt", IMAGE_KINDS)
+def test_images_of_every_format_lose_their_tags_on_their_own_and_inside_a_document(fmt):
+    mark = marker(f"image-{fmt}")
+    image = IMAGE_KINDS[fmt](mark)
+    assert mark.encode() in image
+    parts = h.ooxml("docx")
+    parts[f"word/media/image1.{fmt}"] = image
+    cleaned = h.parts_of(clean(h.to_zip(parts), "pictures.docx"))
+    assert_gone(h.to_zip(cleaned), mark)
+    if fmt == "tiff":  # a TIFF (not accepted on its own) keeps only its structural tags
+        with Image.open(io.BytesIO(cleaned["word/media/image1.tiff"])) as tiff:
+            assert tiff.size == (40, 30) and not {270, 315, 305, 306, 34665, 34853} & set(tiff.getexif())
+    else:
+        assert_clean_image(cleaned[f"word/media/image1.{fmt}"], (40, 30))
+        kind, _name, alone = prepare(image, f"picture.{fmt}")
+        assert kind.name == fmt
+        assert_gone(alone, mark)
+        assert_clean_image(alone, (40, 30))
+        if fmt == "gif":
+            with Image.open(io.BytesIO(alone)) as animation:
+                assert animation.n_frames == 3
