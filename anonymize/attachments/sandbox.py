@@ -76,10 +76,20 @@ def _keep_freed_memory() -> None:
         pass
 
 
+def _limit_memory(size: int) -> None:
+    # Linux takes RLIMIT_AS; macOS refuses it (ValueError) but may take RLIMIT_DATA, for development.
+    for limit in (resource.RLIMIT_AS, resource.RLIMIT_DATA):
+        try:
+            resource.setrlimit(limit, (size, size))
+            return
+        except (ValueError, OSError):
+            continue
+
+
 def _child(writer: Connection, cleaner: Cleaner, data: bytes, limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    _limit_memory(limits.memory_bytes)
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
     _keep_freed_memory()
     try:
