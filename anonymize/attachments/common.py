@@ -81,6 +81,10 @@ REFUSE_MACROS = N_(
     "This document contains macros or active controls, which can run code, so we do not accept it. "
     "Save it without macros (as .docx, .xlsx, .pptx or .odt) or as a PDF, and attach that instead."
 )
+REFUSE_EMBEDDED = N_(
+    "This document holds an embedded file or object (such as an old-style spreadsheet or a PDF inside it) "
+    "whose hidden details we cannot remove. Attach that file on its own, and save the document as a PDF."
+)
 REFUSE_TOO_MANY_PIXELS = N_(
     "This image, or an image inside this document, has too many pixels for us to clean. "
     "Scale it down or take a screenshot, and attach that instead."

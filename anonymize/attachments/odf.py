@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from anonymize.attachments.common import REFUSE_MACROS, AttachmentRefused, Limits
+from anonymize.attachments.common import REFUSE_EMBEDDED, REFUSE_MACROS, AttachmentRefused, Limits
 from anonymize.attachments.images import clean_image, looks_like_image
 from anonymize.attachments.zips import local_name, parse_xml, read_members, write_members, write_xml
 
@@ -34,6 +34,7 @@ PERSON_ELEMENTS = {f"{{{DC_NS}}}creator", f"{{{META_NS}}}creator-initials", f"{{
 PRINTER_SETTINGS = {"PrinterName", "PrinterSetup"}
 # Macros bound to events; the macros themselves make the document refused.
 LISTENERS = {"event-listeners"}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OUTSIDE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|/|\\|\.\./)")
 
 
@@ -42,6 +43,8 @@ def clean_odf(data: bytes, limits: Limits) -> bytes:
     members = read_members(data, limits)
     if any(m.name.startswith(("Basic/", "Scripts/")) and not m.name.endswith("/") for m in members):
         raise AttachmentRefused(REFUSE_MACROS)
+    if any(m.data.startswith(OLE_MAGIC) for m in members):
+        raise AttachmentRefused(REFUSE_EMBEDDED)  # a foreign OLE object (an old document, a package with its path)
     dropped = {m.name for m in members if m.name.startswith("Thumbnails/")}
     members = [m for m in members if m.name not in dropped]
     for member in members:

@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from anonymize.attachments.common import REFUSE_BROKEN, REFUSE_MACROS, AttachmentRefused, Limits
+from anonymize.attachments.common import REFUSE_BROKEN, REFUSE_EMBEDDED, REFUSE_MACROS, AttachmentRefused, Limits
 from anonymize.attachments.images import clean_image, looks_like_image
 from anonymize.attachments.zips import Member, local_name, parse_xml, read_members, write_members, write_xml
 
@@ -32,7 +32,8 @@ EMPTY_APP = (
 REPLACED = {"docProps/core.xml": EMPTY_CORE, "docProps/app.xml": EMPTY_APP}
 # Parts found by the type of the relationship that names them, wherever they are: emptied or dropped.
 REPLACED_BY_TYPE = {"/core-properties": EMPTY_CORE, "/extended-properties": EMPTY_APP}
-DROPPED_BY_TYPE = ("/custom-properties", "/thumbnail", "/customXml", "/connections", "/queryTable")
+# (Printer settings are a Windows DEVMODE, which starts with the printer's name.)
+DROPPED_BY_TYPE = ("/custom-properties", "/thumbnail", "/customXml", "/connections", "/queryTable", "/printerSettings")
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # Attributes that name a person, on any element: comment and revision authors, people and their accounts.
 PERSON_ATTRS = {"author", "initials", "userId", "providerId", "userName"}
@@ -47,12 +48,13 @@ DROPPED_ELEMENTS = {"absPath"}
 # (An SVG picture goes, scripts and links and all; Office shows the PNG it always keeps beside it.)
 DROPPED_WITH_RELATIONSHIP = {"attachedTemplate", "externalReference", "subDoc", "svgBlip"}
 MAX_NESTING = 1
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def clean_ooxml(data: bytes, limits: Limits, depth: int = 0) -> bytes:
     """Return the package without identifying parts, people's names or links out; refuse macros."""
     members = read_members(data, limits)
-    _refuse_macros(members)
+    _refuse_active(members)
     replaced, dropped = _parts_by_type(members)
     dropped |= {m.name for m in members if _is_dropped(m.name)}
     members = [m for m in members if m.name not in dropped]
@@ -79,6 +81,7 @@ def _is_dropped(name: str) -> bool:
         or name in ("docProps/custom.xml", "xl/connections.xml")  # data connections refresh from a server
         or "/customXml/" in name  # customXml parts kept beside a part, as some writers do
         or name.lower().endswith(".svg")
+        or "/printerSettings/" in name
     )
 
 
@@ -111,11 +114,14 @@ def _parts_by_type(members: list[Member]) -> tuple[dict[str, bytes], set[str]]:
     return replaced, dropped
 
 
-def _refuse_macros(members: list[Member]) -> None:
+def _refuse_active(members: list[Member]) -> None:
+    """Refuse macros, ActiveX controls and OLE objects, which we can neither run safely nor clean."""
     for member in members:
         name = member.name.lower()
         if name.endswith(("vbaproject.bin", "vbadata.xml")) or "/activex/" in f"/{name}":
             raise AttachmentRefused(REFUSE_MACROS)
+        if member.data.startswith(OLE_MAGIC) and "/printersettings/" not in f"/{name}":
+            raise AttachmentRefused(REFUSE_EMBEDDED)  # an OLE object: an old document, a package with its path
         if name == "[content_types].xml" and any(
             marker in member.data.lower() for marker in (b"macroenabled", b"vbaproject", b"activex")
         ):

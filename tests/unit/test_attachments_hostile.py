@@ -46,7 +46,7 @@ def clean(data: bytes, name: str) -> bytes:
 def assert_gone(cleaned: bytes, mark: str) -> None:
     found = everything(cleaned)
     assert mark.encode() not in found
-    assert mark.encode("utf-16-be") not in found
+    assert mark.encode("utf-16-be") not in found and mark.encode("utf-16-le") not in found
 
 
 def assert_clean_image(data: bytes, size: tuple[int, int]) -> None:
@@ -436,3 +436,35 @@ def test_images_of_every_format_lose_their_tags_on_their_own_and_inside_a_docume
         if fmt == "gif":
             with Image.open(io.BytesIO(alone)) as animation:
                 assert animation.n_frames == 3
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "pptx", "odt"])
+def test_an_embedded_ole_object_is_refused_with_a_way_out(kind):
+    # An OLE "package" keeps the embedded file's original path, user name included.
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "C:\\Users\\jane\\Desktop\\evidence.pdf".encode("utf-16-le")
+    if kind == "odt":
+        original = h.odf("", {"Object 2": ole})
+    else:
+        parts = h.ooxml(kind)
+        parts[f"{FOLDER[kind]}/embeddings/oleObject1.bin"] = ole
+        h.add_rel(parts, h.main_rels(kind), "rId70", f"{REL}/oleObject", "embeddings/oleObject1.bin")
+        original = h.to_zip(parts)
+    with pytest.raises(AttachmentRefused, match="embedded file or object.*Attach that file on its own"):
+        prepare(original, f"with-object.{kind}")
+
+
+def test_printer_settings_naming_the_printer_are_dropped():
+    mark = marker("xlsx-printer")
+    parts = h.ooxml("xlsx", extra_body='<pageSetup paperSize="9" r:id="rId9"/>')
+    parts["xl/printerSettings/printerSettings1.bin"] = f"{mark} LaserJet".encode("utf-16-le") + b"\x00" * 64
+    h.add_rel(
+        parts,
+        "xl/worksheets/_rels/sheet1.xml.rels",
+        "rId9",
+        f"{REL}/printerSettings",
+        "../printerSettings/printerSettings1.bin",
+    )
+    cleaned = clean(h.to_zip(parts), "book.xlsx")
+    assert_gone(cleaned, mark)
+    sheet = h.parts_of(cleaned)["xl/worksheets/sheet1.xml"]
+    assert b'<pageSetup paperSize="9"/>' in sheet and VISIBLE.encode() in sheet
