@@ -41,9 +41,10 @@ PERSON_ATTRS = {"author", "initials", "userId", "providerId", "userName"}
 PERSON_ELEMENTS = {"person", "cmAuthor", "author", "userInfo"}
 PERSON_ELEMENT_ATTRS = {"name", "displayName"}
 # A part is parsed only if it holds one of these (compared in lower case), or a reference to remove.
-MARKERS = (b"author", b"initials", b"userid", b"providerid", b"username", b"userinfo", b"person", b"abspath")
+MARKERS = (b"author", b"initials", b"userid", b"providerid", b"username", b"userinfo", b"person", b"abspath", b"rsid")
 # Where the file was saved, with the writer's user name in the path (C:\Users\...), in a workbook.
-DROPPED_ELEMENTS = {"absPath"}
+# Word's revision-session ids (w:rsids, w:rsidR...) tie a copy to the sessions that edited it.
+DROPPED_ELEMENTS = {"absPath", "rsids"}
 # References to a removed relationship that cannot stand without it: the element goes too.
 # (An SVG picture goes, scripts and links and all; Office shows the PNG it always keeps beside it.)
 DROPPED_WITH_RELATIONSHIP = {"attachedTemplate", "externalReference", "subDoc", "svgBlip"}
@@ -176,9 +177,11 @@ def _clean_part(data: bytes, removed_ids: set[str], legacy: bool = False) -> byt
 
 def _forget_people(element: Any) -> None:
     name = local_name(element)
-    for attr in element.attrib:
+    for attr in list(element.attrib):
         attr_name = local_name(attr)
-        if attr_name in PERSON_ATTRS or (name in PERSON_ELEMENTS and attr_name in PERSON_ELEMENT_ATTRS):
+        if attr_name.startswith("rsid"):
+            del element.attrib[attr]
+        elif attr_name in PERSON_ATTRS or (name in PERSON_ELEMENTS and attr_name in PERSON_ELEMENT_ATTRS):
             element.set(attr, "")
     parent = element.getparent()
     if name == "author" and parent is not None and local_name(parent) == "authors":

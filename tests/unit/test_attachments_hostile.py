@@ -468,3 +468,18 @@ def test_printer_settings_naming_the_printer_are_dropped():
     assert_gone(cleaned, mark)
     sheet = h.parts_of(cleaned)["xl/worksheets/sheet1.xml"]
     assert b'<pageSetup paperSize="9"/>' in sheet and VISIBLE.encode() in sheet
+
+
+def test_word_revision_session_ids_that_tie_a_copy_to_its_editors_go():
+    mark = "00C0FFEE"
+    body = f'<w:p w:rsidR="{mark}" w:rsidRDefault="{mark}"><w:r w:rsidRPr="{mark}"><w:t>edited</w:t></w:r></w:p>'
+    parts = h.ooxml("docx", extra_body=body)
+    parts["word/settings.xml"] = (
+        f'<w:settings xmlns:w="{h.W}"><w:rsids><w:rsidRoot w:val="{mark}"/><w:rsid w:val="{mark}"/></w:rsids>'
+        '<w:defaultTabStop w:val="720"/></w:settings>'
+    ).encode()
+    h.add_rel(parts, h.main_rels("docx"), "rId95", f"{REL}/settings", "settings.xml")
+    cleaned = clean(h.to_zip(parts), "edited.docx")
+    assert_gone(cleaned, mark)
+    result = h.parts_of(cleaned)
+    assert b"edited" in result["word/document.xml"] and b"defaultTabStop" in result["word/settings.xml"]
