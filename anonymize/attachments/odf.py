@@ -43,8 +43,8 @@ def clean_odf(data: bytes, limits: Limits) -> bytes:
     members = read_members(data, limits)
     if any(m.name.startswith(("Basic/", "Scripts/")) and not m.name.endswith("/") for m in members):
         raise AttachmentRefused(REFUSE_MACROS)
-    if any(m.data.startswith(OLE_MAGIC) for m in members):
-        raise AttachmentRefused(REFUSE_EMBEDDED)  # a foreign OLE object (an old document, a package with its path)
+    if any(m.data.startswith((OLE_MAGIC, b"PK\x03\x04")) for m in members):
+        raise AttachmentRefused(REFUSE_EMBEDDED)  # a foreign OLE object or package, which we do not clean
     dropped = {m.name for m in members if m.name.startswith("Thumbnails/")}
     members = [m for m in members if m.name not in dropped]
     for member in members:

@@ -15,7 +15,8 @@ from typing import Any
 
 from lxml import etree
 
-from anonymize.attachments.common import REFUSE_BROKEN, REFUSE_EMBEDDED, REFUSE_MACROS, AttachmentRefused, Limits
+from anonymize.attachments.common import REFUSE_EMBEDDED, REFUSE_MACROS, AttachmentRefused, Limits
+from anonymize.attachments.detect import detect
 from anonymize.attachments.images import clean_image, looks_like_image
 from anonymize.attachments.zips import Member, local_name, parse_xml, read_members, write_members, write_xml
 
@@ -69,11 +70,20 @@ def clean_ooxml(data: bytes, limits: Limits, depth: int = 0) -> bytes:
             member.data = _clean_part(member.data, removed_ids.get(member.name, set()), member.name.endswith(".vml"))
         elif looks_like_image(member.data):
             member.data = clean_image(member.data, limits)
-        elif member.data.startswith(b"PK\x03\x04") and member.name.lower().endswith((".docx", ".xlsx", ".pptx")):
-            if depth >= MAX_NESTING:
-                raise AttachmentRefused(REFUSE_BROKEN)
-            member.data = clean_ooxml(member.data, limits, depth + 1)
+        elif member.data.startswith(b"PK\x03\x04"):
+            member.data = _clean_nested(member.data, limits, depth)
     return write_members(members)
+
+
+def _clean_nested(data: bytes, limits: Limits, depth: int) -> bytes:
+    """Clean an office package inside this one (a chart's workbook), whatever its name; refuse any other zip."""
+    try:
+        kind = detect(data).name
+    except AttachmentRefused as err:
+        raise AttachmentRefused(REFUSE_EMBEDDED) from err
+    if depth >= MAX_NESTING or kind not in ("docx", "xlsx", "pptx"):
+        raise AttachmentRefused(REFUSE_EMBEDDED)
+    return clean_ooxml(data, limits, depth + 1)
 
 
 def _is_dropped(name: str) -> bool:

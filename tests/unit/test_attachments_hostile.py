@@ -483,3 +483,20 @@ def test_word_revision_session_ids_that_tie_a_copy_to_its_editors_go():
     assert_gone(cleaned, mark)
     result = h.parts_of(cleaned)
     assert b"edited" in result["word/document.xml"] and b"defaultTabStop" in result["word/settings.xml"]
+
+
+def test_an_embedded_package_is_cleaned_whatever_its_name_and_refused_when_it_is_not_office():
+    macro_book = h.ooxml("xlsx")
+    macro_book["xl/vbaProject.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 Shell"
+    parts = h.ooxml("docx")
+    parts["word/embeddings/Book1.xlsm"] = h.to_zip(macro_book)
+    with pytest.raises(AttachmentRefused, match="macros"):
+        prepare(h.to_zip(parts), "chart.docx")
+
+    archive = h.to_zip({"secret.txt": marker("zip-in-docx").encode()})
+    parts = h.ooxml("docx")
+    parts["word/embeddings/data.bin"] = archive
+    with pytest.raises(AttachmentRefused, match="embedded file or object"):
+        prepare(h.to_zip(parts), "zipped.docx")
+    with pytest.raises(AttachmentRefused, match="embedded file or object"):
+        prepare(h.odf("", {"Object 3": archive}), "zipped.odt")
