@@ -45,6 +45,7 @@ def clean_pdf(data: bytes, limits: Limits) -> bytes:
                     _clean_dictionary(obj, 0)
                 if isinstance(obj, Stream) and obj.get("/Subtype") == Name.Image:
                     _clean_image_xobject(obj, limits)
+            _clean_inline_images(pdf, limits)
             out = io.BytesIO()
             pdf.save(out, fix_metadata_version=False, deterministic_id=True)
             return out.getvalue()
@@ -150,3 +151,39 @@ def _jpx_to_pixels(image: Stream, limits: Limits) -> None:
     image["/ColorSpace"] = Name.DeviceGray if pixels.mode == "L" else Name.DeviceRGB
     image["/BitsPerComponent"] = 8
     image["/Width"], image["/Height"] = pixels.width, pixels.height
+
+
+def _clean_inline_images(pdf: pikepdf.Pdf, limits: Limits) -> None:
+    """A JPEG written inline in a content stream (BI ... ID ... EI) is a whole JPEG file too: clean it there."""
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        streams = list(contents) if isinstance(contents, Array) else [contents]
+        raw = b"\n".join(s.read_bytes() for s in streams if isinstance(s, Stream))
+        if b"DCT" in raw and (cleaned := _cleaned_content(page, limits)) is not None:
+            page.obj["/Contents"] = pdf.make_stream(cleaned)
+    for obj in list(pdf.objects):
+        if not isinstance(obj, Stream) or obj.get("/Subtype") != Name.Form or b"DCT" not in obj.read_bytes():
+            continue
+        if (cleaned := _cleaned_content(obj, limits)) is not None:
+            obj.write(cleaned)
+
+
+def _cleaned_content(target: pikepdf.Object | pikepdf.Page, limits: Limits) -> bytes | None:
+    """The content stream with its inline JPEGs re-encoded from their pixels, or None if it has none."""
+    chunks: list[bytes] = []
+    pending: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+    for instruction in pikepdf.parse_content_stream(target):
+        image = instruction.iimage if isinstance(instruction, pikepdf.ContentStreamInlineImage) else None
+        if image is None or not set(image.filters) & {"/DCTDecode", "/DCT"}:
+            pending.append(instruction)
+            continue
+        check_pixels(int(image.width), int(image.height), 1, limits)
+        jpeg = clean_image(image.read_raw_bytes(), limits, upright=False)
+        chunks += [
+            pikepdf.unparse_content_stream(pending),
+            b"BI " + image.obj.unparse()[2:-2] + b" ID " + jpeg + b"\nEI",
+        ]
+        pending = []
+    if not chunks:
+        return None
+    return b"\n".join([*chunks, pikepdf.unparse_content_stream(pending)])

@@ -232,3 +232,34 @@ def test_a_pdf_image_keeps_its_pixel_order_whatever_its_exif_orientation_said():
         assert image.size == (40, 30) and not image.getexif()
         red, green, blue = image.convert("RGB").getpixel((2, 15))
         assert blue > 150 and red < 80, "the blue band is still on the left"
+
+
+def _inline_jpeg(mark: str) -> bytes:
+    jpeg = h.jpeg_with_exif(mark)
+    return b"\nq 40 0 0 30 300 20 cm BI /W 40 /H 30 /CS /RGB /BPC 8 /F /DCT ID " + jpeg + b"\nEI Q"
+
+
+@pytest.mark.parametrize("where", ["page", "form"])
+def test_an_inline_jpeg_in_a_content_stream_loses_its_exif(where):
+    mark = marker(f"pdf-inline-{where}")
+
+    def plant(pdf, page):
+        if where == "page":
+            page.obj["/Contents"] = pdf.make_stream(page.obj.Contents.read_bytes() + _inline_jpeg(mark))
+            return
+        form = pdf.make_stream(_inline_jpeg(mark))
+        form["/Type"], form["/Subtype"], form["/BBox"] = Name.XObject, Name.Form, Array([0, 0, 400, 200])
+        page.obj.Resources["/XObject"] = Dictionary(Fm1=form)
+        page.obj["/Contents"] = pdf.make_stream(page.obj.Contents.read_bytes() + b"\n/Fm1 Do")
+
+    original = h.pdf(plant)
+    assert mark.encode() in everything(original)
+    cleaned = clean(original, "inline.pdf")
+    assert_gone(cleaned, mark)
+    with pikepdf.open(io.BytesIO(cleaned)) as pdf:
+        page = pdf.pages[0]
+        assert VISIBLE.encode() in page.Contents.read_bytes()
+        target = page if where == "page" else page.Resources.XObject.Fm1
+        images = [i for i in pikepdf.parse_content_stream(target) if isinstance(i, pikepdf.ContentStreamInlineImage)]
+        assert len(images) == 1 and images[0].iimage.as_pil_image().size == (40, 30)
+        assert_clean_image(images[0].iimage.read_raw_bytes(), (40, 30))
