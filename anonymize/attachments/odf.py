@@ -10,13 +10,12 @@ macros is refused.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from lxml import etree
 
 from anonymize.attachments.common import REFUSE_EMBEDDED, REFUSE_MACROS, AttachmentRefused, Limits
 from anonymize.attachments.images import clean_image, looks_like_image
-from anonymize.attachments.zips import local_name, parse_xml, read_members, write_members, write_xml
+from anonymize.attachments.zips import parse_xml, read_members, write_members, write_xml
 
 EMPTY_ODF_META = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -25,15 +24,10 @@ EMPTY_ODF_META = (
 )
 DC_NS = "http://purl.org/dc/elements/1.1/"
 META_NS = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
-XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-CONFIG_NAME = "{urn:oasis:names:tc:opendocument:xmlns:config:1.0}name"
+CONFIG_NS = "urn:oasis:names:tc:opendocument:xmlns:config:1.0"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+XLINK_HREF = f"{{{XLINK_NS}}}href"
 MANIFEST_PATH = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}full-path"
-# Elements whose text names a person: the creator of an annotation or a change, and their initials.
-PERSON_ELEMENTS = {f"{{{DC_NS}}}creator", f"{{{META_NS}}}creator-initials", f"{{{META_NS}}}initial-creator"}
-# Settings that name the writer's printer (often after its owner or office).
-PRINTER_SETTINGS = {"PrinterName", "PrinterSetup"}
-# Macros bound to events; the macros themselves make the document refused.
-LISTENERS = {"event-listeners"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OUTSIDE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|/|\\|\.\./)")
 
@@ -70,21 +64,29 @@ def _clean_manifest(data: bytes, dropped: set[str]) -> bytes:
 
 def _clean_part(data: bytes) -> bytes:
     root = parse_xml(data)
-    for element in list(root.iter(tag=etree.Element)):
-        _clean_element(element)
-    return write_xml(root)
-
-
-def _clean_element(element: Any) -> None:
-    if element.tag in PERSON_ELEMENTS:
+    for element in FIND_PEOPLE(root):
         for child in list(element):
             element.remove(child)
         element.text = ""
-    elif local_name(element) in LISTENERS and (parent := element.getparent()) is not None:
-        parent.remove(element)
-        return
-    elif local_name(element) == "config-item" and element.get(CONFIG_NAME) in PRINTER_SETTINGS:
+    for element in FIND_LISTENERS(root):
+        if (parent := element.getparent()) is not None:
+            parent.remove(element)
+    for element in FIND_PRINTER(root):
         element.text = ""
-    href = element.get(XLINK_HREF)
-    if href is not None and OUTSIDE.match(href.strip()):
-        del element.attrib[XLINK_HREF]
+    for href in FIND_LINKS(root):
+        if OUTSIDE.match(str(href).strip()) and (element := href.getparent()) is not None:
+            del element.attrib[XLINK_HREF]
+    return write_xml(root)
+
+
+# The walks over a part run in libxml2, as XPath, not as a Python loop over every element.
+NAMESPACES = {"dc": DC_NS, "meta": META_NS, "config": CONFIG_NS, "xlink": XLINK_NS}
+# Elements whose text names a person: the creator of an annotation or a change, and their initials.
+FIND_PEOPLE = etree.XPath("//dc:creator | //meta:creator-initials | //meta:initial-creator", namespaces=NAMESPACES)
+# Macros bound to events (the macros themselves make the document refused).
+FIND_LISTENERS = etree.XPath("//*[local-name()='event-listeners']")
+# Settings that name the writer's printer (often after its owner or office).
+FIND_PRINTER = etree.XPath(
+    "//config:config-item[@config:name='PrinterName' or @config:name='PrinterSetup']", namespaces=NAMESPACES
+)
+FIND_LINKS = etree.XPath("//@xlink:href", namespaces=NAMESPACES)

@@ -147,6 +147,16 @@ ODF_PLACES = {
         'xlink:href="vnd.sun.star.script:{m}?language=Basic"/></office:event-listeners>',
         lambda m: {},
     ),
+    "printer-name": (
+        "",
+        lambda m: {
+            "settings.xml": '<office:document-settings xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0"><office:settings>'
+            '<config:config-item-set config:name="ooo:configuration-settings"><config:config-item '
+            f'config:name="PrinterName" config:type="string">{m} LaserJet</config:config-item></config:config-item-set>'
+            "</office:settings></office:document-settings>".encode()
+        },
+    ),
     "embedded-object-meta": (
         "",
         lambda m: {
