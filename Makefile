@@ -40,7 +40,7 @@ format: setup
 
 # Every benchmark in tests/bench (slow: the larger ones build their databases first).
 bench: setup
-	for bench in intake receipts publish export queue; do $(BIN)/python -m tests.bench.bench_$$bench || exit 1; done
+	for bench in intake receipts publish export queue uploads; do $(BIN)/python -m tests.bench.bench_$$bench || exit 1; done
 
 # Re-resolve the pins in requirements*.txt into the hash-locked files.
 lock: setup

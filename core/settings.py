@@ -69,6 +69,13 @@ DEFAULTS: dict[str, Any] = {
     # The JSON intake API (POST /api/v1/reports): larger bodies get 413 before they are read. It holds the
     # longest valid report even with every character \u-escaped (about 570 KB); base64 files count too.
     "API_JSON_MAX_BYTES": 1 * MB,
+    # Each file is cleaned in a child process: pixels per image (embedded ones too), CPU seconds, memory.
+    "ATTACHMENT_MAX_PIXELS": 40_000_000,
+    "ATTACHMENT_CPU_SECONDS": 10,
+    "ATTACHMENT_MEMORY_MB": 1024,
+    # All files of one request together, in wall time: below gunicorn's timeout (60 s), so a request
+    # full of hostile files gets its files refused instead of its worker killed.
+    "ATTACHMENT_REQUEST_SECONDS": 40,
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,
     "WTF_CSRF_SSL_STRICT": False,  # no Referer is ever sent (Referrer-Policy: no-referrer)
     "BABEL_DEFAULT_LOCALE": "en",

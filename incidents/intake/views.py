@@ -6,13 +6,14 @@ import base64
 import binascii
 import io
 import secrets
+import time
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from anonymize.attachments import AttachmentRefused, prepare
+from anonymize.attachments import AttachmentRefused, Limits, prepare
 from core.db import get_session
 from core.jsonbody import BadJSON, read_json
 from core.schemas import form_to_raw, schema, validate_data
@@ -56,6 +57,13 @@ def _uploads(files) -> tuple[list[intake.Upload], list[str]]:
     limit, max_bytes = current_app.config["MAX_FILES"], current_app.config["MAX_FILE_BYTES"]
     if len(chosen) > limit:
         return [], [_("Attach at most %(n)d files.", n=limit)]
+    config = current_app.config
+    limits = Limits(
+        max_pixels=config["ATTACHMENT_MAX_PIXELS"],
+        cpu_seconds=config["ATTACHMENT_CPU_SECONDS"],
+        memory_bytes=config["ATTACHMENT_MEMORY_MB"] * 1024 * 1024,
+    )
+    deadline = time.monotonic() + config["ATTACHMENT_REQUEST_SECONDS"]
     uploads, errors = [], []
     for index, storage in enumerate(chosen, start=1):
         data = storage.stream.read(max_bytes + 1)
@@ -63,8 +71,12 @@ def _uploads(files) -> tuple[list[intake.Upload], list[str]]:
         if len(data) > max_bytes:
             errors.append(_("%(name)s is larger than %(size)s.", name=name, size=human_size(max_bytes)))
             continue
+        file_limits = limits.within(deadline - time.monotonic())
+        if file_limits is None:
+            errors.append(_("%(name)s: there was no time left to clean this file. Attach fewer files.", name=name))
+            continue
         try:
-            kind, clean_name, clean = prepare(data, name, index)
+            kind, clean_name, clean = prepare(data, name, index, limits=file_limits)
         except AttachmentRefused as err:
             errors.append(f"{name}: {_(str(err))}")
             continue

@@ -267,6 +267,30 @@ def test_too_many_and_too_large_files(app_config, session):
     assert "big.txt is larger than 1000 B." in response.get_data(as_text=True)
 
 
+def test_the_configured_attachment_limits_reach_the_cleaning(app_config, session):
+    from wsgi import create_app
+
+    app_config.update(ATTACHMENT_MAX_PIXELS=100)
+    client = create_app(app_config).test_client()
+    response, receipt, _ = submit(client, files=[(io.BytesIO(files.jpeg_with_gps()), "photo.jpg")])
+    assert response.status_code == 400 and receipt is None
+    assert "photo.jpg: This image, or an image inside this document, has too many pixels" in response.get_data(
+        as_text=True
+    )
+    assert session.exec(select(Report)).first() is None
+
+
+def test_files_beyond_the_request_time_budget_are_refused_not_cleaned(app_config, session):
+    from wsgi import create_app
+
+    app_config.update(ATTACHMENT_REQUEST_SECONDS=6)  # less than one file's least CPU second and slack
+    client = create_app(app_config).test_client()
+    response, receipt, _ = submit(client, files=[(io.BytesIO(files.TEXT), "a.txt"), (io.BytesIO(files.TEXT), "b.txt")])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and receipt is None
+    assert "a.txt: there was no time left to clean this file" in html and "b.txt: there was no time left" in html
+
+
 def test_oversized_upload_is_413(app_config):
     from wsgi import create_app
 
