@@ -21,8 +21,22 @@ _READ_AS = str.maketrans({"I": "1", "L": "1", "O": "0"})
 def new_receipt() -> str:
     """Return a fresh receipt like 'K7QM-3XDA-99TR-B2WP'."""
     number = int.from_bytes(secrets.token_bytes(LENGTH * 5 // 8), "big")  # exactly 80 random bits
-    raw = "".join(ALPHABET[(number >> shift) & 31] for shift in range(5 * (LENGTH - 1), -1, -5))
-    return format_receipt(raw)
+    return format_receipt(_encode(number))
+
+
+def _encode(number: int) -> str:
+    return "".join(ALPHABET[(number >> shift) & 31] for shift in range(5 * (LENGTH - 1), -1, -5))
+
+
+def receipt_for_key(key: bytes, idempotency_key: str) -> str:
+    """Return the receipt a client's Idempotency-Key stands for: the same key always gives the same receipt.
+
+    80 bits of HMAC-SHA256 under the receipt key, so the receipt cannot be worked out from the
+    Idempotency-Key without the server; but whoever holds the Idempotency-Key can have it again,
+    which is why the API asks for a random one of at least 32 characters.
+    """
+    digest = hmac.new(key, b"idempotency:" + idempotency_key.encode(), hashlib.sha256).digest()
+    return format_receipt(_encode(int.from_bytes(digest[: LENGTH * 5 // 8], "big")))
 
 
 def format_receipt(raw: str) -> str:

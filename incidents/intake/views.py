@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import re
 import secrets
 import time
 
@@ -301,6 +302,17 @@ def followup_message():
     return _thread_page(fresh, receipt, added=True)
 
 
+# Whoever sends an Idempotency-Key again gets the report's receipt back, so it must be as unguessable as one.
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{32,200}")
+
+
+def _bad_idempotency_key() -> str:
+    return _(
+        "Idempotency-Key must be a random value of 32 to 200 letters, digits, '-' or '_' (for example 32 bytes "
+        "in URL-safe base64): whoever sends it again gets this report's receipt."
+    )
+
+
 @csrf.exempt
 def api_submit():
     """Accept a report as JSON (same rules as the form) and return its receipt."""
@@ -314,6 +326,9 @@ def api_submit():
         return jsonify({"errors": {"_schema": [str(err)]}}), 400
     if not isinstance(payload, dict):
         return jsonify({"errors": {"_schema": [not_an_object]}}), 400
+    idempotency_key = request.headers.get("Idempotency-Key")
+    if idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+        return jsonify({"errors": {"Idempotency-Key": [_bad_idempotency_key()]}}), 400
     data, errors = validate_data(schema(ApiReportSchema), payload)
     if errors:
         return jsonify({"errors": errors}), 400
@@ -329,26 +344,32 @@ def api_submit():
     if file_errors or more_errors:
         return jsonify({"errors": {"attachments": file_errors + more_errors}}), 400
     channel = data.pop("channel")
+    keys = web.current_keys()
+    # A client that timed out sends the report again with the same Idempotency-Key and gets the same receipt.
+    receipt = receipts.receipt_for_key(keys.receipt_key, idempotency_key) if idempotency_key else None
     try:
         result = intake.submit_report(
             session=get_session(),
             data=data,
             uploads=uploads,
             channel=channel,
-            receipt=receipts.new_receipt(),
-            keys=web.current_keys(),
+            receipt=receipt or receipts.new_receipt(),
+            keys=keys,
             language=str(get_locale()),
-            fresh_receipt=True,
+            fresh_receipt=receipt is None,
         )
     except intake.ChannelClosed:
         return jsonify({"errors": {"channel": [_("The whistleblower channel is not open yet.")]}}), 503
-    return jsonify(
+    response = jsonify(
         {
             "receipt": result.receipt,
             "status": result.status,
             "followup_url": url_for("incidents.followup", _external=False),
         }
-    ), 201
+    )
+    if result.duplicate:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response, 201
 
 
 class _Blob:

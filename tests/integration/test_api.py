@@ -86,3 +86,41 @@ def test_openapi_describes_the_intake_endpoint(client):
     report = spec["components"]["schemas"]["Report"]
     assert {"title", "description", "category", "severity"} <= set(report["required"])
     assert report["properties"]["category"]["enum"][0] == "child_safety"
+
+
+KEY = "retry-key-made-of-32-random-bytes_b64url-0123456789"
+
+
+def test_a_retry_with_the_same_idempotency_key_gets_the_same_receipt_and_stores_one_report(client, session):
+    first = client.post("/api/v1/reports", json=api_payload(), headers={"Idempotency-Key": KEY})
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first.headers
+    # The client timed out before the answer came; it sends the same report again with the same key.
+    again = client.post("/api/v1/reports", json=api_payload(), headers={"Idempotency-Key": KEY})
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["receipt"] == first.get_json()["receipt"]
+    assert len(session.exec(select(Report)).all()) == 1
+    # Another key is another report, with its own receipt; no key at all, likewise.
+    other = client.post("/api/v1/reports", json=api_payload(), headers={"Idempotency-Key": KEY[::-1]})
+    plain = client.post("/api/v1/reports", json=api_payload())
+    receipts = {r.get_json()["receipt"] for r in (first, other, plain)}
+    assert len(receipts) == 3 and len(session.exec(select(Report)).all()) == 3
+    # The receipt opens the report like any other.
+    page = client.get("/followup")
+    thread = client.post(
+        "/followup", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "receipt": first.get_json()["receipt"]}
+    )
+    assert thread.status_code == 200
+
+
+def test_a_guessable_idempotency_key_is_refused_and_stores_nothing(client, session):
+    for key in ("1", "short-key", "x" * 31, "a key with spaces that is long enough to pass", "é" * 40, "k" * 201):
+        response = client.post("/api/v1/reports", json=api_payload(), headers={"Idempotency-Key": key})
+        assert response.status_code == 400, key
+        assert "Idempotency-Key" in response.get_json()["errors"]
+    assert session.exec(select(Report)).all() == []
+
+
+def test_the_idempotency_key_is_in_the_openapi_document(client):
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/reports"]["post"]
+    assert [p["name"] for p in operation["parameters"]] == ["Idempotency-Key"]
+    assert "Idempotent-Replayed" in operation["responses"]["201"]["headers"]
