@@ -173,3 +173,41 @@ def test_the_proxy_header_a_client_sends_does_not_choose_its_bucket(proxied):
     assert statuses == [400, 400, 400, 429]
     assert junk_report(proxy, QUIET) == 400
     assert json.loads(proxy.request(QUIET, "GET", "/healthz")[1]) == {"status": "ok"}
+
+
+def test_a_buffering_proxy_in_front_keeps_many_slow_clients_off_the_workers(database_url, tmp_path):
+    """The README's deployment: nginx buffers whole requests, so half-sent ones never reach gunicorn's threads.
+
+    Forty connections that send half a request line, half the headers or half a body would pin every
+    thread of gunicorn's one worker here (8 threads) if they reached it; through nginx /healthz still
+    answers at once.
+    """
+    import socket
+
+    app = Gunicorn(server_env(database_url, tmp_path), workers=1, as_deployed=True)
+    app.wait_ready()
+    proxy = Nginx(tmp_path / "nginx", app.port)
+    stalled = []
+    try:
+        partial = [
+            b"GET /healthz HT",
+            b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n",
+            b"POST /report HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\nfield=",
+        ]
+        for index in range(40):
+            raw = socket.create_connection(("127.0.0.1", proxy.port), timeout=10)
+            raw.sendall(partial[index % len(partial)])
+            stalled.append(raw)
+        time.sleep(0.5)
+        timings = []
+        for _ in range(5):
+            started = time.monotonic()
+            status, body, _headers = proxy.request(QUIET, "GET", "/healthz")
+            timings.append(time.monotonic() - started)
+            assert status == 200 and json.loads(body) == {"status": "ok"}
+        assert max(timings) < 2, timings
+    finally:
+        for raw in stalled:
+            raw.close()
+        proxy.stop()
+        app.stop()
