@@ -30,7 +30,8 @@ def client_address() -> str:
     Behind `PROXY_HOPS` trusted proxies it is the address the outermost of them saw, taken from
     X-Forwarded-For counted from the right (each proxy appends the address it was called from), so
     clients behind one proxy do not share one bucket. A header shorter than the hop count means the
-    request did not come through every trusted proxy; its leftmost entry is used, as ProxyFix does.
+    request did not come through every trusted proxy; its leftmost entry is used then (ProxyFix would
+    fall back to the proxy's own address, which would put every such client in one bucket).
     """
     hops = int(current_app.config.get("PROXY_HOPS") or 0)
     if hops:

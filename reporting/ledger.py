@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from anonymize import privacy
 from core.audit import AuditEvent, append_event
+from core.audit import checkpoint_problems as audit_checkpoint_problems
 from reporting.models import PrivacyRelease, Publication
 
 RELEASE = "privacy.released"
@@ -111,10 +112,7 @@ def checkpoint_problems(session: Session) -> list[str]:
     """Check each publication's audit checkpoint against the chain: truncation before it is caught here."""
     problems = []
     for publication in session.exec(select(Publication).where(col(Publication.audit_seq).is_not(None))):
-        event = session.get(AuditEvent, publication.audit_seq)
-        if event is None or event.hash != publication.audit_hash:
-            problems.append(
-                f"{publication.period} revision {publication.revision} was published at audit event "
-                f"{publication.audit_seq}, which is missing or changed: the audit log was cut or altered"
-            )
+        assert publication.audit_seq is not None
+        for problem in audit_checkpoint_problems(session, publication.audit_seq, publication.audit_hash or ""):
+            problems.append(f"{publication.period} revision {publication.revision}'s checkpoint: {problem}")
     return problems

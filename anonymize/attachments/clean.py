@@ -50,5 +50,10 @@ def strip_metadata(kind: Kind, data: bytes, limits: Limits | None = None) -> byt
 
 def detect_and_clean(data: bytes, limits: Limits) -> tuple[str, bytes]:
     """Return the kind's name and the clean bytes of one upload, or refuse it."""
-    kind = detect(data)
+    try:
+        kind = detect(data)
+    except AttachmentRefused:
+        raise
+    except Exception as err:  # a zip member it cannot read (encrypted, an unknown method) is a broken file
+        raise AttachmentRefused(REFUSE_BROKEN) from err
     return kind.name, strip_metadata(kind, data, limits)

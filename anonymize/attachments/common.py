@@ -24,6 +24,10 @@ class Kind:
     media_type: str
 
 
+# Compound-file (OLE) documents: old Office files, and the objects embedded in newer ones.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one upload may cost. Checked before decoding, and enforced on the child that cleans it."""

@@ -24,7 +24,9 @@ SIGNATURES = (
     b"II*\x00",  # TIFF, little-endian
     b"MM\x00*",  # TIFF, big-endian
 )
-FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP"}
+# MPO is how Pillow opens a phone's multi-picture JPEG (a depth or HDR gain map after the photo):
+# only its first picture is kept, written as a plain JPEG.
+FORMATS = {"JPEG", "MPO", "PNG", "GIF", "WEBP", "TIFF", "BMP"}
 
 
 def looks_like_image(data: bytes) -> bool:
@@ -52,7 +54,7 @@ def clean_image(data: bytes, limits: Limits, upright: bool = True) -> bytes:
         with Image.open(io.BytesIO(data)) as image:  # lazy: reads the header only
             if image.format not in FORMATS:
                 raise AttachmentRefused(REFUSE_BROKEN)
-            frames = int(getattr(image, "n_frames", 1))
+            frames = 1 if image.format == "MPO" else int(getattr(image, "n_frames", 1))
             check_pixels(image.width, image.height, frames, limits)
             image.load()
             if image.format == "GIF" and frames > 1:
@@ -84,7 +86,7 @@ def _animated_gif(image: Image.Image) -> bytes:
 
 
 def _single_frame(image: Image.Image, upright: bool) -> bytes:
-    fmt = image.format or "PNG"
+    fmt = "JPEG" if image.format == "MPO" else (image.format or "PNG")
     # Apply the orientation tag to the pixels, then write a clean image without any tags.
     clean = _pixels_only(ImageOps.exif_transpose(image) if upright else image)
     options: dict[str, Any] = {}

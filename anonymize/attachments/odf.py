@@ -13,7 +13,7 @@ import re
 
 from lxml import etree
 
-from anonymize.attachments.common import REFUSE_EMBEDDED, REFUSE_MACROS, AttachmentRefused, Limits
+from anonymize.attachments.common import OLE_MAGIC, REFUSE_EMBEDDED, REFUSE_MACROS, AttachmentRefused, Limits
 from anonymize.attachments.images import clean_image, looks_like_image
 from anonymize.attachments.zips import parse_xml, read_members, write_members, write_xml
 
@@ -28,7 +28,6 @@ CONFIG_NS = "urn:oasis:names:tc:opendocument:xmlns:config:1.0"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XLINK_HREF = f"{{{XLINK_NS}}}href"
 MANIFEST_PATH = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}full-path"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OUTSIDE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|/|\\|\.\./)")
 
 

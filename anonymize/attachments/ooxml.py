@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from anonymize.attachments.common import REFUSE_EMBEDDED, REFUSE_MACROS, AttachmentRefused, Limits
+from anonymize.attachments.common import OLE_MAGIC, REFUSE_EMBEDDED, REFUSE_MACROS, AttachmentRefused, Limits
 from anonymize.attachments.detect import detect
 from anonymize.attachments.images import clean_image, looks_like_image
 from anonymize.attachments.zips import Member, local_name, parse_xml, read_members, write_members, write_xml
@@ -50,7 +50,6 @@ DROPPED_ELEMENTS = {"absPath", "rsids"}
 # (An SVG picture goes, scripts and links and all; Office shows the PNG it always keeps beside it.)
 DROPPED_WITH_RELATIONSHIP = {"attachedTemplate", "externalReference", "subDoc", "svgBlip"}
 MAX_NESTING = 1
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def clean_ooxml(data: bytes, limits: Limits, depth: int = 0) -> bytes:

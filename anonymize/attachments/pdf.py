@@ -18,7 +18,9 @@ from anonymize.attachments.common import N_, REFUSE_BROKEN, AttachmentRefused, L
 from anonymize.attachments.images import check_pixels, clean_image
 
 # Keys removed from every dictionary in the file (/AF: files associated with any object, PDF 2.0).
-DROPPED_KEYS = ("/Metadata", "/PieceInfo", "/AA", "/OpenAction", "/JS", "/LastModified", "/AF")
+# /Thumb: a page's thumbnail image, which viewers draw again themselves; it need not say /Subtype /Image,
+# so it would escape the image cleaning and keep its EXIF.
+DROPPED_KEYS = ("/Metadata", "/PieceInfo", "/AA", "/OpenAction", "/JS", "/LastModified", "/AF", "/Thumb")
 # Keys removed from the catalog: the outline and pages stay, forms lose their XFA scripts below.
 DROPPED_FROM_CATALOG = ("/URI", "/Collection", "/Threads", "/SpiderInfo", "/Perms")
 DROPPED_NAME_TREES = ("/JavaScript", "/EmbeddedFiles", "/AlternatePresentations", "/Renditions", "/URLS")

@@ -48,7 +48,7 @@ class BadQuery(ValueError):
 @dataclass
 class Filters:
     channel: str
-    # The viewer's visibility rule (incidents.access.visible_to); None when they see the whole channel.
+    # The viewer's visibility rule (incidents.access.narrowing); None when they see the whole channel.
     visible: Any = None
     status: str | None = None
     category: str | None = None

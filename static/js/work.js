@@ -47,7 +47,11 @@
   }
 
   form.addEventListener("submit", function (event) {
-    if (nonceField.value || solving || !challenge || !challenge.value) {
+    if (solving) {
+      event.preventDefault(); /* a second click while the puzzle is being solved waits for it */
+      return;
+    }
+    if (nonceField.value || !challenge || !challenge.value) {
       return;
     }
     event.preventDefault();

@@ -500,3 +500,37 @@ def test_an_embedded_package_is_cleaned_whatever_its_name_and_refused_when_it_is
         prepare(h.to_zip(parts), "zipped.docx")
     with pytest.raises(AttachmentRefused, match="embedded file or object"):
         prepare(h.odf("", {"Object 3": archive}), "zipped.odt")
+
+
+def test_a_phones_multi_picture_jpeg_is_accepted_and_keeps_only_its_photo():
+    """Phones write MPO files (the photo, then a depth or HDR gain map); Pillow opens them as MPO, not JPEG."""
+    mark = marker("mpo")
+    exif = Image.Exif()
+    exif[0x013B] = mark
+    exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.34), 3: "E", 4: (13.0, 24.0, 56.78)}
+    photo, gain_map = Image.new("RGB", (40, 30), (200, 40, 40)), Image.new("L", (20, 15), 128)
+    out = io.BytesIO()
+    photo.save(out, format="MPO", save_all=True, append_images=[gain_map], exif=exif)
+    original = out.getvalue()
+    with Image.open(io.BytesIO(original)) as opened:
+        assert opened.format == "MPO" and opened.n_frames == 2
+    kind, _name, cleaned = prepare(original, "IMG_2041.jpg")
+    assert kind.name == "jpeg"
+    assert_gone(cleaned, mark)
+    assert_clean_image(cleaned, (40, 30))
+    with Image.open(io.BytesIO(cleaned)) as result:
+        assert result.format == "JPEG" and getattr(result, "n_frames", 1) == 1
+
+
+def test_a_document_whose_parts_cannot_be_read_is_refused_as_damaged_not_crashed():
+    """An encrypted or oddly compressed member makes zipfile raise; that is a broken file, said as such."""
+    data = bytearray(h.odf(kind="odt"))
+    # Set the "encrypted" flag bit on every local and central header: zipfile then refuses to read the members.
+    for signature, flag_offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (found := data.find(signature, start)) != -1:
+            data[found + flag_offset] |= 0x01
+            start = found + 4
+    with pytest.raises(AttachmentRefused) as refused:
+        prepare(bytes(data), "memo.odt")
+    assert "took too much time or memory" not in str(refused.value)

@@ -73,6 +73,14 @@ def _comment_author(pdf, page, mark):
     h.add_annotation(pdf, page, Dictionary(Subtype=Name.Text, T=String(mark), Contents=String("Please check this")))
 
 
+def _page_thumbnail(pdf, page, mark):
+    # A page thumbnail is a JPEG stream without /Subtype /Image: it must not escape the image cleaning.
+    thumb = pikepdf.Stream(pdf, h.jpeg_with_exif(mark))
+    thumb["/Width"], thumb["/Height"], thumb["/BitsPerComponent"] = 40, 30, 8
+    thumb["/ColorSpace"], thumb["/Filter"] = Name.DeviceRGB, Name.DCTDecode
+    page.obj["/Thumb"] = thumb
+
+
 PDF_PLACES = {
     "exif-jpeg": _exif_jpeg,
     "page-xmp": _page_xmp,
@@ -86,6 +94,7 @@ PDF_PLACES = {
     "additional-actions": _additional_actions,
     "chained-action": _chained_action,
     "comment-author": _comment_author,
+    "page-thumbnail": _page_thumbnail,
 }
 
 
