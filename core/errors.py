@@ -9,7 +9,7 @@ from flask import Flask, Response, current_app, jsonify, make_response, render_t
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
@@ -89,16 +89,43 @@ def handle_unexpected(error: Exception) -> Response:
     return handle_http(InternalServerError())
 
 
-# The storage cannot take the request (the database is down, full or read-only; the disk is full):
-# the request may work again soon, so it is a 503 with Retry-After, not a bug.
-UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+# The storage cannot take the request (the database is down, full, busy or read-only; the disk is full):
+# the request may work again soon, so it is a 503 with Retry-After. Anything else a database raises (a
+# missing table after a skipped migration, a bad query) is a bug, and goes to the 500 handler.
 STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO})
+# SQLite's primary result codes: BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
+SQLITE_UNAVAILABLE = frozenset({5, 6, 8, 10, 13, 14})
+# PostgreSQL's SQLSTATEs: connection exceptions (08), insufficient resources (53, a full disk among them),
+# operator intervention (57P: shutdown, crash), a read-only transaction (25006: a standby after failover),
+# and the conflicts that a retry resolves (40001 serialization, 40P01 deadlock).
+PG_UNAVAILABLE_CLASSES = ("08", "53", "57P")
+PG_UNAVAILABLE_CODES = frozenset({"25006", "40001", "40P01"})
 RETRY_AFTER_SECONDS = 30
+
+
+def storage_unavailable(error: BaseException) -> bool:
+    """Tell whether an error means the storage cannot serve now, rather than a bug in the request or code."""
+    if isinstance(error, InterfaceError | PoolTimeout | DisconnectionError):
+        return True
+    if isinstance(error, OSError):
+        return error.errno in STORAGE_ERRNOS
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    sqlite_code = getattr(error.orig, "sqlite_errorcode", None)
+    if isinstance(sqlite_code, int):
+        return (sqlite_code & 0xFF) in SQLITE_UNAVAILABLE
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        return sqlstate.startswith(PG_UNAVAILABLE_CLASSES) or sqlstate in PG_UNAVAILABLE_CODES
+    # psycopg gives no SQLSTATE when it cannot reach the server at all.
+    return isinstance(error, OperationalError) and type(error.orig).__module__.startswith("psycopg")
 
 
 def handle_unavailable(error: Exception) -> Response:
     """Answer 503 with Retry-After when storage fails; log the kind of failure, never its message."""
-    if isinstance(error, OSError) and error.errno not in STORAGE_ERRNOS:
+    if not storage_unavailable(error):
         return handle_unexpected(error)
     # A database error's message quotes the statement and its parameters: only the type is logged.
     cause = type(getattr(error, "orig", None) or error).__name__
@@ -108,7 +135,7 @@ def handle_unavailable(error: Exception) -> Response:
 
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
-    for kind in (*UNAVAILABLE, OSError):
+    for kind in (DBAPIError, DisconnectionError, PoolTimeout, OSError):
         app.register_error_handler(kind, handle_unavailable)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)

@@ -138,3 +138,103 @@ def test_a_job_that_fails_says_so_in_one_line(app, runner, monkeypatch):
     result = runner.invoke(args=["scheduler", "run-job", "purge-expired-content"])
     assert result.exit_code == 1
     assert result.output.strip() == "Error: purge-expired-content failed (RuntimeError)"
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A real filesystem of 2 MiB, mounted for the test and then filled up (needs root, as CI runs)."""
+    import os
+    import subprocess
+
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem here (needs root): {mounted.stderr.decode().strip()}")
+
+    def fill(leave: int = 0) -> None:
+        """Write a file that takes all but `leave` bytes of the free space."""
+        stats = os.statvfs(mount_point)
+        with open(mount_point / "filler", "wb") as filler:
+            filler.write(b"\0" * max(stats.f_bavail * stats.f_frsize - leave, 0))
+
+    yield mount_point, fill
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_a_database_on_a_full_disk_answers_503(app_config, full_disk, session, caplog):
+    import shutil
+
+    if not app_config["DATABASE_URL"].startswith("sqlite"):
+        pytest.skip(
+            "the SQLite file on a full disk; on PostgreSQL the disk is the server's (the outage test stands in)"
+        )
+    mount_point, fill = full_disk
+    database = mount_point / "app.db"
+    shutil.copy(app_config["DATABASE_URL"].removeprefix("sqlite:///"), database)
+    app = make_app(app_config, DATABASE_URL=f"sqlite:///{database}")
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    fill()
+    with caplog.at_level(logging.ERROR):
+        response, receipt, _ = submit(client, "/report", files=[(io.BytesIO(b"evidence\n" * 20000), "log.txt")])
+    assert receipt is None
+    assert_unavailable(response)
+    assert "storage unavailable (OperationalError)" in caplog.text
+
+
+def test_an_export_on_a_full_disk_answers_503(app_config, full_disk, make_staff, caplog):
+    from tests.conftest import signed_in_client
+
+    mount_point, fill = full_disk
+    app = make_app(app_config, EXPORT_DIR=str(mount_point / "exports"))
+    publisher = signed_in_client(app, make_staff("publisher"))
+    page = publisher.get("/staff/exports")
+    fill()
+    with caplog.at_level(logging.ERROR):
+        response = publisher.post(
+            "/staff/exports", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "kind": "aiid"}
+        )
+    assert_unavailable(response)
+    assert "storage unavailable (OSError)" in caplog.text
+
+
+def test_a_missing_table_is_a_bug_not_an_outage(app, client, session, caplog):
+    """An error that retrying cannot cure (a skipped migration) must not hide behind a 'try again' 503."""
+    session.execute(text("ALTER TABLE report RENAME TO report_hidden"))  # put back below: the schema is shared
+    session.commit()
+    page = client.get("/followup")
+    form = {"csrf_token": csrf_from(page.get_data(as_text=True)), "receipt": "AAAA-BBBB-CCCC-DDDD"}
+    try:
+        with caplog.at_level(logging.ERROR):
+            response = client.post("/followup", data=form)
+    finally:
+        session.rollback()
+        session.execute(text("ALTER TABLE report_hidden RENAME TO report"))
+        session.commit()
+    assert response.status_code == 500 and "Retry-After" not in response.headers
+    assert "unhandled" in caplog.text and "storage unavailable" not in caplog.text
+
+
+def test_a_read_only_postgresql_standby_answers_503(app, client, db_backend, caplog):
+    """After a failover the app may reach a standby: its writes fail with SQLSTATE 25006, which a retry cures."""
+    if db_backend != "postgresql":
+        pytest.skip("a read-only standby is PostgreSQL's case; this run is on SQLite")
+    from core.db import get_engine
+
+    engine = get_engine(app)
+
+    @event.listens_for(engine, "connect")
+    def read_only(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET default_transaction_read_only = on")
+        dbapi_connection.commit()  # a SET inside the driver's open transaction would be rolled back with it
+
+    engine.dispose()
+    assert client.get("/healthz").status_code == 200
+    with caplog.at_level(logging.ERROR):
+        response, receipt, _ = submit(client, "/report")
+    assert receipt is None
+    assert_unavailable(response)
