@@ -105,7 +105,10 @@ def test_cutting_the_log_back_before_a_publications_checkpoint_is_caught(app, se
     cut_back_to(session, seq - 2)
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
-    assert f"revision 1's checkpoint: the checkpoint names event {seq}, which is missing: the log was cut back" in result.output
+    assert (
+        f"revision 1's checkpoint: the checkpoint names event {seq}, which is missing: the log was cut back"
+        in result.output
+    )
     assert "the first bad event" not in result.output  # the chain itself verifies: only the checkpoint shows it
 
 
