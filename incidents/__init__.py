@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from incidents.cases import public_api
     from incidents.cases import views as case_views
     from incidents.enforcement import views as enforcement_views
+    from incidents.intake import api as intake_api
     from incidents.intake import api_spec
     from incidents.intake import staff_views as sealed_views
     from incidents.intake import views as intake_views
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
     bp = Blueprint("incidents", __name__)
     rooms = (
         intake_views,
+        intake_api,
         sealed_views,
         triage_views,
         case_views,

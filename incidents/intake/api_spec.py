@@ -7,6 +7,27 @@ from flask import Flask
 from core.openapi import spec_for
 from incidents.intake.schemas import ApiReportSchema
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{32,200}$"},
+    "description": "Send the same report again with the same key after a time-out and get the same receipt, with "
+    "no second report stored. Make it random (32 bytes in URL-safe base64); the receipt is bound to the key and "
+    "the report, so the key with another report stores that report.",
+}
+CREATED = {
+    "description": "Stored and sealed. A repeat of the same report with the same Idempotency-Key answers the same, "
+    "with the header Idempotent-Replayed: true",
+    "headers": {
+        "Idempotent-Replayed": {
+            "schema": {"type": "string", "enum": ["true"]},
+            "description": "Present when the report was stored by an earlier request with the key",
+        }
+    },
+    "content": {"application/json": {"schema": "Receipt"}},
+}
+
 
 def describe(app: Flask) -> None:
     """Describe POST /api/v1/reports."""
@@ -34,30 +55,10 @@ def describe(app: Flask) -> None:
             "post": {
                 "summary": "Submit a report",
                 "description": "Accepts the same fields as the web forms. Nothing about the caller is recorded.",
-                "parameters": [
-                    {
-                        "name": "Idempotency-Key",
-                        "in": "header",
-                        "required": False,
-                        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{32,200}$"},
-                        "description": "Send the same report again with the same key after a time-out and get the "
-                        "same receipt, with no second report stored. Make it random (32 bytes in URL-safe base64): "
-                        "whoever sends it again gets the receipt.",
-                    }
-                ],
+                "parameters": [IDEMPOTENCY_KEY],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": "Report"}}},
                 "responses": {
-                    "201": {
-                        "description": "Stored and sealed. A repeat with the same Idempotency-Key answers the same, "
-                        "with the header Idempotent-Replayed: true",
-                        "headers": {
-                            "Idempotent-Replayed": {
-                                "schema": {"type": "string", "enum": ["true"]},
-                                "description": "Present when the report was stored by an earlier request with the key",
-                            }
-                        },
-                        "content": {"application/json": {"schema": "Receipt"}},
-                    },
+                    "201": CREATED,
                     "400": {
                         "description": "Invalid input, with a message per field (or under _schema: not JSON, "
                         "or objects and lists nested more than 20 deep; under Idempotency-Key: a key too short)",

@@ -28,14 +28,15 @@ def _encode(number: int) -> str:
     return "".join(ALPHABET[(number >> shift) & 31] for shift in range(5 * (LENGTH - 1), -1, -5))
 
 
-def receipt_for_key(key: bytes, idempotency_key: str) -> str:
-    """Return the receipt a client's Idempotency-Key stands for: the same key always gives the same receipt.
+def receipt_for_key(key: bytes, idempotency_key: str, body_digest: str) -> str:
+    """Return the receipt a client's Idempotency-Key and report stand for: the same pair gives the same receipt.
 
-    80 bits of HMAC-SHA256 under the receipt key, so the receipt cannot be worked out from the
-    Idempotency-Key without the server; but whoever holds the Idempotency-Key can have it again,
-    which is why the API asks for a random one of at least 32 characters.
+    80 bits of HMAC-SHA256 under the receipt key over the key and the report's digest, so the
+    receipt cannot be worked out without the server, and only someone who sends the same key with
+    the same whole report again gets it back. A key reused with another report makes another report.
     """
-    digest = hmac.new(key, b"idempotency:" + idempotency_key.encode(), hashlib.sha256).digest()
+    message = b"idempotency:" + idempotency_key.encode() + b":" + body_digest.encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
     return format_receipt(_encode(int.from_bytes(digest[: LENGTH * 5 // 8], "big")))
 
 

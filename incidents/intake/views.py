@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import io
-import re
+import hashlib
 import secrets
-import time
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from anonymize.attachments import AttachmentRefused, Limits, prepare
 from core.db import get_session
-from core.jsonbody import BadJSON, read_json
 from core.schemas import form_to_raw, schema, validate_data
-from core.security import csrf, limiter, spend_global_limit, spend_rate_limit
+from core.security import first_use, limiter, spend_global_limit, spend_rate_limit
 from incidents import labels, web
 from incidents.fields import COUNTRY_CODES
 from incidents.intake import reading, receipts, work
 from incidents.intake import service as intake
-from incidents.intake.schemas import ApiReportSchema, FollowupSchema, MessageSchema, ReportSchema
+from incidents.intake.schemas import FollowupSchema, MessageSchema, ReportSchema
+from incidents.intake.uploads import clean_uploads, human_size
 from incidents.models import Author, Channel
 
 TOKEN_MAX_AGE = 7 * 24 * 3600
@@ -52,49 +47,8 @@ def read_intake_token(token: str | None) -> str | None:
     return receipt if receipts.normalise(receipt) else None
 
 
-def _uploads(files) -> tuple[list[intake.Upload], list[str]]:
-    """Check, detect and strip uploaded files; return the clean ones and a message per refused file."""
-    chosen = [f for f in files if f and f.filename]
-    limit, max_bytes = current_app.config["MAX_FILES"], current_app.config["MAX_FILE_BYTES"]
-    if len(chosen) > limit:
-        return [], [_("Attach at most %(n)d files.", n=limit)]
-    config = current_app.config
-    limits = Limits(
-        max_pixels=config["ATTACHMENT_MAX_PIXELS"],
-        cpu_seconds=config["ATTACHMENT_CPU_SECONDS"],
-        memory_bytes=config["ATTACHMENT_MEMORY_MB"] * 1024 * 1024,
-    )
-    deadline = time.monotonic() + config["ATTACHMENT_REQUEST_SECONDS"]
-    uploads, errors = [], []
-    for index, storage in enumerate(chosen, start=1):
-        data = storage.stream.read(max_bytes + 1)
-        name = storage.filename
-        if len(data) > max_bytes:
-            errors.append(_("%(name)s is larger than %(size)s.", name=name, size=human_size(max_bytes)))
-            continue
-        file_limits = limits.within(deadline - time.monotonic())
-        if file_limits is None:
-            errors.append(_("%(name)s: there was no time left to clean this file. Attach fewer files.", name=name))
-            continue
-        try:
-            kind, clean_name, clean = prepare(data, name, index, limits=file_limits)
-        except AttachmentRefused as err:
-            errors.append(f"{name}: {_(str(err))}")
-            continue
-        uploads.append(intake.Upload(filename=clean_name, media_type=kind.media_type, data=clean))
-    return uploads, errors
-
-
 def _options(mapping: dict) -> list[tuple[str, str]]:
     return [(str(key), _(text)) for key, text in mapping.items()]
-
-
-def human_size(size: int) -> str:
-    """Write a byte count the way people read it (20 MB, 300 KB)."""
-    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= scale:
-            return f"{size / scale:.0f} {unit}"
-    return f"{size} B"
 
 
 def _form_choices() -> dict:
@@ -131,7 +85,10 @@ def _spend_intake_budget() -> None:
     bits = int(current_app.config["INTAKE_POW_BITS"] or 0)
     if not bits:
         spend_rate_limit("intake", _intake_limit())
-    elif work.solved(request.form.get("intake_token"), request.form.get("work_nonce"), bits):
+    elif work.solved(token := request.form.get("intake_token"), request.form.get("work_nonce"), bits) and first_use(
+        "intake-work-token", hashlib.sha256((token or "").encode()).hexdigest()
+    ):
+        # A solution buys its discount once: the same form sent again meets the strict limits.
         spend_rate_limit("intake-work", current_app.config["INTAKE_POW_LIMIT"])
     else:
         spend_rate_limit("intake", _intake_limit())
@@ -163,7 +120,7 @@ def _channel_page(channel: Channel):
             _("This form was too old to send. Check your answers and send it again.")
         )
         token = issue_intake_token()
-    uploads, file_errors = _uploads(request.files.getlist("files")) if not errors else ([], [])
+    uploads, file_errors = clean_uploads(request.files.getlist("files")) if not errors else ([], [])
     if file_errors:
         errors["files"] = file_errors
     if errors:
@@ -284,7 +241,7 @@ def followup_message():
     if refusal:
         return refusal
     data, errors = validate_data(schema(MessageSchema), form_to_raw(schema(MessageSchema), request.form))
-    uploads, file_errors = _uploads(request.files.getlist("files")) if not errors else ([], [])
+    uploads, file_errors = clean_uploads(request.files.getlist("files")) if not errors else ([], [])
     if file_errors:
         errors["files"] = file_errors
     if errors:
@@ -302,87 +259,6 @@ def followup_message():
     return _thread_page(fresh, receipt, added=True)
 
 
-# Whoever sends an Idempotency-Key again gets the report's receipt back, so it must be as unguessable as one.
-IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{32,200}")
-
-
-def _bad_idempotency_key() -> str:
-    return _(
-        "Idempotency-Key must be a random value of 32 to 200 letters, digits, '-' or '_' (for example 32 bytes "
-        "in URL-safe base64): whoever sends it again gets this report's receipt."
-    )
-
-
-@csrf.exempt
-def api_submit():
-    """Accept a report as JSON (same rules as the form) and return its receipt."""
-    spend_rate_limit("intake", _intake_limit())
-    not_an_object = _("Send the report as a JSON object with Content-Type application/json.")
-    if not request.is_json:
-        return jsonify({"errors": {"_schema": [not_an_object]}}), 400
-    try:
-        payload = read_json(current_app.config["API_JSON_MAX_BYTES"])
-    except BadJSON as err:
-        return jsonify({"errors": {"_schema": [str(err)]}}), 400
-    if not isinstance(payload, dict):
-        return jsonify({"errors": {"_schema": [not_an_object]}}), 400
-    idempotency_key = request.headers.get("Idempotency-Key")
-    if idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
-        return jsonify({"errors": {"Idempotency-Key": [_bad_idempotency_key()]}}), 400
-    data, errors = validate_data(schema(ApiReportSchema), payload)
-    if errors:
-        return jsonify({"errors": errors}), 400
-    files, file_errors = [], []
-    for index, item in enumerate(data.pop("attachments"), start=1):
-        try:
-            content = base64.b64decode(item.get("content_base64", ""), validate=True)
-        except (binascii.Error, ValueError):
-            file_errors.append(_("Attachment %(n)d is not valid base64.", n=index))
-            continue
-        files.append(_Blob(item.get("filename") or f"attachment-{index}", content))
-    uploads, more_errors = _uploads(files) if not file_errors else ([], [])
-    if file_errors or more_errors:
-        return jsonify({"errors": {"attachments": file_errors + more_errors}}), 400
-    channel = data.pop("channel")
-    keys = web.current_keys()
-    # A client that timed out sends the report again with the same Idempotency-Key and gets the same receipt.
-    receipt = receipts.receipt_for_key(keys.receipt_key, idempotency_key) if idempotency_key else None
-    try:
-        result = intake.submit_report(
-            session=get_session(),
-            data=data,
-            uploads=uploads,
-            channel=channel,
-            receipt=receipt or receipts.new_receipt(),
-            keys=keys,
-            language=str(get_locale()),
-            fresh_receipt=receipt is None,
-        )
-    except intake.ChannelClosed:
-        return jsonify({"errors": {"channel": [_("The whistleblower channel is not open yet.")]}}), 503
-    response = jsonify(
-        {
-            "receipt": result.receipt,
-            "status": result.status,
-            "followup_url": url_for("incidents.followup", _external=False),
-        }
-    )
-    if result.duplicate:
-        response.headers["Idempotent-Replayed"] = "true"
-    return response, 201
-
-
-class _Blob:
-    """An in-memory file shaped like werkzeug's FileStorage, for API attachments."""
-
-    def __init__(self, filename: str, content: bytes):
-        self.filename = filename
-        self.stream = io.BytesIO(content)
-
-    def __bool__(self) -> bool:
-        return True
-
-
 def register(bp: Blueprint) -> None:
     """Add this room's pages to the incidents blueprint."""
     bp.app_context_processor(_incident_helpers)
@@ -390,4 +266,3 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/whistleblow", view_func=whistleblow, methods=["GET", "POST"])
     bp.add_url_rule("/followup", view_func=followup, methods=["GET", "POST"])
     bp.add_url_rule("/followup/message", view_func=followup_message, methods=["POST"])
-    bp.add_url_rule("/api/v1/reports", view_func=api_submit, methods=["POST"])

@@ -112,6 +112,23 @@ def test_a_retry_with_the_same_idempotency_key_gets_the_same_receipt_and_stores_
     assert thread.status_code == 200
 
 
+def test_an_idempotency_key_gives_the_receipt_back_only_with_the_same_report(client, session):
+    """Whoever guesses or reuses a key gets nothing of another report: the receipt is bound to the key and the body."""
+    first = client.post("/api/v1/reports", json=api_payload(), headers={"Idempotency-Key": KEY})
+    # The same report with its fields in another order is the same report.
+    reordered = dict(reversed(list(api_payload().items())))
+    again = client.post("/api/v1/reports", json=reordered, headers={"Idempotency-Key": KEY})
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["receipt"] == first.get_json()["receipt"]
+    # The same key with another report stores that report, under its own receipt.
+    other = client.post(
+        "/api/v1/reports", json=api_payload(title="A different report entirely"), headers={"Idempotency-Key": KEY}
+    )
+    assert other.status_code == 201 and "Idempotent-Replayed" not in other.headers
+    assert other.get_json()["receipt"] != first.get_json()["receipt"]
+    assert len(session.exec(select(Report)).all()) == 2
+
+
 def test_a_guessable_idempotency_key_is_refused_and_stores_nothing(client, session):
     for key in ("1", "short-key", "x" * 31, "a key with spaces that is long enough to pass", "é" * 40, "k" * 201):
         response = client.post("/api/v1/reports", json=api_payload(), headers={"Idempotency-Key": key})

@@ -343,7 +343,7 @@ def test_staff_download_is_an_attachment_never_inline(app, client, session, make
 def _work_app(app_config, **limits):
     from wsgi import create_app
 
-    app_config.update(INTAKE_POW_BITS=8, INTAKE_LIMIT="2 per hour", INTAKE_NOJS_LIMIT="3 per hour", **limits)
+    app_config.update({"INTAKE_POW_BITS": 8, "INTAKE_LIMIT": "2 per hour", "INTAKE_NOJS_LIMIT": "3 per hour", **limits})
     return create_app(app_config)
 
 
@@ -384,3 +384,18 @@ def test_with_proof_of_work_forms_without_it_meet_the_stricter_limits(app_config
 def test_without_proof_of_work_the_form_has_no_script(client):
     html = client.get("/report").get_data(as_text=True)
     assert "<script" not in html and "work_nonce" not in html
+
+
+def test_a_solution_buys_its_discount_once(app_config, session):
+    """The same solved form sent again meets the strict limits: one solution is not a pass for many requests."""
+    from incidents.intake.work import solve
+    from tests.factories.reports import report_form
+
+    client = _work_app(app_config, INTAKE_LIMIT="1 per hour").test_client()
+    html = client.get("/report").get_data(as_text=True)
+    token = re.search(r'name="intake_token" value="([^"]+)"', html).group(1)
+    form = report_form(csrf_token=csrf_from(html), intake_token=token, work_nonce=solve(token, 8))
+    address = {"REMOTE_ADDR": "192.0.2.44"}
+    statuses = [client.post("/report", data=form, environ_base=address).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]  # solved, then the strict per-address limit (1), then refused
+    assert len(session.exec(select(Report)).all()) == 1  # the second was the same report, found again
