@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import ipaddress
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import Flask, Response, abort, current_app, flash, g, redirect, request, session, url_for
@@ -21,7 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from core import clock
 from core.auth import LoginResult, Role, StaffUser
 from core.db import get_session
-from core.staff_sessions import end_session, live_session, private_key_for
+from core.staff_sessions import end_session, live_session, private_key_for, touch
 
 
 def client_address() -> str:
@@ -34,11 +36,28 @@ def client_address() -> str:
     fall back to the proxy's own address, which would put every such client in one bucket).
     """
     hops = int(current_app.config.get("PROXY_HOPS") or 0)
+    address = request.remote_addr or ""
     if hops:
         forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
         if forwarded:
-            return forwarded[-hops] if len(forwarded) >= hops else forwarded[0]
-    return request.remote_addr or ""
+            address = forwarded[-hops] if len(forwarded) >= hops else forwarded[0]
+    return _network_of(address)
+
+
+def _network_of(address: str) -> str:
+    """Group an IPv6 address by its /64, which one subscriber usually holds whole; keep IPv4 as it is.
+
+    Otherwise a client with a /64 could take a fresh bucket for every request.
+    """
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return str(parsed)
 
 
 def client_bucket() -> str:
@@ -51,38 +70,6 @@ def client_bucket() -> str:
     day = clock.today().isoformat()
     key = hmac.new(current_app.config["SECRET_KEY"].encode(), f"ratelimit:{day}".encode(), hashlib.sha256).digest()
     return "c" + hmac.new(key, client_address().encode(), hashlib.sha256).hexdigest()[:4]
-
-
-def account_bucket() -> str:
-    """Rate-limit key for the account named in a login form (hashed, so no email sits in the store)."""
-    email = (request.form.get("email") or "").strip().lower().encode()
-    return "a" + hmac.new(current_app.config["SECRET_KEY"].encode(), email, hashlib.sha256).hexdigest()[:16]
-
-
-def account_locked_for_this_client() -> bool:
-    """Tell whether sign-in to the named account is slowed down for this client.
-
-    Failures against an account count twice: for the account, and for the account from this client
-    bucket. Once the account has failed too often, only buckets that themselves failed on it are
-    held back; a right password and code from a bucket without failures still work, so an outsider
-    who knows a staff address cannot lock its owner out. The window (`LOGIN_ACCOUNT_LIMIT`) is short.
-    """
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return False
-    item = _parsed_limit(current_app.config["LOGIN_ACCOUNT_LIMIT"])
-    strategy = limiter.limiter
-    account, pair = account_bucket(), account_bucket() + client_bucket()
-    failed_here = strategy.get_window_stats(item, "login-pair", pair).remaining < item.amount
-    return failed_here and not strategy.test(item, "login-account", account)
-
-
-def count_login_failure() -> None:
-    """Record a failed sign-in against the named account, overall and from this client bucket."""
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return
-    item = _parsed_limit(current_app.config["LOGIN_ACCOUNT_LIMIT"])
-    limiter.limiter.hit(item, "login-account", account_bucket())
-    limiter.limiter.hit(item, "login-pair", account_bucket() + client_bucket())
 
 
 # Extension objects are unbound until init_app. Limits are spent explicitly, by the views' decorators
@@ -147,7 +134,7 @@ SECURITY_HEADERS = {
 
 
 @functools.cache
-def _parsed_limit(limit: str) -> RateLimitItem:
+def parsed_limit(limit: str) -> RateLimitItem:
     return parse_limit(limit)
 
 
@@ -160,15 +147,22 @@ def spend_rate_limit(name: str, limit: str) -> None:
     """
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return
-    if not limiter.limiter.hit(_parsed_limit(limit), name, client_bucket()):
+    if not limiter.limiter.hit(parsed_limit(limit), name, client_bucket()):
         abort(429)
+
+
+def first_use(name: str, key: str, window: str = "1 per day") -> bool:
+    """Tell whether this is the first use of `key` (a digest, never a secret itself) within the window."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    return bool(limiter.limiter.hit(parsed_limit(window), name, key))
 
 
 def spend_global_limit(name: str, limit: str) -> None:
     """Count one hit of a named limit that every client shares, answering 429 once it is spent."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return
-    if not limiter.limiter.hit(_parsed_limit(limit), name, "everyone"):
+    if not limiter.limiter.hit(parsed_limit(limit), name, "everyone"):
         abort(429)
 
 
@@ -232,13 +226,15 @@ def _load_staff() -> None:
         flash(_("You were signed out after a period of inactivity."), "info")
         return
     db = get_session()
-    if live_session(db, staff_id, session.get("sid")) is None:
+    sign_in = live_session(db, staff_id, session.get("sid"), idle=timedelta(seconds=idle_limit))
+    if sign_in is None:
         session.clear()
         return
     user = db.get(StaffUser, staff_id)
     if user is None or not user.active or user.password_hash is None:
         session.clear()
         return
+    touch(db, sign_in)
     session["seen"] = now
     g.staff = user
 

@@ -51,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LIMIT": "10 per 15 minutes",
     # Failed sign-ins per account; past it, only client buckets that failed on the account wait (core.security).
     "LOGIN_ACCOUNT_LIMIT": "20 per 10 minutes",
+    # Failed sign-ins per account per day, from anywhere: past it only a browser that signed in to it before passes.
+    "LOGIN_ACCOUNT_CEILING": "100 per day",
     # X-RateLimit-* headers would cost a storage round trip on every limited request.
     "RATELIMIT_HEADERS_ENABLED": False,
     # Reporters: submissions per client bucket, and wrong receipts (only failures count).

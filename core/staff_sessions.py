@@ -43,6 +43,9 @@ class StaffSession(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff_user.id", index=True, ondelete="CASCADE")
     sealed_key: str | None = Field(default=None, max_length=128)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    # The last request of this sign-in (written at most once a minute): idleness is judged here, so a
+    # copied cookie kept busy does not keep the session alive while its owner is away.
+    last_seen_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
@@ -68,14 +71,31 @@ def open_session(session: Session, user: StaffUser, password: str, hours: int) -
     return session_id, cookie_half
 
 
-def live_session(session: Session, staff_id: object, session_id: object) -> StaffSession | None:
-    """Return the sign-in a cookie names, if it is still on record, unexpired and the same account's."""
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def live_session(
+    session: Session, staff_id: object, session_id: object, *, idle: timedelta | None = None
+) -> StaffSession | None:
+    """Return the sign-in a cookie names, if it is on record, unexpired, not idle and the same account's."""
     if not isinstance(session_id, str) or not isinstance(staff_id, int):
         return None
     row = session.get(StaffSession, hash_token(session_id))
-    if row is None or row.staff_id != staff_id or row.expires_at < clock.now():
+    now = clock.now()
+    if row is None or row.staff_id != staff_id or row.expires_at < now:
+        return None
+    if idle is not None and row.last_seen_at + idle < now:
         return None
     return row
+
+
+def touch(session: Session, row: StaffSession) -> None:
+    """Record that the sign-in is in use, at most once a minute, and commit."""
+    now = clock.now()
+    if row.last_seen_at + TOUCH_EVERY <= now:
+        row.last_seen_at = now
+        session.add(row)
+        session.commit()
 
 
 def private_key_for(

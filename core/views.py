@@ -16,8 +16,6 @@ from core.permissions import Permission, roles_for
 from core.redirects import safe_next
 from core.schemas import LoginSchema, PasswordChangeSchema, SetupSchema, load_form
 from core.security import (
-    account_locked_for_this_client,
-    count_login_failure,
     current_session_id,
     current_staff,
     end_staff_session,
@@ -26,6 +24,7 @@ from core.security import (
     roles,
     start_staff_session,
 )
+from core.signin import account_locked_for_this_client, count_login_failure, remember_device
 
 bp = Blueprint("core", __name__)
 
@@ -96,7 +95,7 @@ def login() -> ResponseReturnValue:
         count_login_failure()
         return render_template("core/staff/login.html", values=values, errors={"form": [str(err)]}), 401
     start_staff_session(result)
-    return redirect(safe_next(data.get("next")))
+    return remember_device(redirect(safe_next(data.get("next"))))
 
 
 @bp.post("/staff/logout")

@@ -257,3 +257,17 @@ def live_server(app):
     yield server
     server.shutdown()
     thread.join(timeout=5)
+
+
+def bucket_of(app, address: str) -> str:
+    """Return the rate-limit bucket a client address falls in today (16 bits: two addresses can share one)."""
+    from core.security import client_bucket
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": address}):
+        return client_bucket()
+
+
+def assert_own_buckets(app, *addresses: str) -> None:
+    """Guard a test that needs its clients in different buckets: with the day pinned, this holds for good."""
+    buckets = [bucket_of(app, address) for address in addresses]
+    assert len(set(buckets)) == len(buckets), f"{addresses} share a bucket on this day: pick other addresses"

@@ -12,6 +12,7 @@ from core import clock
 from core.audit import AuditEvent, append_event, history
 from core.auth import StaffUser
 from core.permissions import Permission, can
+from incidents.access import may_see
 from incidents.cases import public
 from incidents.enforcement.service import actions_on
 from incidents.errors import DomainError, Forbidden, IllegalTransition, conflict
@@ -97,9 +98,10 @@ def sharing_blockers(session: Session, incident: Incident) -> list[str]:
     problems = []
     if not reports:
         problems.append("No report is linked to this incident.")
-    refused = [r.id for r in reports if not r.share_consent]
+    refused = sum(1 for r in reports if not r.share_consent)
     if refused:
-        problems.append("These reporters did not consent to sharing: " + ", ".join(f"#{i}" for i in refused) + ".")
+        # A count, not the numbers: the page is for every staff role, and who may see which report is not.
+        problems.append(f"{refused} linked report(s) came from reporters who did not consent to sharing.")
     if len(incident.title) < 6:
         problems.append("The title is too short.")
     return problems
@@ -182,16 +184,23 @@ def incident_list(
 
 @dataclass
 class IncidentPage:
-    reports: list[Report]
+    reports: list[Report]  # the linked reports the viewer may see
+    hidden: int  # and how many more there are, which the page only counts
+    hidden_without_consent: int
     blockers: list[str]
     enforcement: list[EnforcementAction]
     history: list[AuditEvent]
 
 
-def incident_page(session: Session, incident: Incident) -> IncidentPage:
-    """Load what an incident's staff page shows besides the incident itself."""
+def incident_page(session: Session, incident: Incident, viewer: StaffUser) -> IncidentPage:
+    """Load what an incident's staff page shows besides the incident itself, for one viewer."""
+    linked = incident_reports(session, incident)
+    seen = [r for r in linked if may_see(viewer, r)]
+    unseen = [r for r in linked if not may_see(viewer, r)]
     return IncidentPage(
-        reports=incident_reports(session, incident),
+        reports=seen,
+        hidden=len(unseen),
+        hidden_without_consent=sum(1 for r in unseen if not r.share_consent),
         blockers=sharing_blockers(session, incident),
         enforcement=actions_on(session, incident_id=incident.id),
         history=history(session, "incident", incident.id),

@@ -77,13 +77,15 @@ def render_incident(
 ):
     session = get_session()
     user = current_staff()
-    page = cases.incident_page(session, incident)
+    page = cases.incident_page(session, incident, user)
     # The publisher sees exactly what approval would let out: the summary after PII scrubbing.
     preview = public.summary_of(incident) if can(user, Permission.APPROVE_SHARING) else None
     return render_template(
         "incidents/staff/incident.html",
         incident=incident,
         reports=page.reports,
+        hidden=page.hidden,
+        hidden_without_consent=page.hidden_without_consent,
         preview=preview,
         blockers=page.blockers,
         errors=errors or {},

@@ -14,6 +14,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 from markupsafe import Markup
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.charts import to_svg
@@ -36,11 +37,14 @@ class Dashboard:
     now: datetime
 
 
-def intake_per_week(session: Session, channel: str, now: datetime) -> pd.DataFrame:
+def intake_per_week(session: Session, channel: str, now: datetime, visible: Any = None) -> pd.DataFrame:
     """Reports received per ISO week over the last WEEKS weeks (weeks with none show 0)."""
     start_day = (now - timedelta(weeks=WEEKS - 1)).date()
     start = datetime.combine(start_day - timedelta(days=start_day.weekday()), datetime.min.time(), now.tzinfo)
-    stamps = session.exec(select(Report.created_at).where(Report.channel == channel, Report.created_at >= start)).all()
+    seen = [] if visible is None else [visible]
+    stamps = session.exec(
+        select(Report.created_at).where(Report.channel == channel, *seen, Report.created_at >= start)
+    ).all()
     weeks = pd.period_range(start=pd.Timestamp(start).tz_localize(None), periods=WEEKS + 1, freq="W-SUN")
     frame = pd.DataFrame({"week": weeks.start_time.strftime("%Y-%m-%d")})
     if stamps:
@@ -52,8 +56,13 @@ def intake_per_week(session: Session, channel: str, now: datetime) -> pd.DataFra
     return frame[frame["week"] <= now.strftime("%Y-%m-%d")].tail(WEEKS).reset_index(drop=True)
 
 
-def backlog(session: Session, channel: str) -> pd.DataFrame:
-    counts = {row.status: row.n for row in session.exec(select(ReportCount).where(ReportCount.channel == channel))}
+def backlog(session: Session, channel: str, visible: Any = None) -> pd.DataFrame:
+    """Open reports by status: the channel's counters, or a count of what a narrower viewer may see."""
+    if visible is None:
+        counts = {row.status: row.n for row in session.exec(select(ReportCount).where(ReportCount.channel == channel))}
+    else:
+        query = select(Report.status, func.count()).where(Report.channel == channel, visible).group_by(Report.status)
+        counts = {status: n for status, n in session.execute(query)}
     return pd.DataFrame(
         {
             "status": [s.value.replace("_", " ") for s in ReportStatus if s in OPEN_STATUSES],
@@ -64,8 +73,8 @@ def backlog(session: Session, channel: str) -> pd.DataFrame:
 
 def build(session: Session, channel: str, now: datetime, visible: Any = None) -> Dashboard:
     """Build the dashboard of a channel; `visible` narrows the list of reports to those the viewer may see."""
-    weeks = intake_per_week(session, channel, now)
-    open_backlog = backlog(session, channel)
+    weeks = intake_per_week(session, channel, now, visible)
+    open_backlog = backlog(session, channel, visible)
     seen = [] if visible is None else [visible]
     at_risk = session.exec(
         select(Report)

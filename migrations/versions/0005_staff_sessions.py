@@ -27,6 +27,7 @@ def upgrade() -> None:
     sa.Column('sealed_key', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
     sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('expires_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['staff_id'], ['staff_user.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )

@@ -18,12 +18,33 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import TEST_SECRET, free_port
 from tests.e2e.conftest import Gunicorn, skip_or_fail
 from tests.e2e.test_server import server_env
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-NOISY, QUIET = "127.0.0.2", "127.0.0.3"  # two clients: loopback addresses of this machine
+
+
+def _two_clients() -> tuple[str, str]:
+    """Two loopback addresses of this machine in different rate-limit buckets today (buckets are 16 bits)."""
+    from flask import Flask
+
+    from core.security import client_bucket
+
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=TEST_SECRET)
+    buckets: dict[str, str] = {}
+    for last in range(2, 40):
+        address = f"127.0.0.{last}"
+        with app.test_request_context(environ_base={"REMOTE_ADDR": address}):
+            buckets.setdefault(client_bucket(), address)
+        if len(buckets) == 2:
+            noisy, quiet = buckets.values()
+            return noisy, quiet
+    raise AssertionError("no two loopback addresses in different buckets")
+
+
+NOISY, QUIET = _two_clients()
 NGINX_CONF = """
 worker_processes 1;
 user root;
@@ -39,8 +60,6 @@ http {{
     scgi_temp_path {prefix}/scgi;
     server {{
         listen 127.0.0.1:{port};
-        listen 127.0.0.2:{port};
-        listen 127.0.0.3:{port};
         location / {{
             proxy_pass http://127.0.0.1:{upstream};
             proxy_set_header Host $host;
@@ -205,7 +224,7 @@ def test_a_buffering_proxy_in_front_keeps_many_slow_clients_off_the_workers(data
             status, body, _headers = proxy.request(QUIET, "GET", "/healthz")
             timings.append(time.monotonic() - started)
             assert status == 200 and json.loads(body) == {"status": "ok"}
-        assert max(timings) < 2, timings
+        assert max(timings) < 5, timings  # a stalled request would hold it for the 30 s of nginx's timeouts
     finally:
         for raw in stalled:
             raw.close()

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from core.audit import AuditEvent
 from core.security import PUBLIC_STAFF_ATTR, STAFF_ROLES_ATTR, roles
-from tests.conftest import csrf_from, totp_now
+from tests.conftest import FIXED_DAY, assert_own_buckets, csrf_from, totp_now
 
 
 def test_login_with_password_and_totp(client, make_staff, login):
@@ -73,7 +73,7 @@ def test_session_expires_when_idle(client, app, make_staff, login):
 
 def test_session_cookie_flags(client, make_staff, login):
     response = login(make_staff("admin"))
-    cookie = response.headers["Set-Cookie"]
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
@@ -190,6 +190,7 @@ def test_login_failures_are_rate_limited(app_config, make_staff):
 ATTACKER, OWNER = {"REMOTE_ADDR": "192.0.2.66"}, {"REMOTE_ADDR": "198.51.100.7"}
 
 
+@pytest.mark.time_machine(FIXED_DAY)
 def test_an_account_under_attack_holds_back_the_attacker_not_its_owner(app_config, make_staff):
     """Failures against an account slow down the buckets that failed; the owner, elsewhere, still signs in."""
     app_config["LOGIN_LIMIT"] = "100 per minute"
@@ -197,6 +198,7 @@ def test_an_account_under_attack_holds_back_the_attacker_not_its_owner(app_confi
     from wsgi import create_app
 
     app = create_app(app_config)
+    assert_own_buckets(app, ATTACKER["REMOTE_ADDR"], OWNER["REMOTE_ADDR"])
     owner = make_staff("triager", email="target@example.org")
     attacker = app.test_client()
     token = csrf_from(attacker.get("/staff/login").get_data(as_text=True))
@@ -216,12 +218,14 @@ def test_an_account_under_attack_holds_back_the_attacker_not_its_owner(app_confi
     assert client.post("/staff/login", data=right, environ_base=OWNER).status_code == 302
 
 
+@pytest.mark.time_machine(FIXED_DAY)
 def test_behind_a_proxy_each_forwarded_client_has_its_own_bucket(app_config):
     """With PROXY_HOPS=1 the bucket is the forwarded address, so one noisy client does not close intake for all."""
     app_config.update(PROXY_HOPS=1, LOGIN_LIMIT="2 per 15 minutes")
     from wsgi import create_app
 
     app = create_app(app_config)
+    assert_own_buckets(app, "203.0.113.5", "203.0.113.77")
     client = app.test_client()
     token = csrf_from(client.get("/staff/login").get_data(as_text=True))
     bad = {"csrf_token": token, "email": "nobody@example.org", "password": "nope", "code": "123456"}
@@ -304,3 +308,61 @@ def test_password_change(client, make_staff, login):
     user.password = "a new long passphrase"
     client.post("/staff/logout", data={"csrf_token": csrf_from(client.get("/staff/").get_data(as_text=True))})
     assert login(user, code=user.code(1)).status_code == 302
+
+
+@pytest.mark.time_machine(FIXED_DAY)
+def test_past_the_daily_ceiling_only_a_browser_that_signed_in_before_passes(app_config, make_staff):
+    """An attack from many addresses cannot try the account all day: past the ceiling, known browsers only."""
+    app_config.update(
+        LOGIN_LIMIT="100 per minute", LOGIN_ACCOUNT_LIMIT="100 per hour", LOGIN_ACCOUNT_CEILING="3 per day"
+    )
+    from wsgi import create_app
+
+    app = create_app(app_config)
+    owner = make_staff("triager", email="target@example.org")
+    assert_own_buckets(app, "198.51.100.7", "203.0.113.200", *(f"192.0.2.{n}" for n in range(1, 5)))
+    laptop = app.test_client()
+    token = csrf_from(laptop.get("/staff/login").get_data(as_text=True))
+    right = {"csrf_token": token, "email": owner.email, "password": owner.password, "code": owner.code(-1)}
+    signed_in = laptop.post("/staff/login", data=right, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert signed_in.status_code == 302
+    marker = signed_in.headers.getlist("Set-Cookie")
+    assert any(c.startswith("staff_device=") and "HttpOnly" in c and "SameSite=Strict" in c for c in marker)
+    # An attacker spreads its guesses over addresses, one failure each, until the account's day is used up.
+    for n in range(1, 4):
+        attacker = app.test_client()
+        token = csrf_from(attacker.get("/staff/login").get_data(as_text=True))
+        bad = {"csrf_token": token, "email": owner.email, "password": "guess", "code": "123456"}
+        assert attacker.post("/staff/login", data=bad, environ_base={"REMOTE_ADDR": f"192.0.2.{n}"}).status_code == 401
+    # Now a browser that never signed in to the account is held back, even with the right password and code ...
+    stranger = app.test_client()
+    token = csrf_from(stranger.get("/staff/login").get_data(as_text=True))
+    attempt = dict(right, csrf_token=token, code=owner.code())
+    assert stranger.post("/staff/login", data=attempt, environ_base={"REMOTE_ADDR": "203.0.113.200"}).status_code == 429
+    # ... while the owner's own browser, which did, signs in (after signing out: the marker outlives the session).
+    token = csrf_from(laptop.get("/staff/").get_data(as_text=True))
+    assert laptop.post("/staff/logout", data={"csrf_token": token}).status_code == 302
+    token = csrf_from(laptop.get("/staff/login").get_data(as_text=True))
+    again = dict(right, csrf_token=token, code=owner.code(1))
+    assert laptop.post("/staff/login", data=again, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "first, second, same",
+    [
+        ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9", True),  # one /64: one subscriber
+        ("2001:db8:1:2::1", "2001:db8:1:3::1", False),
+        ("::ffff:192.0.2.1", "192.0.2.1", True),  # an IPv4 address written as IPv6 is that IPv4 address
+    ],
+)
+def test_ipv6_clients_are_bucketed_by_their_64(app, first, second, same):
+    from tests.conftest import bucket_of
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": first}):
+        from core.security import client_address
+
+        grouped = client_address()
+    with app.test_request_context(environ_base={"REMOTE_ADDR": second}):
+        assert (client_address() == grouped) is same
+    if same:
+        assert bucket_of(app, first) == bucket_of(app, second)

@@ -7,6 +7,7 @@ added without a row here.
 """
 
 import io
+import re
 
 import pytest
 from sqlmodel import select
@@ -289,3 +290,34 @@ def test_a_report_cannot_be_assigned_to_a_colleague_who_cannot_see_it(app, sessi
     assert response.status_code == 400
     session.expire_all()
     assert session.get(Report, ids["report"]).assignee_id is None
+
+
+def _backlog_rows(html: str) -> dict[str, int]:
+    section = html.split('id="h-backlog"', 1)[1].split("</table>", 1)[0]
+    return {status: int(n) for status, n in re.findall(r">([a-z ]+)</a></td><td>(\d+)</td>", section)}
+
+
+@pytest.mark.parametrize("person, received", [("reader", 1), ("late_recipient", 0)])
+def test_the_dashboard_counts_only_what_the_viewer_may_see(app, sealed_report, person, received):
+    _ids, people = sealed_report
+    html = signed_in_client(app, people[person]).get("/staff/dashboard").get_data(as_text=True)
+    assert _backlog_rows(html)["received"] == received
+    weekly = html.split('id="h-intake"', 1)[1].split("</table>", 1)[0] if 'id="h-intake"' in html else html
+    assert sum(int(n) for n in re.findall(r"<td>\d{4}-\d{2}-\d{2}</td><td>(\d+)</td>", weekly)) == received
+
+
+def test_an_incident_page_counts_the_linked_reports_a_viewer_may_not_open(app, session, sealed_report):
+    ids, people = sealed_report
+    from incidents.models import Incident, Report
+
+    incident = Incident(title="A whistleblower's incident")
+    session.add(incident)
+    session.commit()
+    report = session.get(Report, ids["report"])
+    report.incident_id = incident.id
+    session.add(report)
+    session.commit()
+    for person, listed in (("reader", True), ("late_recipient", False), ("triager", False), ("publisher", False)):
+        html = signed_in_client(app, people[person]).get(f"/staff/incidents/{incident.id}").get_data(as_text=True)
+        assert (f">#{ids['report']}</a> · " in html) is listed, person
+        assert ("Linked reports that are not yours to open: 1." in html) is not listed, person

@@ -13,7 +13,7 @@ from core.audit import AuditEvent
 from incidents.intake import reading
 from incidents.intake import service as intake
 from incidents.models import Attachment, Message, Report
-from tests.conftest import csrf_from, signed_in_client
+from tests.conftest import FIXED_DAY, assert_own_buckets, csrf_from, signed_in_client
 from tests.factories import files
 from tests.factories.reports import SECRET_TEXT, submit
 
@@ -344,7 +344,9 @@ def _work_app(app_config, **limits):
     from wsgi import create_app
 
     app_config.update({"INTAKE_POW_BITS": 8, "INTAKE_LIMIT": "2 per hour", "INTAKE_NOJS_LIMIT": "3 per hour", **limits})
-    return create_app(app_config)
+    app = create_app(app_config)
+    assert_own_buckets(app, "192.0.2.1", "198.51.100.1", "203.0.113.9", "192.0.2.44")
+    return app
 
 
 def _send_form(client, solve: bool, address: str, nonce: str | None = None):
@@ -361,6 +363,7 @@ def _send_form(client, solve: bool, address: str, nonce: str | None = None):
     return client.post("/report", data=data, environ_base={"REMOTE_ADDR": address}).status_code
 
 
+@pytest.mark.time_machine(FIXED_DAY)
 def test_with_proof_of_work_a_solved_form_is_not_held_to_the_per_address_limit(app_config, session):
     """Everyone on Tor shares an address: solved forms from it keep going past INTAKE_LIMIT."""
     client = _work_app(app_config).test_client()
@@ -370,6 +373,7 @@ def test_with_proof_of_work_a_solved_form_is_not_held_to_the_per_address_limit(a
     assert len(session.exec(select(Report)).all()) == 4
 
 
+@pytest.mark.time_machine(FIXED_DAY)
 def test_with_proof_of_work_forms_without_it_meet_the_stricter_limits(app_config, session):
     client = _work_app(app_config).test_client()
     # Per address, as before; a wrong or malformed nonce is no solution.
@@ -386,6 +390,7 @@ def test_without_proof_of_work_the_form_has_no_script(client):
     assert "<script" not in html and "work_nonce" not in html
 
 
+@pytest.mark.time_machine(FIXED_DAY)
 def test_a_solution_buys_its_discount_once(app_config, session):
     """The same solved form sent again meets the strict limits: one solution is not a pass for many requests."""
     from incidents.intake.work import solve

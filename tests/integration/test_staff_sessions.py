@@ -54,12 +54,15 @@ def test_a_copied_cookie_opens_nothing_after_logout(app, client, session, make_s
     # Before logout the copy works as well as the original: that is what makes it dangerous.
     assert SECRET_TEXT in thief.get(f"/staff/reports/{report.id}").get_data(as_text=True)
 
+    thief_token = csrf_from(thief.get(f"/staff/reports/{report.id}").get_data(as_text=True))
     logout(alice_client)
+    # First a write, with a valid form token, so only the ended session can refuse it: 401, not CSRF's 400.
+    reply = thief.post(f"/staff/reports/{report.id}/reply", data={"csrf_token": thief_token, "body": "x" * 30})
+    assert reply.status_code == 401
     for path in ("/staff/queue", f"/staff/reports/{report.id}", "/staff/"):
         response = thief.get(path)
         assert response.status_code == 302 and "/staff/login" in response.headers["Location"], path
     assert SECRET_TEXT not in thief.get(f"/staff/reports/{report.id}", follow_redirects=True).get_data(as_text=True)
-    assert thief.post(f"/staff/reports/{report.id}/reply", data={"body": "x"}).status_code in (400, 401)
     session.expire_all()
     assert session.exec(select(StaffSession).where(StaffSession.staff_id == alice.id)).all() == []
 
@@ -160,3 +163,27 @@ def test_a_cookie_without_a_recorded_session_is_refused(app, client, make_staff,
     with login_again.session_transaction() as sess:
         sess.update(staff_id=user.id, seen=10**10)
     assert not is_signed_in(login_again)
+
+
+def test_idleness_is_judged_on_the_servers_record_not_the_cookie(app, session, make_staff):
+    """A cookie says when it was last used, and a thief can keep sending a copy; the server's record decides."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from core import clock
+
+    user = make_staff("triager")
+    laptop = signed_in_client(app, user)
+    stolen = copy_of(app, laptop)
+    assert is_signed_in(stolen)
+    idle = timedelta(minutes=app.config["STAFF_IDLE_MINUTES"])
+    # The sign-in was last used longer ago than the idle limit (its cookies, fresh, would not say so).
+    session.execute(
+        update(StaffSession)
+        .where(StaffSession.staff_id == user.id)
+        .values(last_seen_at=clock.now() - idle - timedelta(minutes=1))
+    )
+    session.commit()
+    assert not is_signed_in(stolen)
+    assert not is_signed_in(laptop)

@@ -22,7 +22,7 @@ def test_a_small_png_claiming_144_megapixels_is_refused_before_decoding():
     # Even a child allowed only 300 MB refuses it for its pixels, not for running out of memory.
     with pytest.raises(AttachmentRefused, match=PIXELS):
         prepare(bomb, "bomb.png", limits=Limits(memory_bytes=300 * 1024 * 1024))
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 15  # decoding it would take seconds; the header check takes none
 
 
 def test_the_pixel_limit_is_a_parameter():
@@ -105,7 +105,8 @@ def test_a_child_that_runs_out_of_cpu_time_is_ended_and_the_file_refused():
     started = time.perf_counter()
     with pytest.raises(AttachmentRefused, match="too much time or memory"):
         run_limited(spin, b"x", Limits(cpu_seconds=1))
-    assert time.perf_counter() - started < 5
+    # RLIMIT_CPU ends it after 1 s of CPU; the watchdog would only kill it at 2 x 1 + 5 = 7 s of wall time.
+    assert time.perf_counter() - started < 6.5
 
 
 def test_a_child_that_runs_out_of_memory_is_ended_and_the_file_refused():
