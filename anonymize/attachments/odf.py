@@ -9,7 +9,9 @@ macros is refused.
 
 from __future__ import annotations
 
+import posixpath
 import re
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -28,7 +30,8 @@ CONFIG_NS = "urn:oasis:names:tc:opendocument:xmlns:config:1.0"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XLINK_HREF = f"{{{XLINK_NS}}}href"
 MANIFEST_PATH = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}full-path"
-OUTSIDE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|/|\\|\.\./)")
+# A link leaves the package if, decoded and normalised, it has a scheme, is absolute (or UNC) or climbs up.
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 def clean_odf(data: bytes, limits: Limits) -> bytes:
@@ -73,9 +76,16 @@ def _clean_part(data: bytes) -> bytes:
     for element in FIND_PRINTER(root):
         element.text = ""
     for href in FIND_LINKS(root):
-        if OUTSIDE.match(str(href).strip()) and (element := href.getparent()) is not None:
+        if _outside(str(href)) and (element := href.getparent()) is not None:
             del element.attrib[XLINK_HREF]
     return write_xml(root)
+
+
+def _outside(href: str) -> bool:
+    """Whether a link leaves the package: `./../x`, `%2e%2e/x`, `/x`, `\\\\host\\x` and `http:` all do."""
+    path = unquote(href).strip().replace("\\", "/")
+    normal = posixpath.normpath(path)
+    return bool(SCHEME.match(path)) or path.startswith("/") or normal == ".." or normal.startswith("../")
 
 
 # The walks over a part run in libxml2, as XPath, not as a Python loop over every element.

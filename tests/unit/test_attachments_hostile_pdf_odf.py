@@ -282,3 +282,32 @@ def test_an_inline_jpeg_in_a_content_stream_loses_its_exif(where):
         images = [i for i in pikepdf.parse_content_stream(target) if isinstance(i, pikepdf.ContentStreamInlineImage)]
         assert len(images) == 1 and images[0].iimage.as_pil_image().size == (40, 30)
         assert_clean_image(images[0].iimage.read_raw_bytes(), (40, 30))
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "../{m}/x.png",
+        "./../{m}/x.png",
+        "Pictures/../../{m}/x.png",
+        "%2e%2e/{m}/x.png",
+        "%2E%2E%2F{m}/x.png",
+        "./%2e%2e/{m}/x.png",
+        "%2Fetc/{m}.png",
+        "%5c%5c{m}%5cshare%5cx.png",
+        "http%3A//{m}.example.org/x.png",
+        " https://{m}.example.org/x.png",
+    ],
+)
+def test_an_odf_link_that_climbs_out_of_the_package_in_disguise_is_removed(href):
+    mark = marker("odf-href")
+    body = f'<text:p><draw:frame><draw:image xlink:href="{href.format(m=mark)}"/></draw:frame></text:p>'
+    cleaned = h.parts_of(clean(h.odf(body), "climb.odt"))
+    assert_gone(h.to_zip(cleaned), mark)
+    assert VISIBLE.encode() in cleaned["content.xml"]
+
+
+def test_an_odf_link_inside_the_package_stays():
+    body = '<text:p><draw:frame><draw:image xlink:href="./Pictures/1.png"/></draw:frame></text:p>'
+    cleaned = h.parts_of(clean(h.odf(body), "inside.odt"))
+    assert b'xlink:href="./Pictures/1.png"' in cleaned["content.xml"]
