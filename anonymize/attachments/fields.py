@@ -19,7 +19,7 @@ from typing import Any
 from lxml import etree
 
 from anonymize.attachments.common import REFUSE_DDE, REFUSE_IMPORTED, AttachmentRefused
-from anonymize.attachments.zips import Member, local_name, parse_xml
+from anonymize.attachments.zips import Member, local_name, may_hold, parse_xml
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_TYPE = f"{{{W_NS}}}fldCharType"
@@ -40,15 +40,15 @@ def refuse_imports_and_dde(members: list[Member]) -> None:
     for member in members:
         if (
             member.name.endswith(".rels")
-            and _may_hold(member.data.lower(), b"afchunk")
+            and may_hold(member.data.lower(), b"afchunk")
             and any(str(rel.get("Type", "")).lower().endswith("/afchunk") for rel in parse_xml(member.data))
         ):
             raise AttachmentRefused(REFUSE_IMPORTED)
         if not member.name.endswith(".xml"):
             continue
-        if _may_hold(member.data, b"ddeLink") and FIND_DDE_LINKS(parse_xml(member.data)):
+        if may_hold(member.data, b"ddeLink") and FIND_DDE_LINKS(parse_xml(member.data)):
             raise AttachmentRefused(REFUSE_DDE)
-        if _may_hold(member.data, b"|"):
+        if may_hold(member.data, b"|"):
             for element in FIND_FORMULAS(parse_xml(member.data)):
                 if "|" in QUOTED.sub("", element.text or ""):
                     raise AttachmentRefused(REFUSE_DDE)
@@ -56,7 +56,7 @@ def refuse_imports_and_dde(members: list[Member]) -> None:
 
 def clean_fields(data: bytes) -> bytes | None:
     """The part without fields that fetch from outside, or None if it has none; refuse fields that run."""
-    if not _may_hold(data, *FIELD_MARKERS):
+    if not may_hold(data, *FIELD_MARKERS):
         return None
     root = parse_xml(data)
     if FIND_CHUNKS(root):
@@ -64,16 +64,6 @@ def clean_fields(data: bytes) -> bytes | None:
     changed = _clean_simple(root)
     changed = _clean_complex(root) or changed
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)) if changed else None
-
-
-def _may_hold(data: bytes, *markers: bytes) -> bool:
-    """Whether a part may hold one of these: it does, or it is not UTF-8 (UTF-16) or has character references."""
-    return (
-        b"\x00" in data[:4]
-        or data[:2] in (b"\xff\xfe", b"\xfe\xff")
-        or b"&#" in data
-        or any(marker in data for marker in markers)
-    )
 
 
 def _fetches(instruction: str) -> bool:

@@ -20,7 +20,7 @@ from anonymize.attachments.common import OLE_MAGIC, REFUSE_EMBEDDED, REFUSE_MACR
 from anonymize.attachments.detect import detect
 from anonymize.attachments.fields import clean_fields, refuse_imports_and_dde
 from anonymize.attachments.images import clean_image, looks_like_image
-from anonymize.attachments.zips import Member, local_name, parse_xml, read_members, write_members, write_xml
+from anonymize.attachments.zips import Member, local_name, may_hold, parse_xml, read_members, write_members, write_xml
 
 EMPTY_CORE = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -175,8 +175,7 @@ def _clean_content_types(data: bytes, dropped: set[str]) -> bytes:
 
 
 def _clean_part(data: bytes, removed_ids: set[str], legacy: bool = False) -> bytes:
-    lowered = data.lower()
-    if not removed_ids and not any(marker in lowered for marker in MARKERS):
+    if not removed_ids and not may_hold(data.lower(), *MARKERS):
         return data
     root = parse_xml(data, recover=legacy)  # VML drawings are often not well-formed XML
     for element in FIND_ELEMENTS(root):

@@ -172,3 +172,19 @@ def test_a_dde_formula_whose_pipe_is_a_character_reference_is_refused_too():
     parts["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", formula).encode()
     with pytest.raises(AttachmentRefused, match="DDE"):
         prepare(h.to_zip(parts), "ref.xlsx")
+
+
+def test_a_comment_author_in_a_utf16_part_is_found_too():
+    mark = marker("utf16-author")
+    parts = h.ooxml("docx")
+    parts["word/comments.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-16" standalone="yes"?>\n<w:comments xmlns:w="{h.W}">'
+        f'<w:comment w:id="0" w:author="{mark}" w:initials="{mark}I"><w:p><w:r><w:t>Please check this</w:t></w:r>'
+        "</w:p></w:comment></w:comments>"
+    ).encode("utf-16")
+    h.add_rel(parts, h.main_rels("docx"), "rId92", f"{REL}/comments", "comments.xml")
+    cleaned = h.parts_of(clean(h.to_zip(parts), "utf16.docx"))
+    assert_gone(h.to_zip(cleaned), mark)
+    assert "Please check this".encode("utf-16-le") in cleaned["word/comments.xml"] or (
+        b"Please check this" in cleaned["word/comments.xml"]
+    )
