@@ -4,7 +4,7 @@ What goes: every meta.xml (the document's and its embedded objects'), the Thumbn
 manifest entries, the creators of annotations and tracked changes, the printer's name, event
 listeners, and every xlink:href that leaves the package (linked images, frames, sections, links).
 Images anywhere in the package are re-encoded from their pixels. A document with Basic or script
-macros is refused.
+macros, or with DDE (a connection, a section's source, a DDE() formula), is refused.
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from anonymize.attachments.common import OLE_MAGIC, REFUSE_EMBEDDED, REFUSE_MACROS, AttachmentRefused, Limits
+from anonymize.attachments.common import (
+    OLE_MAGIC,
+    REFUSE_DDE,
+    REFUSE_EMBEDDED,
+    REFUSE_MACROS,
+    AttachmentRefused,
+    Limits,
+)
 from anonymize.attachments.images import clean_image, looks_like_image
 from anonymize.attachments.zips import parse_xml, read_members, write_members, write_xml
 
@@ -32,6 +39,9 @@ XLINK_HREF = f"{{{XLINK_NS}}}href"
 MANIFEST_PATH = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}full-path"
 # A link leaves the package if, decoded and normalised, it has a scheme, is absolute (or UNC) or climbs up.
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# A formula's strings ("...") and sheet names ('...') are left out before looking for a DDE( call.
+QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+DDE_CALL = re.compile(r"\bDDE\s*\(", re.IGNORECASE)
 
 
 def clean_odf(data: bytes, limits: Limits) -> bytes:
@@ -66,6 +76,8 @@ def _clean_manifest(data: bytes, dropped: set[str]) -> bytes:
 
 def _clean_part(data: bytes) -> bytes:
     root = parse_xml(data)
+    if FIND_DDE(root) or any(DDE_CALL.search(QUOTED.sub("", str(f))) for f in FIND_FORMULAS(root)):
+        raise AttachmentRefused(REFUSE_DDE)  # a link to another program, which may run a command
     for element in FIND_PEOPLE(root):
         for child in list(element):
             element.remove(child)
@@ -99,3 +111,6 @@ FIND_PRINTER = etree.XPath(
     "//config:config-item[@config:name='PrinterName' or @config:name='PrinterSetup']", namespaces=NAMESPACES
 )
 FIND_LINKS = etree.XPath("//@xlink:href", namespaces=NAMESPACES)
+# DDE connections, sources and links (office:dde-source, text:dde-connection-decl, table:dde-link...).
+FIND_DDE = etree.XPath("//*[starts-with(local-name(), 'dde-')]")
+FIND_FORMULAS = etree.XPath("//@*[local-name()='formula']")

@@ -311,3 +311,28 @@ def test_an_odf_link_inside_the_package_stays():
     body = '<text:p><draw:frame><draw:image xlink:href="./Pictures/1.png"/></draw:frame></text:p>'
     cleaned = h.parts_of(clean(h.odf(body), "inside.odt"))
     assert b'xlink:href="./Pictures/1.png"' in cleaned["content.xml"]
+
+
+ODF_DDE = [
+    '<text:dde-connection-decls><text:dde-connection-decl office:name="x" office:dde-application="cmd" '
+    'office:dde-topic="/c calc" office:dde-item="A0"/></text:dde-connection-decls>',
+    '<text:section text:name="s"><office:dde-source office:dde-application="cmd" office:dde-topic="/c calc" '
+    'office:dde-item="A0"/></text:section>',
+    '<table:table xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><table:table-row><table:table-cell '
+    'table:formula="of:=dde(&quot;cmd&quot;;&quot;/c calc&quot;;&quot;A0&quot;)"/></table:table-row></table:table>',
+]
+
+
+@pytest.mark.parametrize("body", ODF_DDE)
+def test_an_odf_dde_link_or_formula_is_refused_with_a_way_out(body):
+    with pytest.raises(AttachmentRefused, match="DDE.*PDF"):
+        prepare(h.odf(body), "dde.odt")
+
+
+def test_an_odf_formula_that_only_mentions_dde_in_a_string_is_kept():
+    body = (
+        '<table:table xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><table:table-row>'
+        '<table:table-cell table:formula="of:=CONCATENATE(&quot;DDE(&quot;;[.A1])"/></table:table-row></table:table>'
+    )
+    cleaned = h.parts_of(clean(h.odf(body), "ok.odt"))
+    assert b"CONCATENATE" in cleaned["content.xml"] and VISIBLE.encode() in cleaned["content.xml"]
