@@ -94,6 +94,11 @@ REFUSE_DDE = N_(
     "so we do not accept it. Save it without fields (in Word: select all, then Ctrl+Shift+F9) or formulas "
     "(in Excel: paste as values), or as a PDF, and attach that instead."
 )
+REFUSE_WEB_FORMULA = N_(
+    "This spreadsheet has a formula that fetches from the internet when it is recalculated (WEBSERVICE), "
+    "which could tell someone the file was opened. Paste those cells as values, or save it as a PDF, "
+    "and attach that instead."
+)
 REFUSE_IMPORTED = N_(
     "This document has a part imported from another file (a web page, MHT or RTF) whose hidden details "
     "we cannot remove. Open it in Word and save it again as .docx, or as a PDF, and attach that instead."

@@ -7,7 +7,8 @@ INCLUDETEXT, LINK, IMPORT, a HYPERLINK that is not to a bookmark) loses its inst
 its last result, which is what the reader sees. A DDE or DDEAUTO field, which runs a command when
 the document opens, or a field whose command is computed by a nested field, makes the document
 refused. So does an Excel formula or defined name with a DDE call (`cmd|'/c calc'!A1`), a workbook's
-DDE link, and an imported chunk (`w:altChunk`: a web page, MHT or RTF file Word converts on opening).
+DDE link, a WEBSERVICE() formula, and an imported chunk (`w:altChunk`: a web page, MHT or RTF file
+Word converts on opening).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from lxml import etree
 
-from anonymize.attachments.common import REFUSE_DDE, REFUSE_IMPORTED, AttachmentRefused
+from anonymize.attachments.common import REFUSE_DDE, REFUSE_IMPORTED, REFUSE_WEB_FORMULA, AttachmentRefused
 from anonymize.attachments.zips import Member, local_name, may_hold, parse_xml
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -32,6 +33,7 @@ KEYWORD = re.compile(r"\s*([A-Za-z]+)")
 BOOKMARK_LINK = re.compile(r"\s*HYPERLINK\s+\\l", re.IGNORECASE)
 # In a formula: strings ("...") and quoted sheet names ('...') may hold a pipe; a DDE call's pipe is outside.
 QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+WEB_CALL = re.compile(r"\bWEBSERVICE\s*\(", re.IGNORECASE)  # also as _xlfn.WEBSERVICE(
 FORMULA_ELEMENTS = {"f", "definedName", "formula", "formula1", "formula2"}
 
 
@@ -48,10 +50,13 @@ def refuse_imports_and_dde(members: list[Member]) -> None:
             continue
         if may_hold(member.data, b"ddeLink") and FIND_DDE_LINKS(parse_xml(member.data)):
             raise AttachmentRefused(REFUSE_DDE)
-        if may_hold(member.data, b"|"):
+        if may_hold(member.data.lower(), b"|", b"webservice"):
             for element in FIND_FORMULAS(parse_xml(member.data)):
-                if "|" in QUOTED.sub("", element.text or ""):
+                formula = QUOTED.sub("", element.text or "")
+                if "|" in formula:
                     raise AttachmentRefused(REFUSE_DDE)
+                if WEB_CALL.search(formula):
+                    raise AttachmentRefused(REFUSE_WEB_FORMULA)
 
 
 def clean_fields(data: bytes) -> bytes | None:

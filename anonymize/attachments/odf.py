@@ -4,7 +4,7 @@ What goes: every meta.xml (the document's and its embedded objects'), the Thumbn
 manifest entries, the creators of annotations and tracked changes, the printer's name, event
 listeners, and every xlink:href that leaves the package (linked images, frames, sections, links).
 Images anywhere in the package are re-encoded from their pixels. A document with Basic or script
-macros, or with DDE (a connection, a section's source, a DDE() formula), is refused.
+macros, DDE (a connection, a section's source, a DDE() formula) or a WEBSERVICE() formula is refused.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from anonymize.attachments.common import (
     REFUSE_DDE,
     REFUSE_EMBEDDED,
     REFUSE_MACROS,
+    REFUSE_WEB_FORMULA,
     AttachmentRefused,
     Limits,
 )
@@ -42,6 +43,7 @@ SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # A formula's strings ("...") and sheet names ('...') are left out before looking for a DDE( call.
 QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 DDE_CALL = re.compile(r"\bDDE\s*\(", re.IGNORECASE)
+WEB_CALL = re.compile(r"\bWEBSERVICE\s*\(", re.IGNORECASE)
 
 
 def clean_odf(data: bytes, limits: Limits) -> bytes:
@@ -76,8 +78,11 @@ def _clean_manifest(data: bytes, dropped: set[str]) -> bytes:
 
 def _clean_part(data: bytes) -> bytes:
     root = parse_xml(data)
-    if FIND_DDE(root) or any(DDE_CALL.search(QUOTED.sub("", str(f))) for f in FIND_FORMULAS(root)):
+    formulas = [QUOTED.sub("", str(formula)) for formula in FIND_FORMULAS(root)]
+    if FIND_DDE(root) or any(DDE_CALL.search(formula) for formula in formulas):
         raise AttachmentRefused(REFUSE_DDE)  # a link to another program, which may run a command
+    if any(WEB_CALL.search(formula) for formula in formulas):
+        raise AttachmentRefused(REFUSE_WEB_FORMULA)
     for element in FIND_PEOPLE(root):
         for child in list(element):
             element.remove(child)

