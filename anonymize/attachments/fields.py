@@ -29,7 +29,8 @@ W_INSTR = f"{{{W_NS}}}instr"
 FIELD_MARKERS = (b"instrText", b"fldSimple", b"altChunk")
 RUNS = {"DDE", "DDEAUTO"}
 FETCHES = {"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK", "IMPORT", "HYPERLINK"}
-KEYWORD = re.compile(r"\s*([A-Za-z]+)")
+# The field's keyword: its first word, read past quotes too, so a quoted keyword is judged all the same.
+KEYWORD = re.compile(r"[\s\"]*([A-Za-z]+)")
 BOOKMARK_LINK = re.compile(r"\s*HYPERLINK\s+\\l", re.IGNORECASE)
 # In a formula: strings ("...") and quoted sheet names ('...') may hold a pipe; a DDE call's pipe is outside.
 QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")

@@ -69,7 +69,12 @@ def test_a_field_that_fetches_from_outside_loses_its_instruction_and_keeps_its_t
 @pytest.mark.parametrize("part", WORD_PARTS)
 @pytest.mark.parametrize("build", [complex_field, simple_field])
 @pytest.mark.parametrize(
-    "instr", ['DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe"', 'dde "cmd" "/c calc" \\a']
+    "instr",
+    [
+        'DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe"',
+        'dde "cmd" "/c calc" \\a',
+        '"DdeAuto" cmd "/c calc"',
+    ],
 )
 def test_a_field_that_runs_a_command_is_refused_with_a_way_out(instr, build, part):
     parts = _word_part(build(instr), part)
