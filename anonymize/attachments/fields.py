@@ -117,7 +117,7 @@ def _clean_complex(root: Any) -> bool:
             if not open_field.in_result:
                 open_field.nodes.append(node)  # a nested field's nodes belong to the instruction
         if kind == "begin":
-            if stack and not stack[-1].in_result and not stack[-1].instruction.strip():
+            if stack and not stack[-1].in_result and not KEYWORD.match(stack[-1].instruction):
                 stack[-1].nested_first = True
             stack.append(_Field(nodes=[node]))
         elif not stack:

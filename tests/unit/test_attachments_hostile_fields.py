@@ -82,9 +82,12 @@ def test_a_field_that_runs_a_command_is_refused_with_a_way_out(instr, build, par
         prepare(h.to_zip(parts), "dde.docx")
 
 
-def test_a_field_whose_command_is_computed_by_a_nested_field_is_refused():
+@pytest.mark.parametrize("before", ["", ' "'])
+def test_a_field_whose_command_is_computed_by_a_nested_field_is_refused(before):
     nested = (
-        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve">{before}</w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
         '<w:r><w:instrText> QUOTE 68 68 69 </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
         '<w:r><w:t>DDE</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
         '<w:r><w:instrText> "cmd" "/c calc" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
