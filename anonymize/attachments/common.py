@@ -89,6 +89,20 @@ REFUSE_EMBEDDED = N_(
     "This document holds an embedded file or object (such as an old-style spreadsheet or a PDF inside it) "
     "whose hidden details we cannot remove. Attach that file on its own, and save the document as a PDF."
 )
+REFUSE_DDE = N_(
+    "This document contains a field or formula that can run a command when it is opened (DDE), "
+    "so we do not accept it. Save it without fields (in Word: select all, then Ctrl+Shift+F9) or formulas "
+    "(in Excel: paste as values), or as a PDF, and attach that instead."
+)
+REFUSE_WEB_FORMULA = N_(
+    "This spreadsheet has a formula that fetches from the internet when it is recalculated (WEBSERVICE), "
+    "which could tell someone the file was opened. Paste those cells as values, or save it as a PDF, "
+    "and attach that instead."
+)
+REFUSE_IMPORTED = N_(
+    "This document has a part imported from another file (a web page, MHT or RTF) whose hidden details "
+    "we cannot remove. Open it in Word and save it again as .docx, or as a PDF, and attach that instead."
+)
 REFUSE_TOO_MANY_PIXELS = N_(
     "This image, or an image inside this document, has too many pixels for us to clean. "
     "Scale it down or take a screenshot, and attach that instead."

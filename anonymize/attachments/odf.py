@@ -4,16 +4,26 @@ What goes: every meta.xml (the document's and its embedded objects'), the Thumbn
 manifest entries, the creators of annotations and tracked changes, the printer's name, event
 listeners, and every xlink:href that leaves the package (linked images, frames, sections, links).
 Images anywhere in the package are re-encoded from their pixels. A document with Basic or script
-macros is refused.
+macros, DDE (a connection, a section's source, a DDE() formula) or a WEBSERVICE() formula is refused.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
+from urllib.parse import unquote
 
 from lxml import etree
 
-from anonymize.attachments.common import OLE_MAGIC, REFUSE_EMBEDDED, REFUSE_MACROS, AttachmentRefused, Limits
+from anonymize.attachments.common import (
+    OLE_MAGIC,
+    REFUSE_DDE,
+    REFUSE_EMBEDDED,
+    REFUSE_MACROS,
+    REFUSE_WEB_FORMULA,
+    AttachmentRefused,
+    Limits,
+)
 from anonymize.attachments.images import clean_image, looks_like_image
 from anonymize.attachments.zips import parse_xml, read_members, write_members, write_xml
 
@@ -28,7 +38,12 @@ CONFIG_NS = "urn:oasis:names:tc:opendocument:xmlns:config:1.0"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XLINK_HREF = f"{{{XLINK_NS}}}href"
 MANIFEST_PATH = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}full-path"
-OUTSIDE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|/|\\|\.\./)")
+# A link leaves the package if, decoded and normalised, it has a scheme, is absolute (or UNC) or climbs up.
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# A formula's strings ("...") and sheet names ('...') are left out before looking for a DDE( call.
+QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+DDE_CALL = re.compile(r"\bDDE\s*\(", re.IGNORECASE)
+WEB_CALL = re.compile(r"\bWEBSERVICE\s*\(", re.IGNORECASE)
 
 
 def clean_odf(data: bytes, limits: Limits) -> bytes:
@@ -63,6 +78,11 @@ def _clean_manifest(data: bytes, dropped: set[str]) -> bytes:
 
 def _clean_part(data: bytes) -> bytes:
     root = parse_xml(data)
+    formulas = [QUOTED.sub("", str(formula)) for formula in FIND_FORMULAS(root)]
+    if FIND_DDE(root) or any(DDE_CALL.search(formula) for formula in formulas):
+        raise AttachmentRefused(REFUSE_DDE)  # a link to another program, which may run a command
+    if any(WEB_CALL.search(formula) for formula in formulas):
+        raise AttachmentRefused(REFUSE_WEB_FORMULA)
     for element in FIND_PEOPLE(root):
         for child in list(element):
             element.remove(child)
@@ -73,9 +93,16 @@ def _clean_part(data: bytes) -> bytes:
     for element in FIND_PRINTER(root):
         element.text = ""
     for href in FIND_LINKS(root):
-        if OUTSIDE.match(str(href).strip()) and (element := href.getparent()) is not None:
+        if _outside(str(href)) and (element := href.getparent()) is not None:
             del element.attrib[XLINK_HREF]
     return write_xml(root)
+
+
+def _outside(href: str) -> bool:
+    """Whether a link leaves the package: `./../x`, `%2e%2e/x`, `/x`, `\\\\host\\x` and `http:` all do."""
+    path = unquote(href).strip().replace("\\", "/")
+    normal = posixpath.normpath(path)
+    return bool(SCHEME.match(path)) or path.startswith("/") or normal == ".." or normal.startswith("../")
 
 
 # The walks over a part run in libxml2, as XPath, not as a Python loop over every element.
@@ -89,3 +116,6 @@ FIND_PRINTER = etree.XPath(
     "//config:config-item[@config:name='PrinterName' or @config:name='PrinterSetup']", namespaces=NAMESPACES
 )
 FIND_LINKS = etree.XPath("//@xlink:href", namespaces=NAMESPACES)
+# DDE connections, sources and links (office:dde-source, text:dde-connection-decl, table:dde-link...).
+FIND_DDE = etree.XPath("//*[starts-with(local-name(), 'dde-')]")
+FIND_FORMULAS = etree.XPath("//@*[local-name()='formula']")

@@ -5,7 +5,8 @@ customXml part with the relationships and content-type overrides that name them;
 and account ids of comment and revision authors; every relationship that points outside the package
 (links, remote templates, linked images), with the references to it. Images anywhere in the package
 are re-encoded from their pixels; embedded office packages (a chart's workbook) are cleaned the same
-way. A document with macros or ActiveX controls is refused.
+way. Word fields that fetch from outside lose their instruction and keep their text (fields.py). A
+document with macros, ActiveX controls, DDE fields or formulas, or an imported chunk is refused.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from lxml import etree
 
 from anonymize.attachments.common import OLE_MAGIC, REFUSE_EMBEDDED, REFUSE_MACROS, AttachmentRefused, Limits
 from anonymize.attachments.detect import detect
+from anonymize.attachments.fields import clean_fields, refuse_imports_and_dde
 from anonymize.attachments.images import clean_image, looks_like_image
-from anonymize.attachments.zips import Member, local_name, parse_xml, read_members, write_members, write_xml
+from anonymize.attachments.zips import Member, local_name, may_hold, parse_xml, read_members, write_members, write_xml
 
 EMPTY_CORE = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -56,6 +58,7 @@ def clean_ooxml(data: bytes, limits: Limits, depth: int = 0) -> bytes:
     """Return the package without identifying parts, people's names or links out; refuse macros."""
     members = read_members(data, limits)
     _refuse_active(members)
+    refuse_imports_and_dde(members)
     replaced, dropped = _parts_by_type(members)
     dropped |= {m.name for m in members if _is_dropped(m.name)}
     members = [m for m in members if m.name not in dropped]
@@ -67,6 +70,8 @@ def clean_ooxml(data: bytes, limits: Limits, depth: int = 0) -> bytes:
             member.data = _clean_content_types(member.data, dropped)
         elif member.name.endswith((".xml", ".vml")):
             member.data = _clean_part(member.data, removed_ids.get(member.name, set()), member.name.endswith(".vml"))
+            if member.name.endswith(".xml"):
+                member.data = clean_fields(member.data) or member.data
         elif looks_like_image(member.data):
             member.data = clean_image(member.data, limits)
         elif member.data.startswith(b"PK\x03\x04"):
@@ -170,8 +175,7 @@ def _clean_content_types(data: bytes, dropped: set[str]) -> bytes:
 
 
 def _clean_part(data: bytes, removed_ids: set[str], legacy: bool = False) -> bytes:
-    lowered = data.lower()
-    if not removed_ids and not any(marker in lowered for marker in MARKERS):
+    if not removed_ids and not may_hold(data.lower(), *MARKERS):
         return data
     root = parse_xml(data, recover=legacy)  # VML drawings are often not well-formed XML
     for element in FIND_ELEMENTS(root):

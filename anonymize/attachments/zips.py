@@ -96,6 +96,19 @@ def write_xml(root: Any, standalone: bool | None = None) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=standalone))
 
 
+def may_hold(data: bytes, *markers: bytes) -> bool:
+    """Whether a part may hold one of these: it does, or it is not UTF-8 (UTF-16) or has character references.
+
+    A byte search that decides which parts are parsed must not be dodged by another encoding.
+    """
+    return (
+        b"\x00" in data[:4]
+        or data[:2] in (b"\xff\xfe", b"\xfe\xff")
+        or b"&#" in data
+        or any(marker in data for marker in markers)
+    )
+
+
 def local_name(node: Any) -> str:
     """The name of an element or attribute without its namespace."""
     return str(etree.QName(node).localname)

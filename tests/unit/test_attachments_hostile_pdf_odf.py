@@ -282,3 +282,57 @@ def test_an_inline_jpeg_in_a_content_stream_loses_its_exif(where):
         images = [i for i in pikepdf.parse_content_stream(target) if isinstance(i, pikepdf.ContentStreamInlineImage)]
         assert len(images) == 1 and images[0].iimage.as_pil_image().size == (40, 30)
         assert_clean_image(images[0].iimage.read_raw_bytes(), (40, 30))
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "../{m}/x.png",
+        "./../{m}/x.png",
+        "Pictures/../../{m}/x.png",
+        "%2e%2e/{m}/x.png",
+        "%2E%2E%2F{m}/x.png",
+        "./%2e%2e/{m}/x.png",
+        "%2Fetc/{m}.png",
+        "%5c%5c{m}%5cshare%5cx.png",
+        "http%3A//{m}.example.org/x.png",
+        " https://{m}.example.org/x.png",
+    ],
+)
+def test_an_odf_link_that_climbs_out_of_the_package_in_disguise_is_removed(href):
+    mark = marker("odf-href")
+    body = f'<text:p><draw:frame><draw:image xlink:href="{href.format(m=mark)}"/></draw:frame></text:p>'
+    cleaned = h.parts_of(clean(h.odf(body), "climb.odt"))
+    assert_gone(h.to_zip(cleaned), mark)
+    assert VISIBLE.encode() in cleaned["content.xml"]
+
+
+def test_an_odf_link_inside_the_package_stays():
+    body = '<text:p><draw:frame><draw:image xlink:href="./Pictures/1.png"/></draw:frame></text:p>'
+    cleaned = h.parts_of(clean(h.odf(body), "inside.odt"))
+    assert b'xlink:href="./Pictures/1.png"' in cleaned["content.xml"]
+
+
+ODF_DDE = [
+    '<text:dde-connection-decls><text:dde-connection-decl office:name="x" office:dde-application="cmd" '
+    'office:dde-topic="/c calc" office:dde-item="A0"/></text:dde-connection-decls>',
+    '<text:section text:name="s"><office:dde-source office:dde-application="cmd" office:dde-topic="/c calc" '
+    'office:dde-item="A0"/></text:section>',
+    '<table:table xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><table:table-row><table:table-cell '
+    'table:formula="of:=dde(&quot;cmd&quot;;&quot;/c calc&quot;;&quot;A0&quot;)"/></table:table-row></table:table>',
+]
+
+
+@pytest.mark.parametrize("body", ODF_DDE)
+def test_an_odf_dde_link_or_formula_is_refused_with_a_way_out(body):
+    with pytest.raises(AttachmentRefused, match="DDE.*PDF"):
+        prepare(h.odf(body), "dde.odt")
+
+
+def test_an_odf_formula_that_only_mentions_dde_in_a_string_is_kept():
+    body = (
+        '<table:table xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><table:table-row>'
+        '<table:table-cell table:formula="of:=CONCATENATE(&quot;DDE(&quot;;[.A1])"/></table:table-row></table:table>'
+    )
+    cleaned = h.parts_of(clean(h.odf(body), "ok.odt"))
+    assert b"CONCATENATE" in cleaned["content.xml"] and VISIBLE.encode() in cleaned["content.xml"]
