@@ -1,7 +1,8 @@
 """Statements of reasons in the DSA Transparency Database's API format, as pure functions.
 
-The allowed values are the API's own (checked against its documentation and the Commission's
-dsa-tdb package, November 2026). How our enforcement actions map onto its decision_* fields is
+The allowed values are the API's own, as app/Models/Statement.php of the Commission's repository
+digital-services-act/transparency-database holds them (main at 69e80a0b, 2026-06-24; every list but the
+categories was already the same). How our enforcement actions map onto its decision_* fields is
 data, in exports.dsa_mapping, and every statement is checked against the allowed values before it is written.
 """
 
@@ -61,21 +62,28 @@ CONTENT_TYPE = frozenset(
         "CONTENT_TYPE_OTHER",
     }
 )
+# The categories the API accepts since 1 July 2025: Statement::STATEMENT_CATEGORIES in app/Models/Statement.php of
+# digital-services-act/transparency-database, main at 69e80a0bc8eb3cbfbe8246e898194c3bdf490a4b (2026-06-24).
+# Retired then, and refused with 422 "The selected category is invalid": NON_CONSENSUAL_BEHAVIOUR,
+# PORNOGRAPHY_OR_SEXUALIZED_CONTENT, SCOPE_OF_PLATFORM_SERVICE (now OTHER_VIOLATION_TC) and
+# UNSAFE_AND_ILLEGAL_PRODUCTS (now UNSAFE_AND_PROHIBITED_PRODUCTS).
 CATEGORY = frozenset(
     {
         "STATEMENT_CATEGORY_ANIMAL_WELFARE",
+        "STATEMENT_CATEGORY_CONSUMER_INFORMATION",
+        "STATEMENT_CATEGORY_CYBER_VIOLENCE",
+        "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN",
         "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
         "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
         "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
         "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
-        "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR",
-        "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT",
+        "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE",
+        "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
         "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
         "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
         "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
         "STATEMENT_CATEGORY_SELF_HARM",
-        "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
-        "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS",
+        "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
         "STATEMENT_CATEGORY_VIOLENCE",
     }
 )

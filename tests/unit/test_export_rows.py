@@ -110,7 +110,7 @@ def test_a_takedown_becomes_a_valid_statement_of_reasons():
     assert s["incompatible_content_ground"] == "Acceptable use policy 3.2"
     assert s["content_type"] == ["CONTENT_TYPE_OTHER"] and s["content_type_other"] == "AI model"
     assert s["territorial_scope"] == ["DE", "FR"]  # outside the EEA is not the database's business
-    assert s["category"] == "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS"
+    assert s["category"] == "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"
     assert s["source_type"] == "SOURCE_ARTICLE_16"
     assert (s["automated_detection"], s["automated_decision"]) == ("No", "AUTOMATED_DECISION_FULLY")
     assert (s["content_date"], s["application_date"], s["puid"]) == ("2026-05-02", "2026-08-21", "p-12")
@@ -178,7 +178,7 @@ def test_plain_strings_from_the_database_find_the_enum_keyed_entries():
     assert dsa_mapping.DECISIONS["suspension"]["application"] == {
         "decision_provision": "DECISION_PROVISION_PARTIAL_SUSPENSION"
     }
-    assert dsa_mapping.CATEGORIES["ncii"] == "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR"
+    assert dsa_mapping.CATEGORIES["ncii"] == "STATEMENT_CATEGORY_CYBER_VIOLENCE"
     assert (dsa_mapping.SOURCES["whistleblower"], dsa_mapping.SOURCES[None]) == (
         "SOURCE_TYPE_OTHER_NOTIFICATION",
         "SOURCE_VOLUNTARY",
@@ -217,6 +217,11 @@ VALID = dsa.build_statement(FACTS, puid_prefix="p-").statement
         ({"decision_ground": "DECISION_GROUND_BECAUSE"}, "decision_ground"),
         ({"incompatible_content_explanation": " "}, "incompatible_content_explanation"),
         ({"category": "STATEMENT_CATEGORY_SPAM"}, "category"),
+        # Retired on 1 July 2025: the API answers 422 "The selected category is invalid".
+        ({"category": "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS"}, "category"),
+        ({"category": "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE"}, "category"),
+        ({"category": "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR"}, "category"),
+        ({"category": "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT"}, "category"),
         ({"content_type": []}, "content_type"),
         ({"content_type": ["CONTENT_TYPE_MODEL"]}, "content_type"),
         ({"content_type_other": None}, "content_type_other"),
@@ -237,6 +242,31 @@ def test_each_dsa_rule_rejects_with_its_field(changes, field):
     assert dsa.check_statement(VALID) == []
     problems = dsa.check_statement({**VALID, **changes})
     assert field in {p.field for p in problems}, problems
+
+
+def test_the_category_list_is_the_apis_current_one():
+    """Pinned by hand from Statement::STATEMENT_CATEGORIES (transparency-database, main at 69e80a0b)."""
+    assert {
+        f"STATEMENT_CATEGORY_{name}"
+        for name in (
+            "ANIMAL_WELFARE",
+            "CONSUMER_INFORMATION",
+            "CYBER_VIOLENCE",
+            "CYBER_VIOLENCE_AGAINST_WOMEN",
+            "DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
+            "ILLEGAL_OR_HARMFUL_SPEECH",
+            "INTELLECTUAL_PROPERTY_INFRINGEMENTS",
+            "NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
+            "NOT_SPECIFIED_NOTICE",
+            "OTHER_VIOLATION_TC",
+            "PROTECTION_OF_MINORS",
+            "RISK_FOR_PUBLIC_SECURITY",
+            "SCAMS_AND_FRAUD",
+            "SELF_HARM",
+            "UNSAFE_AND_PROHIBITED_PRODUCTS",
+            "VIOLENCE",
+        )
+    } == dsa.CATEGORY
 
 
 def test_one_enforcement_vocabulary():
