@@ -179,28 +179,15 @@ def create_staff(
 
 
 def reissue_setup(*, session: Session, email: str, setup_hours: int = 72, actor_id: int | None = None) -> NewAccount:
-    """Reset an account to a new authenticator secret and a fresh one-time setup link."""
-    user = find_staff(session, email)
-    if user is None:
-        raise AuthError(f"No account for {email}.")
+    """Reset an account to a new authenticator secret and a fresh one-time setup link; its sign-ins end."""
+    user = _account(session, email)
     token = secrets.token_urlsafe(32)
     user.totp_secret = pyotp.random_base32()
     user.totp_last_counter = 0
     user.password_hash = None
     user.setup_token_hash = hash_token(token)
     user.setup_expires_at = clock.now() + timedelta(hours=setup_hours)
-    session.add(user)
-    assert user.id is not None
-    ended = end_all_sessions(session, user.id)
-    append_event(
-        session,
-        action="staff.setup_reissued",
-        actor_id=actor_id,
-        target_type="staff_user",
-        target_id=str(user.id),
-        details={"sessions_ended": ended},
-    )
-    session.commit()
+    _record_account_change(session, user, "staff.setup_reissued", actor_id, {})
     return NewAccount(user=user, setup_token=token, password=None)
 
 
@@ -312,41 +299,47 @@ def set_password(
 
 def change_role(*, session: Session, email: str, role: Role, actor_id: int | None = None) -> StaffUser:
     """Give an account another role; every sign-in of it ends, so no session keeps the old role's reach."""
-    user = find_staff(session, email)
-    if user is None:
-        raise AuthError(f"No account for {email}.")
+    user = _account(session, email)
     previous, user.role = user.role, Role(role).value
-    session.add(user)
-    assert user.id is not None
-    ended = end_all_sessions(session, user.id)
-    append_event(
-        session,
-        action="staff.role_changed",
-        actor_id=actor_id,
-        target_type="staff_user",
-        target_id=str(user.id),
-        details={"from": previous, "to": user.role, "sessions_ended": ended},
-    )
-    session.commit()
+    _record_account_change(session, user, "staff.role_changed", actor_id, {"from": previous, "to": user.role})
     return user
 
 
 def set_active(*, session: Session, email: str, active: bool, actor_id: int | None = None) -> StaffUser:
     """Disable or re-enable an account; disabling ends every sign-in of it at once."""
+    user = _account(session, email)
+    user.active = active
+    action = "staff.enabled" if active else "staff.disabled"
+    _record_account_change(session, user, action, actor_id, {}, end_sessions=not active)
+    return user
+
+
+def _account(session: Session, email: str) -> StaffUser:
     user = find_staff(session, email)
     if user is None:
         raise AuthError(f"No account for {email}.")
-    user.active = active
+    return user
+
+
+def _record_account_change(
+    session: Session,
+    user: StaffUser,
+    action: str,
+    actor_id: int | None,
+    details: dict[str, Any],
+    *,
+    end_sessions: bool = True,
+) -> None:
+    """Store a change to an account, end its sign-ins (unless told not to), audit it, and commit."""
     session.add(user)
     assert user.id is not None
-    ended = 0 if active else end_all_sessions(session, user.id)
+    ended = end_all_sessions(session, user.id) if end_sessions else 0
     append_event(
         session,
-        action="staff.enabled" if active else "staff.disabled",
+        action=action,
         actor_id=actor_id,
         target_type="staff_user",
         target_id=str(user.id),
-        details={"sessions_ended": ended},
+        details={**details, "sessions_ended": ended},
     )
     session.commit()
-    return user
