@@ -25,7 +25,7 @@ keepalive = 5
 accesslog = os.environ.get("ACCESS_LOG", "-")
 errorlog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
-# Proxy headers are handled by the app (PROXY_HOPS), which never reads X-Forwarded-For.
+# Proxy headers are handled by the app (PROXY_HOPS), which reads X-Forwarded-For only to hash a rate-limit bucket.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 

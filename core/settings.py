@@ -82,8 +82,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_SSL_STRICT": False,  # no Referer is ever sent (Referrer-Policy: no-referrer)
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en", "es"],
-    # Behind a TLS-terminating proxy, trust this many X-Forwarded-Proto/Host hops.
-    # X-Forwarded-For is never read: we do not want the client address.
+    # Behind a TLS-terminating proxy, trust this many X-Forwarded-Proto/Host hops. X-Forwarded-For is read only
+    # to pick a rate-limit bucket (core.security.client_address): hashed in memory, never stored or logged.
     "PROXY_HOPS": 0,
     "PUBLIC_BASE_URL": None,
     # Exports (AI Incident Database, DSA statements of reasons). EXPORT_DIR: where runs are kept
