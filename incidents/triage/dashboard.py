@@ -14,12 +14,12 @@ from typing import Any
 import altair as alt
 import pandas as pd
 from markupsafe import Markup
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.charts import to_svg
-from incidents.models import Report, ReportCount, ReportStatus
+from incidents.models import Report, ReportStatus
 from incidents.triage import deadlines
+from incidents.triage.queue import status_counts
 from incidents.triage.workflow import OPEN_STATUSES
 
 WEEKS = 12
@@ -58,11 +58,7 @@ def intake_per_week(session: Session, channel: str, now: datetime, visible: Any 
 
 def backlog(session: Session, channel: str, visible: Any = None) -> pd.DataFrame:
     """Open reports by status: the channel's counters, or a count of what a narrower viewer may see."""
-    if visible is None:
-        counts = {row.status: row.n for row in session.exec(select(ReportCount).where(ReportCount.channel == channel))}
-    else:
-        query = select(Report.status, func.count()).where(Report.channel == channel, visible).group_by(Report.status)
-        counts = {status: n for status, n in session.execute(query)}
+    counts = status_counts(session, channel, visible)
     return pd.DataFrame(
         {
             "status": [s.value.replace("_", " ") for s in ReportStatus if s in OPEN_STATUSES],

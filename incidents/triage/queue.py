@@ -223,7 +223,7 @@ def load_page(
     if len(branches) > 1:  # merge the branches' pages: each is sorted, so the first page_size+1 of all suffice
         rows = sorted({row.id: row for row in rows}.values(), key=_sort_key(filters.sort))[: page_size + 1]
     next_cursor = _encode_cursor(filters.sort, rows[page_size - 1]) if len(rows) > page_size else None
-    counts = _status_counts(session, filters)
+    counts = status_counts(session, filters.channel, filters.visible)
     # Counted up to a cap, so a large backlog costs a bounded index range, not a scan of all of it.
     seen = [Report.channel == filters.channel] + ([filters.visible] if filters.visible is not None else [])
     overdue = session.execute(
@@ -245,16 +245,12 @@ def load_page(
     )
 
 
-def _status_counts(session: Session, filters: Filters) -> dict[str, int]:
+def status_counts(session: Session, channel: str, visible: Any = None) -> dict[str, int]:
     """Count the channel's reports per status: from report_count, or for a narrower view, from the rows it sees."""
-    if filters.visible is None:
-        rows = session.exec(select(ReportCount).where(ReportCount.channel == filters.channel))
+    if visible is None:
+        rows = session.exec(select(ReportCount).where(ReportCount.channel == channel))
         return {row.status: row.n for row in rows}
-    query = (
-        select(Report.status, func.count())
-        .where(Report.channel == filters.channel, filters.visible)
-        .group_by(Report.status)
-    )
+    query = select(Report.status, func.count()).where(Report.channel == channel, visible).group_by(Report.status)
     return {status: n for status, n in session.execute(query)}
 
 

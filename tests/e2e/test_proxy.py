@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_SECRET, free_port
+from tests.conftest import TEST_SECRET, bucket_of, free_port
 from tests.e2e.conftest import Gunicorn, skip_or_fail
 from tests.e2e.test_server import server_env
 
@@ -29,15 +29,12 @@ def _two_clients() -> tuple[str, str]:
     """Two loopback addresses of this machine in different rate-limit buckets today (buckets are 16 bits)."""
     from flask import Flask
 
-    from core.security import client_bucket
-
     app = Flask(__name__)
     app.config.update(SECRET_KEY=TEST_SECRET)
     buckets: dict[str, str] = {}
     for last in range(2, 40):
         address = f"127.0.0.{last}"
-        with app.test_request_context(environ_base={"REMOTE_ADDR": address}):
-            buckets.setdefault(client_bucket(), address)
+        buckets.setdefault(bucket_of(app, address), address)
         if len(buckets) == 2:
             noisy, quiet = buckets.values()
             return noisy, quiet
