@@ -1,190 +1,44 @@
-"""The AI Incident Database's conventions, as pure functions: entity ids, source domains, submission rules.
+"""An approved incident in the AI Incident Database's shapes: a submission per source, snapshot rows, entities.
 
-These follow what AIID's own code does: entity ids come from the npm `slugify(name, {lower: true})`
-(spaces become '-', dots, apostrophes and underscores stay, other symbols go), the source domain
-is the URL's host without a leading 'www.' or 'm.', and the submit form's length and date rules.
+The contribution path is submissions.json: one document per public source, in the shape of AIID's
+`submissions` collection (site/gatsby-site/server/types/submission.ts and the form's initial values in
+src/utils/submit.js, aiid at 638678f2). Each passes the rules in exports.aiid_rules or the incident is
+held back with every reason. incidents.csv and reports.csv are in the shape of AIID's own snapshot
+files, for readers who merge them with one; exports.snapshot writes their cells as AIID's scripts do.
+
+Numbers stay AIID's: it gives an incident its incident_id and a report its report_number when an
+editor accepts a submission. Ours go in `tags` (a field AIID does not own), so nothing here passes
+one of our numbers off as one of AIID's.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
-import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from urllib.parse import urlsplit
 
-# What npm slugify keeps by default (JavaScript's \w is ASCII only).
-_SLUG_REMOVE = re.compile(r"""[^A-Za-z0-9_\s$*+~.()'"!\-:@]+""")
-# A few letters NFKD does not take apart, as slugify's character map writes them.
-_SLUG_MAP = {
-    "ß": "ss",
-    "æ": "ae",
-    "Æ": "AE",
-    "ø": "o",
-    "Ø": "O",
-    "œ": "oe",
-    "Œ": "OE",
-    "đ": "d",
-    "Đ": "D",
-    "ł": "l",
-    "Ł": "L",
-    "þ": "th",
-    "Þ": "TH",
-    "&": "and",
-    "€": "euro",
-    "$": "dollar",
-    "%": "percent",
-    "<": "less",
-    ">": "greater",
-    "|": "or",
-    "©": "(c)",
-    "®": "(r)",
-    "™": "tm",
-}
+from exports.aiid_rules import (
+    ANONYMOUS,
+    DESCRIPTION_LENGTH,
+    ENTITY_FIELDS,
+    ENTITY_LABELS,
+    Problem,
+    incident_problems,
+    js_length,
+    source_domain,
+    source_problems,
+    valid_url,
+)
+from exports.slug import slugify
 
-TITLE_LENGTH = (6, 500)
-TEXT_LENGTH = (80, 50_000)
-DESCRIPTION_LENGTH = (3, 500)
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+__all__ = ["AiidRecord", "Problem", "SharedIncident", "build_record", "entity_id", "object_id", "sources_of"]
+
+MAX_SOURCES = 100  # more than any real incident cites; a longer list is a data-entry fault
 
 
-@functools.lru_cache(maxsize=8192)  # entity names repeat across incidents; the slug is pure
 def entity_id(name: str) -> str:
-    """An AIID entity id: the lower-case slug of a name, as slugify(name, {lower: true}) makes it."""
-    out = []
-    for ch in unicodedata.normalize("NFC", name):
-        mapped = _SLUG_MAP.get(ch)
-        if mapped is None:
-            mapped = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        if mapped == "-":
-            mapped = " "  # the replacement character itself becomes a space, so runs collapse
-        out.append(_SLUG_REMOVE.sub("", mapped))
-    slug = "".join(out).strip()
-    return re.sub(r"\s+", "-", slug).lower()
-
-
-def source_domain(url: str) -> str:
-    """The URL's host name without a leading 'www.' or 'm.', as AIID derives it."""
-    host = (urlsplit(url).hostname or "").lower()
-    for prefix in ("www.", "m."):
-        if host.startswith(prefix):
-            return host[len(prefix) :]
-    return host
-
-
-def valid_url(url: str) -> bool:
-    parts = urlsplit(url or "")
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and "." in (parts.hostname or "")
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    reason: str
-
-
-def _length(field: str, value: str | None, bounds: tuple[int, int]) -> list[Problem]:
-    low, high = bounds
-    size = len(value or "")
-    if size < low or size > high:
-        return [Problem(field, f"must be {low}-{high:,} characters, is {size:,}")]
-    return []
-
-
-def _date(field: str, value: str | None, today: date) -> list[Problem]:
-    if not value or not ISO_DATE.match(value):
-        return [Problem(field, "must be a date written YYYY-MM-DD")]
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        return [Problem(field, "is not a real date")]
-    if parsed > today:
-        return [Problem(field, "cannot be in the future")]
-    return []
-
-
-def check_submission(record: dict, today: date) -> list[Problem]:
-    """Apply the rules of AIID's submit form; an empty list means the record may be written."""
-    problems = [
-        *_length("title", record.get("title"), TITLE_LENGTH),
-        *_length("text", record.get("text"), TEXT_LENGTH),
-        *_length("description", record.get("description"), DESCRIPTION_LENGTH),
-    ]
-    if not valid_url(record.get("url", "")):
-        problems.append(Problem("url", "must be an http(s) address with a host name"))
-    elif record.get("source_domain") != source_domain(record["url"]):
-        problems.append(Problem("source_domain", "must be the URL's host without www. or m."))
-    for field in ("date_published", "date_downloaded", "date_submitted", "date_modified", "incident_date"):
-        if field in record:
-            problems += _date(field, record[field], today)
-    return problems
-
-
-# --- rows in AIID's shapes -------------------------------------------------------------------------
-
-INCIDENT_COLUMNS = (
-    "_id",
-    "incident_id",
-    "date",
-    "reports",
-    "Alleged deployer of AI system",
-    "Alleged developer of AI system",
-    "Alleged harmed or nearly harmed parties",
-    "description",
-    "title",
-)
-REPORT_COLUMNS = (
-    "_id",
-    "authors",
-    "date_downloaded",
-    "date_modified",
-    "date_published",
-    "date_submitted",
-    "description",
-    "epoch_date_downloaded",
-    "epoch_date_modified",
-    "epoch_date_published",
-    "epoch_date_submitted",
-    "image_url",
-    "language",
-    "ref_number",
-    "report_number",
-    "source_domain",
-    "submitters",
-    "text",
-    "title",
-    "url",
-    "tags",
-)
-SUBMISSION_FIELDS = (
-    "url",
-    "title",
-    "authors",
-    "submitters",
-    "text",
-    "plain_text",
-    "date_published",
-    "date_downloaded",
-    "date_submitted",
-    "date_modified",
-    "source_domain",
-    "language",
-    "tags",
-    "image_url",
-    "incident_title",
-    "incident_date",
-    "description",
-    "deployers",
-    "developers",
-    "harmed_parties",
-    "implicated_systems",
-)
-# Report numbers are incident id * 1000 + the source's position, so they stay put when other
-# incidents are shared or withdrawn later.
-MAX_SOURCES = 999
+    """An AIID entity id: slugify(name, {lower: true}) of npm slugify 1.6.9."""
+    return slugify(name)
 
 
 @dataclass(frozen=True)
@@ -199,10 +53,11 @@ class SharedIncident:
 @dataclass
 class AiidRecord:
     incident_id: int
-    incident_row: dict
-    report_rows: list[dict]
+    incident_row: dict  # incidents.csv, mongoexport's cells
+    report_rows: list[dict]  # reports.csv, as relaxed extended JSON before convert_json_to_csv.py
     submissions: list[dict]
-    problems: list[Problem]
+    entities: list[dict] = field(default_factory=list)  # {entity_id, name}, as AIID's entities collection
+    problems: list[Problem] = field(default_factory=list)
 
 
 def object_id(namespace: str, kind: str, key: str) -> str:
@@ -210,151 +65,165 @@ def object_id(namespace: str, kind: str, key: str) -> str:
     return hashlib.sha256(f"{namespace}:{kind}:{key}".encode()).hexdigest()[:24]
 
 
-def json_list(values) -> str:
-    """A list written the way AIID's CSV snapshots write one: a compact JSON array."""
-    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+def incident_tag(namespace: str, incident_id: int) -> str:
+    """Our incident's id, as a tag that says whose it is."""
+    return f"{namespace}#incident-{incident_id}"
 
 
-def _epoch(day: date) -> int:
-    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+def source_tag(namespace: str, incident_id: int, key: object) -> str:
+    return f"{namespace}#incident-{incident_id}-source-{key}"
+
+
+def epoch(day: str) -> int:
+    parsed = date.fromisoformat(day)
+    return int(datetime(parsed.year, parsed.month, parsed.day, tzinfo=UTC).timestamp())
+
+
+def mongo_date(day: str) -> dict:
+    """A date as mongoexport's relaxed extended JSON writes it."""
+    return {"$date": f"{day}T00:00:00Z"}
 
 
 def short_description(text: str, limit: int = DESCRIPTION_LENGTH[1]) -> str:
     """The incident description within AIID's 500 characters, cut at a word with an ellipsis when longer."""
     text = " ".join(text.split())
-    if len(text) <= limit:
+    if js_length(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
-    return cut + "…"
+    cut = text[: limit - 1]
+    while js_length(cut) > limit - 1:
+        cut = cut[:-1]
+    return cut.rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
-ENTITY_FIELDS = ("deployers", "developers", "harmed_parties", "implicated_systems")
-REPORT_DATES = ("date_downloaded", "date_modified", "date_published", "date_submitted")
-# A failed URL rule names its source, so the sources of one incident can be told apart.
-PER_SOURCE_FIELDS = ("url", "source_domain")
+def sources_of(summary: dict) -> list[dict]:
+    """The summary's sources; a summary stored before sources had their details holds URLs only."""
+    if "sources" in summary:
+        return list(summary["sources"] or [])
+    return [{"url": url} for url in summary.get("source_urls") or []]
+
+
+def authors_of(source: dict) -> list[str]:
+    """The article's authors, else its publication, else 'Anonymous', as AIID's form asks."""
+    authors = [a for a in source.get("authors") or [] if a.strip()]
+    if authors:
+        return authors
+    return [source["publication"]] if (source.get("publication") or "").strip() else [ANONYMOUS]
 
 
 @dataclass(frozen=True)
-class RecordContext:
-    """What every row of one incident's record repeats: its texts, its dates, its entities, the settings."""
+class Context:
+    """What every document of one incident repeats."""
 
-    incident_id: int
-    title: str
-    text: str
-    description: str
-    day: str
-    epoch: int
-    occurred_on: str | None
-    entities: dict[str, list[str]]
+    incident: SharedIncident
     namespace: str
     submitter: str
     language: str
+    entity_names: dict[str, list[str]]
+    source_count: int
+
+    @property
+    def summary(self) -> dict:
+        return self.incident.summary
 
 
-def record_context(incident: SharedIncident, *, namespace: str, submitter: str, language: str) -> RecordContext:
-    """Gather what an incident's rows share, computed once for all its sources."""
-    s = incident.summary
-    return RecordContext(
-        incident_id=incident.id,
-        title=s.get("title") or "",
-        text=s.get("description") or "",
-        description=short_description(s.get("description") or ""),
-        day=incident.shared_on.isoformat(),
-        epoch=_epoch(incident.shared_on),
-        occurred_on=s.get("occurred_on"),
-        entities={name: [entity_id(v) for v in s.get(name) or [] if entity_id(v)] for name in ENTITY_FIELDS},
-        namespace=namespace,
-        submitter=submitter,
-        language=language,
-    )
-
-
-def build_submission(ctx: RecordContext, url: str, domain: str) -> dict:
-    """Build the submit-form record of one source URL."""
+def build_submission(ctx: Context, position: int, source: dict) -> dict:
+    """The submissions document of one source, fields in the order of AIID's type."""
+    s, shared = ctx.summary, ctx.incident.shared_on.isoformat()
+    url = source.get("url") or ""
+    excerpt = source.get("excerpt") or ""
+    key = source.get("id", position)
     return {
         "url": url,
-        "title": ctx.title,
-        "authors": [],
+        "title": source.get("title") or "",
+        "authors": authors_of(source),
         "submitters": [ctx.submitter],
-        "text": ctx.text,
-        "plain_text": ctx.text,
-        "date_published": ctx.day,
-        "date_downloaded": ctx.day,
-        "date_submitted": ctx.day,
-        "date_modified": ctx.day,
-        "source_domain": domain,
-        "language": ctx.language,
-        "tags": [],
+        "text": excerpt,
+        "plain_text": excerpt,
+        "date_published": source.get("published_on") or "",
+        "date_downloaded": source.get("retrieved_on") or "",
+        "date_submitted": shared,
+        "date_modified": shared,
+        "source_domain": source_domain(url) if valid_url(url) else "",
+        "language": source.get("language") or ctx.language,
+        "tags": [incident_tag(ctx.namespace, ctx.incident.id), source_tag(ctx.namespace, ctx.incident.id, key)],
         "image_url": "",
-        "incident_title": ctx.title,
-        "incident_date": ctx.occurred_on,
-        "description": ctx.description,
-        **ctx.entities,
+        "cloudinary_id": "",
+        "incident_ids": [],
+        "incident_title": s.get("title") or "",
+        "incident_date": s.get("occurred_on") or "",
+        "description": short_description(s.get("description") or ""),
+        **{name: [entity_id(v) for v in ctx.entity_names[name]] for name in ENTITY_FIELDS},
+        "editor_notes": (
+            f"From {ctx.submitter}: source {position} of {ctx.source_count} of one incident, tagged "
+            f"{incident_tag(ctx.namespace, ctx.incident.id)}. Its sources belong to one AIID incident."
+        ),
     }
 
 
-def build_report_row(ctx: RecordContext, ref: int, url: str, domain: str) -> dict:
-    """Build the reports.csv row of one source URL, numbered by its position."""
-    report_number = ctx.incident_id * 1000 + ref
+def build_report_row(ctx: Context, submission: dict, key: object) -> dict:
+    """The reports.csv document of one source: relaxed extended JSON, as mongoexport writes a report."""
     return {
-        "_id": object_id(ctx.namespace, "report", str(report_number)),
-        "authors": json_list([]),
-        "date_downloaded": ctx.day,
-        "date_modified": ctx.day,
-        "date_published": ctx.day,
-        "date_submitted": ctx.day,
-        "description": ctx.description,
-        **{f"epoch_{k}": ctx.epoch for k in REPORT_DATES},
+        "_id": {"$oid": object_id(ctx.namespace, "report", f"{ctx.incident.id}-{key}")},
+        "authors": submission["authors"],
+        **{name: mongo_date(submission[name]) for name in ("date_downloaded", "date_modified", "date_published")},
+        "date_submitted": mongo_date(submission["date_submitted"]),
+        "description": submission["description"],
+        **{
+            f"epoch_{name}": epoch(submission[name])
+            for name in ("date_downloaded", "date_modified", "date_published", "date_submitted")
+        },
         "image_url": "",
-        "language": ctx.language,
-        "ref_number": ref,
-        "report_number": report_number,
-        "source_domain": domain,
-        "submitters": json_list([ctx.submitter]),
-        "text": ctx.text,
-        "title": ctx.title,
-        "url": url,
-        "tags": json_list([]),
+        "language": submission["language"],
+        "source_domain": submission["source_domain"],
+        "submitters": submission["submitters"],
+        "text": submission["text"],
+        "title": submission["title"],
+        "url": submission["url"],
+        "tags": submission["tags"],
     }
 
 
-def build_incident_row(ctx: RecordContext, report_rows: list[dict]) -> dict:
-    """Build the incidents.csv row, listing the incident's report numbers."""
+def build_incident_row(ctx: Context) -> dict:
+    """The incidents.csv document: no incident_id and no report numbers, which AIID gives."""
+    s = ctx.summary
     return {
-        "_id": object_id(ctx.namespace, "incident", str(ctx.incident_id)),
-        "incident_id": ctx.incident_id,
-        "date": ctx.occurred_on or "",
-        "reports": json_list(r["report_number"] for r in report_rows),
-        "Alleged deployer of AI system": json_list(ctx.entities["deployers"]),
-        "Alleged developer of AI system": json_list(ctx.entities["developers"]),
-        "Alleged harmed or nearly harmed parties": json_list(ctx.entities["harmed_parties"]),
-        "description": ctx.description,
-        "title": ctx.title,
+        "_id": {"$oid": object_id(ctx.namespace, "incident", str(ctx.incident.id))},
+        "date": s.get("occurred_on") or "",
+        **{ENTITY_LABELS[name]: [entity_id(v) for v in ctx.entity_names[name]] for name in ENTITY_FIELDS[:3]},
+        "description": short_description(s.get("description") or ""),
+        "title": s.get("title") or "",
     }
 
 
-def source_problems(submission: dict, ref: int, today: date) -> list[Problem]:
-    """Check one source's submission, naming the source in the URL rules it breaks."""
-    return [
-        Problem(f"{p.field} (source {ref})" if p.field in PER_SOURCE_FIELDS else p.field, p.reason)
-        for p in check_submission(submission, today)
-    ]
+def numbered(position: int, problems: list[Problem]) -> list[Problem]:
+    """Name the source in each rule it breaks, so the sources of one incident can be told apart."""
+    return [Problem(f"{p.field} (source {position})", p.reason) for p in problems]
 
 
 def build_record(incident: SharedIncident, *, namespace: str, submitter: str, language: str, today: date) -> AiidRecord:
-    """Build an approved incident's AIID rows and submissions, with every rule it breaks."""
-    ctx = record_context(incident, namespace=namespace, submitter=submitter, language=language)
-    urls = list(incident.summary.get("source_urls") or [])
-    problems: list[Problem] = []
-    if len(urls) > MAX_SOURCES:
-        problems.append(Problem("url", f"has {len(urls)} source URLs; at most {MAX_SOURCES} are exported"))
-    report_rows, submissions = [], []
-    for ref, url in enumerate(urls[:MAX_SOURCES], start=1):
-        domain = source_domain(url) if valid_url(url) else ""
-        submission = build_submission(ctx, url, domain)
-        problems += source_problems(submission, ref, today)
-        submissions.append(submission)
-        report_rows.append(build_report_row(ctx, ref, url, domain))
-    # The same rule can fail once per source; say it once.
-    problems = list(dict.fromkeys(problems))
-    return AiidRecord(incident.id, build_incident_row(ctx, report_rows), report_rows, submissions, problems)
+    """Build an approved incident's submissions and snapshot rows, with every AIID rule it breaks."""
+    summary = incident.summary
+    sources = sources_of(summary)
+    ctx = Context(
+        incident=incident,
+        namespace=namespace,
+        submitter=submitter,
+        language=language,
+        entity_names={name: [v for v in summary.get(name) or [] if v.strip()] for name in ENTITY_FIELDS},
+        source_count=len(sources),
+    )
+    record = AiidRecord(incident.id, build_incident_row(ctx), [], [])
+    if len(sources) > MAX_SOURCES:
+        record.problems.append(Problem("url", f"has {len(sources)} sources; at most {MAX_SOURCES} are exported"))
+    for position, source in enumerate(sources[:MAX_SOURCES], start=1):
+        submission = build_submission(ctx, position, source)
+        if position == 1:
+            record.problems += incident_problems(submission, ctx.entity_names, today)
+        record.problems += numbered(position, source_problems(submission, today))
+        record.submissions.append(submission)
+        if not record.problems:
+            record.report_rows.append(build_report_row(ctx, submission, source.get("id", position)))
+    record.entities = [
+        {"entity_id": entity_id(name), "name": name} for field in ENTITY_FIELDS for name in ctx.entity_names[field]
+    ]
+    return record

@@ -2,7 +2,8 @@
 
 Rows are read with a server-side cursor (yield_per) and written as they come, so memory does
 not grow with the number of incidents. The same data gives byte-identical files: rows are in id
-order, nothing in a file depends on the clock, CSV is RFC 4180 (CRLF line ends) in UTF-8.
+order, nothing in a file depends on the clock, held-back.csv is RFC 4180 (CRLF line ends) in UTF-8,
+and the AIID snapshot files are written as AIID writes its own (exports.snapshot).
 A record that breaks a rule is not written; it goes to held-back.csv with its reason.
 """
 
@@ -25,11 +26,46 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.periods import Period
-from exports import aiid, dsa
+from exports import aiid, dsa, snapshot
 from incidents.cases import public
 from incidents.models import EnforcementAction, Incident, ModelRecord, Report
 
 HELD_BACK = "held-back.csv"
+# The columns AIID's backup writes (site/db-backup/bin/backup.sh, aiid at 638678f2), in its order.
+INCIDENT_COLUMNS = (
+    "_id",
+    "incident_id",
+    "date",
+    "reports",
+    "Alleged deployer of AI system",
+    "Alleged developer of AI system",
+    "Alleged harmed or nearly harmed parties",
+    "description",
+    "title",
+)
+REPORT_COLUMNS = (
+    "_id",
+    "authors",
+    "date_downloaded",
+    "date_modified",
+    "date_published",
+    "date_submitted",
+    "description",
+    "epoch_date_downloaded",
+    "epoch_date_modified",
+    "epoch_date_published",
+    "epoch_date_submitted",
+    "image_url",
+    "language",
+    "ref_number",
+    "report_number",
+    "source_domain",
+    "submitters",
+    "text",
+    "title",
+    "url",
+    "tags",
+)
 HELD_BACK_COLUMNS = ("record", "id", "field", "reason")
 KEEP_PROBLEMS = 200  # stored with the run for the staff page; held-back.csv has all of them
 BATCH = 500
@@ -131,7 +167,6 @@ def shared_incidents_query():
             Incident.developers,
             Incident.harmed_parties,
             Incident.implicated_systems,
-            Incident.source_urls,
             Incident.public_summary,
             Incident.shared_at,
             public.linked_reports().label("linked"),
@@ -168,16 +203,59 @@ def _streaming_reads(session: Session):
             connection.exec_driver_sql(f"PRAGMA {name}={int(value)}")
 
 
+class _SnapshotReports:
+    """reports.csv as AIID's convert_json_to_csv.py writes it from relaxed JSON."""
+
+    def __init__(self, path: Path, columns):
+        self.sink = _HashingWriter(path)
+        self._columns = columns
+        self._writer = snapshot.convert_json_writer(self.sink)
+        self._writer.writerow(columns)
+
+    def row(self, document: dict) -> None:
+        self._writer.writerow([snapshot.relaxed_cell(document.get(name, "")) for name in self._columns])
+        self.sink.rows += 1
+
+
+class _SnapshotIncidents:
+    """incidents.csv as mongoexport --type=csv writes it."""
+
+    def __init__(self, path: Path, columns):
+        self.sink = _HashingWriter(path)
+        self._columns = columns
+        self.sink.write(snapshot.mongoexport_line(list(columns)))
+
+    def row(self, document: dict) -> None:
+        self.sink.write(snapshot.mongoexport_line([snapshot.mongoexport_cell(document.get(n)) for n in self._columns]))
+        self.sink.rows += 1
+
+
+def _summary(session: Session, row) -> dict:
+    """The stored public summary, or, for an incident approved before summaries were stored, one made now."""
+    if row.public_summary:
+        return row.public_summary
+    return public.public_summary(SimpleNamespace(**row._mapping), public.incident_sources(session, row.id))
+
+
+def _write_entities(path: Path, entities: dict[str, str]) -> dict:
+    """entities.json: each entity the submissions name, once, as AIID's entities collection holds it."""
+    out = _JsonArrayFile(path)
+    for entity_id in sorted(entities):
+        out.item({"entity_id": entity_id, "name": entities[entity_id]})
+    return out.close()
+
+
 def write_aiid(
     session: Session, out: Path, *, settings: dict, today: date, progress: Callable[[int], None] | None = None
 ) -> Written:
-    """Write incidents.csv, reports.csv, submissions.json and held-back.csv for every approved incident."""
+    """Write submissions.json, entities.json, incidents.csv, reports.csv and held-back.csv for approved incidents."""
     out.mkdir(parents=True, exist_ok=True)
     written = Written()
-    incidents = _CsvFile(out / "incidents.csv", aiid.INCIDENT_COLUMNS)
-    reports = _CsvFile(out / "reports.csv", aiid.REPORT_COLUMNS)
+    incidents = _SnapshotIncidents(out / "incidents.csv", INCIDENT_COLUMNS)
+    reports = _SnapshotReports(out / "reports.csv", REPORT_COLUMNS)
     submissions = _JsonArrayFile(out / "submissions.json")
     held = _CsvFile(out / HELD_BACK, HELD_BACK_COLUMNS)
+    entities: dict[str, str] = {}
     with _streaming_reads(session):
         rows = session.execute(shared_incidents_query().execution_options(yield_per=BATCH))
         for row in rows:
@@ -187,9 +265,8 @@ def write_aiid(
                 reason = "a linked reporter did not consent to sharing" if row.linked else "no report is linked"
                 written.hold_back(held, "incident", row.id, [aiid.Problem("consent", reason)])
             else:
-                summary = row.public_summary or public.public_summary(SimpleNamespace(**row._mapping))
                 record = aiid.build_record(
-                    aiid.SharedIncident(row.id, summary, row.shared_at.date()),
+                    aiid.SharedIncident(row.id, _summary(session, row), row.shared_at.date()),
                     namespace=settings["namespace"],
                     submitter=settings["submitter"],
                     language=settings["language"],
@@ -197,21 +274,25 @@ def write_aiid(
                 )
                 if record.problems:
                     written.hold_back(held, "incident", row.id, record.problems)
-                elif not record.report_rows:
-                    written.counts["without_public_url"] += 1  # counted in transparency reports only
+                elif not record.submissions:
+                    written.counts["without_public_source"] += 1  # counted in transparency reports only
                 else:
                     incidents.row(record.incident_row)
                     for report_row in record.report_rows:
                         reports.row(report_row)
                     for submission in record.submissions:
                         submissions.item(submission)
+                    for entity in record.entities:
+                        entities.setdefault(entity["entity_id"], entity["name"])
                     written.counts["exported"] += 1
+                    written.counts["submissions"] += len(record.submissions)
             if progress:
                 progress(1)
     written.files = {
+        "submissions.json": submissions.close(),
+        "entities.json": _write_entities(out / "entities.json", entities),
         "incidents.csv": incidents.sink.close(),
         "reports.csv": reports.sink.close(),
-        "submissions.json": submissions.close(),
         HELD_BACK: held.sink.close(),
     }
     return written

@@ -204,7 +204,6 @@ class Incident(SQLModel, table=True):
     developers: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     harmed_parties: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     implicated_systems: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    source_urls: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")

@@ -12,20 +12,42 @@ from sqlmodel import Session
 from sqlmodel import select as select_rows
 from sqlmodel.sql.expression import SelectOfScalar
 
+from incidents.cases.models import IncidentSource
 from incidents.models import Incident, Report
 
 LIST_FIELDS = ("deployers", "developers", "harmed_parties", "implicated_systems")
 
 
-def public_summary(incident: Incident) -> dict:
+def incident_sources(session: Session, incident_id: int) -> list[IncidentSource]:
+    """An incident's sources in the order staff added them."""
+    query = select_rows(IncidentSource).where(IncidentSource.incident_id == incident_id).order_by(IncidentSource.id)
+    return list(session.exec(query))
+
+
+def public_source(source: IncidentSource, scrub) -> dict:
+    """A source as it may leave: the byline and the publication as printed, title and excerpt scrubbed."""
+    return {
+        "id": source.id,
+        "url": source.url,
+        "title": scrub(source.title),
+        "publication": source.publication,
+        "authors": list(source.authors or []),
+        "published_on": source.published_on.isoformat() if source.published_on else None,
+        "retrieved_on": source.retrieved_on.isoformat() if source.retrieved_on else None,
+        "excerpt": scrub(source.excerpt),
+        "language": source.language,
+    }
+
+
+def public_summary(incident: Incident, sources: list[IncidentSource]) -> dict:
     """Return the incident's shareable fields with personal data replaced by labels."""
     from anonymize.scrub import scrub  # Presidio and spaCy load on first use, not in every web worker
 
-    urls, withheld = [], 0
-    for url in incident.source_urls or []:
-        # A URL cannot be partly redacted and still work: one that holds personal data stays out.
-        if scrub(url) == url:
-            urls.append(url)
+    kept, withheld = [], 0
+    for source in sources:
+        # A URL cannot be partly redacted and still work: a source whose URL holds personal data stays out.
+        if scrub(source.url) == source.url:
+            kept.append(public_source(source, scrub))
         else:
             withheld += 1
     return {
@@ -33,14 +55,34 @@ def public_summary(incident: Incident) -> dict:
         "description": scrub(incident.description or ""),
         "occurred_on": incident.occurred_on.isoformat() if incident.occurred_on else None,
         **{name: [scrub(item) for item in (getattr(incident, name) or [])] for name in LIST_FIELDS},
-        "source_urls": urls,
+        "sources": kept,
+        "source_urls": [source["url"] for source in kept],
         "withheld_urls": withheld,
     }
 
 
-def summary_of(incident: Incident) -> dict:
+SOURCE_FIELDS = ("url", "title", "publication", "authors", "published_on", "language", "excerpt")
+
+
+def summary_sources(summary: dict) -> list[dict]:
+    """The public fields of a summary's sources; a summary stored before sources had details has URLs only."""
+    sources = summary.get("sources")
+    if sources is None:
+        sources = [{"url": url} for url in summary.get("source_urls") or []]
+    empty: dict[str, object] = {
+        "title": "",
+        "publication": "",
+        "authors": [],
+        "published_on": None,
+        "language": None,
+        "excerpt": "",
+    }
+    return [{name: source.get(name, empty.get(name)) for name in SOURCE_FIELDS} for source in sources]
+
+
+def summary_of(session: Session, incident: Incident) -> dict:
     """Return the stored public summary, making it now for an incident approved before summaries were stored."""
-    return incident.public_summary or public_summary(incident)
+    return incident.public_summary or public_summary(incident, incident_sources(session, incident.id))
 
 
 def linked_reports(*conditions):

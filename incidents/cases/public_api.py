@@ -27,6 +27,16 @@ class IncidentListArgs(Schema):
     after = fields.Integer(load_default=0, validate=validate.Range(0, MAX_ID), strict=False)
 
 
+class PublicSourceSchema(Schema):
+    url = fields.String(required=True)
+    title = fields.String(required=True)
+    publication = fields.String(required=True)
+    authors = fields.List(fields.String(), required=True)
+    published_on = fields.Date(required=True, allow_none=True)
+    language = fields.String(required=True, allow_none=True)
+    excerpt = fields.String(required=True, metadata={"description": "The passage of the article that reports it."})
+
+
 class PublicIncidentSchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
@@ -37,6 +47,7 @@ class PublicIncidentSchema(Schema):
     harmed_parties = fields.List(fields.String(), required=True)
     implicated_systems = fields.List(fields.String(), required=True)
     source_urls = fields.List(fields.String(), required=True)
+    sources = fields.List(fields.Nested(PublicSourceSchema), required=True)
     shared_on = fields.Date(required=True, metadata={"description": "When a publisher approved it for sharing."})
 
 
@@ -60,13 +71,14 @@ class WithdrawnModelsSchema(Schema):
 
 
 def _public(incident: Incident) -> dict:
-    s = public.summary_of(incident)
+    s = public.summary_of(get_session(), incident)
     return {
         "id": incident.id,
         "title": s["title"],
         "description": s["description"],
         "date": s["occurred_on"],
         **{name: s[name] for name in (*public.LIST_FIELDS, "source_urls")},
+        "sources": public.summary_sources(s),
         "shared_on": incident.shared_at.date().isoformat(),
     }
 

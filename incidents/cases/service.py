@@ -14,6 +14,7 @@ from core.auth import StaffUser
 from core.permissions import Permission, can
 from incidents.access import may_see
 from incidents.cases import public
+from incidents.cases.models import IncidentSource
 from incidents.enforcement.service import actions_on
 from incidents.errors import DomainError, Forbidden, IllegalTransition, conflict
 from incidents.models import (
@@ -31,7 +32,6 @@ INCIDENT_FIELDS = (
     "developers",
     "harmed_parties",
     "implicated_systems",
-    "source_urls",
 )
 
 
@@ -117,7 +117,8 @@ def set_sharing(session: Session, incident: Incident, *, actor: StaffUser, share
             raise DomainError(" ".join(problems))
     incident.shared_at = clock.now() if share else None
     incident.shared_by = actor.id if share else None
-    incident.public_summary = public.public_summary(incident) if share else None
+    sources = public.incident_sources(session, incident.id) if share else []
+    incident.public_summary = public.public_summary(incident, sources) if share else None
     incident.version += 1
     session.add(incident)
     append_event(
@@ -190,6 +191,7 @@ class IncidentPage:
     blockers: list[str]
     enforcement: list[EnforcementAction]
     history: list[AuditEvent]
+    sources: list[IncidentSource]
 
 
 def incident_page(session: Session, incident: Incident, viewer: StaffUser) -> IncidentPage:
@@ -204,4 +206,5 @@ def incident_page(session: Session, incident: Incident, viewer: StaffUser) -> In
         blockers=sharing_blockers(session, incident),
         enforcement=actions_on(session, incident_id=incident.id),
         history=history(session, "incident", incident.id),
+        sources=public.incident_sources(session, incident.id),
     )

@@ -79,7 +79,7 @@ def render_incident(
     user = current_staff()
     page = cases.incident_page(session, incident, user)
     # The publisher sees exactly what approval would let out: the summary after PII scrubbing.
-    preview = public.summary_of(incident) if can(user, Permission.APPROVE_SHARING) else None
+    preview = public.summary_of(session, incident) if can(user, Permission.APPROVE_SHARING) else None
     return render_template(
         "incidents/staff/incident.html",
         incident=incident,
@@ -96,6 +96,7 @@ def render_incident(
         today=clock.now().date(),
         models=registry.all_models(session),
         history=page.history,
+        sources=page.sources,
         staff=web.staff_directory(),
     ), status
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from core import auth
 from incidents.cases import service as cases
+from incidents.cases.sources import add_source
 from incidents.enforcement import service as enforcement_service
 from tests.factories.triage import stored_report
 
@@ -13,6 +14,22 @@ LONG = (
     "A chat assistant built on the Aurora model told users how to bypass the safety interlock of a "
     "home insulin pump, step by step, when the request was framed as a maintenance question."
 )
+
+
+def article(url: str, **details) -> dict:
+    """A public article about the incident, with every detail AIID shows."""
+    return {
+        "url": url,
+        "title": "Chatbot told users how to disable an insulin pump's safety lock",
+        "publication": "Example Health News",
+        "authors": ["Jane Reporter"],
+        "published_on": date(2026, 8, 18),
+        "retrieved_on": date(2026, 8, 19),
+        "excerpt": "Users of a health assistant built on the Aurora model were told, step by step, how to bypass "
+        "the safety interlock of a home insulin pump when they framed the request as maintenance.",
+        "language": "en",
+        **details,
+    }
 
 
 def staff_user(session, role: str):
@@ -32,11 +49,15 @@ def approved_incident(app, session, *, consent: bool = True, share: bool = True,
         "developers": ["Aurora Labs"],
         "harmed_parties": ["Insulin pump users"],
         "implicated_systems": ["Aurora 2"],
-        "source_urls": ["https://www.example.com/news/aurora-pump"],
         **fields,
     }
+    urls = data.pop("source_urls", ["https://www.example.com/news/aurora-pump"])
+    sources = data.pop("sources", None)
     triager = staff_user(session, "triager")
     incident = cases.create_incident(session, actor=triager, data=data)
+    for source in sources if sources is not None else [article(url) for url in urls]:
+        add_source(session, incident, actor=triager, data={**source, "version": incident.version})
+        session.refresh(incident)
     report = stored_report(app, session, share_consent=consent)
     report.incident_id = incident.id
     session.add(report)

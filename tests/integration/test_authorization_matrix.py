@@ -61,6 +61,37 @@ MATRIX = {
     },
     ("POST", "/staff/incidents/{incident}/status"): {"admin": 400, "triager": 400, "recipient": 400, "publisher": 403},
     ("POST", "/staff/incidents/{incident}/sharing"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 302},
+    ("GET", "/staff/incidents/{incident}/sources/new"): {
+        "admin": 200,
+        "triager": 200,
+        "recipient": 200,
+        "publisher": 403,
+    },
+    ("POST", "/staff/incidents/{incident}/sources/new"): {
+        "admin": 400,
+        "triager": 400,
+        "recipient": 400,
+        "publisher": 403,
+    },
+    # No source 999 on the incident: those who may edit sources learn it is not there; a publisher may not ask.
+    ("GET", "/staff/incidents/{incident}/sources/999"): {
+        "admin": 404,
+        "triager": 404,
+        "recipient": 404,
+        "publisher": 403,
+    },
+    ("POST", "/staff/incidents/{incident}/sources/999"): {
+        "admin": 404,
+        "triager": 404,
+        "recipient": 404,
+        "publisher": 403,
+    },
+    ("POST", "/staff/incidents/{incident}/sources/999/remove"): {
+        "admin": 404,
+        "triager": 404,
+        "recipient": 404,
+        "publisher": 403,
+    },
     ("GET", "/staff/models"): ALL,
     ("POST", "/staff/models"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
     ("GET", "/staff/models/{model}"): ALL,

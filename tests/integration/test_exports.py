@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sqlmodel import select
 
-from exports import aiid, service
+from exports import service
 from exports.models import ExportRun
 from incidents.cases import service as cases
 from incidents.models import Incident
@@ -62,7 +62,7 @@ def fixture_data(app, session):
         developers=["Sonic Voice Ltd."],
         description=LONG,
     )
-    approved_incident(app, session, title="Too short to export", description="Only a line.")
+    approved_incident(app, session, title="No deployer recorded", deployers=[])
     for incident in session.exec(select(Incident)).all():
         _fix_sharing_date(session, incident)
     enforcement(session, incident=first)
@@ -87,7 +87,7 @@ def write_both(session, out: Path):
     return a, d
 
 
-GOLDEN_FILES = ("incidents.csv", "reports.csv", "submissions.json", "statements-2026Q3.jsonl")
+GOLDEN_FILES = ("submissions.json", "entities.json", "incidents.csv", "reports.csv", "statements-2026Q3.jsonl")
 
 
 def test_golden_files(app, session, tmp_path):
@@ -99,12 +99,18 @@ def test_golden_files(app, session, tmp_path):
             (GOLDEN / name).write_bytes((tmp_path / name).read_bytes())
     for name in GOLDEN_FILES:
         assert (tmp_path / name).read_bytes() == (GOLDEN / name).read_bytes(), f"{name} differs from the golden file"
-    assert aiid_written.counts == {"approved": 3, "exported": 1, "without_public_url": 1, "held_back": 1}
+    assert aiid_written.counts == {
+        "approved": 3,
+        "exported": 1,
+        "submissions": 1,
+        "without_public_source": 1,
+        "held_back": 1,
+    }
     assert dsa_written.counts["statements"] == 2
     assert dsa_written.counts["no statement: a warning restricts nothing, so it owes no statement of reasons"] == 1
 
 
-def test_files_are_rfc4180_utf8_and_deterministic(app, session, tmp_path):
+def test_files_are_deterministic_and_written_as_aiid_writes_them(app, session, tmp_path):
     fixture_data(app, session)
     write_both(session, tmp_path / "one")
     write_both(session, tmp_path / "two")
@@ -112,17 +118,29 @@ def test_files_are_rfc4180_utf8_and_deterministic(app, session, tmp_path):
         one = (tmp_path / "one" / name).read_bytes()
         assert one == (tmp_path / "two" / name).read_bytes()
         one.decode("utf-8")
-        if name.endswith(".csv"):
-            assert one.endswith(b"\r\n") and one.count(b"\n") == one.count(b"\r\n")  # CRLF rows
-    header = (tmp_path / "one" / "incidents.csv").read_bytes().decode("utf-8").split("\r\n")[0]
-    assert header == ",".join(aiid.INCIDENT_COLUMNS)
-    header = (tmp_path / "one" / "reports.csv").read_bytes().decode("utf-8").split("\r\n")[0]
-    assert header == ",".join(aiid.REPORT_COLUMNS)
+    # AIID's snapshot files end their lines with LF (mongoexport; convert_json_to_csv.py); ours held-back.csv CRLF.
+    for name in ("incidents.csv", "reports.csv"):
+        assert b"\r" not in (tmp_path / "one" / name).read_bytes()
+    held = (tmp_path / "one" / service.HELD_BACK).read_bytes()
+    assert held.count(b"\n") == held.count(b"\r\n") >= 1
+    incidents_header, reports_header = (
+        (tmp_path / "one" / name).read_text(encoding="utf-8").split("\n")[0]
+        for name in ("incidents.csv", "reports.csv")
+    )
+    assert incidents_header == (
+        "_id,incident_id,date,reports,Alleged deployer of AI system,Alleged developer of AI system,"
+        "Alleged harmed or nearly harmed parties,description,title"
+    )
+    assert reports_header == (
+        '"_id","authors","date_downloaded","date_modified","date_published","date_submitted","description",'
+        '"epoch_date_downloaded","epoch_date_modified","epoch_date_published","epoch_date_submitted","image_url",'
+        '"language","ref_number","report_number","source_domain","submitters","text","title","url","tags"'
+    )
 
 
-def test_incidents_csv_reads_back_with_pandas_into_the_same_records(app, session, tmp_path):
+def test_snapshot_files_read_back_with_pandas(app, session, tmp_path):
     first = fixture_data(app, session)
-    approved_incident(
+    odd = approved_incident(
         app,
         session,
         title='Quotes "inside", commas, and a\nnew line',
@@ -130,37 +148,44 @@ def test_incidents_csv_reads_back_with_pandas_into_the_same_records(app, session
         source_urls=["https://example.org/1", "https://example.org/2"],
     )
     service.write_aiid(session, tmp_path, settings=SETTINGS, today=TODAY)
-    frame = pd.read_csv(tmp_path / "incidents.csv", dtype=str, keep_default_na=False, encoding="utf-8")
-    assert list(frame.columns) == list(aiid.INCIDENT_COLUMNS)
-    rows = frame.to_dict("records")
-    expected = []
-    for incident in session.exec(select(Incident).order_by(Incident.id)).all():
-        record = aiid.build_record(
-            aiid.SharedIncident(incident.id, incident.public_summary, incident.shared_at.date()),
-            namespace=SETTINGS["namespace"],
-            submitter="Anonymous",
-            language="en",
-            today=TODAY,
-        )
-        if record.report_rows and not record.problems:
-            expected.append({k: str(v) for k, v in record.incident_row.items()})
-    assert rows == expected and len(rows) == 2
-    assert json.loads(rows[0]["reports"]) == [first.id * 1000 + 1]
-    assert json.loads(rows[1]["Alleged developer of AI system"]) == ["aurora-labs"]
+    incidents = pd.read_csv(tmp_path / "incidents.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+    assert incidents["title"].tolist() == [first.title, odd.title]
+    assert incidents["incident_id"].tolist() == ["", ""] and incidents["reports"].tolist() == ["", ""]
+    assert json.loads(incidents["Alleged developer of AI system"][1]) == ["aurora-labs"]
+    assert incidents["_id"][0].startswith("ObjectId(") and len(incidents["_id"][0]) == len("ObjectId()") + 24
+    reports = pd.read_csv(tmp_path / "reports.csv", dtype=str, keep_default_na=False, encoding="utf-8", escapechar="\\")
+    assert len(reports) == 3
+    assert reports["url"].tolist() == [
+        "https://www.example.com/news/aurora-pump",
+        "https://example.org/1",
+        "https://example.org/2",
+    ]
+    row = reports.iloc[0]
+    assert (row["authors"], row["date_published"], row["epoch_date_published"]) == (
+        "Jane Reporter",
+        "2026-08-18T00:00:00Z",
+        "1787011200",
+    )
+    assert (row["ref_number"], row["report_number"]) == ("", "")
+    assert (
+        row["tags"]
+        == f"https://incidents.example.org#incident-{first.id}, https://incidents.example.org#incident-{first.id}-source-1"
+    )
 
 
 def test_a_record_that_breaks_a_rule_is_held_back_with_its_reason(app, session, tmp_path, runner):
-    bad = approved_incident(app, session, title="Too short to export", description="Only a line.")
+    bad = approved_incident(app, session, title="No harmed party recorded", harmed_parties=[])
     result = runner.invoke(args=["export", "aiid", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "Exporting incidents" in result.output
-    assert f"incident {bad.id}: text must be 80-50,000 characters, is 12" in result.output
+    assert f"incident {bad.id}: harmed_parties at least one is required" in result.output
     held = list(csv.DictReader(io.StringIO((tmp_path / "held-back.csv").read_text(encoding="utf-8"))))
     assert held == [
-        {"record": "incident", "id": str(bad.id), "field": "text", "reason": "must be 80-50,000 characters, is 12"}
+        {"record": "incident", "id": str(bad.id), "field": "harmed_parties", "reason": "at least one is required"}
     ]
-    assert (tmp_path / "incidents.csv").read_bytes().count(b"\r\n") == 1  # the header only: nothing half-written
-    assert (tmp_path / "reports.csv").read_bytes().count(b"\r\n") == 1
+    assert (tmp_path / "incidents.csv").read_bytes().count(b"\n") == 1  # the header only: nothing half-written
+    assert (tmp_path / "reports.csv").read_bytes().count(b"\n") == 1
+    assert (tmp_path / "submissions.json").read_text() == "[]\n"
 
 
 def test_only_approved_incidents_with_every_reporters_consent_leave(app, session, tmp_path):

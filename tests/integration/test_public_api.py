@@ -32,8 +32,21 @@ def test_lists_only_approved_incidents_a_page_at_a_time(app, session, client):
         "harmed_parties",
         "implicated_systems",
         "source_urls",
+        "sources",
         "shared_on",
     }
+    assert one["sources"] == [
+        {
+            "url": "https://www.example.com/news/aurora-pump",
+            "title": "Chatbot told users how to disable an insulin pump's safety lock",
+            "publication": "Example Health News",
+            "authors": ["Jane Reporter"],
+            "published_on": "2026-08-18",
+            "language": "en",
+            "excerpt": "Users of a health assistant built on the Aurora model were told, step by step, how to bypass "
+            "the safety interlock of a home insulin pump when they framed the request as maintenance.",
+        }
+    ]
 
 
 def test_unapproved_and_unknown_incidents_are_not_found(app, session, client):

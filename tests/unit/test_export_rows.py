@@ -1,88 +1,14 @@
-"""AIID rows and DSA statements are built by pure functions: checked here without Flask or a database."""
+"""DSA statements are built by pure functions: checked here without Flask or a database (AIID: test_aiid_export)."""
 
 from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from exports import aiid, dsa, dsa_mapping
+from exports import dsa, dsa_mapping
 
 # The rules take "today" as an argument and never read the clock, so a fixed day needs no freezing here.
 AS_OF = date(2026, 11, 28)
-SUMMARY = {
-    "title": "Assistant explained how to bypass an insulin pump interlock",
-    "description": "x" * 120,
-    "occurred_on": "2026-08-14",
-    "deployers": ["Acme Health Apps"],
-    "developers": ["Aurora Labs"],
-    "harmed_parties": ["Insulin pump users"],
-    "implicated_systems": ["Aurora 2"],
-    "source_urls": ["https://www.example.com/a", "https://m.news.example.org/b"],
-    "withheld_urls": 0,
-}
-
-
-def build(**changes):
-    return aiid.build_record(
-        aiid.SharedIncident(7, {**SUMMARY, **changes}, date(2026, 9, 1)),
-        namespace="test",
-        submitter="Anonymous",
-        language="en",
-        today=AS_OF,
-    )
-
-
-def test_one_aiid_report_per_source_url_with_stable_numbers():
-    record = build()
-    assert record.problems == []
-    assert [r["report_number"] for r in record.report_rows] == [7001, 7002]
-    assert [r["ref_number"] for r in record.report_rows] == [1, 2]
-    assert [r["source_domain"] for r in record.report_rows] == ["example.com", "news.example.org"]
-    assert record.incident_row["reports"] == "[7001,7002]"
-    assert record.incident_row["Alleged deployer of AI system"] == '["acme-health-apps"]'
-    assert record.report_rows[0]["epoch_date_submitted"] == 1788220800  # 2026-09-01T00:00:00Z
-    assert list(record.incident_row) == list(aiid.INCIDENT_COLUMNS)
-    assert list(record.report_rows[0]) == list(aiid.REPORT_COLUMNS)
-    assert list(record.submissions[0]) == list(aiid.SUBMISSION_FIELDS)  # written as built, in the form's order
-    assert record.submissions[0]["implicated_systems"] == ["aurora-2"]
-    assert record.submissions[0]["submitters"] == ["Anonymous"]
-
-
-def test_ids_are_stable_and_namespaced():
-    one, two = build(), build()
-    assert one.incident_row["_id"] == two.incident_row["_id"]
-    assert len(one.incident_row["_id"]) == 24
-    assert aiid.object_id("other", "incident", "7") != one.incident_row["_id"]
-
-
-def test_long_descriptions_are_cut_at_a_word_for_aiids_500_characters():
-    text = ("word " * 200).strip()
-    short = aiid.short_description(text)
-    assert len(short) <= 500 and short.endswith("…") and not short.endswith(" …")
-    assert build(description=text).submissions[0]["text"] == text  # the full text stays in the report
-
-
-@pytest.mark.parametrize(
-    "changes, field, reason",
-    [
-        ({"title": "Short"}, "title", "must be 6-500 characters, is 5"),
-        ({"description": "too short for a report text"}, "text", "must be 80-50,000 characters, is 27"),
-        ({"description": "x" * 50_001}, "text", "must be 80-50,000 characters, is 50,001"),
-        ({"occurred_on": "2027-01-01"}, "incident_date", "cannot be in the future"),
-        ({"occurred_on": None}, "incident_date", "must be a date written YYYY-MM-DD"),
-        ({"occurred_on": "2026-02-30"}, "incident_date", "is not a real date"),
-        ({"source_urls": ["ftp://example.com/x"]}, "url (source 1)", "must be an http(s) address with a host name"),
-    ],
-)
-def test_a_record_breaking_a_rule_is_reported_with_its_reason(changes, field, reason):
-    assert aiid.Problem(field, reason) in build(**changes).problems
-
-
-def test_a_record_without_a_public_url_has_no_reports_and_no_problem():
-    record = build(source_urls=[])
-    assert record.report_rows == [] and record.problems == []
-
-
 FACTS = dsa.ActionFacts(
     id=12,
     action_type="takedown",

@@ -26,6 +26,7 @@ STAFF_ONLY = (
     "incidents/cases/views.py",
     "incidents/cases/service.py",
     "incidents/cases/schemas.py",
+    "incidents/cases/source_views.py",
     "incidents/enforcement/views.py",
     "incidents/enforcement/service.py",
     "incidents/enforcement/schemas.py",
