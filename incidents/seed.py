@@ -264,6 +264,7 @@ def _flush(session: Session, rows: list[dict], progress) -> int:
 @click.option("--seed", "random_seed", default=2026, show_default=True, help="Random seed, for repeatable data.")
 def demo_seed(report_count: int, random_seed: int) -> None:
     """Fill the database with synthetic staff and reports for demos and benchmarks."""
+    from incidents import seed_cases
     from incidents.intake import service as intake
 
     refuse_in_production()
@@ -279,5 +280,12 @@ def demo_seed(report_count: int, random_seed: int) -> None:
             written = seed_reports(
                 session=session, count=report_count, rng=rng, now=clock.now(), readers=readers, progress=bar.update
             )
+        shared = seed_cases.seed_shared_incidents(session, rng, clock.today())
+        quarter = seed_cases.last_quarter(clock.now())
+        actions = seed_cases.seed_enforcement(session, rng, quarter)
     click.echo(f"Seeded {written} reports. Staff accounts: " + ", ".join(f"{r.value}@example.org" for r in auth.Role))
+    click.echo(
+        f"Shared {len(shared)} incidents with their sources; recorded {actions} enforcement actions in {quarter}. "
+        f"Try: flask --app wsgi export aiid, and flask --app wsgi export dsa --period {quarter}"
+    )
     click.echo("Give any of them a password and print its TOTP URI with: flask --app wsgi demo admin --email EMAIL")

@@ -1,0 +1,264 @@
+"""Demo incidents and enforcement decisions, made through the real services so every export has rows.
+
+`demo seed` calls these after the synthetic reports: a handful of incidents, each with its public
+sources, linked to reports whose reporters consented and approved by a publisher; and enforcement
+actions of every type, decided in the last full quarter. `export aiid` and `export dsa --period`
+for that quarter then write real rows. Running the seed again adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from core import auth
+from core.auth import StaffUser
+from core.periods import Period
+from incidents.cases import public
+from incidents.cases import service as cases
+from incidents.cases.sources import add_source
+from incidents.enforcement.service import record_enforcement
+from incidents.models import Channel, EnforcementAction, Incident, Report
+from incidents.vocabulary import ActionType, Automation, GroundType, TargetKind
+
+
+@dataclass(frozen=True)
+class DemoIncident:
+    title: str
+    description: str
+    deployers: tuple[str, ...]
+    developers: tuple[str, ...]
+    harmed_parties: tuple[str, ...]
+    implicated_systems: tuple[str, ...]
+    sources: tuple[dict, ...]
+
+
+def _article(url: str, title: str, publication: str, authors: tuple[str, ...], excerpt: str, language="en") -> dict:
+    return {
+        "url": url,
+        "title": title,
+        "publication": publication,
+        "authors": list(authors),
+        "excerpt": excerpt,
+        "language": language,
+    }
+
+
+# Fictional organisations and articles; example.* domains are reserved for documentation (RFC 2606).
+INCIDENTS = (
+    DemoIncident(
+        "Health assistant recommended an unsafe insulin dose",
+        "A health assistant built on Aurora 70B-instruct told several users to take an insulin dose far above "
+        "the safe maximum when they described their symptoms, without any warning or referral to a doctor.",
+        ("Northwind Health App",),
+        ("Northwind Labs",),
+        ("Patients with diabetes",),
+        ("Aurora 70B-instruct",),
+        (
+            _article(
+                "https://www.example.com/health/assistant-insulin-advice",
+                "Health chatbot gave patients dangerous insulin advice",
+                "Example Health News",
+                ("Jane Reporter",),
+                "Patients using a popular health assistant were told to take insulin doses several times the safe "
+                "maximum. The app's maker says it has added a warning and is reviewing the model's answers.",
+            ),
+            _article(
+                "https://news.example.org/tech/aurora-dose-error",
+                "Regulator asks app maker about AI dosing errors",
+                "Example Tech Daily",
+                (),
+                "The national medicines regulator has asked the maker of a health app to explain how its AI "
+                "assistant came to recommend unsafe insulin doses, after patient groups raised the alarm.",
+            ),
+        ),
+    ),
+    DemoIncident(
+        "Voice clone of a bank's support line used in fraud calls",
+        "Fraudsters used Mistwood-Voice to clone the voice of a bank's support line and called customers to "
+        "ask for one-time codes. Several customers lost money before the bank warned them.",
+        ("Unknown fraudsters",),
+        ("Mistwood Audio",),
+        ("Bank customers",),
+        ("Mistwood-Voice 1.2",),
+        (
+            _article(
+                "https://www.example.net/finance/voice-clone-bank-fraud",
+                "Cloned bank voice tricked customers into sharing codes",
+                "Example Finance",
+                ("Max Müller", "Ana García"),
+                "Customers of a regional bank received calls in what sounded exactly like the bank's support line. "
+                "The callers asked for one-time codes and emptied several accounts within hours.",
+            ),
+        ),
+    ),
+    DemoIncident(
+        "Image model produced sexualised images of a real person",
+        "Quill-Diffusion XL produced sexualised images of a real, identifiable person from a single public photo, "
+        "despite the provider's stated filter. The images were shared on a forum before they were taken down.",
+        ("Quill Creative",),
+        ("Quill Creative",),
+        ("The person depicted",),
+        ("Quill-Diffusion XL",),
+        (
+            _article(
+                "https://www.example.org/culture/image-model-filter-failure",
+                "Image generator's filter failed to stop abusive images",
+                "Example Observer",
+                ("Sam Writer",),
+                "An image generator marketed as safe produced sexualised images of a real woman from a single photo "
+                "taken from her public profile. The company said its filter would be retrained.",
+            ),
+        ),
+    ),
+    DemoIncident(
+        "Translation model mistranslated asylum interviews",
+        "A translation system deployed by a Greek contractor mistranslated key statements in asylum interviews, "
+        "changing the meaning of dates and places. Caseworkers relied on the translations.",
+        ("Αθήνα Τεχνολογίες",),
+        ("Tessera Inc.",),
+        ("Asylum applicants",),
+        ("Tessera 2025-01",),
+        (
+            _article(
+                "https://www.example.gr/society/asylum-translation-errors",
+                "Σφάλματα αυτόματης μετάφρασης σε συνεντεύξεις ασύλου",
+                "Example Kathimerini",
+                ("Eleni Papadopoulou",),
+                "Σφάλματα σε σύστημα αυτόματης μετάφρασης άλλαξαν ημερομηνίες και τοποθεσίες σε συνεντεύξεις "
+                "ασύλου. Οι υπάλληλοι βασίστηκαν στις μεταφράσεις χωρίς έλεγχο από διερμηνέα.",
+                language="el",
+            ),
+        ),
+    ),
+    DemoIncident(
+        "Hiring tool ranked CVs lower for women",
+        "A hiring tool built on Lumen-Chat v4 scored otherwise identical CVs lower when the candidate's name was "
+        "changed to a woman's name. The employer paused the tool after an internal audit.",
+        ("Москва Кадры",),
+        ("Lumen Systems",),
+        ("Job applicants",),
+        ("Lumen-Chat v4",),
+        (
+            _article(
+                "https://www.example.com/work/hiring-ai-bias-audit",
+                "Audit finds AI hiring tool penalised women's CVs",
+                "Example Work",
+                ("Chris Analyst",),
+                "An internal audit found that an AI screening tool gave lower scores to CVs with women's names. "
+                "The company has paused the tool and is contacting affected applicants.",
+            ),
+        ),
+    ),
+)
+
+
+def _consenting_reports(session: Session, count: int) -> list[Report]:
+    query = (
+        select(Report)
+        .where(Report.share_consent.is_(True), Report.incident_id.is_(None), Report.channel == Channel.PUBLIC.value)
+        .order_by(Report.id)
+        .limit(count)
+    )
+    return list(session.exec(query))
+
+
+def seed_shared_incidents(session: Session, rng: random.Random, today: date) -> list[Incident]:
+    """Add the demo incidents with their sources, link consenting reports and approve them; skip those there."""
+    triager = _staff(session, auth.Role.TRIAGER)
+    publisher = _staff(session, auth.Role.PUBLISHER)
+    made = []
+    for n, demo in enumerate(INCIDENTS):
+        if session.exec(select(Incident).where(Incident.title == demo.title)).first() is not None:
+            continue
+        reports = _consenting_reports(session, 2)
+        if not reports:
+            break  # no report whose reporter consented: nothing may be shared
+        data = {
+            "title": demo.title,
+            "description": demo.description,
+            "occurred_on": today - timedelta(days=40 + 9 * n),
+            **{name: list(getattr(demo, name)) for name in public.LIST_FIELDS},
+        }
+        incident = cases.create_incident(session, actor=triager, data=data)
+        for k, source in enumerate(demo.sources):
+            published = today - timedelta(days=35 + 9 * n - k)
+            details = {**source, "published_on": published, "retrieved_on": published + timedelta(days=1)}
+            add_source(session, incident, actor=triager, data={**details, "version": incident.version})
+            session.refresh(incident)
+        for report in reports:
+            report.incident_id = incident.id
+            session.add(report)
+        session.commit()
+        made.append(cases.set_sharing(session, incident, actor=publisher, share=True))
+    return made
+
+
+# One of each action type, on varied targets and grounds: (type, target kind, target, ground type, ground).
+ACTIONS = (
+    (ActionType.TAKEDOWN, TargetKind.MODEL, "aurora-70b-uncensored", GroundType.POLICY, "Acceptable use policy 3.2"),
+    (ActionType.SUSPENSION, TargetKind.ACCOUNT, "account 48213", GroundType.POLICY, "Terms of service 7.1"),
+    (
+        ActionType.TERMINATION,
+        TargetKind.APPLICATION,
+        "voice-clone-as-a-service",
+        GroundType.LAW,
+        "Regulation (EU) 2024/1689, Art. 50(2)",
+    ),
+    (ActionType.DELISTING, TargetKind.CONTENT, "space quill-nsfw-lora", GroundType.POLICY, "Content policy 2.4"),
+    (ActionType.LICENCE_CHANGE, TargetKind.MODEL, "quill-diffusion-xl", GroundType.POLICY, "Model licence, clause 4"),
+    (ActionType.WARNING, TargetKind.ACCOUNT, "account 51007", GroundType.POLICY, "Community guidelines 1.3"),
+    (ActionType.REFERRAL, TargetKind.CONTENT, "forum thread 9921", GroundType.LAW, "Directive 2011/93/EU, Art. 5"),
+    (ActionType.REINSTATEMENT, TargetKind.ACCOUNT, "account 48213", GroundType.POLICY, "Terms of service 7.1"),
+)
+SCOPES: tuple[list[str], ...] = ([], ["DE", "FR", "NL"], ["ES", "PT"], ["GR", "CY"])
+
+
+def seed_enforcement(session: Session, rng: random.Random, quarter: Period) -> int:
+    """Record one action of every type decided in the quarter; none if the quarter already has actions."""
+    starts, ends = quarter.starts_at, quarter.ends_at
+    existing = session.exec(
+        select(EnforcementAction.id).where(EnforcementAction.decided_at >= starts, EnforcementAction.decided_at < ends)
+    ).first()
+    if existing is not None:
+        return 0
+    triager = _staff(session, auth.Role.TRIAGER)
+    incidents = list(session.exec(select(Incident).where(Incident.shared_at.is_not(None)).order_by(Incident.id)))
+    days = (ends - starts).days
+    for n, (kind, target_kind, target, ground_type, ground) in enumerate(ACTIONS):
+        decided = (starts + timedelta(days=rng.randrange(0, days - 3))).date()
+        data = {
+            "action_type": kind.value,
+            "target_kind": target_kind.value,
+            "target": target,
+            "ground_type": ground_type.value,
+            "ground_reference": ground,
+            "explanation": f"Demo decision: {kind.value.replace('_', ' ')} of {target} under {ground}, after review "
+            "of the reports linked to the incident.",
+            "detection": (Automation.AUTOMATED if n % 3 == 0 else Automation.MANUAL).value,
+            "decision": Automation.MANUAL.value,
+            "authority": "National cybercrime unit" if kind is ActionType.REFERRAL else None,
+            "territorial_scope": SCOPES[n % len(SCOPES)],
+            "decided_on": decided,
+            "applied_on": decided + timedelta(days=1),
+        }
+        incident = incidents[n % len(incidents)] if incidents else None
+        report = None if incident else session.exec(select(Report).order_by(Report.id)).first()
+        if incident is None and report is None:
+            return n
+        record_enforcement(session, actor=triager, data=data, report=report, incident=incident)
+        session.commit()
+    return len(ACTIONS)
+
+
+def _staff(session: Session, role: auth.Role) -> StaffUser:
+    email = f"{role.value}@example.org"
+    user = auth.find_staff(session, email)
+    return user or auth.create_staff(session=session, email=email, role=role, with_password=True).user
+
+
+def last_quarter(now: datetime) -> Period:
+    return Period.containing(now).previous()
