@@ -61,6 +61,12 @@ MATRIX = {
     },
     ("POST", "/staff/incidents/{incident}/status"): {"admin": 400, "triager": 400, "recipient": 400, "publisher": 403},
     ("POST", "/staff/incidents/{incident}/sharing"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 302},
+    ("POST", "/staff/incidents/{incident}/classifications/csetv1"): {
+        "admin": 400,
+        "triager": 400,
+        "recipient": 400,
+        "publisher": 403,
+    },
     ("GET", "/staff/models"): ALL,
     ("POST", "/staff/models"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
     ("GET", "/staff/models/{model}"): ALL,
