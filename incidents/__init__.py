@@ -12,6 +12,7 @@ from flask import Blueprint, Flask
 
 # Table modules: imported so that their tables join the metadata before anything creates them.
 from incidents import models  # noqa: F401
+from incidents.cases import classification_models  # noqa: F401
 from incidents.cases import models as case_models  # noqa: F401
 from incidents.triage import notifications  # noqa: F401
 
@@ -21,7 +22,7 @@ def init_app(app: Flask) -> None:
     from core.cli import demo_cli
     from core.permissions import add_object_rule
     from incidents import access, error_pages
-    from incidents.cases import public_api, source_views
+    from incidents.cases import classify_views, public_api, source_views
     from incidents.cases import views as case_views
     from incidents.enforcement import views as enforcement_views
     from incidents.intake import api as intake_api
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
         triage_views,
         case_views,
         source_views,
+        classify_views,
         enforcement_views,
         registry_views,
         public_api,

@@ -12,7 +12,7 @@ from core.permissions import Permission, can, roles_for
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
 from incidents import web
-from incidents.cases import public
+from incidents.cases import classify, public
 from incidents.cases import schemas as case_forms
 from incidents.cases import service as cases
 from incidents.enforcement import schemas as enforcement_forms
@@ -73,7 +73,12 @@ def staff_incidents():
 
 
 def render_incident(
-    incident: Incident, *, errors: dict | None = None, action_error: str | None = None, status: int = 200
+    incident: Incident,
+    *,
+    errors: dict | None = None,
+    action_error: str | None = None,
+    status: int = 200,
+    sent: classify.ClassificationForm | None = None,
 ):
     session = get_session()
     user = current_staff()
@@ -98,6 +103,7 @@ def render_incident(
         history=page.history,
         sources=page.sources,
         staff=web.staff_directory(),
+        classifications=classify.classification_panels(session, incident, sent),
     ), status
 
 

@@ -73,6 +73,12 @@ MATRIX = {
         "recipient": 400,
         "publisher": 403,
     },
+    ("POST", "/staff/incidents/{incident}/classifications/csetv1"): {
+        "admin": 400,
+        "triager": 400,
+        "recipient": 400,
+        "publisher": 403,
+    },
     # No source 999 on the incident: those who may edit sources learn it is not there; a publisher may not ask.
     ("GET", "/staff/incidents/{incident}/sources/999"): {
         "admin": 404,
