@@ -31,7 +31,16 @@ from exports.aiid_rules import (
 )
 from exports.slug import slugify
 
-__all__ = ["AiidRecord", "Problem", "SharedIncident", "build_record", "entity_id", "object_id", "sources_of"]
+__all__ = [
+    "AiidRecord",
+    "Problem",
+    "SharedIncident",
+    "build_record",
+    "entity_id",
+    "incident_tag",
+    "object_id",
+    "sources_of",
+]
 
 MAX_SOURCES = 100  # more than any real incident cites; a longer list is a data-entry fault
 

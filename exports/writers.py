@@ -27,7 +27,9 @@ from sqlmodel import Session, select
 
 from core.periods import Period
 from exports import aiid, dsa, snapshot
+from exports.aiid_classifications import build_classifications
 from incidents.cases import public
+from incidents.cases.classify import classifications_for
 from incidents.models import EnforcementAction, Incident, ModelRecord, Report
 
 HELD_BACK = "held-back.csv"
@@ -245,10 +247,36 @@ def _write_entities(path: Path, entities: dict[str, str]) -> dict:
     return out.close()
 
 
+class _Classifications:
+    """classifications.json: the exported incidents' published classifications, fetched a batch at a time."""
+
+    def __init__(self, path: Path, session: Session, namespace: str):
+        self.out = _JsonArrayFile(path)
+        self._session = session
+        self._namespace = namespace
+        self._pending: list[int] = []
+
+    def add(self, incident_id: int, written: Written, held: _CsvFile) -> None:
+        self._pending.append(incident_id)
+        if len(self._pending) >= BATCH:
+            self.flush(written, held)
+
+    def flush(self, written: Written, held: _CsvFile) -> None:
+        found = classifications_for(self._session, self._pending)
+        for incident_id in self._pending:
+            tag = aiid.incident_tag(self._namespace, incident_id)
+            documents, problems = build_classifications(found[incident_id], identifier=tag)
+            for document in documents:
+                self.out.item(document)
+            if problems:
+                written.hold_back(held, "classification", incident_id, problems)
+        self._pending.clear()
+
+
 def write_aiid(
     session: Session, out: Path, *, settings: dict, today: date, progress: Callable[[int], None] | None = None
 ) -> Written:
-    """Write submissions.json, entities.json, incidents.csv, reports.csv and held-back.csv for approved incidents."""
+    """Write the AIID files for approved incidents: submissions, entities, classifications, snapshot CSVs, held back."""
     out.mkdir(parents=True, exist_ok=True)
     written = Written()
     incidents = _SnapshotIncidents(out / "incidents.csv", INCIDENT_COLUMNS)
@@ -256,6 +284,7 @@ def write_aiid(
     submissions = _JsonArrayFile(out / "submissions.json")
     held = _CsvFile(out / HELD_BACK, HELD_BACK_COLUMNS)
     entities: dict[str, str] = {}
+    classifications = _Classifications(out / "classifications.json", session, settings["namespace"])
     with _streaming_reads(session):
         rows = session.execute(shared_incidents_query().execution_options(yield_per=BATCH))
         for row in rows:
@@ -286,11 +315,14 @@ def write_aiid(
                         entities.setdefault(entity["entity_id"], entity["name"])
                     written.counts["exported"] += 1
                     written.counts["submissions"] += len(record.submissions)
+                    classifications.add(row.id, written, held)
             if progress:
                 progress(1)
+        classifications.flush(written, held)
     written.files = {
         "submissions.json": submissions.close(),
         "entities.json": _write_entities(out / "entities.json", entities),
+        "classifications.json": classifications.out.close(),
         "incidents.csv": incidents.sink.close(),
         "reports.csv": reports.sink.close(),
         HELD_BACK: held.sink.close(),

@@ -350,3 +350,27 @@ def test_an_action_without_an_explanation_is_held_back_from_the_dsa_export(app, 
     assert (tmp_path / "statements-2026Q3.jsonl").read_bytes() == b""
     held = list(csv.DictReader(io.StringIO((tmp_path / "held-back.csv").read_text(encoding="utf-8"))))
     assert {row["field"] for row in held} == {"incompatible_content_explanation", "decision_facts"}
+
+
+def test_published_classifications_leave_in_aiids_shape(app, session, tmp_path, make_staff):
+    from tests.integration.test_classifications import post
+
+    incident = approved_incident(app, session)
+    triager = signed_in_client(app, make_staff("triager"))
+    response = post(triager, incident, {"mit-risk-domain": "3. Misinformation", "publish": "1"}, taxonomy="mit")
+    assert response.status_code == 302
+    session.refresh(incident)
+    cases.set_sharing(session, incident, actor=staff_user(session, "publisher"), share=True)
+    written = service.write_aiid(session, tmp_path, settings=SETTINGS, today=TODAY)
+    assert written.counts["exported"] == 1
+    documents = json.loads((tmp_path / "classifications.json").read_text(encoding="utf-8"))
+    assert documents == [
+        {
+            "namespace": "MIT",
+            "attributes": [{"short_name": "Risk Domain", "value_json": '"3. Misinformation"'}],
+            "incidents": [],
+            "reports": [],
+            "notes": f"https://incidents.example.org#incident-{incident.id}",
+            "publish": True,
+        }
+    ]
