@@ -4,12 +4,12 @@ Rows are read with a server-side cursor (yield_per) and written as they come, so
 not grow with the number of incidents. The same data gives byte-identical files: rows are in id
 order, nothing in a file depends on the clock, CSV is RFC 4180 (CRLF line ends) in UTF-8.
 A record that breaks a rule is not written; it goes to held-back.csv with its reason.
+This module writes the AI Incident Database files; exports.dsa_files writes the DSA statements with the same helpers.
 """
 
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
 import json
 from collections import Counter
@@ -24,10 +24,9 @@ from flask import Flask
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core.periods import Period
-from exports import aiid, dsa
+from exports import aiid
 from incidents.cases import public
-from incidents.models import EnforcementAction, Incident, ModelRecord, Report
+from incidents.models import Incident
 
 HELD_BACK = "held-back.csv"
 HELD_BACK_COLUMNS = ("record", "id", "field", "reason")
@@ -217,97 +216,8 @@ def write_aiid(
     return written
 
 
-# --- DSA statements of reasons ------------------------------------------------------------------
-
-
-def actions_query(period: Period):
-    """The period's enforcement actions in id order, with the notice's channel and category."""
-    first_of_incident = (
-        select(Report.id)
-        .where(Report.incident_id == EnforcementAction.incident_id)
-        .order_by(Report.id)
-        .limit(1)
-        .correlate(EnforcementAction)
-        .scalar_subquery()
-    )
-    source = Report.__table__.alias("source")
-    return (
-        select(
-            EnforcementAction.id,
-            EnforcementAction.action_type,
-            EnforcementAction.target_kind,
-            EnforcementAction.ground_type,
-            EnforcementAction.ground_reference,
-            EnforcementAction.explanation,
-            EnforcementAction.detection,
-            EnforcementAction.decision,
-            EnforcementAction.territorial_scope,
-            EnforcementAction.decided_at,
-            EnforcementAction.applied_at,
-            ModelRecord.created_at.label("model_at"),
-            source.c.channel,
-            source.c.category,
-            source.c.created_at.label("notice_at"),
-        )
-        .select_from(EnforcementAction)
-        .outerjoin(source, source.c.id == func.coalesce(EnforcementAction.report_id, first_of_incident))
-        .outerjoin(ModelRecord, ModelRecord.id == EnforcementAction.model_id)
-        .where(EnforcementAction.decided_at >= period.starts_at, EnforcementAction.decided_at < period.ends_at)
-        .order_by(EnforcementAction.id)
-    )
-
-
-def count_actions(session: Session, period: Period) -> int:
-    """Count the period's enforcement actions, for the CLI's progress bar."""
-    return session.execute(
-        select(func.count()).where(
-            EnforcementAction.decided_at >= period.starts_at, EnforcementAction.decided_at < period.ends_at
-        )
-    ).scalar_one()
-
-
-def write_dsa(
-    session: Session, out: Path, *, period: Period, settings: dict, progress: Callable[[int], None] | None = None
-) -> Written:
-    """Write statements-PERIOD.jsonl (one statement of reasons per line) and held-back.csv."""
-    from anonymize.scrub import scrub
-
-    cached_scrub = functools.lru_cache(maxsize=4096)(scrub)  # staff reuse explanations and grounds
-    out.mkdir(parents=True, exist_ok=True)
-    written = Written()
-    name = f"statements-{period}.jsonl"
-    statements = _HashingWriter(out / name)
-    held = _CsvFile(out / HELD_BACK, HELD_BACK_COLUMNS)
-    with _streaming_reads(session):
-        for row in session.execute(actions_query(period).execution_options(yield_per=BATCH)):
-            written.counts["actions"] += 1
-            content_at = row.model_at or row.notice_at
-            facts = dsa.ActionFacts(
-                id=row.id,
-                action_type=row.action_type,
-                target_kind=row.target_kind,
-                ground_type=row.ground_type,
-                ground_reference=cached_scrub(row.ground_reference or ""),
-                explanation=cached_scrub(row.explanation or ""),
-                detection=row.detection,
-                decision=row.decision,
-                territorial_scope=tuple(row.territorial_scope or ()),
-                decided_on=row.decided_at.date(),
-                applied_on=row.applied_at.date() if row.applied_at else None,
-                content_on=content_at.date() if content_at else None,
-                source_channel=row.channel,
-                category=row.category,
-            )
-            outcome = dsa.build_statement(facts, puid_prefix=settings["puid_prefix"])
-            if outcome.skipped:
-                written.counts[f"no statement: {outcome.skipped}"] += 1
-            elif outcome.problems:
-                written.hold_back(held, "enforcement_action", row.id, outcome.problems)
-            else:
-                statements.write(_json(outcome.statement) + "\n")
-                statements.rows += 1
-                written.counts["statements"] += 1
-            if progress:
-                progress(1)
-    written.files = {name: statements.close(), HELD_BACK: held.sink.close()}
-    return written
+# The helpers exports.dsa_files shares, by public names (the DSA writer lives there).
+HashingWriter = _HashingWriter
+CsvFile = _CsvFile
+json_text = _json
+streaming_reads = _streaming_reads
