@@ -5,44 +5,22 @@ import csv
 import hashlib
 import io
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-from sqlalchemy import insert
 from sqlmodel import select
 
 from core.periods import Period
 from exports import service
 from incidents.models import EnforcementAction
 from tests.conftest import FIXED_DAY, csrf_from, signed_in_client
+from tests.factories.dsa import bulk_actions
 from tests.factories.exports import approved_incident, enforcement
 from tests.factories.triage import stored_report
 
 pytestmark = pytest.mark.time_machine(FIXED_DAY)
 SETTINGS = {"namespace": "https://incidents.example.org", "submitter": "Anonymous", "language": "en"}
 Q3 = Period(2026, 3)
-
-
-def bulk_actions(session, count: int, **fields) -> None:
-    """Insert `count` takedowns of 2026Q3 directly (the service would add an audit event each)."""
-    at = datetime(2026, 8, 20, 12, tzinfo=UTC)
-    row = {
-        "action_type": "takedown",
-        "target_kind": "content",
-        "target": "a file",
-        "ground_type": "policy",
-        "ground_reference": "Terms 4.1",
-        "explanation": "The file gave step-by-step instructions for a weapon.",
-        "detection": "manual",
-        "decision": "manual",
-        "territorial_scope": [],
-        "decided_at": at,
-        "applied_at": at,
-        "created_at": at,
-        **fields,
-    }
-    session.execute(insert(EnforcementAction), [row] * count)
-    session.commit()
 
 
 def held_back(out) -> list[dict]:

@@ -226,3 +226,44 @@ def test_boundaries_the_api_accepts():
     assert dsa.check_statement({**s, "application_date": "2038-01-01", "content_date": "2038-01-01"}) == []
     assert dsa.check_statement({**s, "end_date_visibility_restriction": s["application_date"]}) == []
     assert dsa.check_statement({**s, "puid": "x" * 500, "category_specification": ["KEYWORD_OTHER"]}) == []
+
+
+API_REFUSES = [
+    ({"category": "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS"}, "category"),
+    ({"decision_visibility": ["DECISION_VISIBILITY_GONE"]}, "decision_visibility"),
+    ({"content_type": ["CONTENT_TYPE_MODEL"]}, "content_type"),
+    ({"content_type_other": None}, "content_type_other"),
+    ({"territorial_scope": ["US"]}, "territorial_scope"),
+    ({"decision_facts": "x" * 5001}, "decision_facts"),
+    ({"content_date": "1999-12-31"}, "content_date"),
+    ({"content_date": "2038-01-02"}, "content_date"),
+    ({"application_date": "2038-01-02"}, "application_date"),
+    ({"application_date": "2026-8-21"}, "application_date"),
+    ({"end_date_visibility_restriction": "2038-01-02"}, "end_date_visibility_restriction"),
+    ({"puid": "p/12"}, "puid"),
+    ({"puid": "x" * 501}, "puid"),
+    ({"category_specification": ["KEYWORD_DEEPFAKES"]}, "category_specification"),
+    ({"incompatible_content_explanation": "  "}, "incompatible_content_explanation"),
+]
+
+
+@pytest.mark.parametrize("changes, field", API_REFUSES)
+def test_our_checks_and_the_fake_api_refuse_the_same_statements(changes, field):
+    """The fake (tests/fakes/dsa_tdb.py) transcribes the API's rules on its own; the two must agree."""
+    from tests.fakes.dsa_tdb import Checker, clean
+
+    valid = dsa.build_statement(replace(FACTS, ends_on=date(2026, 12, 31)), puid_prefix="p-").statement
+    assert Checker(valid).run() == {} and dsa.check_statement(valid) == []
+    bad = {**valid, **changes}
+    assert field in Checker(clean(bad)).run()
+    assert field in {p.field for p in dsa.check_statement(bad)}
+
+
+def test_where_ours_is_stricter_than_the_api():
+    """The API stores an end date before the application date (its documentation says it must not be)."""
+    from tests.fakes.dsa_tdb import Checker
+
+    valid = dsa.build_statement(replace(FACTS, action_type="suspension"), puid_prefix="p-").statement
+    early = {**valid, "end_date_visibility_restriction": "2026-08-01"}
+    assert Checker(early).run() == {}
+    assert [p.field for p in dsa.check_statement(early)] == ["end_date_visibility_restriction"]
