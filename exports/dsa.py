@@ -36,6 +36,7 @@ from exports.dsa_rules import (
     DECISION_VISIBILITY,
     EARLIEST,
     EEA,
+    EEA_CODES,
     END_DATE_OF,
     KEYWORDS,
     LATEST,
@@ -132,7 +133,7 @@ def territorial_scope(scope) -> list[str] | None:
     """The decision's EEA countries; an empty scope means everywhere, so all of them. None: outside the EEA."""
     if not scope:
         return list(EEA)
-    inside = sorted({code.upper() for code in scope} & set(EEA))
+    inside = sorted({code.upper() for code in scope} & EEA_CODES)
     return inside or None
 
 
@@ -274,9 +275,8 @@ def check_scope_and_facts(statement: dict) -> list[Problem]:
     """Require EU/EEA countries in the territorial scope, and the facts the decision relied on."""
     scope = statement.get("territorial_scope")
     problems = [] if scope else [Problem("territorial_scope", "at least one EU/EEA country is required")]
-    problems += [
-        Problem("territorial_scope", f"{code!r} is not an EU/EEA country") for code in scope or [] if code not in EEA
-    ]
+    outside = [code for code in scope or [] if code not in EEA_CODES]
+    problems += [Problem("territorial_scope", f"{code!r} is not an EU/EEA country") for code in outside]
     if not (statement.get("decision_facts") or "").strip():
         problems.append(Problem("decision_facts", "is required; record the facts the decision relied on"))
     return problems

@@ -49,8 +49,8 @@ class EnvelopeFiles:
         self._sink: HashingWriter | None = None
         self._name = ""
 
-    def add(self, statement: dict) -> None:
-        """Append one statement, opening the next batch file when the current one is full."""
+    def add(self, text: str) -> None:
+        """Append one statement, already written as JSON, opening the next batch file when this one is full."""
         if self._sink is None or self._sink.rows == self.size:
             self._finish()
             self._name = batch_name(self.period, len(self.files) + 1)
@@ -58,7 +58,7 @@ class EnvelopeFiles:
             self._sink.write('{"statements":[\n')
         else:
             self._sink.write(",\n")
-        self._sink.write(json_text(statement))
+        self._sink.write(text)
         self._sink.rows += 1
 
     def _finish(self) -> None:
@@ -164,10 +164,10 @@ def write_dsa(
             elif outcome.problems:
                 written.hold_back(held, "enforcement_action", row.id, outcome.problems)
             else:
-                assert outcome.statement is not None
-                statements.write(json_text(outcome.statement) + "\n")
+                text = json_text(outcome.statement)  # once, for both files
+                statements.write(text + "\n")
                 statements.rows += 1
-                batches.add(outcome.statement)
+                batches.add(text)
                 written.counts["statements"] += 1
             if progress:
                 progress(1)

@@ -228,6 +228,7 @@ EEA = (
     "SI",
     "SK",
 )
+EEA_CODES = frozenset(EEA)
 # Character limits: the max: rules of app/Http/Requests/StatementStoreRequest.php:36-89 (the batch endpoint's
 # app/Services/GroupedSubmissionsService.php:252-362 has the same).
 LIMITS = {
