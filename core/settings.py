@@ -2,7 +2,8 @@
 
 The environment is read with the ``FLASK_`` prefix (``FLASK_MAX_FILES=5``) and,
 because every platform names them so, also the bare ``DATABASE_URL``,
-``REDIS_URL`` and ``SECRET_KEY``.
+``REDIS_URL`` and ``SECRET_KEY``; the DSA Transparency Database's ``DSA_TDB_URL`` and
+``DSA_TDB_TOKEN`` are read bare too.
 """
 
 from __future__ import annotations
@@ -95,6 +96,15 @@ DEFAULTS: dict[str, Any] = {
     "EXPORT_LANGUAGE": "en",
     "EXPORT_PUID_PREFIX": "enforcement-action-",
     "EXPORT_KEEP_RUNS": 5,
+    # Sending statements of reasons to the DSA Transparency Database (`export dsa --submit`): its base URL
+    # (https://transparency.dsa.ec.europa.eu; requests go to {base}/api/v1/...) and this platform's API token,
+    # a secret that is never printed or logged. Requests that fail for a passing reason (no connection, a
+    # timeout, 429, 5xx) are tried DSA_TDB_ATTEMPTS times, waiting DSA_TDB_BACKOFF seconds, doubled each time.
+    "DSA_TDB_URL": None,
+    "DSA_TDB_TOKEN": None,
+    "DSA_TDB_ATTEMPTS": 5,
+    "DSA_TDB_BACKOFF": 2.0,
+    "DSA_TDB_TIMEOUT": 30.0,
 }
 
 PRODUCTION_NAMES = {"production", "prod"}
@@ -121,7 +131,7 @@ def load_settings(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config.update(DEFAULTS)
     app.config["APP_ENV"] = current_env()
     app.config.from_prefixed_env("FLASK")
-    for bare in ("DATABASE_URL", "REDIS_URL", *SECRETS):
+    for bare in ("DATABASE_URL", "REDIS_URL", "DSA_TDB_URL", "DSA_TDB_TOKEN", *SECRETS):
         if os.environ.get(bare):
             app.config[bare] = os.environ[bare]
     app.config.update(overrides)

@@ -1,4 +1,4 @@
-"""flask --app wsgi export aiid|dsa: write the exports, with a progress bar."""
+"""flask --app wsgi export aiid|dsa [--submit]: write the exports, with a progress bar, and send the DSA ones."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlmodel import Session
 from core import clock
 from core.db import get_engine
 from core.periods import BadPeriod, Period
-from exports import service
+from exports import dsa_submit, service
 
 export_cli = AppGroup("export", help="Exports: AI Incident Database files, DSA statements of reasons.")
 
@@ -63,6 +63,29 @@ def export_aiid(out: Path | None) -> None:
     _report(written, out)
 
 
+def _submit(period: str) -> None:
+    """Send the quarter's latest run to the DSA Transparency Database and say what became of each statement."""
+    app = current_app._get_current_object()
+    try:
+        with Session(get_engine()) as session:
+            submission = dsa_submit.open_submission(app, session, period)
+            with click.progressbar(length=len(submission.items), label="Submitting statements") as bar:
+                report = submission.run(progress=bar.update)
+    except dsa_submit.SubmitError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"Submitted {report.period} (run {report.run_id}, {report.statements} statements):")
+    click.echo(f"  sent: {len(report.sent)}")
+    click.echo(f"  accepted: {report.accepted}")
+    click.echo(f"  already in the database: {report.already_there}")
+    click.echo(f"  skipped, accepted before: {report.skipped}")
+    click.echo(f"  rejected: {len(report.rejected)}")
+    click.echo(f"  skipped, rejected before and unchanged: {len(report.unchanged_rejections)}")
+    click.echo(f"  held back by our own checks: {report.held_back}")
+    for puid, errors in {**report.unchanged_rejections, **report.rejected}.items():
+        for name, messages in errors.items():
+            click.echo(f"  rejected {puid}: {name}: {' '.join(map(str, messages))}", err=True)
+
+
 @export_cli.command("dsa")
 @click.option("--period", required=True, help="A calendar quarter, like 2026Q3.")
 @click.option(
@@ -70,12 +93,23 @@ def export_aiid(out: Path | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Write the files into this folder. Without it, a new run is stored for the staff download page.",
 )
-def export_dsa(period: str, out: Path | None) -> None:
-    """The quarter's enforcement actions as DSA statements of reasons (JSON lines)."""
+@click.option(
+    "--submit",
+    is_flag=True,
+    help="Send the quarter's latest run (written first if there is none) to the DSA Transparency Database "
+    "at DSA_TDB_URL with the token DSA_TDB_TOKEN; statements already accepted are not sent again.",
+)
+def export_dsa(period: str, out: Path | None, submit: bool) -> None:
+    """The quarter's enforcement actions as DSA statements of reasons (JSON lines and the API's batches)."""
     try:
         quarter = Period.parse(period)
     except BadPeriod as err:
         raise click.BadParameter(str(err), param_hint="--period") from err
+    if submit and out is not None:
+        raise click.BadParameter("--submit sends a stored run; leave out --out.", param_hint="--out")
+    if submit:
+        _submit(str(quarter))
+        return
     with Session(get_engine()) as session:
         total = service.count_actions(session, quarter)
     if out is None:

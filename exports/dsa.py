@@ -1,21 +1,20 @@
 """Statements of reasons in the DSA Transparency Database's API format, as pure functions.
 
-The allowed values are the API's own, as app/Models/Statement.php of the Commission's repository
-digital-services-act/transparency-database holds them (main at 69e80a0b, 2026-06-24; every list but the
-categories was already the same). How our enforcement actions map onto its decision_* fields is
-data, in exports.dsa_mapping, and every statement is checked against the allowed values before it is written.
+The API's allowed values and limits are data in exports.dsa_rules, copied from the Commission's repository
+digital-services-act/transparency-database (main at 69e80a0b, 2026-06-24), each with the file and lines it came
+from. How our enforcement actions map onto its decision_* fields is data, in exports.dsa_mapping, and every
+statement is checked against the API's rules before it is written or sent.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from exports.aiid import Problem
 from exports.dsa_mapping import (
-    ANY_TARGET,
     CATEGORIES,
+    CATEGORY_SPECIFICATIONS,
     CONTENT_TYPES,
     DECISION,
     DECISIONS,
@@ -24,122 +23,51 @@ from exports.dsa_mapping import (
     NOT_A_RESTRICTION,
     SOURCES,
 )
-from incidents.vocabulary import GroundType, TargetKind
+from exports.dsa_rules import (
+    AUTOMATED_DECISION,
+    AUTOMATED_DETECTION,
+    CATEGORY,
+    CONTENT_TYPE,
+    DATE_FIELDS,
+    DECISION_ACCOUNT,
+    DECISION_GROUND,
+    DECISION_MONETARY,
+    DECISION_PROVISION,
+    DECISION_VISIBILITY,
+    EARLIEST,
+    EEA,
+    EEA_CODES,
+    END_DATE_OF,
+    KEYWORDS,
+    LATEST,
+    LIMITS,
+    PUID,
+    SOURCE_TYPE,
+)
+from incidents.vocabulary import ActionType, GroundType, TargetKind
 
-DECISION_VISIBILITY = frozenset(
-    {
-        "DECISION_VISIBILITY_CONTENT_REMOVED",
-        "DECISION_VISIBILITY_CONTENT_DISABLED",
-        "DECISION_VISIBILITY_CONTENT_DEMOTED",
-        "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED",
-        "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED",
-        "DECISION_VISIBILITY_CONTENT_LABELLED",
-        "DECISION_VISIBILITY_OTHER",
-    }
-)
-DECISION_MONETARY = frozenset(
-    {"DECISION_MONETARY_SUSPENSION", "DECISION_MONETARY_TERMINATION", "DECISION_MONETARY_OTHER"}
-)
-DECISION_PROVISION = frozenset(
-    {
-        "DECISION_PROVISION_PARTIAL_SUSPENSION",
-        "DECISION_PROVISION_TOTAL_SUSPENSION",
-        "DECISION_PROVISION_PARTIAL_TERMINATION",
-        "DECISION_PROVISION_TOTAL_TERMINATION",
-    }
-)
-DECISION_ACCOUNT = frozenset({"DECISION_ACCOUNT_SUSPENDED", "DECISION_ACCOUNT_TERMINATED"})
-DECISION_GROUND = frozenset({"DECISION_GROUND_ILLEGAL_CONTENT", "DECISION_GROUND_INCOMPATIBLE_CONTENT"})
-CONTENT_TYPE = frozenset(
-    {
-        "CONTENT_TYPE_APP",
-        "CONTENT_TYPE_AUDIO",
-        "CONTENT_TYPE_IMAGE",
-        "CONTENT_TYPE_PRODUCT",
-        "CONTENT_TYPE_SYNTHETIC_MEDIA",
-        "CONTENT_TYPE_TEXT",
-        "CONTENT_TYPE_VIDEO",
-        "CONTENT_TYPE_OTHER",
-    }
-)
-# The categories the API accepts since 1 July 2025: Statement::STATEMENT_CATEGORIES in app/Models/Statement.php of
-# digital-services-act/transparency-database, main at 69e80a0bc8eb3cbfbe8246e898194c3bdf490a4b (2026-06-24).
-# Retired then, and refused with 422 "The selected category is invalid": NON_CONSENSUAL_BEHAVIOUR,
-# PORNOGRAPHY_OR_SEXUALIZED_CONTENT, SCOPE_OF_PLATFORM_SERVICE (now OTHER_VIOLATION_TC) and
-# UNSAFE_AND_ILLEGAL_PRODUCTS (now UNSAFE_AND_PROHIBITED_PRODUCTS).
-CATEGORY = frozenset(
-    {
-        "STATEMENT_CATEGORY_ANIMAL_WELFARE",
-        "STATEMENT_CATEGORY_CONSUMER_INFORMATION",
-        "STATEMENT_CATEGORY_CYBER_VIOLENCE",
-        "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN",
-        "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
-        "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-        "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
-        "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
-        "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE",
-        "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
-        "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
-        "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
-        "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
-        "STATEMENT_CATEGORY_SELF_HARM",
-        "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
-        "STATEMENT_CATEGORY_VIOLENCE",
-    }
-)
-SOURCE_TYPE = frozenset(
-    {"SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER", "SOURCE_TYPE_OTHER_NOTIFICATION", "SOURCE_VOLUNTARY"}
-)
-AUTOMATED_DETECTION = frozenset({"Yes", "No"})
-AUTOMATED_DECISION = frozenset(
-    {"AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY", "AUTOMATED_DECISION_NOT_AUTOMATED"}
-)
-# The territorial scope must be EU/EEA member states (Greece is GR, as in ISO 3166).
-EEA = (
-    "AT",
-    "BE",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "ES",
-    "FI",
-    "FR",
-    "GR",
-    "HR",
-    "HU",
-    "IE",
-    "IS",
-    "IT",
-    "LI",
-    "LT",
-    "LU",
-    "LV",
-    "MT",
-    "NL",
-    "NO",
-    "PL",
-    "PT",
-    "RO",
-    "SE",
-    "SI",
-    "SK",
-)
-# The API's character limits.
-LIMITS = {
-    "decision_facts": 5000,
-    "illegal_content_legal_ground": 500,
-    "illegal_content_explanation": 2000,
-    "incompatible_content_ground": 500,
-    "incompatible_content_explanation": 2000,
-    "decision_visibility_other": 500,
-    "decision_monetary_other": 500,
-    "content_type_other": 500,
-    "puid": 500,
-}
-EARLIEST = {"content_date": date(2000, 1, 1), "application_date": date(2020, 1, 1)}
+__all__ = [
+    "AUTOMATED_DECISION",
+    "AUTOMATED_DETECTION",
+    "CATEGORY",
+    "CONTENT_TYPE",
+    "DECISIONS",
+    "DECISION_ACCOUNT",
+    "DECISION_GROUND",
+    "DECISION_MONETARY",
+    "DECISION_PROVISION",
+    "DECISION_VISIBILITY",
+    "EEA",
+    "FIELD_ORDER",
+    "KEYWORDS",
+    "LIMITS",
+    "SOURCE_TYPE",
+    "ActionFacts",
+    "Outcome",
+    "build_statement",
+    "check_statement",
+    "territorial_scope",
+]
 
 FIELD_ORDER = (
     "decision_visibility",
@@ -156,9 +84,14 @@ FIELD_ORDER = (
     "content_type",
     "content_type_other",
     "category",
+    "category_specification",
     "territorial_scope",
     "content_date",
     "application_date",
+    "end_date_visibility_restriction",
+    "end_date_monetary_restriction",
+    "end_date_service_restriction",
+    "end_date_account_restriction",
     "decision_facts",
     "source_type",
     "automated_detection",
@@ -185,6 +118,7 @@ class ActionFacts:
     content_on: date | None
     source_channel: str | None
     category: str | None
+    ends_on: date | None = None  # a time-limited restriction's last day; None: indefinite
 
 
 @dataclass
@@ -199,51 +133,76 @@ def territorial_scope(scope) -> list[str] | None:
     """The decision's EEA countries; an empty scope means everywhere, so all of them. None: outside the EEA."""
     if not scope:
         return list(EEA)
-    inside = sorted({code.upper() for code in scope} & set(EEA))
+    inside = sorted({code.upper() for code in scope} & EEA_CODES)
     return inside or None
+
+
+def skip_reason(facts: ActionFacts) -> str | None:
+    """Say why an action owes no statement of reasons, or None when it owes one."""
+    by_target = DECISIONS.get(facts.action_type)
+    if by_target is None:
+        return NOT_A_RESTRICTION.get(facts.action_type, f"unknown action type {facts.action_type!r}")
+    if facts.target_kind not in by_target:
+        return f"unknown target kind {facts.target_kind!r}"
+    if territorial_scope(facts.territorial_scope) is None:
+        return "the decision applies only outside the EU/EEA"
+    return None
+
+
+def ground_fields(facts: ActionFacts) -> dict[str, str]:
+    """The decision ground with its legal or contractual reference and explanation."""
+    if facts.ground_type == GroundType.LAW:
+        return {
+            "decision_ground": "DECISION_GROUND_ILLEGAL_CONTENT",
+            "illegal_content_legal_ground": facts.ground_reference,
+            "illegal_content_explanation": facts.explanation,
+        }
+    return {
+        "decision_ground": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
+        "incompatible_content_ground": facts.ground_reference,
+        "incompatible_content_explanation": facts.explanation,
+    }
+
+
+def end_dates(decision: dict, ends_on: date | None) -> dict[str, str]:
+    """The end date of each restriction the decision imposes; none when it is indefinite."""
+    if ends_on is None:
+        return {}
+    return {END_DATE_OF[name]: ends_on.isoformat() for name in decision if name in END_DATE_OF}
 
 
 def build_statement(facts: ActionFacts, *, puid_prefix: str) -> Outcome:
     """Turn one enforcement action into a statement of reasons, or say why it has none."""
-    by_target = DECISIONS.get(facts.action_type)
-    if by_target is None:
-        reason = NOT_A_RESTRICTION.get(facts.action_type, f"unknown action type {facts.action_type!r}")
+    reason = skip_reason(facts)
+    if reason is not None:
         return Outcome(facts.id, None, [], skipped=reason)
-    scope = territorial_scope(facts.territorial_scope)
-    if scope is None:
-        return Outcome(facts.id, None, [], skipped="the decision applies only outside the EU/EEA")
+    by_target = DECISIONS[ActionType(facts.action_type)]
+    assert by_target is not None  # skip_reason let only restrictions of known targets through
+    kind = TargetKind(facts.target_kind)
+    decision = by_target[kind]
     applied = facts.applied_on or facts.decided_on
     content_on = min(facts.content_on or applied, applied)
+    category = CATEGORIES.get(facts.category or "", NO_CATEGORY)
+    keywords = CATEGORY_SPECIFICATIONS.get(facts.category or "", ())
     statement: dict[str, object] = {
-        **by_target.get(facts.target_kind, by_target[ANY_TARGET]),
-        **CONTENT_TYPES.get(facts.target_kind, CONTENT_TYPES[TargetKind.CONTENT]),
-        "category": CATEGORIES.get(facts.category or "", NO_CATEGORY),
-        "territorial_scope": scope,
+        **decision,
+        **CONTENT_TYPES[kind],
+        "category": category,
+        "territorial_scope": territorial_scope(facts.territorial_scope),
         "content_date": content_on.isoformat(),
         "application_date": applied.isoformat(),
+        **end_dates(decision, facts.ends_on),
         "decision_facts": facts.explanation,
         "source_type": SOURCES.get(facts.source_channel, "SOURCE_VOLUNTARY"),
         "automated_detection": DETECTION.get(facts.detection, facts.detection),
         "automated_decision": DECISION.get(facts.decision, facts.decision),
         "puid": f"{puid_prefix}{facts.id}",
+        **ground_fields(facts),
     }
-    if facts.ground_type == GroundType.LAW:
-        statement.update(
-            decision_ground="DECISION_GROUND_ILLEGAL_CONTENT",
-            illegal_content_legal_ground=facts.ground_reference,
-            illegal_content_explanation=facts.explanation,
-        )
-    else:
-        statement.update(
-            decision_ground="DECISION_GROUND_INCOMPATIBLE_CONTENT",
-            incompatible_content_ground=facts.ground_reference,
-            incompatible_content_explanation=facts.explanation,
-        )
+    if keywords:
+        statement["category_specification"] = list(keywords)
     statement = {name: statement[name] for name in FIELD_ORDER if name in statement}
     return Outcome(facts.id, statement, check_statement(statement))
-
-
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _one_of(statement: dict, name: str, allowed: frozenset) -> list[Problem]:
@@ -316,27 +275,69 @@ def check_scope_and_facts(statement: dict) -> list[Problem]:
     """Require EU/EEA countries in the territorial scope, and the facts the decision relied on."""
     scope = statement.get("territorial_scope")
     problems = [] if scope else [Problem("territorial_scope", "at least one EU/EEA country is required")]
-    problems += [
-        Problem("territorial_scope", f"{code!r} is not an EU/EEA country") for code in scope or [] if code not in EEA
-    ]
+    outside = [code for code in scope or [] if code not in EEA_CODES]
+    problems += [Problem("territorial_scope", f"{code!r} is not an EU/EEA country") for code in outside]
     if not (statement.get("decision_facts") or "").strip():
         problems.append(Problem("decision_facts", "is required; record the facts the decision relied on"))
     return problems
 
 
-def check_limits_and_dates(statement: dict) -> list[Problem]:
-    """Check the API's character limits and its earliest dates."""
+def check_limits(statement: dict) -> list[Problem]:
+    """Check the API's character limits."""
     problems: list[Problem] = []
     for name, limit in LIMITS.items():
         value = statement.get(name)
         if isinstance(value, str) and len(value) > limit:
             problems.append(Problem(name, f"is limited to {limit:,} characters, is {len(value):,}"))
-    for name, earliest in EARLIEST.items():
+    return problems
+
+
+def _date(value) -> date | None:
+    """Read a YYYY-MM-DD date as the API's date_format:Y-m-d does; None if it is not one."""
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def check_dates(statement: dict) -> list[Problem]:
+    """Check every date's format and range, and that each end date follows the application date."""
+    problems: list[Problem] = []
+    for name in DATE_FIELDS:
         value = statement.get(name)
-        if not value or not _ISO.match(value):
+        if value is None and name not in EARLIEST:
+            continue  # an absent end date: the restriction is indefinite
+        day = _date(value)
+        if day is None:
             problems.append(Problem(name, "must be a date written YYYY-MM-DD"))
-        elif date.fromisoformat(value) < earliest:
-            problems.append(Problem(name, f"must be on or after {earliest.isoformat()}"))
+        elif name in EARLIEST and day < EARLIEST[name]:
+            problems.append(Problem(name, f"must be on or after {EARLIEST[name].isoformat()}"))
+        elif day > LATEST:
+            problems.append(Problem(name, f"must be on or before {LATEST.isoformat()}"))
+    applied = _date(statement.get("application_date"))
+    for decision, name in END_DATE_OF.items():
+        end = _date(statement.get(name))
+        if end is not None and applied is not None and end < applied:
+            problems.append(Problem(name, "must be on or after the application date (the restriction's start)"))
+        if statement.get(name) is not None and not statement.get(decision):
+            problems.append(Problem(name, f"is given, but the statement has no {decision}"))
+    return problems
+
+
+def check_puid_and_keywords(statement: dict) -> list[Problem]:
+    """Check the puid's characters and the category_specification keywords."""
+    problems: list[Problem] = []
+    puid = statement.get("puid")
+    if puid and not (isinstance(puid, str) and PUID.fullmatch(puid)):
+        problems.append(Problem("puid", "may hold only letters a-z and A-Z, digits, - and _"))
+    keywords = statement.get("category_specification")
+    if keywords is not None and not isinstance(keywords, list):
+        problems.append(Problem("category_specification", "must be a list of keywords"))
+    for keyword in keywords if isinstance(keywords, list) else ():
+        if keyword not in KEYWORDS:
+            problems.append(Problem("category_specification", f"{keyword!r} is not an allowed keyword"))
     return problems
 
 
@@ -347,7 +348,9 @@ STATEMENT_CHECKS = (
     check_required,
     check_content_type,
     check_scope_and_facts,
-    check_limits_and_dates,
+    check_limits,
+    check_dates,
+    check_puid_and_keywords,
 )
 
 

@@ -1,8 +1,8 @@
 """Export runs: write an export into a run directory of its own, record it, and keep the last few.
 
-A run is what the staff download page offers. The files themselves are written by exports.writers;
-the CLI, the views, the jobs and the tests reach the writers through this module, so their public
-names are re-exported here.
+A run is what the staff download page offers. The files themselves are written by exports.writers (AIID)
+and exports.dsa_files (DSA); the CLI, the views, the jobs and the tests reach the writers through this
+module, so their public names are re-exported here.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from core import clock
 from core.audit import append_event
 from core.periods import Period
+from exports.dsa_files import actions_query, batch_name, count_actions, statements_name, write_dsa
 from exports.models import ExportRun
 from exports.writers import (
     BATCH,
@@ -28,13 +29,10 @@ from exports.writers import (
     HELD_BACK_COLUMNS,
     KEEP_PROBLEMS,
     Written,
-    actions_query,
-    count_actions,
     count_shared,
     export_settings,
     shared_incidents_query,
     write_aiid,
-    write_dsa,
 )
 
 __all__ = [
@@ -46,6 +44,7 @@ __all__ = [
     "RunOutcome",
     "Written",
     "actions_query",
+    "batch_name",
     "count_actions",
     "count_shared",
     "export_root",
@@ -55,6 +54,7 @@ __all__ = [
     "run_export",
     "run_path",
     "shared_incidents_query",
+    "statements_name",
     "write_aiid",
     "write_dsa",
 ]

@@ -5,12 +5,12 @@ not grow with the number of incidents. The same data gives byte-identical files:
 order, nothing in a file depends on the clock, held-back.csv is RFC 4180 (CRLF line ends) in UTF-8,
 and the AIID snapshot files are written as AIID writes its own (exports.snapshot).
 A record that breaks a rule is not written; it goes to held-back.csv with its reason.
+This module writes the AI Incident Database files; exports.dsa_files writes the DSA statements with the same helpers.
 """
 
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
 import json
 from collections import Counter
@@ -25,12 +25,11 @@ from flask import Flask
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core.periods import Period
-from exports import aiid, dsa, snapshot
+from exports import aiid, snapshot
 from exports.aiid_classifications import build_classifications
 from incidents.cases import public
 from incidents.cases.classify import classifications_for
-from incidents.models import EnforcementAction, Incident, ModelRecord, Report
+from incidents.models import Incident
 
 HELD_BACK = "held-back.csv"
 # The columns AIID's backup writes (site/db-backup/bin/backup.sh, aiid at 638678f2), in its order.
@@ -73,7 +72,7 @@ KEEP_PROBLEMS = 200  # stored with the run for the staff page; held-back.csv has
 BATCH = 500
 
 
-class _HashingWriter:
+class HashingWriter:
     """A text sink that writes UTF-8 to a file and keeps its SHA-256 and size as it goes."""
 
     def __init__(self, path: Path):
@@ -94,9 +93,9 @@ class _HashingWriter:
         return {"sha256": self._hash.hexdigest(), "size": self.size, "rows": self.rows}
 
 
-class _CsvFile:
+class CsvFile:
     def __init__(self, path: Path, columns):
-        self.sink = _HashingWriter(path)
+        self.sink = HashingWriter(path)
         self._columns = columns
         self._writer = csv.writer(self.sink, lineterminator="\r\n")  # RFC 4180
         self._writer.writerow(columns)
@@ -106,15 +105,15 @@ class _CsvFile:
         self.sink.rows += 1
 
 
-class _JsonArrayFile:
+class JsonArrayFile:
     """A JSON array written one element at a time."""
 
     def __init__(self, path: Path):
-        self.sink = _HashingWriter(path)
+        self.sink = HashingWriter(path)
         self.sink.write("[")
 
     def item(self, value: dict) -> None:
-        self.sink.write(("\n" if self.sink.rows == 0 else ",\n") + _json(value))
+        self.sink.write(("\n" if self.sink.rows == 0 else ",\n") + json_text(value))
         self.sink.rows += 1
 
     def close(self) -> dict:
@@ -122,7 +121,7 @@ class _JsonArrayFile:
         return self.sink.close()
 
 
-def _json(value) -> str:
+def json_text(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -133,7 +132,7 @@ class Written:
     problems: list = field(default_factory=list)
     problem_total: int = 0
 
-    def hold_back(self, held: _CsvFile, record: str, record_id: int, problems) -> None:
+    def hold_back(self, held: CsvFile, record: str, record_id: int, problems) -> None:
         """Write a record's failed rules to held-back.csv (and keep the first few for the staff page)."""
         self.counts["held_back"] += 1
         for problem in problems:
@@ -185,7 +184,7 @@ def count_shared(session: Session) -> int:
 
 
 @contextmanager
-def _streaming_reads(session: Session):
+def streaming_reads(session: Session):
     """Read with SQLite's default small cache and no memory map while streaming.
 
     The app's connections keep a 64 MiB page cache and a 256 MiB memory map for indexed lookups;
@@ -209,7 +208,7 @@ class _SnapshotReports:
     """reports.csv as AIID's convert_json_to_csv.py writes it from relaxed JSON."""
 
     def __init__(self, path: Path, columns):
-        self.sink = _HashingWriter(path)
+        self.sink = HashingWriter(path)
         self._columns = columns
         self._writer = snapshot.convert_json_writer(self.sink)
         self._writer.writerow(columns)
@@ -223,7 +222,7 @@ class _SnapshotIncidents:
     """incidents.csv as mongoexport --type=csv writes it."""
 
     def __init__(self, path: Path, columns):
-        self.sink = _HashingWriter(path)
+        self.sink = HashingWriter(path)
         self._columns = columns
         self.sink.write(snapshot.mongoexport_line(list(columns)))
 
@@ -241,7 +240,7 @@ def _summary(session: Session, row) -> dict:
 
 def _write_entities(path: Path, entities: dict[str, str]) -> dict:
     """entities.json: each entity the submissions name, once, as AIID's entities collection holds it."""
-    out = _JsonArrayFile(path)
+    out = JsonArrayFile(path)
     for entity_id in sorted(entities):
         out.item({"entity_id": entity_id, "name": entities[entity_id]})
     return out.close()
@@ -251,17 +250,17 @@ class _Classifications:
     """classifications.json: the exported incidents' published classifications, fetched a batch at a time."""
 
     def __init__(self, path: Path, session: Session, namespace: str):
-        self.out = _JsonArrayFile(path)
+        self.out = JsonArrayFile(path)
         self._session = session
         self._namespace = namespace
         self._pending: list[int] = []
 
-    def add(self, incident_id: int, written: Written, held: _CsvFile) -> None:
+    def add(self, incident_id: int, written: Written, held: CsvFile) -> None:
         self._pending.append(incident_id)
         if len(self._pending) >= BATCH:
             self.flush(written, held)
 
-    def flush(self, written: Written, held: _CsvFile) -> None:
+    def flush(self, written: Written, held: CsvFile) -> None:
         found = classifications_for(self._session, self._pending)
         for incident_id in self._pending:
             tag = aiid.incident_tag(self._namespace, incident_id)
@@ -281,11 +280,11 @@ def write_aiid(
     written = Written()
     incidents = _SnapshotIncidents(out / "incidents.csv", INCIDENT_COLUMNS)
     reports = _SnapshotReports(out / "reports.csv", REPORT_COLUMNS)
-    submissions = _JsonArrayFile(out / "submissions.json")
-    held = _CsvFile(out / HELD_BACK, HELD_BACK_COLUMNS)
+    submissions = JsonArrayFile(out / "submissions.json")
+    held = CsvFile(out / HELD_BACK, HELD_BACK_COLUMNS)
     entities: dict[str, str] = {}
     classifications = _Classifications(out / "classifications.json", session, settings["namespace"])
-    with _streaming_reads(session):
+    with streaming_reads(session):
         rows = session.execute(shared_incidents_query().execution_options(yield_per=BATCH))
         for row in rows:
             written.counts["approved"] += 1
@@ -327,100 +326,4 @@ def write_aiid(
         "reports.csv": reports.sink.close(),
         HELD_BACK: held.sink.close(),
     }
-    return written
-
-
-# --- DSA statements of reasons ------------------------------------------------------------------
-
-
-def actions_query(period: Period):
-    """The period's enforcement actions in id order, with the notice's channel and category."""
-    first_of_incident = (
-        select(Report.id)
-        .where(Report.incident_id == EnforcementAction.incident_id)
-        .order_by(Report.id)
-        .limit(1)
-        .correlate(EnforcementAction)
-        .scalar_subquery()
-    )
-    source = Report.__table__.alias("source")
-    return (
-        select(
-            EnforcementAction.id,
-            EnforcementAction.action_type,
-            EnforcementAction.target_kind,
-            EnforcementAction.ground_type,
-            EnforcementAction.ground_reference,
-            EnforcementAction.explanation,
-            EnforcementAction.detection,
-            EnforcementAction.decision,
-            EnforcementAction.territorial_scope,
-            EnforcementAction.decided_at,
-            EnforcementAction.applied_at,
-            ModelRecord.created_at.label("model_at"),
-            source.c.channel,
-            source.c.category,
-            source.c.created_at.label("notice_at"),
-        )
-        .select_from(EnforcementAction)
-        .outerjoin(source, source.c.id == func.coalesce(EnforcementAction.report_id, first_of_incident))
-        .outerjoin(ModelRecord, ModelRecord.id == EnforcementAction.model_id)
-        .where(EnforcementAction.decided_at >= period.starts_at, EnforcementAction.decided_at < period.ends_at)
-        .order_by(EnforcementAction.id)
-    )
-
-
-def count_actions(session: Session, period: Period) -> int:
-    """Count the period's enforcement actions, for the CLI's progress bar."""
-    return session.execute(
-        select(func.count()).where(
-            EnforcementAction.decided_at >= period.starts_at, EnforcementAction.decided_at < period.ends_at
-        )
-    ).scalar_one()
-
-
-def write_dsa(
-    session: Session, out: Path, *, period: Period, settings: dict, progress: Callable[[int], None] | None = None
-) -> Written:
-    """Write statements-PERIOD.jsonl (one statement of reasons per line) and held-back.csv."""
-    from anonymize.scrub import scrub
-
-    cached_scrub = functools.lru_cache(maxsize=4096)(scrub)  # staff reuse explanations and grounds
-    out.mkdir(parents=True, exist_ok=True)
-    written = Written()
-    name = f"statements-{period}.jsonl"
-    statements = _HashingWriter(out / name)
-    held = _CsvFile(out / HELD_BACK, HELD_BACK_COLUMNS)
-    with _streaming_reads(session):
-        for row in session.execute(actions_query(period).execution_options(yield_per=BATCH)):
-            written.counts["actions"] += 1
-            content_at = row.model_at or row.notice_at
-            facts = dsa.ActionFacts(
-                id=row.id,
-                action_type=row.action_type,
-                target_kind=row.target_kind,
-                ground_type=row.ground_type,
-                ground_reference=cached_scrub(row.ground_reference or ""),
-                explanation=cached_scrub(row.explanation or ""),
-                detection=row.detection,
-                decision=row.decision,
-                territorial_scope=tuple(row.territorial_scope or ()),
-                decided_on=row.decided_at.date(),
-                applied_on=row.applied_at.date() if row.applied_at else None,
-                content_on=content_at.date() if content_at else None,
-                source_channel=row.channel,
-                category=row.category,
-            )
-            outcome = dsa.build_statement(facts, puid_prefix=settings["puid_prefix"])
-            if outcome.skipped:
-                written.counts[f"no statement: {outcome.skipped}"] += 1
-            elif outcome.problems:
-                written.hold_back(held, "enforcement_action", row.id, outcome.problems)
-            else:
-                statements.write(_json(outcome.statement) + "\n")
-                statements.rows += 1
-                written.counts["statements"] += 1
-            if progress:
-                progress(1)
-    written.files = {name: statements.close(), HELD_BACK: held.sink.close()}
     return written

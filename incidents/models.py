@@ -238,6 +238,8 @@ class EnforcementAction(SQLModel, table=True):
     territorial_scope: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     decided_at: datetime = Field(sa_type=UTCDateTime, index=True)
     applied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The last day of a time-limited restriction (a suspension, a delisting); None: indefinite.
+    ends_on: date | None = Field(default=None)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
 

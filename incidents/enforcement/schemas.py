@@ -27,6 +27,9 @@ TARGET_KINDS = {
     TargetKind.APPLICATION: N_("An application built on a model"),
 }
 GROUND_TYPES = {GroundType.LAW: N_("Law"), GroundType.POLICY: N_("Our policy or terms")}
+# The actions that may end on a date: they restrict for a time. A takedown or a termination is for good, and the
+# others restrict nothing.
+TIME_LIMITED = frozenset({ActionType.SUSPENSION, ActionType.DELISTING})
 AUTOMATION = {Automation.MANUAL: N_("Manual"), Automation.AUTOMATED: N_("Automated")}
 
 
@@ -46,6 +49,7 @@ class EnforcementSchema(Schema):
     )
     decided_on = fields.Date(required=True, error_messages={"invalid": N_("Enter a date like 2026-03-31.")})
     applied_on = fields.Date(load_default=None, error_messages={"invalid": N_("Enter a date like 2026-03-31.")})
+    ends_on = fields.Date(load_default=None, error_messages={"invalid": N_("Enter a date like 2026-03-31.")})
 
     @pre_load
     def _scope_list(self, data, **_kwargs):
@@ -64,6 +68,21 @@ class EnforcementSchema(Schema):
             raise ValidationError(N_("An action cannot be applied before it was decided."), "applied_on")
         if data.get("decided_on") and data["decided_on"] > clock.today():
             raise ValidationError(N_("The decision date cannot be in the future."), "decided_on")
+        self._check_end(data)
+
+    @staticmethod
+    def _check_end(data: dict) -> None:
+        """An end date belongs to a suspension or a delisting, and falls after the day it starts."""
+        ends_on = data.get("ends_on")
+        if ends_on is None:
+            return
+        if data.get("action_type") not in TIME_LIMITED:
+            raise ValidationError(
+                N_("Only a suspension or a delisting can end on a date; leave the end date empty."), "ends_on"
+            )
+        starts_on = data.get("applied_on") or data.get("decided_on")
+        if starts_on and ends_on <= starts_on:
+            raise ValidationError(N_("The end date must be after the date the action applies from."), "ends_on")
 
 
 def enforcement_choices() -> dict:

@@ -51,6 +51,7 @@ def record_enforcement(
         territorial_scope=data.get("territorial_scope") or [],
         decided_at=_at_noon(data["decided_on"]),
         applied_at=_at_noon(data.get("applied_on")),
+        ends_on=data.get("ends_on"),
         created_at=now,
         created_by=actor.id,
     )

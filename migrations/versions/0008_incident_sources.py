@@ -1,7 +1,7 @@
 """incident sources: each public article with its title, publisher, authors, dates and excerpt
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-06 12:00:00.000000
 
 An incident's source_urls become incident_source rows (their details left for staff to record),
@@ -16,7 +16,7 @@ import sqlmodel
 
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

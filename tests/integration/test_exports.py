@@ -75,6 +75,7 @@ def fixture_data(app, session):
         ground_type="law",
         ground_reference="Regulation (EU) 2024/1689, Art. 5(1)(a)",
         territorial_scope=["FR", "BE", "US"],
+        ends_on=date(2026, 11, 30),
     )
     return first
 
@@ -87,7 +88,14 @@ def write_both(session, out: Path):
     return a, d
 
 
-GOLDEN_FILES = ("submissions.json", "entities.json", "incidents.csv", "reports.csv", "statements-2026Q3.jsonl")
+GOLDEN_FILES = (
+    "submissions.json",
+    "entities.json",
+    "incidents.csv",
+    "reports.csv",
+    "statements-2026Q3.jsonl",
+    "statements-2026Q3-batch-001.json",
+)
 
 
 def test_golden_files(app, session, tmp_path):
@@ -108,6 +116,14 @@ def test_golden_files(app, session, tmp_path):
     }
     assert dsa_written.counts["statements"] == 2
     assert dsa_written.counts["no statement: a warning restricts nothing, so it owes no statement of reasons"] == 1
+    # Pinned by hand: the takedown of a model removes it, for good; the account's suspension ends on its day.
+    takedown, suspension = (json.loads(line) for line in (tmp_path / "statements-2026Q3.jsonl").open())
+    assert takedown["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_REMOVED"]
+    assert not any(name.startswith("end_date_") for name in takedown)
+    assert suspension["decision_account"] == "DECISION_ACCOUNT_SUSPENDED"
+    assert (suspension["application_date"], suspension["end_date_account_restriction"]) == ("2026-08-21", "2026-11-30")
+    envelope = json.loads((tmp_path / "statements-2026Q3-batch-001.json").read_text())
+    assert envelope == {"statements": [takedown, suspension]}
 
 
 def test_files_are_deterministic_and_written_as_aiid_writes_them(app, session, tmp_path):

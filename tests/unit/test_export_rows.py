@@ -73,12 +73,13 @@ def test_the_dsa_tables_are_keyed_by_the_vocabulary_enums():
 
     assert keys_of(dsa_mapping.DECISIONS) == members(ActionType)
     restricting = [by_target for by_target in dsa_mapping.DECISIONS.values() if by_target is not None]
-    assert all(keys_of(by_target) - {(str, dsa_mapping.ANY_TARGET)} <= members(TargetKind) for by_target in restricting)
+    assert all(keys_of(by_target) == members(TargetKind) for by_target in restricting)  # every target written out
     assert keys_of(dsa_mapping.NOT_A_RESTRICTION) == {
         (ActionType, a) for a, by_target in dsa_mapping.DECISIONS.items() if by_target is None
     }
     assert keys_of(dsa_mapping.CONTENT_TYPES) == members(TargetKind)
     assert keys_of(dsa_mapping.CATEGORIES) == members(Category)
+    assert keys_of(dsa_mapping.CATEGORY_SPECIFICATIONS) == members(Category)
     assert keys_of(dsa_mapping.SOURCES) == members(Channel) | {(type(None), None)}
     assert keys_of(dsa_mapping.DETECTION) == keys_of(dsa_mapping.DECISION) == members(Automation)
 
@@ -162,6 +163,26 @@ VALID = dsa.build_statement(FACTS, puid_prefix="p-").statement
         ({"application_date": "21/08/2026"}, "application_date"),
         ({"puid": ""}, "puid"),
         ({"puid": "x" * 501}, "puid"),
+        # StatementStoreRequest.php:74-79: every date on or before 2038-01-01, written YYYY-MM-DD, a real day.
+        ({"content_date": "2038-01-02"}, "content_date"),
+        ({"application_date": "2038-01-02"}, "application_date"),
+        ({"application_date": "2026-02-30"}, "application_date"),
+        ({"application_date": "2026-8-21"}, "application_date"),
+        ({"end_date_visibility_restriction": "2038-01-02"}, "end_date_visibility_restriction"),
+        ({"end_date_visibility_restriction": "2026-12-1"}, "end_date_visibility_restriction"),
+        # Documented (api-documentation.md:1223-1269): an end date is on or after the application date.
+        ({"end_date_visibility_restriction": "2026-08-20"}, "end_date_visibility_restriction"),
+        # Ours: an end date only for a restriction the statement imposes.
+        ({"end_date_account_restriction": "2026-12-01"}, "end_date_account_restriction"),
+        # StatementStoreRequest.php:89: regex /^[a-zA-Z0-9-_]+$/D.
+        ({"puid": "p 12"}, "puid"),
+        ({"puid": "p/12"}, "puid"),
+        ({"puid": "p.12"}, "puid"),
+        ({"puid": "p-12\n"}, "puid"),
+        ({"puid": "pé12"}, "puid"),
+        # StatementStoreRequest.php:48: each keyword one of Statement::KEYWORDS.
+        ({"category_specification": ["KEYWORD_DEEPFAKES"]}, "category_specification"),
+        ({"category_specification": "KEYWORD_NUDITY"}, "category_specification"),
     ],
 )
 def test_each_dsa_rule_rejects_with_its_field(changes, field):
