@@ -84,6 +84,8 @@ def _submit(period: str) -> None:
     for puid, errors in {**report.unchanged_rejections, **report.rejected}.items():
         for name, messages in errors.items():
             click.echo(f"  rejected {puid}: {name}: {' '.join(map(str, messages))}", err=True)
+    if report.rejected or report.unchanged_rejections:
+        raise click.exceptions.Exit(1)  # a statement the database refused needs someone to act
 
 
 @export_cli.command("dsa")
@@ -96,8 +98,8 @@ def _submit(period: str) -> None:
 @click.option(
     "--submit",
     is_flag=True,
-    help="Send the quarter's latest run (written first if there is none) to the DSA Transparency Database "
-    "at DSA_TDB_URL with the token DSA_TDB_TOKEN; statements already accepted are not sent again.",
+    help="Bring the quarter's run up to date, then send it to the DSA Transparency Database at DSA_TDB_URL "
+    "with the token DSA_TDB_TOKEN; statements already accepted are not sent again. Exits 1 if any is rejected.",
 )
 def export_dsa(period: str, out: Path | None, submit: bool) -> None:
     """The quarter's enforcement actions as DSA statements of reasons (JSON lines and the API's batches)."""
@@ -107,11 +109,13 @@ def export_dsa(period: str, out: Path | None, submit: bool) -> None:
         raise click.BadParameter(str(err), param_hint="--period") from err
     if submit and out is not None:
         raise click.BadParameter("--submit sends a stored run; leave out --out.", param_hint="--out")
-    if submit:
-        _submit(str(quarter))
-        return
     with Session(get_engine()) as session:
         total = service.count_actions(session, quarter)
+    if submit:
+        # Bring the quarter's run up to date first (nothing is written when nothing changed), then send it.
+        _stored("dsa", str(quarter), total, "Exporting actions")
+        _submit(str(quarter))
+        return
     if out is None:
         _stored("dsa", str(quarter), total, "Exporting actions")
         return

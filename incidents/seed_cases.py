@@ -244,6 +244,8 @@ def seed_enforcement(session: Session, rng: random.Random, quarter: Period) -> i
             "territorial_scope": SCOPES[n % len(SCOPES)],
             "decided_on": decided,
             "applied_on": decided + timedelta(days=1),
+            # A suspension is time-limited: its statement of reasons carries the end date.
+            "ends_on": decided + timedelta(days=31) if kind is ActionType.SUSPENSION else None,
         }
         incident = incidents[n % len(incidents)] if incidents else None
         report = None if incident else session.exec(select(Report).order_by(Report.id)).first()

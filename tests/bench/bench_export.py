@@ -7,7 +7,8 @@ process's size before it started (the app, SQLAlchemy and the drivers loaded).
 
 Each export runs in a fresh process (so its peak, VmHWM, is its own). For `aiid`, on a database of
 approved incidents, each with one consenting report and the scrubbed public summary that approval
-stores, three source URLs and a description of about 600 characters. For `dsa`, on a database of
+stores, three sources (title, publication, author, dates, a 300-character excerpt) and a description of about
+600 characters. For `dsa`, on a database of
 enforcement actions of 2026Q3, each on its own report, with one of 50 explanations of about 300
 characters (staff reuse them; the export scrubs each distinct text once), every fourth one a
 suspension with an end date. Rounds alternate small and large.
@@ -58,6 +59,20 @@ def populate(url: str, count: int) -> None:
                     "developers": [f"Developer {i % 13}"],
                     "harmed_parties": ["Device users"],
                     "implicated_systems": [f"Model {i % 7}"],
+                    "sources": [
+                        {
+                            "id": 3 * i + n,
+                            "url": f"https://news{n}.example.com/story/{i}",
+                            "title": f"Assistant told users how to bypass a device interlock, report {n}",
+                            "publication": f"Example News {n}",
+                            "authors": [f"Reporter {i % 31}"],
+                            "published_on": "2026-08-18",
+                            "retrieved_on": "2026-08-19",
+                            "excerpt": DESCRIPTION[:300],
+                            "language": "en",
+                        }
+                        for n in range(3)
+                    ],
                     "source_urls": [f"https://news{n}.example.com/story/{i}" for n in range(3)],
                     "withheld_urls": 0,
                 }
@@ -72,7 +87,6 @@ def populate(url: str, count: int) -> None:
                         "developers": summary["developers"],
                         "harmed_parties": summary["harmed_parties"],
                         "implicated_systems": summary["implicated_systems"],
-                        "source_urls": summary["source_urls"],
                         "created_at": shared_at,
                         "updated_at": shared_at,
                         "shared_at": shared_at,

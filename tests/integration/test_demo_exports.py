@@ -41,3 +41,21 @@ def test_demo_seed_gives_real_rows_to_both_exports_and_adds_nothing_twice(app, s
     again = runner.invoke(args=["demo", "seed", "--reports", "10"])
     assert again.exit_code == 0, again.output
     assert "Shared 0 incidents with their sources; recorded 0 enforcement actions in 2026Q3." in again.output
+
+
+def test_a_fresh_demos_statements_reach_the_transparency_database_exactly_once(app, runner):
+    from tests.fakes.dsa_tdb import FakeTransparencyDatabase
+
+    assert runner.invoke(args=["demo", "seed", "--reports", "120"]).exit_code == 0
+    with FakeTransparencyDatabase(token="demo-token") as server:
+        app.config.update(DSA_TDB_URL=server.url, DSA_TDB_TOKEN="demo-token")
+        first = runner.invoke(args=["export", "dsa", "--period", "2026Q3", "--submit"])
+        assert first.exit_code == 0, first.output
+        assert "sent: 5" in first.output and "accepted: 5" in first.output and "rejected: 0" in first.output
+        again = runner.invoke(args=["export", "dsa", "--period", "2026Q3", "--submit"])
+        assert again.exit_code == 0, again.output
+        assert "sent: 0" in again.output and "skipped, accepted before: 5" in again.output
+        assert len(server.stored) == 5 and set(server.posted.values()) == {1}
+        # The suspension is time-limited: its statement says until when.
+        suspended = [s for s in server.stored.values() if s.get("decision_account") == "DECISION_ACCOUNT_SUSPENDED"]
+        assert len(suspended) == 1 and "end_date_account_restriction" in suspended[0]

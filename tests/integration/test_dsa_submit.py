@@ -191,18 +191,27 @@ def test_the_cli_reports_counts_and_reasons_and_never_shows_the_token(app, sessi
     refused = enforcement(session, incident=incident)
     tdb.categories.remove("STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS")
     result = runner.invoke(args=["export", "dsa", "--period", "2026Q3", "--submit"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a refused statement needs someone to act on it
     assert "sent: 3" in result.output and "accepted: 2" in result.output and "rejected: 1" in result.output
     assert f"rejected enforcement-action-{refused.id}: category: The selected category is invalid." in result.output
     again = runner.invoke(args=["export", "dsa", "--period", "2026Q3", "--submit"])
-    assert "skipped, accepted before: 2" in again.output
-    bulk_actions(session, 1)  # something new to send, in a new run
-    assert service.run_export(app, session, "dsa", period="2026Q3", trigger="cli").created
+    assert "skipped, accepted before: 2" in again.output and again.exit_code == 1  # still refused
+    bulk_actions(session, 1)  # something new: --submit brings the run up to date before it sends
+    with_new = runner.invoke(args=["export", "dsa", "--period", "2026Q3", "--submit"])
+    assert "Wrote run" in with_new.output and "sent: 1" in with_new.output and "accepted: 1" in with_new.output
+    bulk_actions(session, 1)
     app.config["DSA_TDB_TOKEN"] = TOKEN[::-1]
     refused_token = runner.invoke(args=["export", "dsa", "--period", "2026Q3", "--submit"])
     assert refused_token.exit_code == 1 and "Check DSA_TDB_TOKEN" in refused_token.output
     events = session.exec(select(AuditEvent)).all()
-    for text in (result.output, again.output, refused_token.output, caplog.text, str([e.details for e in events])):
+    for text in (
+        result.output,
+        again.output,
+        with_new.output,
+        refused_token.output,
+        caplog.text,
+        str([e.details for e in events]),
+    ):
         assert TOKEN not in text and TOKEN[::-1] not in text
     assert any(a == f"Bearer {TOKEN}" for a in tdb.authorizations)  # it was sent, in the header
 
