@@ -129,6 +129,7 @@ class Context:
     language: str
     entity_names: dict[str, list[str]]
     source_count: int
+    description: str  # the incident's, cut to AIID's 500 characters once for all its documents
 
     @property
     def summary(self) -> dict:
@@ -160,7 +161,7 @@ def build_submission(ctx: Context, position: int, source: dict) -> dict:
         "incident_ids": [],
         "incident_title": s.get("title") or "",
         "incident_date": s.get("occurred_on") or "",
-        "description": short_description(s.get("description") or ""),
+        "description": ctx.description,
         **{name: [entity_id(v) for v in ctx.entity_names[name]] for name in ENTITY_FIELDS},
         "editor_notes": (
             f"From {ctx.submitter}: source {position} of {ctx.source_count} of one incident, tagged "
@@ -199,7 +200,7 @@ def build_incident_row(ctx: Context) -> dict:
         "_id": {"$oid": object_id(ctx.namespace, "incident", str(ctx.incident.id))},
         "date": s.get("occurred_on") or "",
         **{ENTITY_LABELS[name]: [entity_id(v) for v in ctx.entity_names[name]] for name in ENTITY_FIELDS[:3]},
-        "description": short_description(s.get("description") or ""),
+        "description": ctx.description,
         "title": s.get("title") or "",
     }
 
@@ -220,6 +221,7 @@ def build_record(incident: SharedIncident, *, namespace: str, submitter: str, la
         language=language,
         entity_names={name: [v for v in summary.get(name) or [] if v.strip()] for name in ENTITY_FIELDS},
         source_count=len(sources),
+        description=short_description(summary.get("description") or ""),
     )
     record = AiidRecord(incident.id, build_incident_row(ctx), [], [])
     if len(sources) > MAX_SOURCES:
