@@ -52,5 +52,5 @@ def downgrade() -> None:
 
     op.drop_table('dsa_submission')
 
-    with op.batch_alter_table('enforcement_action', schema=None) as batch_op:
-        batch_op.drop_column('ends_on')
+    # A plain DROP COLUMN, not a rebuild of the table (see 0008): nothing of the action's links is touched.
+    op.execute('ALTER TABLE enforcement_action DROP COLUMN ends_on')

@@ -25,11 +25,10 @@ incident = sa.table('incident', sa.column('id', sa.Integer()), sa.column('source
 
 def upgrade() -> None:
     bind = op.get_bind()
-    # Read the URLs first: on SQLite, batch mode rebuilds the incident table, and dropping the old one
-    # would cascade into incident_source rows that already pointed at it.
     urls = list(bind.execute(sa.select(incident.c.id, incident.c.source_urls).order_by(incident.c.id)))
-    with op.batch_alter_table('incident', schema=None) as batch_op:
-        batch_op.drop_column('source_urls')
+    # A plain DROP COLUMN (SQLite 3.35 and later, PostgreSQL), never batch mode's rebuild of the table: with
+    # foreign keys on, dropping the old incident table would set every report's and action's incident_id to NULL.
+    op.execute('ALTER TABLE incident DROP COLUMN source_urls')
     source = op.create_table(
         'incident_source',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -67,10 +66,7 @@ def downgrade() -> None:
     for incident_id, url in bind.execute(sa.select(source.c.incident_id, source.c.url).order_by(source.c.id)):
         urls.setdefault(incident_id, []).append(url)
     op.drop_table('incident_source')
-    with op.batch_alter_table('incident', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('source_urls', sa.JSON(), nullable=True))
+    # A plain ADD COLUMN, for the reason upgrade() gives; the default fills the rows without URLs.
+    op.add_column('incident', sa.Column('source_urls', sa.JSON(), nullable=False, server_default='[]'))
     for incident_id, ids in urls.items():
         bind.execute(sa.update(incident).where(incident.c.id == incident_id).values(source_urls=ids))
-    bind.execute(sa.update(incident).where(incident.c.source_urls.is_(None)).values(source_urls=[]))
-    with op.batch_alter_table('incident', schema=None) as batch_op:
-        batch_op.alter_column('source_urls', existing_type=sa.JSON(), nullable=False)

@@ -1,15 +1,15 @@
 """An incident's sources over HTTP: add, correct, remove; errors keep what was typed; changes withdraw sharing.
 And the migration that turns the old list of URLs into sources."""
 
+import json
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlmodel import select
 
 from core.audit import AuditEvent
 from incidents.cases.models import IncidentSource
-from incidents.models import Incident
 from tests.conftest import FIXED_DAY, signed_in_client
 from tests.factories.exports import approved_incident
 from tests.integration.test_migrations import empty_database_url, migrated_app  # noqa: F401 (a fixture)
@@ -114,34 +114,63 @@ def test_another_incidents_source_is_not_found_here(app, session, triager):
     assert triager.get(f"/staff/incidents/{one.id}/sources/{2**70}").status_code == 404
 
 
-def test_the_migration_turns_source_urls_into_sources_and_back(empty_database_url, tmp_path):  # noqa: F811
+def _row(conn, table: str, **values) -> None:
+    """Insert a row naming the given values, and a plain value for every other required column."""
+    filler = {"INTEGER": 1, "BOOLEAN": False, "DATE": "2026-01-01", "JSON": "[]", "BLOB": b"", "BYTEA": b""}
+    row = dict(values)
+    for column in inspect(conn).get_columns(table):
+        if column["name"] in row or column["nullable"] or column.get("default") is not None:
+            continue
+        if column.get("autoincrement") is True or column["name"] == "id":
+            continue
+        kind = str(column["type"]).upper()
+        row[column["name"]] = next(
+            (v for k, v in filler.items() if kind.startswith(k)),
+            "2026-01-01 00:00:00" if "TIME" in kind else "x",
+        )
+    names = ", ".join(row)
+    conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + n for n in row)})"), row)
+
+
+def test_the_migration_moves_source_urls_into_sources_and_back_and_keeps_every_link(empty_database_url, tmp_path):  # noqa: F811
     app = migrated_app(empty_database_url, tmp_path)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade", "0006"]).exit_code == 0
     engine = create_engine(empty_database_url)
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO incident (status, title, description, deployers, developers, harmed_parties, "
-                "implicated_systems, source_urls, created_at, updated_at, version) VALUES ('open', 'Migrated', '', "
-                "'[]', '[]', '[]', '[]', :urls, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)"
-            ),
-            {"urls": '["https://a.example.org/1", "https://b.example.org/2"]'},
+        _row(
+            conn,
+            "incident",
+            id=1,
+            title="Migrated",
+            source_urls='["https://a.example.org/1", "https://b.example.org/2"]',
         )
+        _row(conn, "report", id=1, incident_id=1, channel="public", status="received")
+        _row(conn, "enforcement_action", id=1, incident_id=1, report_id=1, territorial_scope="[]")
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
+
+    def links():
+        with engine.begin() as conn:
+            return (
+                conn.execute(text("SELECT incident_id FROM report WHERE id = 1")).scalar(),
+                conn.execute(text("SELECT incident_id, report_id FROM enforcement_action WHERE id = 1")).one(),
+            )
+
     with engine.begin() as conn:
         rows = conn.execute(text("SELECT incident_id, url, title, language FROM incident_source ORDER BY id")).all()
     assert [tuple(r) for r in rows] == [
         (1, "https://a.example.org/1", "", "en"),
         (1, "https://b.example.org/2", "", "en"),
     ]
+    # Rebuilding the incident table would have set these to NULL (foreign keys are on): they stay.
+    assert links() == (1, (1, 1))
     assert runner.invoke(args=["db", "downgrade", "0006"]).exit_code == 0
+    assert links() == (1, (1, 1))
     with engine.begin() as conn:
         urls = conn.execute(text("SELECT source_urls FROM incident")).scalar()
     engine.dispose()
-    assert (urls if isinstance(urls, list) else __import__("json").loads(urls)) == [
+    assert (urls if isinstance(urls, list) else json.loads(urls)) == [
         "https://a.example.org/1",
         "https://b.example.org/2",
     ]
-    assert Incident  # the model no longer has the column; the table at 0006 did
