@@ -13,6 +13,7 @@ from core import clock
 from core.db import get_engine
 from core.periods import BadPeriod, Period
 from exports import dsa_submit, service
+from exports.models import ExportRun
 
 export_cli = AppGroup("export", help="Exports: AI Incident Database files, DSA statements of reasons.")
 
@@ -32,7 +33,7 @@ def _report(written: service.Written, out: Path) -> None:
             click.echo(f"  {p['record']} {p['id']}: {p['field']} {p['reason']}", err=True)
 
 
-def _stored(kind: str, period: str | None, total: int, label: str) -> None:
+def _stored(kind: str, period: str | None, total: int, label: str) -> ExportRun:
     app = current_app._get_current_object()
     with Session(get_engine()) as session, click.progressbar(length=total, label=label) as bar:
         outcome = service.run_export(app, session, kind, period=period, trigger="cli", progress=bar.update)
@@ -42,6 +43,7 @@ def _stored(kind: str, period: str | None, total: int, label: str) -> None:
         click.echo(f"  {key}: {value}")
     for p in run.problems[:20]:
         click.echo(f"  held back {p['record']} {p['id']}: {p['field']} {p['reason']}", err=True)
+    return run
 
 
 @export_cli.command("aiid")
@@ -63,8 +65,10 @@ def export_aiid(out: Path | None) -> None:
     _report(written, out)
 
 
-def _submit(period: str) -> None:
-    """Send the quarter's latest run to the DSA Transparency Database and say what became of each statement."""
+def _submit(period: str) -> bool:
+    """Send the quarter's latest run to the DSA Transparency Database and say what became of each statement.
+
+    True when every statement sent is in the database now."""
     app = current_app._get_current_object()
     try:
         with Session(get_engine()) as session:
@@ -81,11 +85,11 @@ def _submit(period: str) -> None:
     click.echo(f"  rejected: {len(report.rejected)}")
     click.echo(f"  skipped, rejected before and unchanged: {len(report.unchanged_rejections)}")
     click.echo(f"  held back by our own checks: {report.held_back}")
+    click.echo(f"  left pending, asked again next run: {len(report.unsettled)}")
     for puid, errors in {**report.unchanged_rejections, **report.rejected}.items():
         for name, messages in errors.items():
             click.echo(f"  rejected {puid}: {name}: {' '.join(map(str, messages))}", err=True)
-    if report.rejected or report.unchanged_rejections:
-        raise click.exceptions.Exit(1)  # a statement the database refused needs someone to act
+    return not (report.rejected or report.unchanged_rejections or report.held_back or report.unsettled)
 
 
 @export_cli.command("dsa")
@@ -113,8 +117,10 @@ def export_dsa(period: str, out: Path | None, submit: bool) -> None:
         total = service.count_actions(session, quarter)
     if submit:
         # Bring the quarter's run up to date first (nothing is written when nothing changed), then send it.
-        _stored("dsa", str(quarter), total, "Exporting actions")
-        _submit(str(quarter))
+        run = _stored("dsa", str(quarter), total, "Exporting actions")
+        delivered = _submit(str(quarter))
+        if not delivered or run.problem_total:
+            raise click.exceptions.Exit(1)  # a statement owed is not in the database yet: someone must act
         return
     if out is None:
         _stored("dsa", str(quarter), total, "Exporting actions")

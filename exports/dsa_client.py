@@ -57,8 +57,8 @@ class Answer:
 REFUSED = {
     401: "The DSA Transparency Database refused the token (HTTP 401). Check DSA_TDB_TOKEN; a token generated "
     "again in the database's profile page replaces the old one.",
-    403: "The DSA Transparency Database does not let this token's user create statements (HTTP 403): the user "
-    "needs the 'create statements' permission and a platform.",
+    403: "The DSA Transparency Database refused this token's user (HTTP 403): sending statements needs the "
+    "'create statements' permission and a platform, and checking a statement's puid the 'view statements' one.",
 }
 
 
@@ -123,8 +123,12 @@ class TdbClient:
                 response = self.http.request(
                     method, url, timeout=self.settings.timeout, allow_redirects=False, **kwargs
                 )
-            except (requests.ConnectionError, requests.Timeout) as err:
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as err:
                 problem, wait = f"{type(err).__name__} on {method} {path}", self.backoff(attempt)
+            except requests.RequestException as err:  # a malformed address, say: trying again changes nothing
+                raise TdbError(
+                    f"{type(err).__name__} on {method} {path}; check DSA_TDB_URL (an https:// address).", tries=attempt
+                ) from None
             else:
                 status = response.status_code
                 if status in expect:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from sqlmodel import Session, col, select
@@ -52,6 +53,9 @@ class SubmitReport:
     skipped: int = 0  # accepted before: not sent
     unchanged_rejections: dict[str, dict] = field(default_factory=dict)  # rejected before, unchanged: not sent
     held_back: int = 0  # failed our own check_statement: not sent
+    # The API called the puid a duplicate but does not hold it (another request had its lock): left pending,
+    # so the next run asks again.
+    unsettled: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -73,8 +77,17 @@ def tdb_settings(app: Flask) -> TdbSettings:
             "Transparency Database's address (https://transparency.dsa.ec.europa.eu) and DSA_TDB_TOKEN to the "
             "platform's API token, in the environment."
         )
+    url = app.config["DSA_TDB_URL"]
+    parts = urlsplit(url)
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
+        # The bearer token travels with every request: never in clear over a network.
+        raise SubmitError(
+            "DSA_TDB_URL must be an https:// address, like https://transparency.dsa.ec.europa.eu "
+            "(plain http only to this machine, for testing)."
+        )
     return TdbSettings(
-        url=app.config["DSA_TDB_URL"],
+        url=url,
         token=app.config["DSA_TDB_TOKEN"],
         attempts=int(app.config["DSA_TDB_ATTEMPTS"]),
         backoff=float(app.config["DSA_TDB_BACKOFF"]),
@@ -255,15 +268,20 @@ class Submission:
         done = {i for i in refused if i < len(items)} | {i for i, item in enumerate(items) if item.puid in existing}
         if not done:
             raise SubmitError(f"The DSA Transparency Database refused the whole batch (HTTP {status}): {errors}")
+        found = []
         for i in sorted(done):
             if i in refused:
                 self.mark(rows[i], SubmissionStatus.REJECTED, status, refused[i])
                 self.report.rejected[items[i].puid] = refused[i]
-            else:
+            elif self.client.puid_exists(items[i].puid).status == 302:
+                # The API answers "duplicate" also when another request holds the puid's lock: only a
+                # statement it actually holds counts as accepted.
                 self.mark(rows[i], SubmissionStatus.ACCEPTED, status)
                 self.report.already_there += 1
+                found.append(items[i].puid)
+            else:
+                self.report.unsettled.append(items[i].puid)
         outcome = {items[i].puid: sorted(refused[i]) for i in sorted(done) if i in refused}
-        found = [items[i].puid for i in sorted(done) if i not in refused]
         audit(
             self.session,
             "dsa.submission.refused",

@@ -366,7 +366,8 @@ class FakeTransparencyDatabase:
         self.stored: dict[str, dict] = {}
         self.categories = list(CATEGORIES)  # a test may retire one, as the API did on 1 July 2025
         self.batches: list[int] = []  # the size of every POST's batch
-        self.faults: list[tuple] = []  # consumed one per request: (503,), (429, "7"), ("drop-after-store",)
+        # consumed one per request: (503,), (429, "7"), ("drop-after-store",), ("locked", puid)
+        self.faults: list[tuple] = []
         self.posted = Counter()  # puid -> how many POSTs carried it
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status)
         self.authorizations: list[str] = []
@@ -405,6 +406,10 @@ class FakeTransparencyDatabase:
             if puid in self.stored:
                 return _json({"message": "statement of reason found", "puid": puid}, 302)
             return _json({"message": "statement of reason not found", "puid": puid}, 404)
+        if request.method == "POST" and request.path == "/api/v1/statements" and fault and fault[0] == "locked":
+            # PlatformUniqueIdService::acquirePuidLocks: another request holds this puid's lock, so the API
+            # answers as for a duplicate, stores nothing, and does not hold the statement.
+            return _json({"message": DUPLICATE, "errors": {"puid": [DUPLICATE], "existing_puids": [fault[1]]}}, 422)
         if request.method == "POST" and request.path == "/api/v1/statements":
             response = self.store(clean(request.get_json(silent=True) or {}))
             if fault == ("drop-after-store",):

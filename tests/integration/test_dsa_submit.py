@@ -174,6 +174,34 @@ def test_a_lost_answer_retried_at_once_meets_the_duplicate_puid_answer(app, sess
     assert {r.status for r in rows(session).values()} == {"accepted"}
 
 
+def test_a_duplicate_answer_for_a_puid_the_api_does_not_hold_leaves_it_pending(app, session, tdb):
+    """The API says "duplicate" also when another request holds a puid's lock; only what it holds is accepted."""
+    bulk_actions(session, 3)
+    locked = puids(session)[1]
+    tdb.faults = [("locked", locked)]
+    report = submit(app, session)
+    assert report.unsettled == [locked] and (report.accepted, report.already_there) == (2, 0)
+    assert rows(session)[locked].status == "pending" and locked not in tdb.stored
+    again = submit(app, session)  # the next run asks, hears "not found", and sends it
+    assert again.accepted == 1 and again.unsettled == [] and rows(session)[locked].status == "accepted"
+    assert set(tdb.stored) == set(puids(session))
+
+
+def test_an_address_that_is_not_https_or_cannot_be_used_stops_with_a_clear_error(app, session, tdb, runner):
+    bulk_actions(session, 1)
+    for url, message in [
+        ("http://transparency.example", "must be an https:// address"),
+        ("transparency.dsa.ec.europa.eu", "must be an https:// address"),
+        ("https://", "must be an https:// address"),
+    ]:
+        app.config["DSA_TDB_URL"] = url
+        result = runner.invoke(args=["export", "dsa", "--period", "2026Q3", "--submit"])
+        assert result.exit_code == 1 and message in result.output, result.output
+    app.config["DSA_TDB_URL"] = "https://exa mple.org"  # not a host name requests can use: no retries, no traceback
+    with pytest.raises(dsa_submit.SubmitError, match="check DSA_TDB_URL"):
+        submit(app, session)
+
+
 def test_a_pending_statement_the_api_does_not_hold_is_sent_again(app, session, tdb):
     bulk_actions(session, 1)
     app.config["DSA_TDB_ATTEMPTS"] = 1
