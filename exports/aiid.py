@@ -22,14 +22,17 @@ from exports.aiid_rules import (
     DESCRIPTION_LENGTH,
     ENTITY_FIELDS,
     ENTITY_LABELS,
+    NAME_LENGTH,
     Problem,
     incident_problems,
     js_length,
+    length,
     source_domain,
     source_problems,
     valid_url,
 )
 from exports.slug import slugify
+from incidents.cases import sources
 
 __all__ = [
     "AiidRecord",
@@ -42,7 +45,7 @@ __all__ = [
     "sources_of",
 ]
 
-MAX_SOURCES = 100  # more than any real incident cites; a longer list is a data-entry fault
+MAX_SOURCES = sources.MAX_SOURCES  # what staff may record; a stored summary with more is a fault, said so
 
 
 def entity_id(name: str) -> str:
@@ -112,11 +115,15 @@ def sources_of(summary: dict) -> list[dict]:
 
 
 def authors_of(source: dict) -> list[str]:
-    """The article's authors, else its publication, else 'Anonymous', as AIID's form asks."""
+    """The article's authors, else its publication, else 'Anonymous', as AIID's form asks.
+
+    A publication too short for an author's name ("AP") gives way to 'Anonymous', which AIID takes.
+    """
     authors = [a for a in source.get("authors") or [] if a.strip()]
     if authors:
         return authors
-    return [source["publication"]] if (source.get("publication") or "").strip() else [ANONYMOUS]
+    publication = (source.get("publication") or "").strip()
+    return [publication] if publication and not length("authors", publication, NAME_LENGTH) else [ANONYMOUS]
 
 
 @dataclass(frozen=True)

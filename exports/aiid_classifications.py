@@ -16,11 +16,12 @@ import. Our staff's own notes are unscrubbed free text and stay on the platform.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from exports.aiid import Problem
+from exports.aiid_rules import Problem
 from incidents.cases.classify import Classification
-from incidents.cases.taxonomy import Taxonomy, taxonomies, value_problem
+from incidents.cases.taxonomy import Kind, Taxonomy, taxonomies, value_problem
 
 DOCUMENT_KEYS = ("namespace", "attributes", "incidents", "reports", "notes", "publish")
 
@@ -93,12 +94,30 @@ def check_classification(doc: dict, taxonomy: Taxonomy) -> list[Problem]:
     return problems + _attribute_problems(doc["attributes"], taxonomy)
 
 
+def free_text_problems(
+    classification: Classification, taxonomy: Taxonomy, scrub: Callable[[str], str]
+) -> list[Problem]:
+    """Free labels (GMF's lists) leave as staff typed them: one the scrubber would change holds personal data."""
+    problems = []
+    for attribute in taxonomy.attributes:
+        values = classification.attributes.get(attribute.short_name)
+        if attribute.kind is Kind.LIST and isinstance(values, list):
+            for value in values:
+                if isinstance(value, str) and scrub(value) != value:
+                    problems.append(
+                        Problem(attribute.short_name, "a label holds personal data (an address, a number); reword it")
+                    )
+                    break
+    return problems
+
+
 def build_classifications(
-    classifications: list[Classification], *, identifier: str
+    classifications: list[Classification], *, identifier: str, scrub: Callable[[str], str] = lambda text: text
 ) -> tuple[list[dict], list[Problem]]:
     """Build an incident's documents; return those that pass and the problems of those held back.
 
     A classification with no value left (staff cleared every field) says nothing, and is left out quietly.
+    `scrub` is anonymize.scrub in the export: a free label it would change holds the classification back.
     """
     documents, problems = [], []
     for classification in classifications:
@@ -109,7 +128,7 @@ def build_classifications(
             problems.append(Problem("namespace", f"{classification.namespace!r} is not a taxonomy we export"))
             continue
         doc = classification_document(classification, identifier=identifier)
-        found = check_classification(doc, taxonomy)
+        found = check_classification(doc, taxonomy) + free_text_problems(classification, taxonomy, scrub)
         if found:
             problems += [Problem(f"{taxonomy.namespace} {p.field}", p.reason) for p in found]
         else:

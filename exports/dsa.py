@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from exports.aiid import Problem
+from exports.aiid_rules import Problem
 from exports.dsa_mapping import (
     CATEGORIES,
     CATEGORY_SPECIFICATIONS,

@@ -11,6 +11,7 @@ This module writes the AI Incident Database files; exports.dsa_files writes the 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 from collections import Counter
@@ -246,6 +247,14 @@ def _write_entities(path: Path, entities: dict[str, str]) -> dict:
     return out.close()
 
 
+@functools.lru_cache(maxsize=4096)  # labels repeat across incidents
+def scrub_label(text: str) -> str:
+    """anonymize.scrub, loaded only when a free label is there to check (Presidio and spaCy are slow to load)."""
+    from anonymize.scrub import scrub
+
+    return scrub(text)
+
+
 class _Classifications:
     """classifications.json: the exported incidents' published classifications, fetched a batch at a time."""
 
@@ -264,7 +273,7 @@ class _Classifications:
         found = classifications_for(self._session, self._pending)
         for incident_id in self._pending:
             tag = aiid.incident_tag(self._namespace, incident_id)
-            documents, problems = build_classifications(found[incident_id], identifier=tag)
+            documents, problems = build_classifications(found[incident_id], identifier=tag, scrub=scrub_label)
             for document in documents:
                 self.out.item(document)
             if problems:

@@ -44,7 +44,7 @@ class IncidentEditSchema(IncidentSchema, Versioned):
 
 
 # The languages a source can be in: ISO 639-1, as AIID's `language` field holds them.
-LANGUAGE = validate.Regexp(r"^[a-z]{2}$", error=N_("Enter a two-letter language code, like en or es."))
+LANGUAGE = validate.Regexp(r"[a-z]{2}\Z", error=N_("Enter a two-letter language code, like en or es."))
 
 
 class SourceSchema(Versioned):

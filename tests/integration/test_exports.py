@@ -390,3 +390,27 @@ def test_published_classifications_leave_in_aiids_shape(app, session, tmp_path, 
             "publish": True,
         }
     ]
+
+
+def test_a_free_label_that_holds_personal_data_holds_its_classification_back(app, session, tmp_path, make_staff):
+    from tests.integration.test_classifications import GOALS, post
+
+    incident = approved_incident(app, session)
+    triager = signed_in_client(app, make_staff("triager"))
+    labels = f"Chatbot\nAsk {PII['email']} for the logs"
+    assert post(triager, incident, {GOALS: labels, "publish": "1"}, taxonomy="gmf").status_code == 302
+    session.refresh(incident)
+    cases.set_sharing(session, incident, actor=staff_user(session, "publisher"), share=True)
+    written = service.write_aiid(session, tmp_path, settings=SETTINGS, today=TODAY)
+    assert written.counts["exported"] == 1  # the incident leaves; its classification does not
+    assert (tmp_path / "classifications.json").read_text(encoding="utf-8") == "[]\n"
+    assert written.problems == [
+        {
+            "record": "classification",
+            "id": incident.id,
+            "field": "GMF Known AI Goal",
+            "reason": "a label holds personal data (an address, a number); reword it",
+        }
+    ]
+    names = ("submissions.json", "entities.json", "classifications.json", "incidents.csv", "reports.csv")
+    assert not any(PII["email"] in (tmp_path / name).read_text(encoding="utf-8") for name in names)

@@ -71,6 +71,7 @@ def test_adding_a_source_stores_it_audits_it_and_withdraws_the_approval(app, ses
         ({"published_on": "2099-01-01"}, "The date cannot be in the future."),
         ({"published_on": "18/08/2026"}, "Enter a date like 2026-03-31."),
         ({"language": "english"}, "Enter a two-letter language code"),
+        ({"language": "en\n"}, "Enter a two-letter language code"),
         ({"authors": "x" * 201}, "This is too long."),
     ],
 )
@@ -174,3 +175,13 @@ def test_the_migration_moves_source_urls_into_sources_and_back_and_keeps_every_l
         "https://a.example.org/1",
         "https://b.example.org/2",
     ]
+
+
+def test_the_publishers_preview_shows_each_source_as_it_would_leave(app, session, make_staff):
+    incident = approved_incident(app, session, share=False)
+    publisher = signed_in_client(app, make_staff("publisher"))
+    page = publisher.get(f"/staff/incidents/{incident.id}").get_data(as_text=True)
+    preview = page[page.index('id="public-preview"') :]
+    for shown in ("Chatbot told users how to disable", "Example Health News", "Jane Reporter", "2026-08-18"):
+        assert shown in preview
+    assert "Users of a health assistant built on the Aurora model" in preview  # the excerpt, after scrubbing

@@ -102,6 +102,11 @@ def test_an_article_with_neither_byline_nor_publication_is_by_anonymous():
     assert record.submissions[0]["authors"] == ["Anonymous"]
 
 
+def test_a_publication_too_short_for_aiids_author_field_gives_way_to_anonymous():
+    record = build(sources=[{**FIRST, "authors": [], "publication": "AP"}])
+    assert record.submissions[0]["authors"] == ["Anonymous"] and record.problems == []
+
+
 def test_no_number_of_ours_is_passed_off_as_aiids():
     record = build()
     assert "incident_id" not in record.incident_row and "reports" not in record.incident_row
