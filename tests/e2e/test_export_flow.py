@@ -46,15 +46,18 @@ def test_publisher_approves_and_the_export_carries_the_incident_scrubbed(
     expect(page.get_by_text("AI Incident Database export: new files written.")).to_be_visible()
 
     files = {}
-    for name in ("incidents.csv", "reports.csv", "submissions.json"):
+    for name in ("incidents.csv", "reports.csv", "submissions.json", "entities.json"):
         with page.expect_download() as download:
             page.get_by_role("link", name=name, exact=True).first.click()
         with open(download.value.path(), encoding="utf-8", newline="") as saved:
             files[name] = saved.read()
     row = next(csv.DictReader(io.StringIO(files["incidents.csv"])))
-    assert row["incident_id"] == str(incident.id)
+    assert row["incident_id"] == ""  # AIID gives the number; ours is in the submission's tags
     assert row["title"] == "Assistant leaked [EMAIL] to other users"
-    assert json.loads(files["submissions.json"])[0]["incident_title"] == row["title"]
+    submission = json.loads(files["submissions.json"])[0]
+    assert submission["incident_title"] == row["title"]
+    assert any(tag.endswith(f"#incident-{incident.id}") for tag in submission["tags"])
+    assert {"entity_id": "acme-health-apps", "name": "Acme Health Apps"} in json.loads(files["entities.json"])
     for text in files.values():
         assert EMAIL not in text and PHONE not in text
 
@@ -62,4 +65,10 @@ def test_publisher_approves_and_the_export_carries_the_incident_scrubbed(
     sign_in(audit, live_server.url, make_staff("publisher"))
     audit.goto(f"{live_server.url}/staff/exports")
     assert run_axe(audit, axe_path) == []
+    # The incident page with its sources, the preview and the classification forms; and a source's own form.
+    staff = page_factory(bypass_csp=True)
+    sign_in(staff, live_server.url, make_staff("triager"))
+    for path in (f"/staff/incidents/{incident.id}", f"/staff/incidents/{incident.id}/sources/new"):
+        staff.goto(f"{live_server.url}{path}")
+        assert run_axe(staff, axe_path) == [], path
     assert all(url.startswith(live_server.url) for url in page.requests_seen)
