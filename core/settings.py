@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "TRANSPARENCY_SIGN": False,
     # Sealed report content is purged this many days after the report is closed.
     "RETENTION_DAYS": 365,
+    # An appeal against an enforcement action or a dismissal is to be decided within this many days.
+    "APPEAL_DECISION_DAYS": 30,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "session",

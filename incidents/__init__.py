@@ -14,6 +14,7 @@ from flask import Blueprint, Flask
 from incidents import models  # noqa: F401
 from incidents.cases import classification_models  # noqa: F401
 from incidents.cases import models as case_models  # noqa: F401
+from incidents.enforcement import models as enforcement_models  # noqa: F401
 from incidents.triage import notifications  # noqa: F401
 
 
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     from incidents import access, error_pages
     from incidents.cases import classify_views, public_api, source_views
     from incidents.cases import views as case_views
+    from incidents.enforcement import appeal_staff_views, appeal_views, statement_views
     from incidents.enforcement import views as enforcement_views
     from incidents.intake import api as intake_api
     from incidents.intake import api_spec
@@ -44,6 +46,9 @@ def init_app(app: Flask) -> None:
         source_views,
         classify_views,
         enforcement_views,
+        statement_views,
+        appeal_views,
+        appeal_staff_views,
         registry_views,
         public_api,
         error_pages,

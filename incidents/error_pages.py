@@ -17,6 +17,8 @@ from werkzeug.exceptions import HTTPException
 from core.db import get_session
 from incidents import web
 from incidents.cases.views import incident_or_404, render_incident
+from incidents.enforcement.appeal_staff_views import appeal_or_404, render_appeal
+from incidents.enforcement.statement_views import action_or_404, render_statement
 from incidents.errors import DomainError
 from incidents.models import DecommissionProposal
 from incidents.registry.views import model_or_404, render_model, render_models
@@ -40,12 +42,22 @@ def _proposal_page(proposal_id: int, err: DomainError) -> ResponseReturnValue:
     return _model_page(proposal.model_id if proposal else 0, err)
 
 
+def _appeal_page(appeal_id: int, err: DomainError) -> ResponseReturnValue:
+    return render_appeal(appeal_or_404(appeal_id), action_error=str(err), status=err.status_code)
+
+
+def _statement_page(action_id: int, err: DomainError) -> ResponseReturnValue:
+    return render_statement(action_or_404(action_id), action_error=str(err), status=err.status_code)
+
+
 # Which page shows an error, by the record the URL names (the first that matches).
 PAGE_BY_ARGUMENT: dict[str, Callable[[int, DomainError], ResponseReturnValue]] = {
     "report_id": _report_page,
     "incident_id": _incident_page,
     "model_id": _model_page,
     "proposal_id": _proposal_page,
+    "appeal_id": _appeal_page,
+    "action_id": _statement_page,
 }
 
 

@@ -18,6 +18,7 @@ from tests.factories.triage import stored_report
 
 ROLES = ("admin", "triager", "recipient", "publisher")
 ALL = dict.fromkeys(ROLES, 200)
+WORKERS_404 = {"admin": 404, "triager": 404, "recipient": 404, "publisher": 403}
 
 # (method, path template) -> {role: expected status}; anonymous gets 302 (GET) or 401 (POST).
 MATRIX = {
@@ -109,6 +110,14 @@ MATRIX = {
     },
     ("POST", "/staff/models/{model}/proposals"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
     ("POST", "/staff/proposals/999/decision"): {"admin": 404, "triager": 404, "recipient": 403, "publisher": 403},
+    # Statements of reasons and appeals: whoever works reports; no action or appeal 999 exists.
+    ("GET", "/staff/enforcement/999/statement"): WORKERS_404,
+    ("POST", "/staff/enforcement/999/statement"): WORKERS_404,
+    ("POST", "/staff/enforcement/999/statement/send"): WORKERS_404,
+    ("GET", "/staff/appeals"): {"admin": 200, "triager": 200, "recipient": 200, "publisher": 403},
+    ("GET", "/staff/appeals/999"): WORKERS_404,
+    ("POST", "/staff/appeals/999/decision"): WORKERS_404,
+    ("GET", "/staff/appeals/999/files/999"): WORKERS_404,
 }
 # Pages that need no login, and logout (it ends the session, so it is tested on its own).
 PUBLIC = {"/staff/login", "/staff/setup", "/staff/logout"}

@@ -1,0 +1,191 @@
+"""Deciding appeals: by someone who took no part in the decision, within the period; and their counts.
+
+A reversal records a reinstatement and lifts the restriction the same way staff would by hand: a model
+moves along its lifecycle through the registry's service, a dismissed report is reopened through triage.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core import clock, sealing
+from core.audit import AuditEvent, append_event
+from core.auth import StaffUser
+from incidents.access import may_see
+from incidents.enforcement.appeals import APPELLANT
+from incidents.enforcement.models import REVERSALS, Appeal, AppealKind, AppealOutcome, AppealStatus
+from incidents.errors import DomainError, Forbidden
+from incidents.intake.service import PlatformKeys, add_message
+from incidents.models import Author, EnforcementAction, ModelRecord, ModelStatus, Report
+from incidents.registry import service as registry
+from incidents.triage import service as triage
+from incidents.triage.workflow import ModelAction, TriageAction
+from incidents.vocabulary import ActionType, Automation
+
+# How a reversal moves a restricted model, by outcome: a full reversal lifts it, a partial one eases a suspension
+# to a restriction. A decommissioned model has no way back in the lifecycle table, so nothing moves it.
+MODEL_LIFTS: dict[tuple[AppealOutcome, ModelStatus], ModelAction] = {
+    (AppealOutcome.REVERSED, ModelStatus.RESTRICTED): ModelAction.REINSTATE,
+    (AppealOutcome.REVERSED, ModelStatus.SUSPENDED): ModelAction.REINSTATE,
+    (AppealOutcome.PARTLY_REVERSED, ModelStatus.SUSPENDED): ModelAction.RESTRICT,
+}
+PARTLY_LIFTED_REASON = "Partly reinstated after an appeal."
+
+
+def original_deciders(session: Session, appeal: Appeal) -> set[int]:
+    """Return who took part in the contested decision: the action's author, or whoever dismissed the report."""
+    if appeal.kind == AppealKind.ACTION:
+        action = session.get(EnforcementAction, appeal.action_id) if appeal.action_id else None
+        return {action.created_by} if action and action.created_by else set()
+    query = select(AuditEvent.actor_id).where(
+        AuditEvent.target_type == "report",
+        AuditEvent.target_id == str(appeal.report_id),
+        AuditEvent.action == f"report.{TriageAction.DISMISS.value}",
+    )
+    return {actor for actor in session.exec(query) if actor is not None}
+
+
+def _check_decider(session: Session, appeal: Appeal, actor: StaffUser) -> Report | None:
+    if appeal.status != AppealStatus.OPEN:
+        raise DomainError("This appeal is already decided.")
+    if actor.id in original_deciders(session, appeal):
+        raise Forbidden("You took part in the decision under appeal; another staff member must decide it.")
+    report = session.get(Report, appeal.report_id) if appeal.kind == AppealKind.DISMISSAL else None
+    if report is not None and not may_see(actor, report):
+        raise Forbidden("You cannot see this report, so you cannot decide its appeal.")
+    return report
+
+
+def decide_appeal(
+    session: Session, appeal: Appeal, *, actor: StaffUser, outcome: AppealOutcome, reasons: str, keys: PlatformKeys
+) -> Appeal:
+    """Record the decision and its reasons for the appellant; on a reversal, reinstate; commit once."""
+    report = _check_decider(session, appeal, actor)
+    now = clock.now()
+    appeal.status, appeal.outcome = AppealStatus.DECIDED.value, outcome.value
+    appeal.decided_at, appeal.decided_by = now, actor.id
+    if report is None:
+        readers = {sealing.PLATFORM: keys.public, APPELLANT: sealing.decode_public(appeal.appellant_public_key or "")}
+        sealed = sealing.seal_json({"reasons": reasons}, readers)
+        appeal.decision_sealed, appeal.decision_keys = sealed.ciphertext, sealed.wrapped_keys
+    else:
+        add_message(
+            session=session, report=report, author=Author.STAFF, body=reasons, uploads=[], keys=keys,
+            staff_id=actor.id, commit=False,
+        )  # fmt: skip
+    session.add(appeal)
+    append_event(
+        session,
+        action="appeal.decided",
+        actor_id=actor.id,
+        target_type="appeal",
+        target_id=str(appeal.id),
+        details={"kind": appeal.kind, "outcome": outcome.value, "action": appeal.action_id, "report": appeal.report_id},
+    )
+    if outcome in REVERSALS:
+        _reverse(session, appeal, actor=actor, outcome=outcome, report=report)
+    else:
+        session.commit()
+    session.refresh(appeal)
+    return appeal
+
+
+def _reverse(session: Session, appeal: Appeal, *, actor: StaffUser, outcome: AppealOutcome, report) -> None:
+    """Undo what the appeal reverses; the last step commits the whole decision."""
+    if report is not None:
+        triage.apply(session, report, TriageAction.REOPEN, actor=actor, data={"version": report.version})
+        return
+    action = session.get(EnforcementAction, appeal.action_id)
+    if action is None:
+        session.commit()
+        return
+    reinstatement = _record_reinstatement(session, appeal, action, actor=actor)
+    appeal.reinstatement_id = reinstatement.id
+    session.add(appeal)
+    model = session.get(ModelRecord, action.model_id) if action.model_id else None
+    lift = MODEL_LIFTS.get((outcome, ModelStatus(model.status))) if model else None
+    if model is None or lift is None:
+        session.commit()
+        return
+    registry.transition_model(
+        session, model, lift, actor=actor, row_version=model.row_version, public_reason=PARTLY_LIFTED_REASON
+    )
+
+
+def _record_reinstatement(
+    session: Session, appeal: Appeal, action: EnforcementAction, *, actor: StaffUser
+) -> EnforcementAction:
+    now = clock.now()
+    reinstatement = EnforcementAction(
+        action_type=ActionType.REINSTATEMENT.value,
+        report_id=action.report_id,
+        incident_id=action.incident_id,
+        model_id=action.model_id,
+        target_kind=action.target_kind,
+        target=action.target,
+        ground_type=action.ground_type,
+        ground_reference=action.ground_reference,
+        explanation=f"Reversed on appeal #{appeal.id} of action #{action.id}.",
+        detection=Automation.MANUAL.value,
+        decision=Automation.MANUAL.value,
+        territorial_scope=list(action.territorial_scope or []),
+        decided_at=now,
+        applied_at=now,
+        created_at=now,
+        created_by=actor.id,
+    )
+    session.add(reinstatement)
+    session.flush()
+    append_event(
+        session,
+        action="enforcement.recorded",
+        actor_id=actor.id,
+        target_type="enforcement_action",
+        target_id=str(reinstatement.id),
+        details={"type": reinstatement.action_type, "appeal": appeal.id, "reverses": action.id},
+    )
+    return reinstatement
+
+
+def open_appeals(session: Session, *, viewer: StaffUser) -> list[Appeal]:
+    """Return the undecided appeals this staff member may see, the soonest due first."""
+    appeals = session.exec(
+        select(Appeal).where(Appeal.status == AppealStatus.OPEN.value).order_by(col(Appeal.due_at), col(Appeal.id))
+    )
+    visible = []
+    for appeal in appeals:
+        report = session.get(Report, appeal.report_id) if appeal.kind == AppealKind.DISMISSAL else None
+        if report is None or may_see(viewer, report):
+            visible.append(appeal)
+    return visible
+
+
+@dataclass(frozen=True)
+class AppealCounts:
+    received: int
+    decided: int
+    reversed: int  # fully or partly
+    median_days_to_decide: float | None
+
+
+def appeal_counts(session: Session, start: datetime, end: datetime) -> AppealCounts:
+    """Count a period's appeals received, decided and reversed, and the median days to decide, from plain columns."""
+    received = session.exec(
+        select(Appeal.id).where(col(Appeal.received_at) >= start, col(Appeal.received_at) < end)
+    ).all()
+    decided = session.exec(
+        select(Appeal.received_at, Appeal.decided_at, Appeal.outcome).where(
+            col(Appeal.decided_at) >= start, col(Appeal.decided_at) < end
+        )
+    ).all()
+    days = [(decided_at - received_at).total_seconds() / 86400 for received_at, decided_at, _ in decided]
+    return AppealCounts(
+        received=len(received),
+        decided=len(decided),
+        reversed=sum(1 for *_, outcome in decided if outcome in REVERSALS),
+        median_days_to_decide=round(statistics.median(days), 1) if days else None,
+    )

@@ -1,0 +1,105 @@
+"""Staff pages for appeals: the open ones by due date, one appeal with its decision form, its files."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from core import clock
+from core.db import get_session
+from core.permissions import Permission, roles_for
+from core.schemas import form_to_raw, schema, validate_data
+from core.security import current_staff, roles
+from incidents import access, web
+from incidents.enforcement import appeal_decisions, appeals
+from incidents.enforcement.appeal_schemas import OUTCOMES, DecisionSchema
+from incidents.enforcement.models import Appeal, AppealFile, AppealKind, AppealOutcome
+from incidents.models import EnforcementAction, Report
+
+
+def appeal_or_404(appeal_id: int) -> Appeal:
+    """Return an appeal the signed-in staff member may see, or end the request with 404/403."""
+    db = get_session()
+    appeal = db.get(Appeal, appeal_id)
+    if appeal is None:
+        abort(404)
+    report_id = appeal.report_id
+    if appeal.kind == AppealKind.ACTION and appeal.action_id:
+        action = db.get(EnforcementAction, appeal.action_id)
+        report_id = action.report_id if action else None
+    report = db.get(Report, report_id) if report_id else None
+    if report is not None and not access.may_see(current_staff(), report):
+        abort(403)
+    return appeal
+
+
+def render_appeal(appeal: Appeal, *, errors: dict | None = None, action_error: str = "", status: int = 200):
+    """Show one appeal: what is contested, the arguments, the due date and the decision form."""
+    db = get_session()
+    view = appeals.open_for_staff(db, appeal, keys=web.current_keys())
+    action = db.get(EnforcementAction, appeal.action_id) if appeal.action_id else None
+    deciders = appeal_decisions.original_deciders(db, appeal)
+    return render_template(
+        "incidents/staff/appeal.html",
+        view=view,
+        action=action,
+        outcomes=OUTCOMES,
+        may_decide=current_staff().id not in deciders,
+        errors=errors or {},
+        action_error=action_error,
+        values=request.form if request.method == "POST" else {},
+        now=clock.now(),
+    ), status
+
+
+@roles(*roles_for(Permission.WORK_REPORTS))
+def staff_appeals():
+    """List the undecided appeals, the soonest due first."""
+    listed = appeal_decisions.open_appeals(get_session(), viewer=current_staff())
+    return render_template("incidents/staff/appeals.html", appeals=listed, now=clock.now())
+
+
+@roles(*roles_for(Permission.WORK_REPORTS))
+def staff_appeal(appeal_id: int):
+    return render_appeal(appeal_or_404(appeal_id))
+
+
+@roles(*roles_for(Permission.WORK_REPORTS))
+def staff_appeal_decision(appeal_id: int):
+    """Decide an appeal: uphold, reverse or partly reverse, with reasons for the appellant."""
+    appeal = appeal_or_404(appeal_id)
+    data, errors = validate_data(schema(DecisionSchema), form_to_raw(schema(DecisionSchema), request.form))
+    if errors:
+        return render_appeal(appeal, errors=errors, status=400)
+    appeal_decisions.decide_appeal(
+        get_session(),
+        appeal,
+        actor=current_staff(),
+        outcome=AppealOutcome(data["outcome"]),
+        reasons=data["reasons"],
+        keys=web.current_keys(),
+    )
+    flash(_("The appeal is decided."), "success")
+    return redirect(url_for("incidents.staff_appeal", appeal_id=appeal.id))
+
+
+@roles(*roles_for(Permission.WORK_REPORTS))
+def staff_appeal_file(appeal_id: int, file_id: int):
+    """Download a file attached to an appeal; it is never shown inline."""
+    appeal = appeal_or_404(appeal_id)
+    appeal_file = get_session().get(AppealFile, file_id)
+    if appeal_file is None or appeal_file.appeal_id != appeal.id:
+        abort(404)
+    name, content = appeals.open_file(appeal_file, keys=web.current_keys())
+    response = Response(content, mimetype="application/octet-stream")
+    response.headers.set("Content-Disposition", "attachment", filename=name or f"appeal-file-{file_id}")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def register(bp: Blueprint) -> None:
+    """Add the staff appeal pages to the incidents blueprint."""
+    bp.add_url_rule("/staff/appeals", view_func=staff_appeals, methods=["GET"])
+    bp.add_url_rule("/staff/appeals/<int:appeal_id>", view_func=staff_appeal, methods=["GET"])
+    bp.add_url_rule("/staff/appeals/<int:appeal_id>/decision", view_func=staff_appeal_decision, methods=["POST"])
+    bp.add_url_rule("/staff/appeals/<int:appeal_id>/files/<int:file_id>", view_func=staff_appeal_file, methods=["GET"])

@@ -1,0 +1,220 @@
+"""Appeals: filing one (with a statement's link, or from a dismissed report's follow-up page) and reading it back.
+
+An action appeal's arguments and files are sealed for the platform key and for a key derived from the
+appellant's receipt, as a report is for its reporter; a reporter's appeal is a message in their own thread.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from nacl.public import PrivateKey, PublicKey
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from core import clock, sealing
+from core.audit import append_event
+from incidents.enforcement.models import Appeal, AppealFile, AppealKind, AppealStatus, AppealToken
+from incidents.enforcement.statement import appeal_token_mac, is_token_shaped
+from incidents.intake import receipts
+from incidents.intake.service import PlatformKeys, Upload, add_message
+from incidents.models import Author, EnforcementAction, Report, ReportStatus
+
+APPELLANT = "appellant"  # the reader id of the appellant's receipt-derived key
+
+
+class AppealRefused(Exception):
+    """The link is unknown or used, or the report cannot be appealed; the page says so without saying which."""
+
+
+@dataclass(frozen=True)
+class AppealFiled:
+    appeal_id: int
+    receipt: str | None
+    due_at: datetime
+
+
+def action_for_token(session: Session, *, token: str, keys: PlatformKeys) -> EnforcementAction | None:
+    """Return the action an unused appeal token opens, or None (an odd, unknown or used token alike)."""
+    if not is_token_shaped(token):
+        return None
+    row = session.exec(
+        select(AppealToken).where(
+            AppealToken.token_mac == appeal_token_mac(keys, token), col(AppealToken.used_at).is_(None)
+        )
+    ).first()
+    return session.get(EnforcementAction, row.action_id) if row else None
+
+
+def _spend_token(session: Session, token: str, keys: PlatformKeys) -> int:
+    """Mark the token used, once: of two forms sent at once only one gets the action's id."""
+    if not is_token_shaped(token):
+        raise AppealRefused("not a token")
+    mac = appeal_token_mac(keys, token)
+    action_id = session.exec(select(AppealToken.action_id).where(AppealToken.token_mac == mac)).first()
+    result = session.execute(
+        update(AppealToken)
+        .where(col(AppealToken.token_mac) == mac, col(AppealToken.used_at).is_(None))
+        .values(used_at=clock.now())
+    )
+    if action_id is None or result.rowcount != 1:
+        raise AppealRefused("unknown or used token")
+    return action_id
+
+
+def _seal_files(session: Session, appeal_id: int, uploads: list[Upload], readers: dict[str, PublicKey]) -> None:
+    for upload in uploads:
+        sealed = sealing.seal(upload.filename.encode("utf-8")[:400] + b"\0" + upload.data, readers)
+        session.add(
+            AppealFile(
+                appeal_id=appeal_id,
+                media_type=upload.media_type,
+                size=len(upload.data),
+                sealed=sealed.ciphertext,
+                wrapped_keys=sealed.wrapped_keys,
+            )
+        )
+
+
+def file_action_appeal(
+    session: Session, *, token: str, arguments: str, uploads: list[Upload], keys: PlatformKeys, days: int
+) -> AppealFiled:
+    """Spend the token, seal the arguments and files, store the appeal with its due date, and commit."""
+    action_id = _spend_token(session, token, keys)
+    receipt = receipts.new_receipt()
+    canonical = receipts.normalise(receipt) or ""
+    salt = sealing.random_salt()
+    appellant = sealing.reporter_private_key(canonical, salt).public_key
+    readers = {sealing.PLATFORM: keys.public, APPELLANT: appellant}
+    sealed = sealing.seal_json({"arguments": arguments}, readers)
+    now = clock.now()
+    appeal = Appeal(
+        kind=AppealKind.ACTION.value,
+        action_id=action_id,
+        received_at=now,
+        due_at=now + timedelta(days=days),
+        sealed=sealed.ciphertext,
+        wrapped_keys=sealed.wrapped_keys,
+        receipt_mac=receipts.receipt_mac(keys.receipt_key, canonical),
+        appellant_salt=sealing.b64(salt),
+        appellant_public_key=sealing.encode_public(appellant),
+    )
+    session.add(appeal)
+    session.flush()
+    _seal_files(session, appeal.id, uploads, readers)
+    _log_filed(session, appeal, files=len(uploads))
+    session.commit()
+    return AppealFiled(appeal_id=appeal.id, receipt=receipt, due_at=appeal.due_at)
+
+
+def _log_filed(session: Session, appeal: Appeal, *, files: int) -> None:
+    append_event(
+        session,
+        action="appeal.filed",
+        target_type="appeal",
+        target_id=str(appeal.id),
+        details={"kind": appeal.kind, "action": appeal.action_id, "report": appeal.report_id, "files": files},
+    )
+
+
+def open_dismissal_appeal(session: Session, report_id: int) -> Appeal | None:
+    """Return a report's undecided appeal against its dismissal, if there is one."""
+    return session.exec(
+        select(Appeal).where(Appeal.report_id == report_id, Appeal.status == AppealStatus.OPEN.value)
+    ).first()
+
+
+def may_appeal_dismissal(session: Session, report: Report) -> bool:
+    """Tell whether a reporter may appeal now: their report is dismissed and no appeal of it is waiting."""
+    return report.status == ReportStatus.DISMISSED and open_dismissal_appeal(session, report.id) is None
+
+
+def file_dismissal_appeal(
+    session: Session, *, report: Report, arguments: str, uploads: list[Upload], keys: PlatformKeys, days: int
+) -> AppealFiled:
+    """Add the reporter's arguments to their thread, sealed as it is, store the appeal, and commit."""
+    if not may_appeal_dismissal(session, report):
+        raise AppealRefused("not dismissed, or an appeal is already waiting")
+    message = add_message(
+        session=session, report=report, author=Author.REPORTER, body=arguments, uploads=uploads, keys=keys, commit=False
+    )
+    now = clock.now()
+    appeal = Appeal(
+        kind=AppealKind.DISMISSAL.value,
+        report_id=report.id,
+        message_id=message.id if message else None,
+        received_at=now,
+        due_at=now + timedelta(days=days),
+    )
+    session.add(appeal)
+    session.flush()
+    _log_filed(session, appeal, files=len(uploads))
+    session.commit()
+    return AppealFiled(appeal_id=appeal.id, receipt=None, due_at=appeal.due_at)
+
+
+@dataclass
+class AppealView:
+    appeal: Appeal
+    arguments: str
+    reasons: str | None
+    files: list[dict] = field(default_factory=list)
+    found: bool = True
+
+
+@functools.cache
+def _decoy() -> tuple[Appeal, PrivateKey]:
+    """An appeal-shaped decoy that a wrong receipt opens, so a miss does the work a hit does."""
+    key = PrivateKey(sealing.hkdf(b"decoy", salt=None, info=b"decoy-appeal/v1"))
+    sealed = sealing.seal_json({"arguments": "x" * 400}, {APPELLANT: key.public_key})
+    appeal = Appeal(
+        id=0,
+        kind=AppealKind.ACTION.value,
+        due_at=clock.now(),
+        sealed=sealed.ciphertext,
+        wrapped_keys=sealed.wrapped_keys,
+        appellant_salt=sealing.b64(b"\0" * 16),
+    )
+    return appeal, key
+
+
+def open_for_appellant(session: Session, *, receipt: str, keys: PlatformKeys) -> AppealView:
+    """Return the appeal a receipt opens, with the decision's reasons once decided; a miss gets a decoy."""
+    canonical = receipts.normalise(receipt) or "0" * receipts.LENGTH
+    mac = receipts.receipt_mac(keys.receipt_key, canonical)
+    appeal = session.exec(select(Appeal).where(Appeal.receipt_mac == mac)).first()
+    found = appeal is not None and appeal.sealed is not None
+    if not found:
+        appeal, decoy_key = _decoy()
+    private_key = sealing.reporter_private_key(canonical, sealing.unb64(appeal.appellant_salt or ""))
+    opened = sealing.unseal_json(appeal.sealed, appeal.wrapped_keys, APPELLANT, private_key if found else decoy_key)
+    reasons = None
+    if found and appeal.decision_sealed is not None:
+        reasons = sealing.unseal_json(appeal.decision_sealed, appeal.decision_keys, APPELLANT, private_key)["reasons"]
+    return AppealView(appeal=appeal, arguments=opened["arguments"], reasons=reasons, found=found)
+
+
+def open_for_staff(session: Session, appeal: Appeal, *, keys: PlatformKeys) -> AppealView:
+    """Open an action appeal with the platform key: arguments, reasons and the files' names and sizes."""
+    if appeal.sealed is None:
+        return AppealView(appeal=appeal, arguments="", reasons=None)
+    opened = sealing.unseal_json(appeal.sealed, appeal.wrapped_keys, sealing.PLATFORM, keys.private)
+    reasons = None
+    if appeal.decision_sealed is not None:
+        reasons = sealing.unseal_json(appeal.decision_sealed, appeal.decision_keys, sealing.PLATFORM, keys.private)
+    files = [
+        {"id": f.id, "media_type": f.media_type, "size": f.size}
+        for f in session.exec(select(AppealFile).where(AppealFile.appeal_id == appeal.id).order_by(col(AppealFile.id)))
+    ]
+    return AppealView(
+        appeal=appeal, arguments=opened["arguments"], reasons=reasons["reasons"] if reasons else None, files=files
+    )
+
+
+def open_file(appeal_file: AppealFile, *, keys: PlatformKeys) -> tuple[str, bytes]:
+    """Return an appeal file's cleaned name and bytes, opened with the platform key."""
+    blob = sealing.unseal(appeal_file.sealed, appeal_file.wrapped_keys, sealing.PLATFORM, keys.private)
+    name, _, data = blob.partition(b"\0")
+    return name.decode("utf-8", "replace"), data
