@@ -61,14 +61,15 @@ def render_statement(action: EnforcementAction, *, errors: dict | None = None, a
 
 @roles(*roles_for(Permission.WORK_REPORTS))
 def staff_statement(action_id: int):
-    """Preview a restricting action's statement of reasons."""
-    return render_statement(action_or_404(action_id))
-
-
-@roles(*roles_for(Permission.WORK_REPORTS))
-def staff_statement_download(action_id: int):
-    """Download the statement as text or HTML, with a fresh one-time appeal link in it."""
+    """Preview a restricting action's statement of reasons (GET), or download it (POST)."""
     action = action_or_404(action_id)
+    if request.method == "GET":
+        return render_statement(action)
+    return _download(action)
+
+
+def _download(action: EnforcementAction) -> Response:
+    """Send the statement as text or HTML, with a fresh one-time appeal link in it."""
     kind = "html" if request.form.get("format") == "html" else "txt"
     token = statement.issue_statement(get_session(), actor=current_staff(), action=action, keys=web.current_keys())
     body = render_template(f"incidents/staff/statement_doc.{kind}", **_statement_context(action, token))
@@ -105,11 +106,7 @@ def staff_statement_send(action_id: int):
 
 def register(bp: Blueprint) -> None:
     """Add the statement pages to the incidents blueprint."""
-    bp.add_url_rule("/staff/enforcement/<int:action_id>/statement", view_func=staff_statement, methods=["GET"])
-    bp.add_url_rule(
-        "/staff/enforcement/<int:action_id>/statement", view_func=staff_statement_download, methods=["POST"],
-        endpoint="staff_statement_download",
-    )  # fmt: skip
+    bp.add_url_rule("/staff/enforcement/<int:action_id>/statement", view_func=staff_statement, methods=["GET", "POST"])
     bp.add_url_rule(
         "/staff/enforcement/<int:action_id>/statement/send", view_func=staff_statement_send, methods=["POST"]
     )
