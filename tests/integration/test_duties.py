@@ -216,3 +216,37 @@ def test_an_overdue_duty_shows_in_the_queue_and_dashboard_and_is_mailed_once(
     assert recipients == [triager.email]
     assert f"#{overdue.id}" in message["Subject"] and "overdue" in message["Subject"]
     assert "medical" not in message.get_payload() and "insulin" not in message.get_payload()
+
+
+def test_an_external_channel_owes_the_final_outcome_by_a_marked_message(app, client, session, make_staff):
+    app.config["WHISTLEBLOWER_CHANNEL_KIND"] = "external"
+    recipient = make_staff("recipient")
+    _, receipt, _ = submit(client, "/whistleblow")
+    report = session.exec(select(Report)).one()
+    staff = signed_in_client(app, recipient)
+    assert "When the case closes, we will tell you its final outcome here." in open_thread(client, receipt)
+    assert staff_post(staff, report.id, "/actions/acknowledge", {"version": report.version}).status_code == 302
+    session.refresh(report)
+    assert staff_post(staff, report.id, "/actions/resolve", {"version": report.version}).status_code == 302
+    session.refresh(report)
+    # Closing starts the outcome clock, due at once, before the feedback still owed.
+    assert (report.duty_kind, report.duty_due_at) == ("outcome", report.closed_at)
+    assert "The case is closed; we will tell you its final outcome here." in open_thread(client, receipt)
+    outcome = {"body": "The investigation confirmed the breach; the model was withdrawn.", "marks": "outcome"}
+    assert staff_post(staff, report.id, "/reply", outcome).status_code == 302
+    session.refresh(report)
+    assert report.outcome_sent_at is not None and report.duty_kind == "feedback"
+    assert "We told you the final outcome on 28 November 2026." in open_thread(client, receipt)
+
+
+def test_a_counted_automatic_acknowledgement_meets_the_duty(app, client, session, make_staff):
+    app.config["AUTO_ACK_MEETS_DUTY"] = True
+    make_staff("recipient")
+    response, receipt, _ = submit(client, "/whistleblow")
+    assert "We acknowledged your report on 28 November 2026." in response.get_data(as_text=True)
+    report = session.exec(select(Report)).one()
+    # Feedback runs from the acknowledgement: 28 February 2027 (three months after 28 November).
+    assert report.duty_kind == "feedback" and near(report.duty_due_at, datetime(2027, 2, 28, 12, 0, tzinfo=UTC))
+    assert [e.details for e in events(session, "duty.auto_acknowledged")] == [
+        {"channel": "whistleblower", "meets_duty": True}
+    ]
