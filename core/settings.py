@@ -35,6 +35,16 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_FROM": "incidents@localhost",
+    # Duties to the reporter (incidents/triage/duties.py). The whistleblower channel is internal (Directive
+    # (EU) 2019/1937, Art. 9) or external (Art. 11: feedback may be extended once to six months, and the
+    # final outcome is owed). The public channel's decision target is a service level, not a legal deadline.
+    "WHISTLEBLOWER_CHANNEL_KIND": "internal",
+    "PUBLIC_DECISION_TARGET_DAYS": 14,
+    # An automatic acknowledgement, sealed in the reporter's thread at submission, per channel; it meets
+    # the acknowledgement duty only with AUTO_ACK_MEETS_DUTY.
+    "AUTO_ACK_WHISTLEBLOWER": True,
+    "AUTO_ACK_PUBLIC": False,
+    "AUTO_ACK_MEETS_DUTY": False,
     # Transparency reports: the quarter's epsilon, automatic or draft-then-approve, Ed25519 signing.
     "TRANSPARENCY_EPSILON": 1.0,
     # What one release spends; below the budget it leaves room for corrections. None: the whole budget.
@@ -165,6 +175,8 @@ def load_settings(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     if not _explicit("RATELIMIT_STORAGE_URI", overrides):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     app.config["PERMANENT_SESSION_LIFETIME"] = _as_timedelta(app.config["PERMANENT_SESSION_LIFETIME"])
+    if str(app.config["WHISTLEBLOWER_CHANNEL_KIND"]).lower() not in ("internal", "external"):
+        raise ConfigError("WHISTLEBLOWER_CHANNEL_KIND must be 'internal' or 'external'.")
 
 
 def is_production(app: Flask) -> bool:

@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     from incidents.models import Report
     from incidents.registry import views as registry_views
     from incidents.seed import demo_seed
+    from incidents.triage import duty_views
     from incidents.triage import views as triage_views
 
     bp = Blueprint("incidents", __name__)
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
         intake_api,
         sealed_views,
         triage_views,
+        duty_views,
         case_views,
         source_views,
         classify_views,

@@ -71,6 +71,7 @@ class Report(SQLModel, table=True):
         Index("ix_report_queue", "channel", "id"),
         *(Index(f"ix_report_queue_{name}", "channel", name, "id") for name in QUEUE_FILTERS),
         Index("ix_report_queue_due", "channel", "due_at", "id"),
+        Index("ix_report_queue_duty", "channel", "duty_due_at", "id"),
         Index("ix_report_incident", "incident_id"),
         Index("ix_report_closed_at", "closed_at"),
     )
@@ -132,6 +133,15 @@ class Report(SQLModel, table=True):
     initial_filed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_filed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     final_filed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Duties owed to the reporter (incidents.triage.duties): when each was met, the feedback extension
+    # and its justification (staff's words, never reporter content), and the next unmet duty.
+    auto_ack_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    feedback_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    feedback_extended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    feedback_extension_reason: str | None = Field(default=None, max_length=2000)
+    outcome_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    duty_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    duty_kind: str | None = Field(default=None, max_length=20)
     # When retention purged the sealed content (the structured fields stay for statistics).
     purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

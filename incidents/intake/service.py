@@ -6,7 +6,8 @@ import functools
 import struct
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
+from flask_babel import force_locale
 from nacl.public import PrivateKey, PublicKey
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -14,8 +15,9 @@ from sqlmodel import Session, select
 from core import clock, sealing
 from core.audit import append_event
 from core.auth import Role, StaffUser
-from incidents.intake import receipts
+from incidents.intake import acknowledgement, receipts
 from incidents.models import Attachment, Author, Channel, Message, Report, ReportStatus, model_key
+from incidents.triage import duties
 from incidents.vocabulary import REPORTER_FLAGS
 
 SEALED_FIELDS = ("title", "description", "affected", "steps", "evidence_links", "contact")
@@ -188,6 +190,43 @@ def _report_row(
     }
 
 
+def _policy() -> duties.Policy:
+    """Return the app's duty settings; outside an app (a script, a factory), no automatic message."""
+    return duties.Policy.from_config(current_app.config) if has_app_context() else duties.Policy(auto_ack={})
+
+
+def _acknowledge_automatically(
+    session: Session, report_id: int, *, keys: PlatformKeys, policy: duties.Policy, language: str
+) -> None:
+    """Seal the automatic acknowledgement in the reporter's thread, in their language, if the channel sends one."""
+    report = session.get(Report, report_id)
+    if report is None or not policy.auto_ack.get(report.channel):
+        return
+    report.auto_ack_at = report.created_at
+    values = {column: getattr(report, column) for column in duties.STAMPS}
+    with force_locale(language):
+        body = acknowledgement.acknowledgement_text(duties.clocks(values, policy))
+    add_message(
+        session=session,
+        report=report,
+        author=Author.STAFF,
+        body=body,
+        uploads=[],
+        keys=keys,
+        commit=False,
+        automatic=True,
+    )
+    for column, value in duties.next_duty(values, policy).items():
+        setattr(report, column, value)
+    append_event(
+        session,
+        action="duty.auto_acknowledged",
+        target_type="report",
+        target_id=str(report_id),
+        details={"channel": report.channel, "meets_duty": policy.auto_ack_meets_duty},
+    )
+
+
 def submit_report(
     *,
     session: Session,
@@ -217,6 +256,8 @@ def submit_report(
     values = _report_row(
         data, channel=channel, language=language, sealed=sealed, mac=mac, salt=salt, reporter_public=reporter_public
     )
+    policy = _policy()
+    values.update(duties.next_duty(values, policy))
     try:
         # A Core insert: intake is the hot path, and the ORM's unit of work is not needed for one row.
         report_id = session.connection().execute(_report_insert(), values).scalar_one()
@@ -228,6 +269,7 @@ def submit_report(
             target_id=str(report_id),
             details={"channel": channel, "attachments": len(uploads)},
         )
+        _acknowledge_automatically(session, report_id, keys=keys, policy=policy, language=language)
         session.commit()
     except IntegrityError:
         # The same form arrived twice at once: the other request stored it.
@@ -272,10 +314,12 @@ def add_message(
     staff_id: int | None = None,
     dedupe_token: str | None = None,
     commit: bool = True,
+    automatic: bool = False,
 ) -> Message | None:
     """Seal a message (and its files) for everyone who reads the report; None if this form was already sent.
 
-    With commit=False the message joins the caller's transaction, and the caller commits.
+    With commit=False the message joins the caller's transaction, and the caller commits. An automatic
+    message (the acknowledgement at submission) is no one's response, so it leaves first_response_at alone.
     """
     dedupe_mac = receipts.token_mac(keys.receipt_key, f"{report.id}:{dedupe_token}") if dedupe_token else None
     if dedupe_mac and session.exec(select(Message).where(Message.dedupe_mac == dedupe_mac)).first():
@@ -294,7 +338,7 @@ def add_message(
     now = clock.now()
     if author is Author.STAFF:
         report.last_staff_message_at = now
-        report.first_response_at = report.first_response_at or now
+        report.first_response_at = report.first_response_at or (None if automatic else now)
     else:
         report.last_reporter_message_at = now
     report.updated_at = now

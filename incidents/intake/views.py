@@ -15,11 +15,12 @@ from core.schemas import form_to_raw, schema, validate_data
 from core.security import first_use, limiter, spend_global_limit, spend_rate_limit
 from incidents import labels, web
 from incidents.fields import COUNTRY_CODES
-from incidents.intake import reading, receipts, work
+from incidents.intake import acknowledgement, reading, receipts, work
 from incidents.intake import service as intake
 from incidents.intake.schemas import FollowupSchema, MessageSchema, ReportSchema
 from incidents.intake.uploads import clean_uploads, human_size
-from incidents.models import Author, Channel
+from incidents.models import Author, Channel, Report
+from incidents.triage import duties
 
 TOKEN_MAX_AGE = 7 * 24 * 3600
 
@@ -73,7 +74,14 @@ def _incident_helpers() -> dict:
         "channel_labels": {Channel.PUBLIC: _("Public report"), Channel.WHISTLEBLOWER: _("Whistleblower report")},
         "category_labels": labels.CATEGORY_LABELS,
         "status_for_reporter": labels.STATUS_FOR_REPORTER,
+        "reporter_duties": _reporter_duties,
     }
+
+
+def _reporter_duties(report: Report) -> list[str]:
+    """Say when each duty owed to the reporter is due, or when it was met, in the page's language."""
+    values = {column: getattr(report, column) for column in duties.STAMPS}
+    return acknowledgement.duty_sentences(duties.clocks(values, duties.Policy.from_config(current_app.config)))
 
 
 def _intake_limit() -> str:
@@ -151,9 +159,17 @@ def _channel_page(channel: Channel):
         return render_template(
             template, channel=channel, values=_echo(raw), errors={}, closed=True, intake_token=token, **_form_choices()
         ), 503
-    # The receipt is shown only now, after the commit; it never goes into a URL or a cookie.
+    return _receipt_page(channel, result)
+
+
+def _receipt_page(channel: Channel, result: intake.IntakeResult):
+    """Show the receipt (only now, after the commit; never in a URL or a cookie) and the dates owed."""
     return render_template(
-        "incidents/receipt.html", channel=channel, receipt=result.receipt, duplicate=result.duplicate
+        "incidents/receipt.html",
+        channel=channel,
+        receipt=result.receipt,
+        duplicate=result.duplicate,
+        report=get_session().get(Report, result.report_id),
     )
 
 

@@ -7,13 +7,14 @@ each chart has a table with the same numbers beside it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import altair as alt
 import pandas as pd
 from markupsafe import Markup
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from core.charts import to_svg
@@ -35,6 +36,9 @@ class Dashboard:
     at_risk_by_tier: pd.DataFrame
     charts: dict[str, Markup]
     now: datetime
+    # Duties to the reporter: those overdue or due within two days, and their counts per duty and state.
+    duties_at_risk: list = field(default_factory=list)
+    duty_counts: list = field(default_factory=list)
 
 
 def intake_per_week(session: Session, channel: str, now: datetime, visible: Any = None) -> pd.DataFrame:
@@ -93,7 +97,10 @@ def build(session: Session, channel: str, now: datetime, visible: Any = None) ->
         if at_risk
         else pd.DataFrame({"tier": [], "state": [], "reports": []})
     )
+    duties_at_risk, duty_counts = duties_due(session, channel, now, visible)
     return Dashboard(
+        duties_at_risk=duties_at_risk,
+        duty_counts=duty_counts,
         channel=channel,
         weeks=weeks,
         backlog=open_backlog,
@@ -102,6 +109,23 @@ def build(session: Session, channel: str, now: datetime, visible: Any = None) ->
         charts=_charts(weeks, open_backlog, by_tier),
         now=now,
     )
+
+
+def duties_due(session: Session, channel: str, now: datetime, visible: Any = None) -> tuple[list, list]:
+    """Return the reports whose next duty is overdue or due within two days, and counts per (duty, state)."""
+    seen = [] if visible is None else [visible]
+    window = [Report.channel == channel, *seen, Report.duty_due_at <= now + deadlines.AT_RISK_WITHIN]
+    rows = session.exec(
+        select(Report).where(*window).order_by(Report.duty_due_at, Report.id).limit(AT_RISK_LIMIT)
+    ).all()
+    state = case((Report.duty_due_at < now, "overdue"), else_="due_soon")
+    counts = session.execute(
+        select(Report.duty_kind, state.label("state"), func.count())
+        .where(*window)
+        .group_by(Report.duty_kind, state)
+        .order_by(Report.duty_kind, state)
+    ).all()
+    return list(rows), [(kind, st, n) for kind, st, n in counts]
 
 
 def _charts(weeks: pd.DataFrame, open_backlog: pd.DataFrame, by_tier: pd.DataFrame) -> dict[str, Markup]:

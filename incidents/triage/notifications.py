@@ -140,3 +140,60 @@ def notify_deadlines(session: Session, mailer: Mailer, *, now: datetime | None =
             else:
                 session.rollback()  # try again on the next run
     return sent
+
+
+# A duty's name in an e-mail subject, and the DeadlineNotice kinds of its warnings (apart from the filings').
+DUTY_NAMES = {
+    "acknowledge": "acknowledgement",
+    "feedback": "feedback",
+    "outcome": "final outcome message",
+    "decision": "decision (service level)",
+    "receipt": "receipt confirmation",
+}
+DUTY_NOTICE_KINDS = {"overdue": "duty_late", "at_risk": "duty_soon"}
+
+
+def notify_duties(session: Session, mailer: Mailer, *, now: datetime | None = None, limit: int = 500) -> int:
+    """Warn about duties to reporters due within two days or overdue, once per due date and state; return how many."""
+    if not mailer.enabled:
+        return 0
+    now = now or clock.now()
+    sent = 0
+    staff = {user.id: user for user in session.exec(select(StaffUser).where(StaffUser.active.is_(True)))}
+    for channel in (Channel.PUBLIC.value, Channel.WHISTLEBLOWER.value):
+        rows = session.exec(
+            select(Report)
+            .where(
+                Report.channel == channel,
+                Report.duty_due_at.is_not(None),
+                Report.duty_due_at <= now + deadlines.AT_RISK_WITHIN,
+            )
+            .order_by(Report.duty_due_at, Report.id)
+            .limit(limit)
+        ).all()
+        for report in rows:
+            state = "overdue" if report.duty_due_at < now else "at_risk"
+            assignee = staff.get(report.assignee_id)
+            to = [assignee.email] if assignee is not None else [u.email for u in staff.values() if may_see(u, report)]
+            notice_kind = DUTY_NOTICE_KINDS[state]
+            session.add(DeadlineNotice(report_id=report.id, due_at=report.duty_due_at, kind=notice_kind, sent_at=now))
+            try:
+                session.flush()  # the unique constraint claims this warning before it is sent
+            except IntegrityError:
+                session.rollback()
+                continue
+            duty = DUTY_NAMES.get(report.duty_kind or "", "duty")
+            when = report.duty_due_at.strftime("%Y-%m-%d %H:%M UTC")
+            verb = "is overdue since" if state == "overdue" else "is due on"
+            if mailer.send(
+                to,
+                f"Report #{report.id}: {duty} to the reporter {state.replace('_', ' ')}",
+                f"The {duty} owed to the reporter of report #{report.id} {verb} {when}.\n\n"
+                f"Open it: {mailer.base_url}/staff/reports/{report.id}\n\n"
+                "This message carries no report content; sign in to read it.\n",
+            ):
+                session.commit()
+                sent += 1
+            else:
+                session.rollback()  # try again on the next run
+    return sent

@@ -23,7 +23,9 @@ from incidents.triage.workflow import OPEN_STATUSES
 
 OVERDUE_COUNT_CAP = 1000
 MAX_SEARCH_MODELS = 12
-SORTS = ("newest", "oldest", "due")
+SORTS = ("newest", "oldest", "due", "duty")
+# The sorts by a moment, each on its own (channel, column, id) index: the Art. 73 filing, the next duty.
+MOMENT_SORTS = {"due": "due_at", "duty": "duty_due_at"}
 QUEUE_COLUMNS = (
     Report.id,
     Report.channel,
@@ -37,6 +39,8 @@ QUEUE_COLUMNS = (
     Report.assignee_id,
     Report.due_at,
     Report.due_kind,
+    Report.duty_due_at,
+    Report.duty_kind,
     Report.incident_id,
 )
 
@@ -56,6 +60,7 @@ class Filters:
     model: str | None = None
     assignee: str | None = None  # "me", "none" or a staff id
     overdue: bool = False
+    duty_overdue: bool = False
     open_only: bool = False
     q: str | None = None
     sort: str = "newest"
@@ -65,6 +70,7 @@ class Filters:
         args = {name: getattr(self, name) for name in ("status", "category", "severity", "model", "assignee", "q")}
         args.update(
             overdue="1" if self.overdue else None,
+            duty_overdue="1" if self.duty_overdue else None,
             open="1" if self.open_only else None,
             sort=None if self.sort == "newest" else self.sort,
         )
@@ -83,6 +89,7 @@ class QueuePage:
     now: datetime
     has_previous: bool = False
     too_broad: bool = False
+    duty_overdue: int = 0
 
 
 def _prefix_bounds(prefix: str) -> tuple[str, str | None]:
@@ -164,12 +171,14 @@ def _conditions(filters: Filters, viewer_id: int, now: datetime) -> list:
         where.append(Report.assignee_id == assignee_id)
     if filters.overdue:
         where.append(Report.due_at < now)
+    if filters.duty_overdue:
+        where.append(Report.duty_due_at < now)
     return where
 
 
 def _decode_cursor(sort: str, cursor: str) -> tuple:
     try:
-        if sort == "due":
+        if sort in MOMENT_SORTS:
             stamp, _, ident = cursor.partition("~")
             moment = datetime.fromisoformat(stamp)
             if moment.tzinfo is None:
@@ -188,8 +197,8 @@ def _cursor_id(text: str) -> int:
 
 
 def _encode_cursor(sort: str, row) -> str:
-    if sort == "due":
-        return f"{row.due_at.isoformat()}~{row.id}"
+    if sort in MOMENT_SORTS:
+        return f"{getattr(row, MOMENT_SORTS[sort]).isoformat()}~{row.id}"
     return str(row.id)
 
 
@@ -207,6 +216,8 @@ def load_page(
         raise BadQuery("sort")
     if filters.overdue:
         filters.sort = "due"  # the most overdue first, straight off the (channel, due_at, id) index
+    elif filters.duty_overdue:
+        filters.sort = "duty"  # likewise off the (channel, duty_due_at, id) index
     now = now or clock.now()
     where = _conditions(filters, viewer_id, now)
     too_broad = False
@@ -226,11 +237,14 @@ def load_page(
     counts = status_counts(session, filters.channel, filters.visible)
     # Counted up to a cap, so a large backlog costs a bounded index range, not a scan of all of it.
     seen = [Report.channel == filters.channel] + ([filters.visible] if filters.visible is not None else [])
-    overdue = session.execute(
-        select(func.count()).select_from(
-            select(Report.id).where(*seen, Report.due_at < now).limit(OVERDUE_COUNT_CAP).subquery()
-        )
-    ).scalar_one()
+    overdue, duty_overdue = (
+        session.execute(
+            select(func.count()).select_from(
+                select(Report.id).where(*seen, column < now).limit(OVERDUE_COUNT_CAP).subquery()
+            )
+        ).scalar_one()
+        for column in (Report.due_at, Report.duty_due_at)
+    )
     return QueuePage(
         rows=rows[:page_size],
         next_cursor=next_cursor,
@@ -242,6 +256,7 @@ def load_page(
         now=now,
         has_previous=bool(cursor),
         too_broad=too_broad,
+        duty_overdue=duty_overdue,
     )
 
 
@@ -256,10 +271,11 @@ def status_counts(session: Session, channel: str, visible: Any = None) -> dict[s
 
 def _ordered(query, sort: str, cursor: str | None):
     """Order a queue query by its sort key and start it after the cursor."""
-    if sort == "due":
-        query = query.where(Report.due_at.is_not(None)).order_by(Report.due_at, Report.id)
+    if sort in MOMENT_SORTS:
+        column = getattr(Report, MOMENT_SORTS[sort])
+        query = query.where(column.is_not(None)).order_by(column, Report.id)
         if cursor:
-            query = query.where(tuple_(Report.due_at, Report.id) > _decode_cursor("due", cursor))
+            query = query.where(tuple_(column, Report.id) > _decode_cursor(sort, cursor))
     elif sort == "oldest":
         query = query.order_by(Report.id)
         if cursor:
@@ -272,8 +288,8 @@ def _ordered(query, sort: str, cursor: str | None):
 
 
 def _sort_key(sort: str):
-    if sort == "due":
-        return lambda row: (row.due_at, row.id)
+    if sort in MOMENT_SORTS:
+        return lambda row: (getattr(row, MOMENT_SORTS[sort]), row.id)
     if sort == "oldest":
         return lambda row: row.id
     return lambda row: -row.id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from core.schemas import N_
 from incidents.fields import Versioned, length, one_of, row_id
@@ -79,4 +79,21 @@ class DismissSchema(Versioned):
         required=True,
         validate=one_of(DISMISS_REASONS, N_("Choose a reason for dismissing.")),
         error_messages={"required": N_("Choose a reason for dismissing.")},
+    )
+
+
+class StaffMessageSchema(Schema):
+    """A staff message to the reporter; `marks` says it is the feedback or the final outcome owed."""
+
+    body = fields.String(required=True, validate=length(20000, 1))
+    marks = fields.String(
+        load_default=None, validate=one_of(["feedback", "outcome"], N_("Choose what this message is."))
+    )
+
+
+class ExtensionSchema(Schema):
+    justification = fields.String(
+        required=True,
+        validate=length(2000, 10),
+        error_messages={"required": N_("Give the justification for the extension.")},
     )

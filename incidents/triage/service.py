@@ -18,7 +18,7 @@ from incidents.errors import DomainError, Forbidden, conflict
 from incidents.intake.service import PlatformKeys, add_message
 from incidents.models import Author, EnforcementAction, Incident, IncidentStatus, ModelRecord, Report, ReportStatus
 from incidents.registry import service as registry
-from incidents.triage import deadlines, notifications
+from incidents.triage import deadlines, duty_service, notifications
 from incidents.triage.notifications import Mailer
 from incidents.triage.workflow import (
     EFFECTS,
@@ -99,6 +99,7 @@ def apply(
     stamped = {column: getattr(report, column) for column in STAMPED_COLUMNS}
     changes.update(effect_changes(current, target, action, stamped, now))
     changes.update(_deadline_values(report, changes), updated_at=now)
+    duty_service.refresh(session, report, changes, actor_id=actor.id)
     _write(session, report, changes, version=data["version"])
     append_event(
         session,

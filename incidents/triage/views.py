@@ -15,16 +15,13 @@ from core.schemas import N_, form_to_raw, schema, validate_data
 from core.security import current_staff, roles
 from incidents import access, labels, web
 from incidents.enforcement import schemas as enforcement_forms
-from incidents.intake import service as intake
-from incidents.intake.schemas import MessageSchema
 from incidents.models import (
-    Author,
     Category,
     Report,
     ReportStatus,
     Severity,
 )
-from incidents.triage import deadlines, notifications, queue
+from incidents.triage import deadlines, duty_service, notifications, queue
 from incidents.triage import schemas as triage_forms
 from incidents.triage import service as triage
 from incidents.triage.workflow import TriageAction, report_actions
@@ -108,6 +105,7 @@ def staff_queue():
         model=(args.get("model") or "").strip()[:200] or None,
         assignee=args.get("assignee") or None,
         overdue=args.get("overdue") == "1",
+        duty_overdue=args.get("duty_overdue") == "1",
         open_only=args.get("open") == "1",
         q=(args.get("q") or "").strip()[:200] or None,
         sort=args.get("sort") or "newest",
@@ -143,6 +141,7 @@ def staff_queue():
         severities=list(Severity),
         countdown=deadlines.countdown,
         cap=queue.OVERDUE_COUNT_CAP,
+        duty_labels=duty_service.DUTY_LABELS,
     )
 
 
@@ -187,6 +186,7 @@ def render_report(
         staff_flags=triage_forms.STAFF_FLAGS,
         history=page.history,
         countdown=deadlines.countdown(report.due_at, now),
+        duty_panel=duty_service.panel(report, now),
         tier=deadlines.TIERS_BY_NAME.get(report.deadline_tier or ""),
         enforcement=page.enforcement,
         reply_body=reply_body,
@@ -214,17 +214,17 @@ def staff_reply(report_id: int):
     """Send the reporter a message, sealed for them and for the report's other readers."""
     report = web.report_or_404(report_id)
     web.reader_key_or_403(report)
-    data, errors = validate_data(schema(MessageSchema), form_to_raw(schema(MessageSchema), request.form))
+    message_schema = schema(triage_forms.StaffMessageSchema)
+    data, errors = validate_data(message_schema, form_to_raw(message_schema, request.form))
     if errors:
         return render_report(report, errors=errors, status=400)
-    intake.add_message(
+    duty_service.send_staff_message(
         session=get_session(),
         report=report,
-        author=Author.STAFF,
+        actor=current_staff(),
         body=data["body"],
-        uploads=[],
+        marks=data.get("marks"),
         keys=web.current_keys(),
-        staff_id=current_staff().id,
         dedupe_token=request.form.get("message_token"),
     )
     flash(_("Your reply is sent. The reporter sees it the next time they use their receipt."), "success")
@@ -300,6 +300,7 @@ def staff_dashboard():
         user=user,
         staff=web.staff_directory(),
         countdown=deadlines.countdown,
+        duty_labels=duty_service.DUTY_LABELS,
     )
 
 

@@ -1,11 +1,10 @@
 """appeals: statements' one-time appeal links, appeals against enforcement actions and dismissals, their files
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-06 12:30:00
 
 New tables only (op.create_table): nothing here rebuilds report, incident, enforcement_action or model_record.
-down_revision is 0009 for now; the duty clocks' 0010 goes in between when the two branches are merged.
 """
 
 from alembic import op
@@ -15,7 +14,7 @@ import core.db
 
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

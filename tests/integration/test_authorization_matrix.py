@@ -48,6 +48,12 @@ MATRIX = {
     },
     ("POST", "/staff/reports/{report}/enforcement"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
     ("POST", "/staff/reports/{report}/reply"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
+    ("POST", "/staff/reports/{report}/feedback-extension"): {
+        "admin": 400,
+        "triager": 400,
+        "recipient": 403,
+        "publisher": 403,
+    },
     ("GET", "/staff/recipients"): {"admin": 200, "triager": 403, "recipient": 200, "publisher": 403},
     ("POST", "/staff/recipients"): {"admin": 403, "triager": 403, "recipient": 302, "publisher": 403},
     ("GET", "/staff/incidents"): ALL,
@@ -197,6 +203,13 @@ REPORT_MATRIX = {
         "publisher": 403,
     },
     ("POST", "/staff/reports/{report}/reply"): {
+        "reader": 400,
+        "late_recipient": 403,
+        "admin": 403,
+        "triager": 403,
+        "publisher": 403,
+    },
+    ("POST", "/staff/reports/{report}/feedback-extension"): {
         "reader": 400,
         "late_recipient": 403,
         "admin": 403,

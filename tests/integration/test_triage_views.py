@@ -57,7 +57,7 @@ def _pages(client, url: str, row_href: str) -> list[list[int]]:
     return pages
 
 
-@pytest.mark.parametrize("sort, newest_first", [("newest", True), ("oldest", False)])
+@pytest.mark.parametrize("sort, newest_first", [("newest", True), ("oldest", False), ("duty", False)])
 def test_queue_pages_with_a_cursor_not_an_offset(app, session, make_staff, sort, newest_first):
     app.config["QUEUE_PAGE_SIZE"] = 3
     triager = signed_in_client(app, make_staff("triager"))

@@ -135,7 +135,14 @@ NOW = "now"  # any marker stands for the moment: effect_changes only copies it
             "dismissed",
             "reopen",
             {"first_response_at": "earlier"},
-            {"closed_at": None, "resolved_at": None, "dismiss_reason": None, "duplicate_of_id": None},
+            # A reopened case owes a new final outcome when it closes again.
+            {
+                "closed_at": None,
+                "resolved_at": None,
+                "dismiss_reason": None,
+                "duplicate_of_id": None,
+                "outcome_sent_at": None,
+            },
         ),
         ("received", "classify", {}, {}),
         ("acknowledged", "escalate", {"first_response_at": "earlier"}, {}),

@@ -1,0 +1,192 @@
+"""Duties to the reporter: keep each report's next duty current, and record every duty met.
+
+A duty is met only by a real event: the acknowledge action (or a counted automatic
+acknowledgement), a staff message that staff mark as the feedback or the final outcome, or a
+closing status for the public channel's decision. The clocks themselves are data in
+incidents.triage.duties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, has_app_context
+from sqlalchemy import update
+from sqlmodel import Session
+
+from core import clock
+from core.audit import append_event
+from core.auth import StaffUser
+from incidents.access import may_see
+from incidents.errors import DomainError, Forbidden
+from incidents.intake.service import PlatformKeys, add_message
+from incidents.models import Author, Message, Report
+from incidents.triage import duties
+from incidents.triage.duties import DutyKind
+
+# A duty's short name, for the queue and the dashboard.
+DUTY_LABELS = {rule.kind: rule.label for rules in duties.CHANNEL_DUTIES.values() for rule in rules}
+# What a staff message may be marked as, and the column the mark stamps.
+MESSAGE_MARKS = {DutyKind.FEEDBACK: "feedback_at", DutyKind.OUTCOME: "outcome_sent_at"}
+
+
+def current_policy() -> duties.Policy:
+    """Return the duty settings of the running app (the defaults outside one)."""
+    return duties.Policy.from_config(current_app.config) if has_app_context() else duties.Policy()
+
+
+def _values(report: Report, changes: dict) -> dict:
+    return {column: changes.get(column, getattr(report, column)) for column in duties.STAMPS}
+
+
+def refresh(
+    session: Session, report: Report, changes: dict, *, actor_id: int | None, policy: duties.Policy | None = None
+) -> None:
+    """Add the next-duty columns to `changes`, and an audit event for each duty the changes meet."""
+    policy = policy or current_policy()
+    before = {c.kind: c for c in duties.clocks(_values(report, {}), policy)}
+    after = _values(report, changes)
+    changes.update(duties.next_duty(after, policy))
+    for clock_after in duties.clocks(after, policy):
+        clock_before = before.get(clock_after.kind)
+        if clock_after.met_at is None or (clock_before is not None and clock_before.met_at is not None):
+            continue
+        append_event(
+            session,
+            action="duty.met",
+            actor_id=actor_id,
+            target_type="report",
+            target_id=str(report.id),
+            details={
+                "duty": clock_after.kind.value,
+                "due_at": clock_after.due_at.isoformat() if clock_after.due_at else None,
+                "on_time": clock_after.due_at is None or clock_after.met_at <= clock_after.due_at,
+            },
+        )
+
+
+def allowed_marks(report: Report, policy: duties.Policy | None = None) -> list[DutyKind]:
+    """Return what a staff message on this report may be marked as (the feedback, the final outcome)."""
+    owed = {rule.kind for rule in (policy or current_policy()).rules(report.channel)}
+    return [kind for kind in MESSAGE_MARKS if kind in owed]
+
+
+def send_staff_message(
+    *,
+    session: Session,
+    report: Report,
+    actor: StaffUser,
+    body: str,
+    keys: PlatformKeys,
+    marks: str | None = None,
+    dedupe_token: str | None = None,
+    policy: duties.Policy | None = None,
+) -> Message | None:
+    """Seal a staff message to the reporter; marked as feedback or outcome, it meets that duty. Commit once."""
+    policy = policy or current_policy()
+    if not may_see(actor, report):
+        raise Forbidden("You cannot see this report, so you cannot write to its reporter.")
+    mark = DutyKind(marks) if marks else None
+    if mark is not None and mark not in allowed_marks(report, policy):
+        raise DomainError("This channel owes no such duty; send the message unmarked.")
+    message = add_message(
+        session=session,
+        report=report,
+        author=Author.STAFF,
+        body=body,
+        uploads=[],
+        keys=keys,
+        staff_id=actor.id,
+        dedupe_token=dedupe_token,
+        commit=False,
+    )
+    if message is None:
+        return None  # this form was already sent
+    if mark is not None:
+        column = MESSAGE_MARKS[mark]
+        changes: dict = {column: getattr(report, column) or message.created_at}
+        refresh(session, report, changes, actor_id=actor.id, policy=policy)
+        for name, value in changes.items():
+            setattr(report, name, value)
+        session.add(report)
+    session.commit()
+    return message
+
+
+def extend_feedback(
+    *,
+    session: Session,
+    report: Report,
+    actor: StaffUser,
+    justification: str,
+    now: datetime | None = None,
+    policy: duties.Policy | None = None,
+) -> Report:
+    """Extend the feedback period once, to six months, with a justification that the audit log keeps."""
+    policy = policy or current_policy()
+    now = now or clock.now()
+    if not may_see(actor, report):
+        raise Forbidden("You cannot see this report, so you cannot extend its feedback period.")
+    if not policy.may_extend(report.channel, DutyKind.FEEDBACK):
+        raise DomainError("Only an external whistleblower channel may extend the feedback period.")
+    if report.feedback_extended_at is not None:
+        raise DomainError("The feedback period was already extended; the law allows one extension.")
+    if report.feedback_at is not None:
+        raise DomainError("Feedback was already given; there is nothing to extend.")
+    justification = " ".join(justification.split())
+    if len(justification) < 10:
+        raise DomainError("Give the justification for the extension.")
+    changes: dict = {"feedback_extended_at": now, "feedback_extension_reason": justification[:2000]}
+    refresh(session, report, changes, actor_id=actor.id, policy=policy)
+    # Conditional on no extension yet, so two people extending at once extend once.
+    result = session.execute(
+        update(Report)
+        .where(Report.id == report.id, Report.feedback_extended_at.is_(None))
+        .values(**changes, updated_at=now)
+    )
+    if result.rowcount != 1:
+        raise DomainError("The feedback period was already extended; the law allows one extension.")
+    session.expire(report)
+    feedback = next(c for c in duties.clocks(_values(report, {}), policy) if c.kind is DutyKind.FEEDBACK)
+    append_event(
+        session,
+        action="duty.extended",
+        actor_id=actor.id,
+        target_type="report",
+        target_id=str(report.id),
+        details={
+            "duty": "feedback",
+            "due_at": feedback.due_at.isoformat() if feedback.due_at else None,
+            "justification": changes["feedback_extension_reason"],
+        },
+    )
+    session.commit()
+    session.refresh(report)
+    return report
+
+
+@dataclass
+class DutyPanel:
+    """What the staff report page shows of the duties: each clock, the message marks, and the extension."""
+
+    clocks: list[duties.Clock]
+    marks: list[DutyKind]
+    may_extend: bool
+    now: datetime
+
+
+def panel(report: Report, now: datetime, policy: duties.Policy | None = None) -> DutyPanel:
+    """Return the duties panel of a report's staff page."""
+    policy = policy or current_policy()
+    may_extend = (
+        policy.may_extend(report.channel, DutyKind.FEEDBACK)
+        and report.feedback_extended_at is None
+        and report.feedback_at is None
+    )
+    return DutyPanel(
+        clocks=duties.clocks(_values(report, {}), policy),
+        marks=allowed_marks(report, policy),
+        may_extend=may_extend,
+        now=now,
+    )

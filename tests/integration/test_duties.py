@@ -1,0 +1,253 @@
+"""Duties to the reporter end to end: dates on the reporter's pages (en, es), marked feedback, the one
+extension, the queue, the dashboard and the e-mail warning. Clocks frozen at FIXED_DAY (28 Nov 2026, noon)."""
+
+import socket
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlmodel import select
+
+from core.audit import AuditEvent
+from core.auth import StaffUser
+from incidents.models import Message, Report
+from incidents.triage import notifications
+from incidents.triage import service as triage
+from incidents.triage.workflow import TriageAction
+from tests.conftest import FIXED_DAY, csrf_from, signed_in_client
+from tests.factories.reports import submit
+from tests.factories.triage import stored_report
+
+pytestmark = pytest.mark.time_machine(FIXED_DAY)
+
+
+def open_thread(client, receipt: str, lang: str = "en") -> str:
+    page = client.get(f"/followup?lang={lang}")
+    response = client.post(
+        f"/followup?lang={lang}", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "receipt": receipt}
+    )
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def staff_post(client, report_id: int, path: str, data: dict):
+    """Post a staff form on a report's page; a redirect must lead back to the report, not to the login."""
+    page = client.get(f"/staff/reports/{report_id}")
+    assert page.status_code == 200
+    response = client.post(
+        f"/staff/reports/{report_id}{path}", data={"csrf_token": csrf_from(page.get_data(as_text=True)), **data}
+    )
+    if response.status_code == 302:
+        assert response.headers["Location"].endswith(f"/staff/reports/{report_id}")
+    return response
+
+
+def near(actual: datetime, expected: datetime) -> bool:
+    """The clock ticks on from where a test put it: a moment set by a request is a few seconds later."""
+    return timedelta(0) <= actual - expected < timedelta(minutes=1)
+
+
+def events(session, action: str) -> list[AuditEvent]:
+    return list(session.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)))
+
+
+def test_a_whistleblower_sees_the_dates_in_english_and_is_acknowledged_automatically(client, session, make_staff):
+    make_staff("recipient")
+    response, receipt, _ = submit(client, "/whistleblow")
+    page = response.get_data(as_text=True)
+    assert "We will acknowledge your report by 5 December 2026." in page
+    # No acknowledgement yet: feedback is due three months after the end of the seven days.
+    assert "We will tell you what we are doing about your report by 5 March 2027." in page
+    report = session.exec(select(Report)).one()
+    assert report.auto_ack_at is not None and report.acknowledged_at is None  # it does not count by default
+    assert (report.duty_kind, report.duty_due_at) == ("acknowledge", report.created_at + timedelta(days=7))
+    assert report.first_response_at is None  # an automatic message is nobody's response
+    thread = open_thread(client, receipt)
+    assert "This is an automatic message." in thread
+    assert "We will acknowledge your report by 5 December 2026." in thread
+    assert [e.details for e in events(session, "duty.auto_acknowledged")] == [
+        {"channel": "whistleblower", "meets_duty": False}
+    ]
+
+
+def test_the_dates_in_spanish_and_the_automatic_message_in_the_reporters_language(client, session, make_staff):
+    make_staff("recipient")
+    response, receipt, _ = submit(client, "/whistleblow?lang=es")
+    page = response.get_data(as_text=True)
+    assert "Acusaremos recibo de su denuncia a más tardar el 5 de diciembre de 2026." in page
+    assert "a más tardar el 5 de marzo de 2027." in page
+    thread = open_thread(client, receipt, lang="es")
+    assert "Este es un mensaje automático." in thread
+    assert "Nuestras fechas" in thread
+
+
+def test_acknowledging_moves_feedback_and_only_a_marked_message_is_feedback(
+    app, client, session, make_staff, time_machine
+):
+    recipient = make_staff("recipient")
+    _, receipt, _ = submit(client, "/whistleblow")
+    report = session.exec(select(Report)).one()
+    time_machine.move_to(datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    staff = signed_in_client(app, recipient)  # after the move: staff sessions end when idle
+    assert staff_post(staff, report.id, "/actions/acknowledge", {"version": report.version}).status_code == 302
+    thread = open_thread(client, receipt)
+    assert "We acknowledged your report on 2 December 2026." in thread
+    assert "We will tell you what we are doing about your report by 2 March 2027." in thread
+    session.refresh(report)
+    assert report.duty_kind == "feedback" and near(report.duty_due_at, datetime(2027, 3, 2, 9, 0, tzinfo=UTC))
+
+    # An ordinary reply is not the feedback.
+    assert staff_post(staff, report.id, "/reply", {"body": "We are looking into it."}).status_code == 302
+    session.refresh(report)
+    assert report.feedback_at is None and report.duty_kind == "feedback"
+
+    time_machine.move_to(datetime(2027, 1, 15, 10, 0, tzinfo=UTC))
+    staff = signed_in_client(app, recipient)
+    marked = {"body": "We have opened an investigation and informed the board.", "marks": "feedback"}
+    assert staff_post(staff, report.id, "/reply", marked).status_code == 302
+    session.refresh(report)
+    assert report.feedback_at is not None and report.duty_due_at is None  # an internal channel owes no more
+    assert "We gave you feedback on 15 January 2027." in open_thread(client, receipt)
+    met = [e.details for e in events(session, "duty.met")]
+    assert [(d["duty"], d["on_time"]) for d in met] == [("acknowledge", True), ("feedback", True)]
+    # An internal channel owes no final outcome: that mark is refused, and nothing is sent.
+    messages = len(session.exec(select(Message)).all())
+    refused = staff_post(staff, report.id, "/reply", {"body": "Closed.", "marks": "outcome"})
+    assert refused.status_code == 400
+    assert len(session.exec(select(Message)).all()) == messages
+
+
+def test_an_internal_channel_cannot_extend(app, client, session, make_staff):
+    recipient = make_staff("recipient")
+    submit(client, "/whistleblow")
+    report = session.exec(select(Report)).one()
+    staff = signed_in_client(app, recipient)
+    assert "Extend the feedback period" not in staff.get(f"/staff/reports/{report.id}").get_data(as_text=True)
+    response = staff_post(staff, report.id, "/feedback-extension", {"justification": "A complex cross-border case."})
+    assert response.status_code == 400
+    session.refresh(report)
+    assert report.feedback_extended_at is None and events(session, "duty.extended") == []
+
+
+def test_an_external_channel_extends_feedback_once_with_a_justification(app_config, app, client, session, make_staff):
+    app.config["WHISTLEBLOWER_CHANNEL_KIND"] = "external"
+    recipient = make_staff("recipient")
+    submit(client, "/whistleblow")
+    report = session.exec(select(Report)).one()
+    staff = signed_in_client(app, recipient)
+    assert "Extend the feedback period" in staff.get(f"/staff/reports/{report.id}").get_data(as_text=True)
+    assert staff_post(staff, report.id, "/feedback-extension", {"justification": ""}).status_code == 400
+    why = "Evidence held by a foreign authority; waiting for its answer."
+    assert staff_post(staff, report.id, "/feedback-extension", {"justification": why}).status_code == 302
+    session.refresh(report)
+    # Not acknowledged: six months from the end of the seven days (5 December 2026, noon).
+    assert report.feedback_extension_reason == why
+    (event,) = events(session, "duty.extended")
+    assert event.details["justification"] == why
+    assert event.details["due_at"].startswith("2027-06-05T12:00")
+    again = staff_post(staff, report.id, "/feedback-extension", {"justification": "Once more, please, for reasons."})
+    assert again.status_code == 400
+    assert len(events(session, "duty.extended")) == 1
+    page = staff.get(f"/staff/reports/{report.id}").get_data(as_text=True)
+    assert why in page and "Extend once" not in page
+
+
+def test_the_public_channel_shows_a_service_level_not_a_deadline(client, session):
+    response, receipt, _ = submit(client, "/report")
+    page = response.get_data(as_text=True)
+    assert "We confirmed receipt of your report on 28 November 2026." in page
+    assert "We aim to decide on your report by 12 December 2026. This is our own service level" in page
+    assert "automatic message" not in open_thread(client, receipt)  # AUTO_ACK_PUBLIC is off by default
+    es = submit(client, "/report?lang=es")[0].get_data(as_text=True)
+    assert "a más tardar el 12 de diciembre de 2026. Es un nivel de servicio propio, no un plazo legal." in es
+
+
+@pytest.fixture
+def smtp_sink():
+    class Sink:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+            return "250 OK"
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield sink, port
+    controller.stop()
+
+
+def test_an_overdue_duty_shows_in_the_queue_and_dashboard_and_is_mailed_once(
+    app, session, make_staff, smtp_sink, time_machine
+):
+    triager = make_staff("triager")
+    overdue = stored_report(app, session)  # public: a decision aimed for by 12 December 2026, noon
+    decided = stored_report(app, session)
+    decided = triage.apply(
+        session,
+        decided,
+        TriageAction.DISMISS,
+        actor=session.get(StaffUser, triager.id),
+        data={"version": decided.version, "reason": "spam"},
+    )
+    assert decided.duty_due_at is None
+    assert [e.details["duty"] for e in events(session, "duty.met")] == ["decision"]
+    # A day and six hours past the target: the reports were stored a few seconds after noon.
+    time_machine.move_to(datetime(2026, 12, 13, 18, 0, tzinfo=UTC))
+    staff = signed_in_client(app, triager)
+    queue = staff.get("/staff/queue?duty_overdue=1").get_data(as_text=True)
+    assert f'href="/staff/reports/{overdue.id}"' in queue
+    assert f'href="/staff/reports/{decided.id}"' not in queue
+    assert "Decide overdue by 1 d" in queue
+    board = staff.get("/staff/dashboard").get_data(as_text=True)
+    assert "Duties to reporters at risk" in board and f'href="/staff/reports/{overdue.id}"' in board
+
+    sink, port = smtp_sink
+    mailer = notifications.Mailer(server="127.0.0.1", port=port, sender="i@example.org", base_url="https://x.example")
+    later = datetime(2026, 12, 13, 12, 0, tzinfo=UTC)
+    assert notifications.notify_duties(session, mailer, now=later) == 1
+    assert notifications.notify_duties(session, mailer, now=later + timedelta(hours=1)) == 0
+    ((recipients, message),) = sink.messages
+    assert recipients == [triager.email]
+    assert f"#{overdue.id}" in message["Subject"] and "overdue" in message["Subject"]
+    assert "medical" not in message.get_payload() and "insulin" not in message.get_payload()
+
+
+def test_an_external_channel_owes_the_final_outcome_by_a_marked_message(app, client, session, make_staff):
+    app.config["WHISTLEBLOWER_CHANNEL_KIND"] = "external"
+    recipient = make_staff("recipient")
+    _, receipt, _ = submit(client, "/whistleblow")
+    report = session.exec(select(Report)).one()
+    staff = signed_in_client(app, recipient)
+    assert "When the case closes, we will tell you its final outcome here." in open_thread(client, receipt)
+    assert staff_post(staff, report.id, "/actions/acknowledge", {"version": report.version}).status_code == 302
+    session.refresh(report)
+    assert staff_post(staff, report.id, "/actions/resolve", {"version": report.version}).status_code == 302
+    session.refresh(report)
+    # Closing starts the outcome clock, due at once, before the feedback still owed.
+    assert (report.duty_kind, report.duty_due_at) == ("outcome", report.closed_at)
+    assert "The case is closed; we will tell you its final outcome here." in open_thread(client, receipt)
+    outcome = {"body": "The investigation confirmed the breach; the model was withdrawn.", "marks": "outcome"}
+    assert staff_post(staff, report.id, "/reply", outcome).status_code == 302
+    session.refresh(report)
+    assert report.outcome_sent_at is not None and report.duty_kind == "feedback"
+    assert "We told you the final outcome on 28 November 2026." in open_thread(client, receipt)
+
+
+def test_a_counted_automatic_acknowledgement_meets_the_duty(app, client, session, make_staff):
+    app.config["AUTO_ACK_MEETS_DUTY"] = True
+    make_staff("recipient")
+    response, receipt, _ = submit(client, "/whistleblow")
+    assert "We acknowledged your report on 28 November 2026." in response.get_data(as_text=True)
+    report = session.exec(select(Report)).one()
+    # Feedback runs from the acknowledgement: 28 February 2027 (three months after 28 November).
+    assert report.duty_kind == "feedback" and near(report.duty_due_at, datetime(2027, 2, 28, 12, 0, tzinfo=UTC))
+    assert [e.details for e in events(session, "duty.auto_acknowledged")] == [
+        {"channel": "whistleblower", "meets_duty": True}
+    ]
