@@ -18,7 +18,7 @@ from core.cli import refuse_in_production
 from core.db import get_engine
 from core.sealing import seal_json
 from incidents.models import Actor, Category, Channel, Report, ReportStatus, Severity, model_key
-from incidents.triage import deadlines
+from incidents.triage import deadlines, duties, duty_service
 from incidents.vocabulary import REPORTER_FLAGS
 
 # Fictional models and providers: (name, versions, provider).
@@ -131,6 +131,7 @@ def synthetic_report_rows(
 
     `readers` maps each channel to the keys its content is sealed for.
     """
+    policy = duty_service.current_policy()
     for _ in range(count):
         created = now - timedelta(seconds=rng.randrange(days * 86400))
         name, versions, provider = rng.choice(MODELS)
@@ -173,6 +174,7 @@ def synthetic_report_rows(
         if severity is Severity.SERIOUS_INCIDENT:
             row[rng.choice(SERIOUS_FLAGS)] = True
         row.update(_triage_fields(row, status, created, now, rng))
+        row.update(duties.next_duty(row, policy))  # the next unmet duty, as triage would have stored it
         yield row
 
 

@@ -33,6 +33,8 @@ CASES = {
     "model": "model=aurora",
     "assignee: nobody": "assignee=none&open=1",
     "overdue": "overdue=1",
+    "duty overdue": "duty_overdue=1",
+    "next duty soonest": "sort=duty",
     "search: model prefix": "q=aur",
     "search: number": "q=%23{some_id}",
     "page 3 (cursor)": "after={cursor}",
