@@ -50,7 +50,7 @@ SERIOUS_FLAG_LABELS = {
 # What a reporter reads about their report's status.
 STATUS_FOR_REPORTER = {
     ReportStatus.RECEIVED: N_(
-        "Received. Nobody has read it yet; we aim to acknowledge reports within two working days."
+        "Received. Nobody has read it yet; the dates on this page say by when you will hear from us at the latest."
     ),
     ReportStatus.ACKNOWLEDGED: N_("Acknowledged. Our team has read your report and is assessing it."),
     ReportStatus.NEEDS_INFO: N_("We have a question for you. Please read our message below and reply."),
