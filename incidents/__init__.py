@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     from incidents.seed import demo_seed
     from incidents.triage import duty_views
     from incidents.triage import views as triage_views
+    from incidents.triage.cli import triage_cli
 
     bp = Blueprint("incidents", __name__)
     rooms = (
@@ -61,4 +62,5 @@ def init_app(app: Flask) -> None:
     api_spec.describe(app)
     public_api.describe(app)
     demo_cli.add_command(demo_seed)
+    app.cli.add_command(triage_cli)
     add_object_rule(app, Report, access.report_rule)

@@ -190,3 +190,26 @@ def panel(report: Report, now: datetime, policy: duties.Policy | None = None) ->
         may_extend=may_extend,
         now=now,
     )
+
+
+def recompute_duties(session: Session, policy: duties.Policy | None = None, batch: int = 1000) -> int:
+    """Store every report's next unmet duty afresh (after an upgrade, or a change of the duty settings).
+
+    Reads the stamps only, never sealed content; a batch of reports per commit, in id order. Returns how
+    many reports changed.
+    """
+    from sqlmodel import col, select
+
+    policy = policy or current_policy()
+    changed, after = 0, 0
+    while True:
+        rows = list(session.exec(select(Report).where(col(Report.id) > after).order_by(col(Report.id)).limit(batch)))
+        if not rows:
+            return changed
+        for report in rows:
+            wanted = duties.next_duty(_values(report, {}), policy)
+            if (report.duty_due_at, report.duty_kind) != (wanted["duty_due_at"], wanted["duty_kind"]):
+                session.execute(update(Report).where(col(Report.id) == report.id).values(**wanted))
+                changed += 1
+        session.commit()
+        after = rows[-1].id

@@ -251,3 +251,19 @@ def test_a_counted_automatic_acknowledgement_meets_the_duty(app, client, session
     assert [e.details for e in events(session, "duty.auto_acknowledged")] == [
         {"channel": "whistleblower", "meets_duty": True}
     ]
+
+
+@pytest.mark.time_machine(FIXED_DAY)
+def test_refresh_duties_stores_the_next_duty_on_reports_that_predate_the_clocks(app, session, runner):
+    old = stored_report(app, session)
+    # As migration 0010 left a report stored before it: no duty recorded.
+    session.execute(Report.__table__.update().where(Report.id == old.id).values(duty_due_at=None, duty_kind=None))
+    session.commit()
+    result = runner.invoke(args=["triage", "refresh-duties"])
+    assert result.exit_code == 0 and "Next duty stored afresh on 1 report(s)." in result.output
+    session.expire_all()
+    report = session.get(Report, old.id)
+    # A public notice not yet decided: the decision target is 14 days after it arrived.
+    assert report.duty_kind == "decision" and near(report.duty_due_at, report.created_at + timedelta(days=14))
+    again = runner.invoke(args=["triage", "refresh-duties"])
+    assert "Next duty stored afresh on 0 report(s)." in again.output
