@@ -212,4 +212,4 @@ def recompute_duties(session: Session, policy: duties.Policy | None = None, batc
                 session.execute(update(Report).where(col(Report.id) == report.id).values(**wanted))
                 changed += 1
         session.commit()
-        after = rows[-1].id
+        after = rows[-1].id or after
