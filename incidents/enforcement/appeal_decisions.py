@@ -10,6 +10,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from core import clock, sealing
@@ -18,7 +19,7 @@ from core.auth import StaffUser
 from incidents.access import may_see
 from incidents.enforcement.appeals import APPELLANT
 from incidents.enforcement.models import REVERSALS, Appeal, AppealKind, AppealOutcome, AppealStatus
-from incidents.errors import DomainError, Forbidden
+from incidents.errors import DomainError, Forbidden, conflict
 from incidents.intake.service import PlatformKeys, add_message
 from incidents.models import Author, EnforcementAction, ModelRecord, ModelStatus, Report
 from incidents.registry import service as registry
@@ -66,6 +67,14 @@ def decide_appeal(
     """Record the decision and its reasons for the appellant; on a reversal, reinstate; commit once."""
     report = _check_decider(session, appeal, actor)
     now = clock.now()
+    # Claim the appeal with a conditional write: of two decisions sent at once, only one finds it open.
+    claimed = session.execute(
+        update(Appeal)
+        .where(col(Appeal.id) == appeal.id, col(Appeal.status) == AppealStatus.OPEN.value)
+        .values(status=AppealStatus.DECIDED.value)
+    )
+    if claimed.rowcount != 1:
+        raise conflict()
     appeal.status, appeal.outcome = AppealStatus.DECIDED.value, outcome.value
     appeal.decided_at, appeal.decided_by = now, actor.id
     if report is None:

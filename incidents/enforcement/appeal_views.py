@@ -14,6 +14,7 @@ from incidents.enforcement.appeal_schemas import AppealSchema, StatusSchema
 from incidents.enforcement.schemas import ACTION_TYPES
 from incidents.intake import reading
 from incidents.intake.uploads import clean_uploads
+from incidents.intake.views import receipt_guesses
 
 
 def _receipt_limit() -> str:
@@ -80,7 +81,7 @@ def appeal_status():
     return page
 
 
-@_guesses
+@receipt_guesses  # it tries a report's receipt: the follow-up pages' budget, not a second one
 def dismissal_appeal():
     """Let a reporter appeal the dismissal of their report, from their follow-up page."""
     db = get_session()

@@ -230,12 +230,12 @@ def _thread_page(view, receipt: str, errors: dict | None = None, added: bool = F
 
 
 # /followup and /followup/message spend one budget of receipt guesses per client bucket, not one each.
-_receipt_guesses = limiter.shared_limit(
+receipt_guesses = limiter.shared_limit(
     _receipt_limit, scope="receipt-guesses", methods=["POST"], deduct_when=_receipt_failed
 )
 
 
-@_receipt_guesses
+@receipt_guesses
 def followup():
     """Let a reporter return with their receipt to read replies and add information."""
     if request.method == "GET":
@@ -249,7 +249,7 @@ def followup():
     return _thread_page(view, data["receipt"])
 
 
-@_receipt_guesses
+@receipt_guesses
 def followup_message():
     """Add a reporter's message (and files) to their report."""
     receipt = request.form.get("receipt", "")

@@ -336,3 +336,33 @@ def test_counts_for_a_period_from_plain_columns(app, session, make_staff):
     assert counts == appeal_decisions.AppealCounts(received=4, decided=4, reversed=2, median_days_to_decide=12.0)
     empty = appeal_decisions.appeal_counts(session, datetime(2020, 1, 1, tzinfo=UTC), datetime(2020, 4, 1, tzinfo=UTC))
     assert empty == appeal_decisions.AppealCounts(received=0, decided=0, reversed=0, median_days_to_decide=None)
+
+
+def test_of_two_decisions_sent_at_once_one_wins_and_the_other_is_a_conflict(
+    app, client, session, make_staff, suspended_model
+):
+    from sqlmodel import Session as DbSession
+
+    from core.db import get_engine
+    from incidents.errors import Conflict
+
+    model, action, author, token = suspended_model
+    file_appeal(client, token)
+    first_view = session.exec(select(Appeal)).one()
+    keys = platform_keys(app)
+    one, two = staff(session, make_staff, "admin"), staff(session, make_staff, "triager")
+    with DbSession(get_engine(app)) as other:
+        second_view = other.get(Appeal, first_view.id)  # read while still open, as a second browser tab would
+        appeal_decisions.decide_appeal(
+            session, first_view, actor=one, outcome=AppealOutcome.REVERSED, reasons="Reversed: no leak.", keys=keys
+        )
+        with pytest.raises(Conflict):
+            appeal_decisions.decide_appeal(
+                other, second_view, actor=other.get(type(two), two.id), outcome=AppealOutcome.REVERSED,
+                reasons="Reversed again.", keys=keys,
+            )  # fmt: skip
+        other.rollback()
+    reinstatements = session.exec(select(EnforcementAction).where(EnforcementAction.action_type == "reinstatement"))
+    assert len(reinstatements.all()) == 1
+    session.expire_all()
+    assert session.get(Appeal, first_view.id).decided_by == one.id
