@@ -74,6 +74,7 @@ CHANNEL_DUTIES: dict[str, tuple[DutyRule, ...]] = {
             DutyKind.OUTCOME,
             N_("Tell the final outcome"),
             N_("Directive (EU) 2019/1937, Art. 11(2)(e)"),
+            days=7,  # the Directive sets no period: a week from closing is ours, so a close is not overdue at once
             kinds=frozenset({ChannelKind.EXTERNAL}),
         ),
     ),
@@ -203,7 +204,9 @@ def _feedback(rule: DutyRule, created: datetime, values: Mapping, policy: Policy
 
 def _outcome(rule: DutyRule, created: datetime, values: Mapping, policy: Policy) -> Clock:
     closed = values.get("closed_at")
-    return Clock(rule, closed, values.get("outcome_sent_at") if closed is not None else None)
+    if closed is None:
+        return Clock(rule, None, None)
+    return Clock(rule, _period(rule, closed), values.get("outcome_sent_at"))
 
 
 def _decision(rule: DutyRule, created: datetime, values: Mapping, policy: Policy) -> Clock:

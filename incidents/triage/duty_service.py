@@ -106,6 +106,8 @@ def send_staff_message(
     if mark is not None:
         column = MESSAGE_MARKS[mark]
         changes: dict = {column: getattr(report, column) or message.created_at}
+        if mark is DutyKind.OUTCOME:  # the final outcome is feedback too, when none was given before
+            changes["feedback_at"] = report.feedback_at or message.created_at
         refresh(session, report, changes, actor_id=actor.id, policy=policy)
         for name, value in changes.items():
             setattr(report, name, value)

@@ -230,13 +230,15 @@ def test_an_external_channel_owes_the_final_outcome_by_a_marked_message(app, cli
     session.refresh(report)
     assert staff_post(staff, report.id, "/actions/resolve", {"version": report.version}).status_code == 302
     session.refresh(report)
-    # Closing starts the outcome clock, due at once, before the feedback still owed.
-    assert (report.duty_kind, report.duty_due_at) == ("outcome", report.closed_at)
+    # Closing starts the outcome clock, due a week later, before the feedback still owed.
+    assert (report.duty_kind, report.duty_due_at) == ("outcome", report.closed_at + timedelta(days=7))
     assert "The case is closed; we will tell you its final outcome here." in open_thread(client, receipt)
     outcome = {"body": "The investigation confirmed the breach; the model was withdrawn.", "marks": "outcome"}
     assert staff_post(staff, report.id, "/reply", outcome).status_code == 302
     session.refresh(report)
-    assert report.outcome_sent_at is not None and report.duty_kind == "feedback"
+    # The final outcome is feedback too: nothing is owed any more.
+    assert report.outcome_sent_at is not None and report.feedback_at == report.outcome_sent_at
+    assert report.duty_kind is None and report.duty_due_at is None
     assert "We told you the final outcome on 28 November 2026." in open_thread(client, receipt)
 
 

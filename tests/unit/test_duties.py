@@ -78,7 +78,9 @@ def test_only_an_external_channel_owes_the_final_outcome_once_closed():
     assert (open_case.due_at, open_case.state(RECEIVED)) == (None, "waiting")
     closed = datetime(2027, 1, 20, 12, 0, tzinfo=UTC)
     stamps = values(acknowledged_at=RECEIVED, feedback_at=RECEIVED, closed_at=closed)
-    assert duties.next_duty(stamps, EXTERNAL) == {"duty_due_at": closed, "duty_kind": "outcome"}
+    # Due a week after closing (the Directive sets no period; a close is not overdue the moment it happens).
+    week_later = datetime(2027, 1, 27, 12, 0, tzinfo=UTC)
+    assert duties.next_duty(stamps, EXTERNAL) == {"duty_due_at": week_later, "duty_kind": "outcome"}
     done = by_kind(duties.clocks({**stamps, "outcome_sent_at": closed}, EXTERNAL))[DutyKind.OUTCOME]
     assert done.state(closed) == "met"
 
