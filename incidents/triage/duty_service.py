@@ -40,29 +40,41 @@ def _values(report: Report, changes: dict) -> dict:
     return {column: changes.get(column, getattr(report, column)) for column in duties.STAMPS}
 
 
-def refresh(
-    session: Session, report: Report, changes: dict, *, actor_id: int | None, policy: duties.Policy | None = None
-) -> None:
-    """Add the next-duty columns to `changes`, and an audit event for each duty the changes meet."""
+def refresh(report: Report, changes: dict, *, policy: duties.Policy | None = None) -> list[dict]:
+    """Add the next-duty columns to `changes`; return the `duty.met` details of each duty the changes meet.
+
+    The caller writes the report row first and then appends these (`audit_met`): every writer takes the
+    report's row lock before the audit head's, so two transactions never wait on each other in a circle.
+    """
     policy = policy or current_policy()
     before = {c.kind: c for c in duties.clocks(_values(report, {}), policy)}
     after = _values(report, changes)
     changes.update(duties.next_duty(after, policy))
+    met = []
     for clock_after in duties.clocks(after, policy):
         clock_before = before.get(clock_after.kind)
         if clock_after.met_at is None or (clock_before is not None and clock_before.met_at is not None):
             continue
+        met.append(
+            {
+                "duty": clock_after.kind.value,
+                "due_at": clock_after.due_at.isoformat() if clock_after.due_at else None,
+                "on_time": clock_after.due_at is None or clock_after.met_at <= clock_after.due_at,
+            }
+        )
+    return met
+
+
+def audit_met(session: Session, report: Report, met: list[dict], *, actor_id: int | None) -> None:
+    """Append a `duty.met` event for each duty met (after the report row is written; see refresh)."""
+    for details in met:
         append_event(
             session,
             action="duty.met",
             actor_id=actor_id,
             target_type="report",
             target_id=str(report.id),
-            details={
-                "duty": clock_after.kind.value,
-                "due_at": clock_after.due_at.isoformat() if clock_after.due_at else None,
-                "on_time": clock_after.due_at is None or clock_after.met_at <= clock_after.due_at,
-            },
+            details=details,
         )
 
 
@@ -108,10 +120,12 @@ def send_staff_message(
         changes: dict = {column: getattr(report, column) or message.created_at}
         if mark is DutyKind.OUTCOME:  # the final outcome is feedback too, when none was given before
             changes["feedback_at"] = report.feedback_at or message.created_at
-        refresh(session, report, changes, actor_id=actor.id, policy=policy)
+        met = refresh(report, changes, policy=policy)
         for name, value in changes.items():
             setattr(report, name, value)
         session.add(report)
+        session.flush()  # the report row first, then the audit head (see refresh)
+        audit_met(session, report, met, actor_id=actor.id)
     session.commit()
     return message
 
@@ -140,7 +154,7 @@ def extend_feedback(
     if len(justification) < 10:
         raise DomainError("Give the justification for the extension.")
     changes: dict = {"feedback_extended_at": now, "feedback_extension_reason": justification[:2000]}
-    refresh(session, report, changes, actor_id=actor.id, policy=policy)
+    met = refresh(report, changes, policy=policy)
     # Conditional on no extension yet, so two people extending at once extend once.
     result = session.execute(
         update(Report)
@@ -149,6 +163,7 @@ def extend_feedback(
     )
     if result.rowcount != 1:
         raise DomainError("The feedback period was already extended; the law allows one extension.")
+    audit_met(session, report, met, actor_id=actor.id)
     session.expire(report)
     feedback = next(c for c in duties.clocks(_values(report, {}), policy) if c.kind is DutyKind.FEEDBACK)
     append_event(

@@ -99,8 +99,9 @@ def apply(
     stamped = {column: getattr(report, column) for column in STAMPED_COLUMNS}
     changes.update(effect_changes(current, target, action, stamped, now))
     changes.update(_deadline_values(report, changes), updated_at=now)
-    duty_service.refresh(session, report, changes, actor_id=actor.id)
+    met = duty_service.refresh(report, changes)
     _write(session, report, changes, version=data["version"])
+    duty_service.audit_met(session, report, met, actor_id=actor.id)
     append_event(
         session,
         action=f"report.{action.value}",
