@@ -115,8 +115,9 @@ class Report(SQLModel, table=True):
     reporter_public_key: str | None = Field(default=None, max_length=64)
     last_staff_message_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_reporter_message_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # Triage. Staff change these through incidents.triage.service.apply, which bumps `version`; intake,
-    # messages, enforcement and the retention purge also stamp the report, without a version bump.
+    # Triage. Staff change these through incidents.triage.service.apply, which bumps `version`, as do the
+    # writes that meet or extend a duty (duty_service): they change what the triage form acted on. Intake,
+    # unmarked messages, enforcement and the retention purge stamp the report without a version bump.
     assignee_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
     incident_id: int | None = Field(default=None, foreign_key="incident.id", ondelete="SET NULL")
     duplicate_of_id: int | None = Field(default=None, foreign_key="report.id", ondelete="SET NULL")
@@ -134,11 +135,17 @@ class Report(SQLModel, table=True):
     last_filed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     final_filed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Duties owed to the reporter (incidents.triage.duties): when each was met, the feedback extension
-    # and its justification (staff's words, never reporter content), and the next unmet duty.
+    # and its justification, and the next unmet duty. The justification is staff's words about the case,
+    # so it is sealed for the report's staff readers (never the reporter); `feedback_extension_reason`
+    # holds only what migration 0012 found stored in clear before, and nothing new is written there.
     auto_ack_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     feedback_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     feedback_extended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     feedback_extension_reason: str | None = Field(default=None, max_length=2000)
+    feedback_extension_sealed: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    feedback_extension_keys: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # When staff last reopened the report: a reopened public notice is decided anew from here.
+    reopened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     outcome_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     duty_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     duty_kind: str | None = Field(default=None, max_length=20)

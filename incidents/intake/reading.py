@@ -232,6 +232,12 @@ def grant_recipient(*, session: Session, granter: StaffUser, granter_key: Privat
                 )
                 session.add(row)
                 count += 1
+            extension_keys = row.feedback_extension_keys if model is Report else None
+            if extension_keys and source in extension_keys and target not in extension_keys:
+                row.feedback_extension_keys = sealing.rewrap(
+                    extension_keys, reader=source, private_key=granter_key, new_reader=target, new_public=new_public
+                )
+                session.add(row)
     append_event(
         session,
         action="recipient.granted",

@@ -218,6 +218,7 @@ def _acknowledge_automatically(
     )
     for column, value in duties.next_duty(values, policy).items():
         setattr(report, column, value)
+    session.flush()  # the report row before the audit head, as every writer does
     append_event(
         session,
         action="duty.auto_acknowledged",
@@ -225,6 +226,21 @@ def _acknowledge_automatically(
         target_id=str(report_id),
         details={"channel": report.channel, "meets_duty": policy.auto_ack_meets_duty},
     )
+    if policy.auto_ack_meets_duty:
+        _audit_met(session, report_id, values, policy, kinds={duties.DutyKind.ACKNOWLEDGE})
+
+
+def _audit_met(session: Session, report_id: int, values: dict, policy: duties.Policy, *, kinds: set) -> None:
+    """Append a `duty.met` event for each of these duties that the report's stamps show met at submission."""
+    for duty in duties.clocks(values, policy):
+        if duty.kind in kinds and duty.met_at is not None:
+            append_event(
+                session,
+                action="duty.met",
+                target_type="report",
+                target_id=str(report_id),
+                details=duties.met_details(duty),
+            )
 
 
 def submit_report(
@@ -269,6 +285,7 @@ def submit_report(
             target_id=str(report_id),
             details={"channel": channel, "attachments": len(uploads)},
         )
+        _audit_met(session, report_id, values, policy, kinds={duties.DutyKind.RECEIPT})  # the receipt page confirms
         _acknowledge_automatically(session, report_id, keys=keys, policy=policy, language=language)
         session.commit()
     except IntegrityError:

@@ -100,6 +100,7 @@ STAMPS = (
     "feedback_extended_at",
     "outcome_sent_at",
     "closed_at",
+    "reopened_at",
 )
 
 
@@ -194,10 +195,22 @@ def _acknowledge(rule: DutyRule, created: datetime, values: Mapping, policy: Pol
     return Clock(rule, _period(rule, created), acknowledged_at(values, policy))
 
 
-def _feedback(rule: DutyRule, created: datetime, values: Mapping, policy: Policy) -> Clock:
-    # From the acknowledgement, or from the end of the seven days when none was sent (Art. 9(1)(f)).
+def feedback_start(values: Mapping, policy: Policy) -> datetime:
+    """Return when the feedback period starts: the acknowledgement, or the end of the seven days (Art. 9(1)(f)).
+
+    A late acknowledgement does not push the period back: the Directive counts "from the
+    acknowledgement of receipt or, if no acknowledgement was sent to the reporting person, three
+    months from the expiry of the seven-day period", and an acknowledgement sent after the seven
+    days is one the reporter was owed at their end. We take the earlier of the two, the reading
+    that never gives the channel more time than either count would.
+    """
+    seven_days = _period(RULES[(WB, DutyKind.ACKNOWLEDGE)], values["created_at"])
     ack = acknowledged_at(values, policy)
-    start = ack if ack is not None else _period(RULES[(WB, DutyKind.ACKNOWLEDGE)], created)
+    return seven_days if ack is None else min(ack, seven_days)
+
+
+def _feedback(rule: DutyRule, created: datetime, values: Mapping, policy: Policy) -> Clock:
+    start = feedback_start(values, policy)
     extended = values.get("feedback_extended_at") is not None and policy.may_extend(values["channel"], rule.kind)
     return Clock(rule, _period(rule, start, extended), values.get("feedback_at"), extended)
 
@@ -210,7 +223,9 @@ def _outcome(rule: DutyRule, created: datetime, values: Mapping, policy: Policy)
 
 
 def _decision(rule: DutyRule, created: datetime, values: Mapping, policy: Policy) -> Clock:
-    return Clock(rule, created + timedelta(days=policy.public_decision_days), values.get("closed_at"))
+    # A reopened notice is decided anew: its target runs from the reopening, not from the first receipt.
+    start = values.get("reopened_at") or created
+    return Clock(rule, start + timedelta(days=policy.public_decision_days), values.get("closed_at"))
 
 
 _CLOCKS = {
@@ -220,6 +235,15 @@ _CLOCKS = {
     DutyKind.OUTCOME: _outcome,
     DutyKind.DECISION: _decision,
 }
+
+
+def met_details(clock: Clock) -> dict:
+    """Return the details of a `duty.met` audit event for a clock that is met."""
+    return {
+        "duty": clock.kind.value,
+        "due_at": clock.due_at.isoformat() if clock.due_at else None,
+        "on_time": clock.due_at is None or (clock.met_at is not None and clock.met_at <= clock.due_at),
+    }
 
 
 def next_duty(values: Mapping, policy: Policy) -> dict:

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, has_app_context
+from nacl.public import PrivateKey
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from core import clock
+from core import clock, sealing
 from core.audit import append_event
 from core.auth import StaffUser
 from incidents.access import may_see
 from incidents.errors import DomainError, Forbidden
-from incidents.intake.service import PlatformKeys, add_message
+from incidents.intake.service import PlatformKeys, add_message, readers_of
 from incidents.models import Author, Message, Report
 from incidents.triage import duties
 from incidents.triage.duties import DutyKind
@@ -55,13 +56,7 @@ def refresh(report: Report, changes: dict, *, policy: duties.Policy | None = Non
         clock_before = before.get(clock_after.kind)
         if clock_after.met_at is None or (clock_before is not None and clock_before.met_at is not None):
             continue
-        met.append(
-            {
-                "duty": clock_after.kind.value,
-                "due_at": clock_after.due_at.isoformat() if clock_after.due_at else None,
-                "on_time": clock_after.due_at is None or clock_after.met_at <= clock_after.due_at,
-            }
-        )
+        met.append(duties.met_details(clock_after))
     return met
 
 
@@ -121,11 +116,11 @@ def send_staff_message(
         if mark is DutyKind.OUTCOME:  # the final outcome is feedback too, when none was given before
             changes["feedback_at"] = report.feedback_at or message.created_at
         met = refresh(report, changes, policy=policy)
-        for name, value in changes.items():
-            setattr(report, name, value)
-        session.add(report)
-        session.flush()  # the report row first, then the audit head (see refresh)
+        # The report row first, then the audit head (see refresh). The version moves, so a triage form
+        # opened before this message no longer matches and is refused instead of writing stale duty columns.
+        session.execute(update(Report).where(col(Report.id) == report.id).values(**changes, version=Report.version + 1))
         audit_met(session, report, met, actor_id=actor.id)
+        session.expire(report)
     session.commit()
     return message
 
@@ -136,10 +131,15 @@ def extend_feedback(
     report: Report,
     actor: StaffUser,
     justification: str,
+    keys: PlatformKeys,
     now: datetime | None = None,
     policy: duties.Policy | None = None,
 ) -> Report:
-    """Extend the feedback period once, to six months, with a justification that the audit log keeps."""
+    """Extend the feedback period once, to six months, before it ends, with a justification sealed for staff.
+
+    The justification is staff's words about the case, so it is sealed for the report's staff readers
+    (for a whistleblower report, its recipients; never the reporter); the audit log keeps its length.
+    """
     policy = policy or current_policy()
     now = now or clock.now()
     if not may_see(actor, report):
@@ -150,22 +150,33 @@ def extend_feedback(
         raise DomainError("The feedback period was already extended; the law allows one extension.")
     if report.feedback_at is not None:
         raise DomainError("Feedback was already given; there is nothing to extend.")
-    justification = " ".join(justification.split())
+    due = _feedback_clock(report, policy).due_at
+    if due is not None and due < now:
+        raise DomainError(
+            "The three months for feedback have already run out: an extension must be decided before they end."
+        )
+    justification = " ".join(justification.split())[:2000]
     if len(justification) < 10:
         raise DomainError("Give the justification for the extension.")
-    changes: dict = {"feedback_extended_at": now, "feedback_extension_reason": justification[:2000]}
+    readers = {name: key for name, key in readers_of(session, report, keys).items() if name != sealing.REPORTER}
+    sealed = sealing.seal_json({"justification": justification}, readers)
+    changes: dict = {
+        "feedback_extended_at": now,
+        "feedback_extension_sealed": sealed.ciphertext,
+        "feedback_extension_keys": sealed.wrapped_keys,
+    }
     met = refresh(report, changes, policy=policy)
     # Conditional on no extension yet, so two people extending at once extend once.
     result = session.execute(
         update(Report)
-        .where(Report.id == report.id, Report.feedback_extended_at.is_(None))
-        .values(**changes, updated_at=now)
+        .where(col(Report.id) == report.id, col(Report.feedback_extended_at).is_(None))
+        .values(**changes, updated_at=now, version=Report.version + 1)
     )
     if result.rowcount != 1:
         raise DomainError("The feedback period was already extended; the law allows one extension.")
     audit_met(session, report, met, actor_id=actor.id)
     session.expire(report)
-    feedback = next(c for c in duties.clocks(_values(report, {}), policy) if c.kind is DutyKind.FEEDBACK)
+    feedback = _feedback_clock(report, policy)
     append_event(
         session,
         action="duty.extended",
@@ -175,12 +186,28 @@ def extend_feedback(
         details={
             "duty": "feedback",
             "due_at": feedback.due_at.isoformat() if feedback.due_at else None,
-            "justification": changes["feedback_extension_reason"],
+            "justification_length": len(justification),
         },
     )
     session.commit()
     session.refresh(report)
     return report
+
+
+def _feedback_clock(report: Report, policy: duties.Policy) -> duties.Clock:
+    return next(c for c in duties.clocks(_values(report, {}), policy) if c.kind is DutyKind.FEEDBACK)
+
+
+def extension_justification(report: Report, reader: str, private_key: PrivateKey) -> str | None:
+    """Open the extension's justification for a staff reader; an older, clear one is returned as it was."""
+    if report.feedback_extension_sealed is not None:
+        if reader not in (report.feedback_extension_keys or {}):
+            return None  # sealed for the readers of its day; a later grant of access brings it along
+        opened = sealing.unseal_json(
+            report.feedback_extension_sealed, report.feedback_extension_keys or {}, reader, private_key
+        )
+        return opened["justification"]
+    return report.feedback_extension_reason
 
 
 @dataclass
@@ -191,21 +218,34 @@ class DutyPanel:
     marks: list[DutyKind]
     may_extend: bool
     now: datetime
+    justification: str | None = None
 
 
-def panel(report: Report, now: datetime, policy: duties.Policy | None = None) -> DutyPanel:
-    """Return the duties panel of a report's staff page."""
+def panel(
+    report: Report,
+    now: datetime,
+    policy: duties.Policy | None = None,
+    *,
+    reader: tuple[str, PrivateKey] | None = None,
+) -> DutyPanel:
+    """Return the duties panel of a report's staff page; `reader` opens the extension's justification."""
     policy = policy or current_policy()
+    feedback_due = _feedback_clock(report, policy).due_at if report.channel == duties.WB else None
     may_extend = (
         policy.may_extend(report.channel, DutyKind.FEEDBACK)
         and report.feedback_extended_at is None
         and report.feedback_at is None
+        and (feedback_due is None or feedback_due >= now)
     )
+    justification = None
+    if report.feedback_extended_at is not None and reader is not None:
+        justification = extension_justification(report, *reader)
     return DutyPanel(
         clocks=duties.clocks(_values(report, {}), policy),
         marks=allowed_marks(report, policy),
         may_extend=may_extend,
         now=now,
+        justification=justification,
     )
 
 
@@ -215,8 +255,6 @@ def recompute_duties(session: Session, policy: duties.Policy | None = None, batc
     Reads the stamps only, never sealed content; a batch of reports per commit, in id order. Returns how
     many reports changed.
     """
-    from sqlmodel import col, select
-
     policy = policy or current_policy()
     changed, after = 0, 0
     while True:

@@ -17,7 +17,7 @@ from incidents.triage.views import render_report
 
 @roles(*roles_for(Permission.WORK_REPORTS))
 def staff_extend_feedback(report_id: int):
-    """Extend the feedback period once (external whistleblower channel), with a justification for the log."""
+    """Extend the feedback period once (external whistleblower channel), with a justification sealed for staff."""
     report = web.report_or_404(report_id)
     if not access.may_see(current_staff(), report):
         abort(403)
@@ -28,7 +28,11 @@ def staff_extend_feedback(report_id: int):
             report, errors=errors, action_error=_("Give the justification for the extension."), status=400
         )
     duty_service.extend_feedback(
-        session=get_session(), report=report, actor=current_staff(), justification=data["justification"]
+        session=get_session(),
+        report=report,
+        actor=current_staff(),
+        justification=data["justification"],
+        keys=web.current_keys(),
     )
     flash(_("The feedback period is extended to six months."), "success")
     return redirect(url_for("incidents.staff_report", report_id=report.id))

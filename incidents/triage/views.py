@@ -186,7 +186,7 @@ def render_report(
         staff_flags=triage_forms.STAFF_FLAGS,
         history=page.history,
         countdown=deadlines.countdown(report.due_at, now),
-        duty_panel=duty_service.panel(report, now),
+        duty_panel=duty_service.panel(report, now, reader=web.reader_key_or_403(report)),
         tier=deadlines.TIERS_BY_NAME.get(report.deadline_tier or ""),
         enforcement=page.enforcement,
         reply_body=reply_body,

@@ -119,7 +119,10 @@ EFFECTS: dict[TriageAction, Effects] = {
     A.DISMISS: Effects(answers_reporter=True),
     A.MARK_DUPLICATE: Effects(answers_reporter=True),
     A.RESOLVE: Effects(stamps=("resolved_at",), answers_reporter=True),
-    A.REOPEN: Effects(clears=("closed_at", "resolved_at", "dismiss_reason", "duplicate_of_id", "outcome_sent_at")),
+    A.REOPEN: Effects(
+        stamps=("reopened_at",),
+        clears=("closed_at", "resolved_at", "dismiss_reason", "duplicate_of_id", "outcome_sent_at"),
+    ),
 }
 
 

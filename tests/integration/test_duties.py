@@ -141,16 +141,60 @@ def test_an_external_channel_extends_feedback_once_with_a_justification(app_conf
     why = "Evidence held by a foreign authority; waiting for its answer."
     assert staff_post(staff, report.id, "/feedback-extension", {"justification": why}).status_code == 302
     session.refresh(report)
-    # Not acknowledged: six months from the end of the seven days (5 December 2026, noon).
-    assert report.feedback_extension_reason == why
+    # The justification is sealed for the report's staff readers: nothing of it is stored or logged in clear.
+    assert report.feedback_extension_reason is None
+    assert report.feedback_extension_sealed is not None and why.encode() not in report.feedback_extension_sealed
+    assert set(report.feedback_extension_keys) == {r for r in report.wrapped_keys if r != "reporter"}
     (event,) = events(session, "duty.extended")
-    assert event.details["justification"] == why
+    assert event.details == {"duty": "feedback", "due_at": event.details["due_at"], "justification_length": len(why)}
+    # Not acknowledged: six months from the end of the seven days (5 December 2026, noon).
     assert event.details["due_at"].startswith("2027-06-05T12:00")
     again = staff_post(staff, report.id, "/feedback-extension", {"justification": "Once more, please, for reasons."})
     assert again.status_code == 400
     assert len(events(session, "duty.extended")) == 1
     page = staff.get(f"/staff/reports/{report.id}").get_data(as_text=True)
     assert why in page and "Extend once" not in page
+
+
+def test_an_extension_must_come_before_the_three_months_end(app, client, session, make_staff, time_machine):
+    app.config["WHISTLEBLOWER_CHANNEL_KIND"] = "external"
+    recipient = make_staff("recipient")
+    submit(client, "/whistleblow")
+    report = session.exec(select(Report)).one()
+    # Not acknowledged: feedback was due on 5 March 2027, noon (three months after the seven days).
+    time_machine.move_to(datetime(2027, 3, 5, 13, 0, tzinfo=UTC))
+    staff = signed_in_client(app, recipient)
+    assert "Extend the feedback period" not in staff.get(f"/staff/reports/{report.id}").get_data(as_text=True)
+    late = staff_post(staff, report.id, "/feedback-extension", {"justification": "Evidence abroad, still awaited."})
+    assert late.status_code == 400
+    assert "already run out" in late.get_data(as_text=True)
+    session.refresh(report)
+    assert report.feedback_extended_at is None and events(session, "duty.extended") == []
+
+
+def test_a_marked_message_moves_the_version_so_a_stale_triage_form_is_refused(app, client, session, make_staff):
+    recipient = make_staff("recipient")
+    submit(client, "/whistleblow")
+    report = session.exec(select(Report)).one()
+    staff = signed_in_client(app, recipient)
+    stale = report.version
+    marked = {"body": "We have opened an investigation.", "marks": "feedback"}
+    assert staff_post(staff, report.id, "/reply", marked).status_code == 302
+    session.refresh(report)
+    assert report.version == stale + 1 and report.feedback_at is not None
+    # A form opened before the message carries the old version: refused, so it cannot write stale duty columns.
+    refused = staff_post(staff, report.id, "/actions/acknowledge", {"version": stale})
+    assert refused.status_code == 409
+    session.refresh(report)
+    assert report.acknowledged_at is None and report.duty_kind == "acknowledge"
+
+
+def test_the_receipt_is_a_duty_met_at_submission(client, session):
+    submit(client, "/report")
+    report = session.exec(select(Report)).one()
+    (event,) = events(session, "duty.met")
+    assert (event.target_id, event.actor_id) == (str(report.id), None)
+    assert event.details == {"duty": "receipt", "due_at": report.created_at.isoformat(), "on_time": True}
 
 
 def test_the_public_channel_shows_a_service_level_not_a_deadline(client, session):
@@ -197,7 +241,9 @@ def test_an_overdue_duty_shows_in_the_queue_and_dashboard_and_is_mailed_once(
         data={"version": decided.version, "reason": "spam"},
     )
     assert decided.duty_due_at is None
-    assert [e.details["duty"] for e in events(session, "duty.met")] == ["decision"]
+    # Each notice's receipt was met at submission; only the dismissed one's decision since.
+    met = [(e.target_id, e.details["duty"]) for e in events(session, "duty.met")]
+    assert met == [(str(overdue.id), "receipt"), (str(decided.id), "receipt"), (str(decided.id), "decision")]
     # A day and six hours past the target: the reports were stored a few seconds after noon.
     time_machine.move_to(datetime(2026, 12, 13, 18, 0, tzinfo=UTC))
     staff = signed_in_client(app, triager)
@@ -253,6 +299,22 @@ def test_a_counted_automatic_acknowledgement_meets_the_duty(app, client, session
     assert [e.details for e in events(session, "duty.auto_acknowledged")] == [
         {"channel": "whistleblower", "meets_duty": True}
     ]
+    (met,) = events(session, "duty.met")
+    assert met.details == {"duty": "acknowledge", "due_at": met.details["due_at"], "on_time": True}
+    assert met.details["due_at"].startswith("2026-12-05T12:00")
+
+
+def test_a_reopened_notice_gets_a_fresh_decision_target(app, session, make_staff, time_machine):
+    triager = session.get(StaffUser, make_staff("triager").id)
+    report = stored_report(app, session)
+    report = triage.apply(
+        session, report, TriageAction.DISMISS, actor=triager, data={"version": report.version, "reason": "spam"}
+    )
+    time_machine.move_to(datetime(2027, 1, 20, 9, 0, tzinfo=UTC))
+    report = triage.apply(session, report, TriageAction.REOPEN, actor=triager, data={"version": report.version})
+    # Not the original target (12 December 2026), long past, but fourteen days from the reopening.
+    assert near(report.reopened_at, datetime(2027, 1, 20, 9, 0, tzinfo=UTC))
+    assert (report.duty_kind, near(report.duty_due_at, datetime(2027, 2, 3, 9, 0, tzinfo=UTC))) == ("decision", True)
 
 
 @pytest.mark.time_machine(FIXED_DAY)
@@ -269,3 +331,20 @@ def test_refresh_duties_stores_the_next_duty_on_reports_that_predate_the_clocks(
     assert report.duty_kind == "decision" and near(report.duty_due_at, report.created_at + timedelta(days=14))
     again = runner.invoke(args=["triage", "refresh-duties"])
     assert "Next duty stored afresh on 0 report(s)." in again.output
+
+
+def test_a_recipient_granted_later_reads_the_extensions_justification(app, client, session, make_staff):
+    app.config["WHISTLEBLOWER_CHANNEL_KIND"] = "external"
+    first = make_staff("recipient")
+    submit(client, "/whistleblow")
+    report = session.exec(select(Report)).one()
+    staff = signed_in_client(app, first)
+    why = "Evidence held by a foreign authority; waiting for its answer."
+    assert staff_post(staff, report.id, "/feedback-extension", {"justification": why}).status_code == 302
+    late = make_staff("recipient")  # joined after the report and the extension
+    page = staff.get("/staff/recipients")
+    granted = staff.post(
+        "/staff/recipients", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "grantee_id": late.id}
+    )
+    assert granted.status_code == 302
+    assert why in signed_in_client(app, late).get(f"/staff/reports/{report.id}").get_data(as_text=True)

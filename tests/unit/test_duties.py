@@ -42,11 +42,24 @@ def test_feedback_runs_from_the_acknowledgement():
     assert duties.next_duty(values(acknowledged_at=acked), INTERNAL)["duty_kind"] == "feedback"
 
 
-def test_a_late_acknowledgement_still_starts_the_feedback_clock():
+def test_a_late_acknowledgement_does_not_move_the_feedback_deadline_back():
+    # Acknowledged on 10 December, two days after the seven days ended on 8 December: feedback is
+    # still due three months from 8 December (the earlier start), not from the late acknowledgement.
     acked = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
     clocks = by_kind(duties.clocks(values(acknowledged_at=acked), INTERNAL))
     assert clocks[DutyKind.ACKNOWLEDGE].state(acked) == "met_late"
-    assert clocks[DutyKind.FEEDBACK].due_at == datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+    assert clocks[DutyKind.FEEDBACK].due_at == datetime(2027, 3, 8, 10, 0, tzinfo=UTC)
+
+
+def test_a_reopened_public_notice_is_decided_anew_from_the_reopening():
+    closed = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    decided = by_kind(duties.clocks(values("public", closed_at=closed), INTERNAL))[DutyKind.DECISION]
+    assert (decided.due_at, decided.met_at) == (datetime(2026, 12, 15, 10, 0, tzinfo=UTC), closed)
+    reopened = datetime(2027, 1, 20, 8, 0, tzinfo=UTC)
+    again = by_kind(duties.clocks(values("public", reopened_at=reopened), INTERNAL))[DutyKind.DECISION]
+    # Fourteen days from the reopening, not the original target of 15 December, long past.
+    assert (again.due_at, again.met_at) == (datetime(2027, 2, 3, 8, 0, tzinfo=UTC), None)
+    assert again.state(datetime(2027, 1, 21, tzinfo=UTC)) == "due"
 
 
 def test_the_automatic_acknowledgement_counts_only_when_configured():
