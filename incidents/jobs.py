@@ -18,12 +18,13 @@ def purge_expired_content(app: Flask) -> str:
 
 
 def warn_about_deadlines(app: Flask) -> str:
-    """E-mail staff about regulatory filings and duties to reporters due within two days or overdue."""
+    """E-mail staff about filings, duties to reporters and appeal decisions due within two days or overdue."""
     with Session(get_engine(app)) as session:
         mailer = notifications.Mailer.from_config(app.config)
         sent = notifications.notify_deadlines(session, mailer)
         duties = notifications.notify_duties(session, mailer)
-    return f"sent {sent} deadline warnings and {duties} duty warnings"
+        appeals = notifications.notify_appeals(session, mailer)
+    return f"sent {sent} deadline warnings, {duties} duty warnings and {appeals} appeal warnings"
 
 
 # name -> (function, cron fields). The times are UTC.

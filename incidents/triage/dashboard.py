@@ -1,4 +1,4 @@
-"""The staff dashboard: intake per week, the backlog by status, and deadlines at risk.
+"""The staff dashboard: intake per week, the backlog by status, and deadlines, duties and appeals at risk.
 
 Figures come from plain columns only (no decryption). Charts are Altair specifications rendered
 on the server to SVG with vl-convert, so the page loads no script and nothing from another host;
@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
+from core.auth import StaffUser
 from core.charts import to_svg
 from incidents.models import Report, ReportStatus
 from incidents.triage import deadlines
@@ -169,3 +170,11 @@ def _charts(weeks: pd.DataFrame, open_backlog: pd.DataFrame, by_tier: pd.DataFra
             "Deadlines at risk by tier",
         )
     return charts
+
+
+def appeals_at_risk(session: Session, viewer: StaffUser, now: datetime) -> list:
+    """Return the undecided appeals overdue or due within two days that this staff member may see."""
+    from incidents.enforcement import appeal_clock  # enforcement builds on triage, not the other way
+
+    due = appeal_clock.appeals_due(session, now + deadlines.AT_RISK_WITHIN)
+    return [appeal for appeal in due if appeal_clock.may_see_appeal(session, viewer, appeal)][:AT_RISK_LIMIT]

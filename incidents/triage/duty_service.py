@@ -142,19 +142,7 @@ def extend_feedback(
     """
     policy = policy or current_policy()
     now = now or clock.now()
-    if not may_see(actor, report):
-        raise Forbidden("You cannot see this report, so you cannot extend its feedback period.")
-    if not policy.may_extend(report.channel, DutyKind.FEEDBACK):
-        raise DomainError("Only an external whistleblower channel may extend the feedback period.")
-    if report.feedback_extended_at is not None:
-        raise DomainError("The feedback period was already extended; the law allows one extension.")
-    if report.feedback_at is not None:
-        raise DomainError("Feedback was already given; there is nothing to extend.")
-    due = _feedback_clock(report, policy).due_at
-    if due is not None and due < now:
-        raise DomainError(
-            "The three months for feedback have already run out: an extension must be decided before they end."
-        )
+    _check_extension(report, actor, policy, now)
     justification = " ".join(justification.split())[:2000]
     if len(justification) < 10:
         raise DomainError("Give the justification for the extension.")
@@ -192,6 +180,23 @@ def extend_feedback(
     session.commit()
     session.refresh(report)
     return report
+
+
+def _check_extension(report: Report, actor: StaffUser, policy: duties.Policy, now: datetime) -> None:
+    """Refuse an extension that is not allowed: once only, on an external channel, before feedback and its end."""
+    if not may_see(actor, report):
+        raise Forbidden("You cannot see this report, so you cannot extend its feedback period.")
+    if not policy.may_extend(report.channel, DutyKind.FEEDBACK):
+        raise DomainError("Only an external whistleblower channel may extend the feedback period.")
+    if report.feedback_extended_at is not None:
+        raise DomainError("The feedback period was already extended; the law allows one extension.")
+    if report.feedback_at is not None:
+        raise DomainError("Feedback was already given; there is nothing to extend.")
+    due = _feedback_clock(report, policy).due_at
+    if due is not None and due < now:
+        raise DomainError(
+            "The three months for feedback have already run out: an extension must be decided before they end."
+        )
 
 
 def _feedback_clock(report: Report, policy: duties.Policy) -> duties.Clock:

@@ -18,8 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
 from core import clock
-from core.auth import StaffUser
+from core.auth import Role, StaffUser
 from core.db import UTCDateTime
+from core.permissions import Permission, roles_for
 from incidents.access import may_see
 from incidents.models import Channel, Report
 from incidents.triage import deadlines
@@ -98,47 +99,67 @@ def notify_assignment(mailer: Mailer, assignee: StaffUser, report_id: int) -> bo
     )
 
 
+def _claim_and_send(session: Session, mailer: Mailer, notice: SQLModel, to: list[str], subject: str, body: str) -> bool:
+    """Claim one warning by its unique row, send it, and commit; a claimed or unsent warning is rolled back.
+
+    The unique constraint makes the claim: of two runs at once, the second's flush fails and it skips.
+    A warning that could not be sent is rolled back too, so the next run tries again.
+    """
+    session.add(notice)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    if mailer.send(to, subject, body + "\nThis message carries no report content; sign in to read it.\n"):
+        session.commit()
+        return True
+    session.rollback()
+    return False
+
+
+def _active_staff(session: Session) -> dict[int, StaffUser]:
+    return {user.id: user for user in session.exec(select(StaffUser).where(StaffUser.active.is_(True)))}
+
+
+def _to(staff: dict[int, StaffUser], report: Report) -> list[str]:
+    """The assignee, or, for an unassigned report, everyone who may see it."""
+    assignee = staff.get(report.assignee_id) if report.assignee_id else None
+    return [assignee.email] if assignee is not None else [u.email for u in staff.values() if may_see(u, report)]
+
+
+def _due_reports(session: Session, column, channel: str, now: datetime, limit: int) -> list[Report]:
+    return list(
+        session.exec(
+            select(Report)
+            .where(Report.channel == channel, column.is_not(None), column <= now + deadlines.AT_RISK_WITHIN)
+            .order_by(column, Report.id)
+            .limit(limit)
+        )
+    )
+
+
 def notify_deadlines(session: Session, mailer: Mailer, *, now: datetime | None = None, limit: int = 500) -> int:
     """Warn about filings due within two days or overdue, once per deadline and kind; return how many sent."""
     if not mailer.enabled:
         return 0
     now = now or clock.now()
     sent = 0
-    staff = {user.id: user for user in session.exec(select(StaffUser).where(StaffUser.active.is_(True)))}
+    staff = _active_staff(session)
     for channel in (Channel.PUBLIC.value, Channel.WHISTLEBLOWER.value):
-        rows = session.exec(
-            select(Report)
-            .where(
-                Report.channel == channel, Report.due_at.is_not(None), Report.due_at <= now + deadlines.AT_RISK_WITHIN
-            )
-            .order_by(Report.due_at, Report.id)
-            .limit(limit)
-        ).all()
-        for report in rows:
+        for report in _due_reports(session, Report.due_at, channel, now, limit):
             kind = "overdue" if report.due_at < now else "at_risk"
-            assignee = staff.get(report.assignee_id)
-            # An unassigned report's warning goes to everyone who may see it.
-            to = [assignee.email] if assignee is not None else [u.email for u in staff.values() if may_see(u, report)]
-            notice = DeadlineNotice(report_id=report.id, due_at=report.due_at, kind=kind, sent_at=now)
-            session.add(notice)
-            try:
-                session.flush()  # the unique constraint claims this warning before it is sent
-            except IntegrityError:
-                session.rollback()
-                continue
             when = report.due_at.strftime("%Y-%m-%d %H:%M UTC")
             state = "is overdue since" if kind == "overdue" else "is due on"
-            if mailer.send(
-                to,
+            sent += _claim_and_send(
+                session,
+                mailer,
+                DeadlineNotice(report_id=report.id, due_at=report.due_at, kind=kind, sent_at=now),
+                _to(staff, report),
                 f"Report #{report.id}: {report.due_kind} regulatory report {kind.replace('_', ' ')}",
                 f"The {report.due_kind} regulatory report for report #{report.id} {state} {when}.\n\n"
-                f"Open it: {mailer.base_url}/staff/reports/{report.id}\n\n"
-                "This message carries no report content; sign in to read it.\n",
-            ):
-                session.commit()
-                sent += 1
-            else:
-                session.rollback()  # try again on the next run
+                f"Open it: {mailer.base_url}/staff/reports/{report.id}\n",
+            )
     return sent
 
 
@@ -159,41 +180,75 @@ def notify_duties(session: Session, mailer: Mailer, *, now: datetime | None = No
         return 0
     now = now or clock.now()
     sent = 0
-    staff = {user.id: user for user in session.exec(select(StaffUser).where(StaffUser.active.is_(True)))}
+    staff = _active_staff(session)
     for channel in (Channel.PUBLIC.value, Channel.WHISTLEBLOWER.value):
-        rows = session.exec(
-            select(Report)
-            .where(
-                Report.channel == channel,
-                Report.duty_due_at.is_not(None),
-                Report.duty_due_at <= now + deadlines.AT_RISK_WITHIN,
-            )
-            .order_by(Report.duty_due_at, Report.id)
-            .limit(limit)
-        ).all()
-        for report in rows:
+        for report in _due_reports(session, Report.duty_due_at, channel, now, limit):
             state = "overdue" if report.duty_due_at < now else "at_risk"
-            assignee = staff.get(report.assignee_id)
-            to = [assignee.email] if assignee is not None else [u.email for u in staff.values() if may_see(u, report)]
-            notice_kind = DUTY_NOTICE_KINDS[state]
-            session.add(DeadlineNotice(report_id=report.id, due_at=report.duty_due_at, kind=notice_kind, sent_at=now))
-            try:
-                session.flush()  # the unique constraint claims this warning before it is sent
-            except IntegrityError:
-                session.rollback()
-                continue
             duty = DUTY_NAMES.get(report.duty_kind or "", "duty")
             when = report.duty_due_at.strftime("%Y-%m-%d %H:%M UTC")
             verb = "is overdue since" if state == "overdue" else "is due on"
-            if mailer.send(
-                to,
+            notice = DeadlineNotice(
+                report_id=report.id, due_at=report.duty_due_at, kind=DUTY_NOTICE_KINDS[state], sent_at=now
+            )
+            sent += _claim_and_send(
+                session,
+                mailer,
+                notice,
+                _to(staff, report),
                 f"Report #{report.id}: {duty} to the reporter {state.replace('_', ' ')}",
                 f"The {duty} owed to the reporter of report #{report.id} {verb} {when}.\n\n"
-                f"Open it: {mailer.base_url}/staff/reports/{report.id}\n\n"
-                "This message carries no report content; sign in to read it.\n",
-            ):
-                session.commit()
-                sent += 1
-            else:
-                session.rollback()  # try again on the next run
+                f"Open it: {mailer.base_url}/staff/reports/{report.id}\n",
+            )
+    return sent
+
+
+class AppealNotice(SQLModel, table=True):
+    """One row per appeal warning sent, so each goes out once across runs and processes."""
+
+    __tablename__ = "appeal_notice"
+    __table_args__ = (UniqueConstraint("appeal_id", "due_at", "kind", name="uq_appeal_notice"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    appeal_id: int = Field(foreign_key="appeal.id", ondelete="CASCADE")
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    kind: str = Field(max_length=10)
+    sent_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+
+
+def notify_appeals(session: Session, mailer: Mailer, *, now: datetime | None = None, limit: int = 500) -> int:
+    """Warn about undecided appeals due within two days or overdue, once per due date and state.
+
+    The warning goes to the staff who may decide the appeal: those who work reports, may see what it
+    concerns, and took no part in the decision under appeal.
+    """
+    from incidents.enforcement import appeal_clock, appeal_decisions  # enforcement builds on triage
+
+    if not mailer.enabled:
+        return 0
+    now = now or clock.now()
+    sent = 0
+    workers = {
+        user_id: user
+        for user_id, user in _active_staff(session).items()
+        if Role(user.role) in roles_for(Permission.WORK_REPORTS)
+    }
+    for appeal in appeal_clock.appeals_due(session, now + deadlines.AT_RISK_WITHIN, limit=limit):
+        excluded = appeal_decisions.original_deciders(session, appeal)
+        to = [
+            u.email
+            for u in workers.values()
+            if u.id not in excluded and appeal_clock.may_see_appeal(session, u, appeal)
+        ]
+        state = "overdue" if appeal.due_at < now else "at_risk"
+        when = appeal.due_at.strftime("%Y-%m-%d %H:%M UTC")
+        verb = "is overdue since" if state == "overdue" else "is due on"
+        sent += _claim_and_send(
+            session,
+            mailer,
+            AppealNotice(appeal_id=appeal.id, due_at=appeal.due_at, kind=state, sent_at=now),
+            to,
+            f"Appeal #{appeal.id}: decision {state.replace('_', ' ')}",
+            f"The decision on appeal #{appeal.id} {verb} {when}. It must be decided by someone who took no part "
+            f"in the decision under appeal.\n\nOpen it: {mailer.base_url}/staff/appeals/{appeal.id}\n",
+        )
     return sent

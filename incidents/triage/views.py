@@ -293,10 +293,12 @@ def staff_dashboard():
 
     user = current_staff()
     channel = access.channel_of_role(Role(user.role)) or "public"
-    board = dashboard.build(get_session(), channel, clock.now(), visible=access.narrowing(user, web.dialect()))
+    db = get_session()
+    board = dashboard.build(db, channel, clock.now(), visible=access.narrowing(user, web.dialect()))
     return render_template(
         "incidents/staff/dashboard.html",
         board=board,
+        appeals_due=dashboard.appeals_at_risk(db, user, board.now),
         user=user,
         staff=web.staff_directory(),
         countdown=deadlines.countdown,

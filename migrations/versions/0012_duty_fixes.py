@@ -10,10 +10,12 @@ staff readers from now on. A justification stored in clear before stays in `feed
 (sealing needs keys a migration does not hold); the staff page shows it and says it is the old form.
 Plain add_column (an in-place ALTER): no batch mode, which on SQLite would rebuild `report` and,
 with foreign keys on, clear the links other tables hold to it.
+`appeal_notice`: one row per appeal-decision warning e-mailed, so each goes out once.
 """
 
 from alembic import op
 import sqlalchemy as sa
+import sqlmodel
 import core.db
 
 
@@ -27,8 +29,20 @@ def upgrade() -> None:
     op.add_column("report", sa.Column("feedback_extension_sealed", sa.LargeBinary(), nullable=True))
     op.add_column("report", sa.Column("feedback_extension_keys", sa.JSON(), nullable=True))
     op.add_column("report", sa.Column("reopened_at", core.db.UTCDateTime(timezone=True), nullable=True))
+    op.create_table(
+        "appeal_notice",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("appeal_id", sa.Integer(), nullable=False),
+        sa.Column("due_at", core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("sent_at", core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["appeal_id"], ["appeal.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("appeal_id", "due_at", "kind", name="uq_appeal_notice"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("appeal_notice")
     for name in ("reopened_at", "feedback_extension_keys", "feedback_extension_sealed"):
         op.drop_column("report", name)

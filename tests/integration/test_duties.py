@@ -348,3 +348,58 @@ def test_a_recipient_granted_later_reads_the_extensions_justification(app, clien
     )
     assert granted.status_code == 302
     assert why in signed_in_client(app, late).get(f"/staff/reports/{report.id}").get_data(as_text=True)
+
+
+def test_an_appeal_decision_at_risk_shows_on_the_dashboard_and_is_mailed_to_others_once(
+    app, session, make_staff, smtp_sink, time_machine
+):
+    from core import clock
+    from incidents.enforcement import appeals, statement
+    from incidents.enforcement.service import record_enforcement
+    from incidents.intake.service import platform_keys
+    from incidents.models import Incident, ModelRecord
+
+    author = session.get(StaffUser, make_staff("triager").id)
+    other = make_staff("triager")
+    model = ModelRecord(name="Aurora", version="13B", status="suspended")
+    incident = Incident(title="Aurora leaks a held-out benchmark")
+    session.add_all([model, incident])
+    session.commit()
+    data = {
+        "action_type": "suspension",
+        "target_kind": "model",
+        "target": "Aurora 13B",
+        "model_id": model.id,
+        "ground_type": "policy",
+        "ground_reference": "Acceptable use policy, clause 4.2",
+        "explanation": "The model reproduced a held-out benchmark verbatim.",
+        "detection": "manual",
+        "decision": "manual",
+        "territorial_scope": ["DE"],
+        "decided_on": clock.today(),
+    }
+    action = record_enforcement(session, actor=author, data=data, incident=incident)
+    keys = platform_keys(app)
+    token = statement.issue_statement(session, actor=author, action=action, keys=keys)
+    filed = appeals.file_action_appeal(session, token=token, arguments="Never leaked.", uploads=[], keys=keys, days=30)
+    # Filed on 28 November 2026 at noon: the decision is due on 28 December 2026 at noon.
+    assert near(filed.due_at, datetime(2026, 12, 28, 12, 0, tzinfo=UTC))
+    sink, port = smtp_sink
+    mailer = notifications.Mailer(server="127.0.0.1", port=port, sender="i@example.org", base_url="https://x.example")
+    assert notifications.notify_appeals(session, mailer, now=datetime(2026, 12, 20, tzinfo=UTC)) == 0  # not yet
+    soon = datetime(2026, 12, 27, 9, 0, tzinfo=UTC)
+    assert notifications.notify_appeals(session, mailer, now=soon) == 1
+    assert notifications.notify_appeals(session, mailer, now=soon + timedelta(hours=1)) == 0
+    ((recipients, message),) = sink.messages
+    # Only the colleague who may decide it: the author of the contested suspension is left out.
+    assert recipients == [other.email]
+    assert message["Subject"] == f"Appeal #{filed.appeal_id}: decision at risk"
+    assert "Never leaked" not in message.get_payload()
+    late = datetime(2026, 12, 29, 9, 0, tzinfo=UTC)
+    assert notifications.notify_appeals(session, mailer, now=late) == 1
+    assert sink.messages[-1][1]["Subject"] == f"Appeal #{filed.appeal_id}: decision overdue"
+
+    time_machine.move_to(datetime(2026, 12, 29, 18, 0, tzinfo=UTC))  # a day and six hours late
+    board = signed_in_client(app, other).get("/staff/dashboard").get_data(as_text=True)
+    assert "Appeal decisions at risk" in board
+    assert f'href="/staff/appeals/{filed.appeal_id}"' in board and "overdue by 1 d" in board
