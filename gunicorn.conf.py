@@ -2,6 +2,7 @@
 
 The access log leaves out the client address (%(h)s), the user agent (%(a)s),
 the referrer and the query string: only time, method, path, status, size, duration.
+The path is written without secrets: an appeal link's token becomes "/appeal/<token>".
 The error log passes through core.logs.ClientAddressFilter, which takes out every IP
 address (gunicorn writes "Invalid request from ip=..." for a malformed or over-long request).
 
@@ -30,7 +31,15 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 class AnonymousLogger(Logger):
-    """Gunicorn's logger, with every IP address filtered out of the error log (set up again on reload)."""
+    """Gunicorn's logger: no IP address in the error log (set up again on reload), no token in the access log."""
+
+    def atoms(self, resp, req, environ, request_time):
+        from core.logs import without_secrets
+
+        found = super().atoms(resp, req, environ, request_time)
+        for name in ("U", "r"):  # the path, and the request line (not in our format, but never with a token)
+            found[name] = without_secrets(found[name])
+        return found
 
     def setup(self, cfg):
         super().setup(cfg)

@@ -1,7 +1,9 @@
-"""Logging that never records who a client is.
+"""Logging that never records who a client is, nor a secret carried in a path.
 
 Werkzeug's development server starts every request line with the client address;
-we replace it with "-" and drop query strings. Gunicorn's access log format is set
+we replace it with "-" and drop query strings. A statement's appeal link carries its
+single-use token in the path; `without_secrets` writes it as "/appeal/<token>" in
+werkzeug's lines and in gunicorn's access log. Gunicorn's access log format is set
 in gunicorn.conf.py to leave out the address and the user agent, and its error log
 ("Invalid request from ip=...") passes through ClientAddressFilter, installed there.
 """
@@ -18,6 +20,15 @@ from flask import Flask
 _WERKZEUG_LINE = re.compile(r"^\S+ - - \[")
 # A query string inside the request line, even when werkzeug colours the line with ANSI codes.
 _QUERY = re.compile(r'\?[^\s"\x1b]*')
+
+
+# The path segment after /appeal/ is a single-use token, except the appeal status page's own name.
+_APPEAL_TOKEN = re.compile(r"(/appeal/)(?!status(?![^/?\s\"\x1b]))[^/?\s\"\x1b]+")
+
+
+def without_secrets(text: str) -> str:
+    """Replace the token of every appeal link in `text` with "<token>"."""
+    return _APPEAL_TOKEN.sub(r"\1<token>", text)
 
 
 # Dotted quads; and tokens of hex groups with at least two colons, kept unless ipaddress reads them as an
@@ -55,13 +66,13 @@ class ClientAddressFilter(logging.Filter):
 
 
 class AnonymousRequestFilter(logging.Filter):
-    """Strip the client address and query string from request log lines."""
+    """Strip the client address, the query string and appeal tokens from request log lines."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if _WERKZEUG_LINE.match(message):
             message = "-" + message[message.index(" - - [") :]
-            record.msg, record.args = _QUERY.sub("", message), ()
+            record.msg, record.args = without_secrets(_QUERY.sub("", message)), ()
         return True
 
 

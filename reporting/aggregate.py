@@ -59,6 +59,9 @@ class RawFigures:
     actions_by_decision: dict[str, int]
     referrals: int
     models: list[dict] = field(default_factory=list)
+    # Appeals (DSA Art. 20; counted as Art. 15(1)(d) asks): received, decided, reversed (fully or partly),
+    # and the median days to decide. Kept here for the transparency report; not yet published.
+    appeals: dict = field(default_factory=dict)
 
 
 def _grouped(session: Session, column, *where) -> dict[str, int]:
@@ -115,6 +118,19 @@ def _deadlines_met(session: Session, period: Period) -> dict[str, int]:
     return {"on time": met, "late": late}
 
 
+def appeal_figures(session: Session, period: Period) -> dict:
+    """Return the period's appeal counts, from plain columns (incidents.enforcement.appeal_decisions)."""
+    from incidents.enforcement.appeal_decisions import appeal_counts
+
+    counts = appeal_counts(session, period.starts_at, period.ends_at)
+    return {
+        "received": counts.received,
+        "decided": counts.decided,
+        "reversed": counts.reversed,
+        "median_days_to_decide": counts.median_days_to_decide,
+    }
+
+
 def raw_figures(session: Session, period: Period) -> RawFigures:
     in_period = (Report.created_at >= period.starts_at, Report.created_at < period.ends_at)
     public = (*in_period, Report.channel == Channel.PUBLIC.value)
@@ -158,6 +174,7 @@ def raw_figures(session: Session, period: Period) -> RawFigures:
         actions_by_ground=_complete(_grouped(session, EnforcementAction.ground_type, *decided), list(GroundType)),
         actions_by_decision=_complete(_grouped(session, EnforcementAction.decision, *decided), list(Automation)),
         referrals=by_type.get("referral", 0),
+        appeals=appeal_figures(session, period),
         models=[
             {
                 "name": m.name,

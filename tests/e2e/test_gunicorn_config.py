@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -43,6 +44,18 @@ def test_the_error_log_holds_no_client_address(deployed):
     log = deployed.stop()
     assert "Invalid request from ip=-" in log, log  # the line is still written, without the address
     assert "127.0.0.1" not in log, log
+
+
+def test_the_access_log_holds_no_appeal_token(deployed):
+    token = "Zq3_x-9aBcDeFgHiJkLmNoPqRsTuVwXy"  # token-shaped; unknown, so the page says the link is invalid
+    for path in (f"/appeal/{token}", "/appeal/status"):
+        try:
+            urllib.request.urlopen(deployed.url + path, timeout=10)
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 404, path
+    log = deployed.stop()
+    assert token not in log, log
+    assert '"GET /appeal/<token> HTTP/1.1" 404' in log and '"GET /appeal/status HTTP/1.1" 200' in log, log
 
 
 def test_healthz_answers_while_slow_clients_hold_connections(deployed):

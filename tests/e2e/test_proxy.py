@@ -22,6 +22,8 @@ from tests.conftest import TEST_SECRET, bucket_of, free_port
 from tests.e2e.conftest import Gunicorn, skip_or_fail
 from tests.e2e.test_server import server_env
 
+ROOT = Path(__file__).resolve().parents[2]
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
@@ -42,6 +44,14 @@ def _two_clients() -> tuple[str, str]:
 
 
 NOISY, QUIET = _two_clients()
+
+
+def readme_logging() -> str:
+    """Return the README's nginx logging lines (the map and the log_format before `server {`), as deployed."""
+    block = (ROOT / "README.md").read_text().split("```nginx\n", 1)[1]
+    return block.split("server {", 1)[0]
+
+
 NGINX_CONF = """
 worker_processes 1;
 user root;
@@ -49,7 +59,8 @@ error_log {prefix}/error.log warn;
 pid {prefix}/nginx.pid;
 events {{ worker_connections 64; }}
 http {{
-    access_log off;
+{readme_logging}
+    access_log {prefix}/access.log private;
     client_body_temp_path {prefix}/body;
     proxy_temp_path {prefix}/proxy;
     fastcgi_temp_path {prefix}/fastcgi;
@@ -75,7 +86,9 @@ class Nginx:
         self.prefix, self.port = prefix, free_port()
         prefix.mkdir(parents=True, exist_ok=True)
         conf = prefix / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(prefix=prefix, port=self.port, upstream=upstream))
+        conf.write_text(
+            NGINX_CONF.format(prefix=prefix, port=self.port, upstream=upstream, readme_logging=readme_logging())
+        )
         self.proc = subprocess.Popen(
             [NGINX, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
             stdout=subprocess.DEVNULL,
@@ -155,6 +168,17 @@ class Session:
 
     def csrf(self, path: str) -> str:
         return re.search(r'name="csrf_token" value="([^"]+)"', self.send("GET", path)[1]).group(1)
+
+
+def test_the_proxys_access_log_holds_no_address_and_no_appeal_token(proxied, tmp_path):
+    proxy, _app = proxied
+    token = "Zq3_x-9aBcDeFgHiJkLmNoPqRsTuVwXy"  # token-shaped; unknown, so the page says the link is invalid
+    assert proxy.request(QUIET, "GET", f"/appeal/{token}")[0] == 404
+    assert proxy.request(QUIET, "GET", "/appeal/status")[0] == 200
+    proxy.stop()  # nginx writes its log as it goes; stopping makes sure every line is out
+    log = (tmp_path / "nginx" / "access.log").read_text()
+    assert '"GET /appeal/<token>" 404' in log and '"GET /appeal/status" 200' in log, log
+    assert token not in log and QUIET not in log, log
 
 
 def test_one_clients_junk_does_not_close_intake_for_another(proxied):

@@ -174,6 +174,40 @@ def test_scheduled_job_publishes_the_last_quarter_once(app, session):
     assert len(session.exec(select(Publication)).all()) == 1
 
 
+def test_raw_figures_count_the_periods_appeals(app, session):
+    from incidents.enforcement.models import Appeal
+    from reporting.aggregate import raw_figures
+
+    day = PERIOD.starts_at + timedelta(days=10)
+
+    def appeal(received, decided=None, outcome=None, kind="action"):
+        status = "decided" if decided else "open"
+        return Appeal(
+            kind=kind, status=status, received_at=received, due_at=received + timedelta(days=30),
+            decided_at=decided, outcome=outcome,
+        )  # fmt: skip
+
+    session.add_all(
+        [
+            appeal(day, day + timedelta(days=4), "reversed"),  # 4 days
+            appeal(day, day + timedelta(days=10), "upheld", kind="dismissal"),  # 10 days
+            appeal(day + timedelta(days=1)),  # still open
+            appeal(PERIOD.starts_at - timedelta(days=5), day + timedelta(days=1), "partly_reversed"),  # 16 days
+            appeal(PERIOD.ends_at - timedelta(days=1), PERIOD.ends_at + timedelta(days=1), "reversed"),  # decided later
+            appeal(PERIOD.starts_at - timedelta(days=40), PERIOD.starts_at - timedelta(days=20), "reversed"),  # before
+        ]
+    )
+    session.commit()
+    # Received: the three on day 10 and 11 and the one on the period's last day. Decided in the period:
+    # after 4, 10 and 16 days (median 10.0), two of them reversed, one of those only partly.
+    assert raw_figures(session, PERIOD).appeals == {
+        "received": 4,
+        "decided": 3,
+        "reversed": 2,
+        "median_days_to_decide": 10.0,
+    }
+
+
 @pytest.mark.real_clock  # libfaketime breaks subprocess waits (EINVAL, or a 60 s hang) in the child processes
 def test_two_processes_publish_one_quarter_once(app, session, database_url, db_backend, tmp_path):
     """Two publishers started at once against the same database produce one publication."""

@@ -2,7 +2,7 @@ import logging
 
 import pytest
 
-from core.logs import AnonymousRequestFilter, ClientAddressFilter
+from core.logs import AnonymousRequestFilter, ClientAddressFilter, without_secrets
 
 
 def record(msg: str, *args) -> logging.LogRecord:
@@ -51,3 +51,29 @@ def test_client_address_filter_takes_out_every_ip_address(line, expected):
     rec = logging.LogRecord("gunicorn.error", logging.WARNING, __file__, 1, "%s", (line,), None)
     assert ClientAddressFilter().filter(rec)
     assert rec.getMessage() == expected
+
+
+TOKEN = "Zq3_x-9aBcDeFgHiJkLmNoPqRsTuVwXy"  # the shape of an appeal token: 32 URL-safe characters
+
+
+@pytest.mark.parametrize(
+    ("line", "logged"),
+    [
+        (f'"GET /appeal/{TOKEN} HTTP/1.1" 200', '"GET /appeal/<token> HTTP/1.1" 200'),
+        (f'"POST /appeal/{TOKEN}" 302', '"POST /appeal/<token>" 302'),
+        (f"/appeal/{TOKEN}/more", "/appeal/<token>/more"),
+        ("/appeal/x", "/appeal/<token>"),  # odd ones too: a mistyped token is still most of a token
+        ('"GET /appeal/status HTTP/1.1" 200', '"GET /appeal/status HTTP/1.1" 200'),  # the page's own name stays
+        ("/appeal/statusfoo", "/appeal/<token>"),
+        ("/followup/appeal", "/followup/appeal"),
+        ("/staff/appeals/12", "/staff/appeals/12"),
+    ],
+)
+def test_appeal_tokens_leave_paths_as_written(line, logged):
+    assert without_secrets(line) == logged
+
+
+def test_request_line_loses_the_appeal_token():
+    rec = record('203.0.113.9 - - [28/Nov/2026 10:00:00] "%s" %s %s\n', f"GET /appeal/{TOKEN} HTTP/1.1", "200", "-")
+    assert AnonymousRequestFilter().filter(rec)
+    assert TOKEN not in rec.getMessage() and '"GET /appeal/<token> HTTP/1.1" 200' in rec.getMessage()
