@@ -7,26 +7,17 @@ from flask_babel import gettext as _
 
 from core.db import get_session
 from core.schemas import form_to_raw, schema, validate_data
-from core.security import limiter, spend_rate_limit
+from core.security import spend_rate_limit
 from incidents import web
 from incidents.enforcement import appeals, statement
 from incidents.enforcement.appeal_schemas import AppealSchema, StatusSchema
 from incidents.enforcement.schemas import ACTION_TYPES
 from incidents.intake import reading
-from incidents.intake.uploads import clean_uploads
+from incidents.intake.uploads import form_uploads
 from incidents.intake.views import receipt_guesses
 
-
-def _receipt_limit() -> str:
-    return current_app.config["RECEIPT_LIMIT"]
-
-
-def _missed(response) -> bool:
-    return response.status_code in (403, 404)
-
-
 # Guessing appeal links and appeal receipts spends one budget per client bucket, as receipts do.
-_guesses = limiter.shared_limit(_receipt_limit, scope="appeal-guesses", deduct_when=_missed)
+_guesses = web.guess_budget("appeal-guesses", misses=(403, 404))
 
 
 def _days() -> int:
@@ -50,9 +41,7 @@ def appeal(token: str):
     spend_rate_limit("intake", current_app.config["INTAKE_LIMIT"])
     raw = form_to_raw(schema(AppealSchema), request.form)
     data, errors = validate_data(schema(AppealSchema), raw)
-    uploads, file_errors = clean_uploads(request.files.getlist("files")) if not errors else ([], [])
-    if file_errors:
-        errors["files"] = file_errors
+    uploads = form_uploads(errors)
     if errors:
         return render_template("incidents/appeals/form.html", errors=errors, values=raw, **page), 400
     try:
@@ -93,9 +82,7 @@ def dismissal_appeal():
         return render_template("incidents/appeals/not_open.html"), 409
     spend_rate_limit("intake", current_app.config["INTAKE_LIMIT"])
     data, errors = validate_data(schema(AppealSchema), form_to_raw(schema(AppealSchema), request.form))
-    uploads, file_errors = clean_uploads(request.files.getlist("files")) if not errors else ([], [])
-    if file_errors:
-        errors["files"] = file_errors
+    uploads = form_uploads(errors)
     if errors:
         return render_template("incidents/appeals/dismissal_form.html", errors=errors, receipt=_receipt()), 400
     filed = appeals.file_dismissal_appeal(

@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from nacl.public import PrivateKey, PublicKey
+from nacl.public import PrivateKey
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -19,7 +19,7 @@ from core.audit import append_event
 from incidents.enforcement.models import Appeal, AppealFile, AppealKind, AppealStatus, AppealToken
 from incidents.enforcement.statement import appeal_token_mac, is_token_shaped
 from incidents.intake import receipts
-from incidents.intake.service import PlatformKeys, Upload, add_message
+from incidents.intake.service import PlatformKeys, Upload, add_message, open_sealed_file, sealed_file
 from incidents.models import Author, EnforcementAction, Report, ReportStatus
 
 APPELLANT = "appellant"  # the reader id of the appellant's receipt-derived key
@@ -64,20 +64,6 @@ def _spend_token(session: Session, token: str, keys: PlatformKeys) -> int:
     return action_id
 
 
-def _seal_files(session: Session, appeal_id: int, uploads: list[Upload], readers: dict[str, PublicKey]) -> None:
-    for upload in uploads:
-        sealed = sealing.seal(upload.filename.encode("utf-8")[:400] + b"\0" + upload.data, readers)
-        session.add(
-            AppealFile(
-                appeal_id=appeal_id,
-                media_type=upload.media_type,
-                size=len(upload.data),
-                sealed=sealed.ciphertext,
-                wrapped_keys=sealed.wrapped_keys,
-            )
-        )
-
-
 def file_action_appeal(
     session: Session, *, token: str, arguments: str, uploads: list[Upload], keys: PlatformKeys, days: int
 ) -> AppealFiled:
@@ -103,7 +89,8 @@ def file_action_appeal(
     )
     session.add(appeal)
     session.flush()
-    _seal_files(session, appeal.id, uploads, readers)
+    for upload in uploads:
+        session.add(AppealFile(appeal_id=appeal.id, **sealed_file(upload, readers)))
     _log_filed(session, appeal, files=len(uploads))
     session.commit()
     return AppealFiled(appeal_id=appeal.id, receipt=receipt, due_at=appeal.due_at)
@@ -215,6 +202,4 @@ def open_for_staff(session: Session, appeal: Appeal, *, keys: PlatformKeys) -> A
 
 def open_file(appeal_file: AppealFile, *, keys: PlatformKeys) -> tuple[str, bytes]:
     """Return an appeal file's cleaned name and bytes, opened with the platform key."""
-    blob = sealing.unseal(appeal_file.sealed, appeal_file.wrapped_keys, sealing.PLATFORM, keys.private)
-    name, _, data = blob.partition(b"\0")
-    return name.decode("utf-8", "replace"), data
+    return open_sealed_file(appeal_file.sealed, appeal_file.wrapped_keys, sealing.PLATFORM, keys.private)

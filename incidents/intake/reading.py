@@ -14,7 +14,7 @@ from core.audit import append_event
 from core.auth import Role, StaffUser
 from incidents.access import may_see, reader_of
 from incidents.intake import receipts
-from incidents.intake.service import PlatformKeys, unpack_file
+from incidents.intake.service import PlatformKeys, open_sealed_file
 from incidents.models import Attachment, Channel, Message, Report
 
 
@@ -133,12 +133,12 @@ def _attachment_list(session: Session, report: Report, message_id: int | None) -
 
 def attachment_name(attachment: Attachment, reader: str, private_key: PrivateKey) -> str:
     """Return an attachment's file name (it is sealed with the file)."""
-    return unpack_file(sealing.unseal(attachment.sealed, attachment.wrapped_keys, reader, private_key))[0]
+    return open_sealed_file(attachment.sealed, attachment.wrapped_keys, reader, private_key)[0]
 
 
 def open_attachment(attachment: Attachment, reader: str, private_key: PrivateKey) -> tuple[str, bytes]:
     """Return an attachment's file name and bytes."""
-    return unpack_file(sealing.unseal(attachment.sealed, attachment.wrapped_keys, reader, private_key))
+    return open_sealed_file(attachment.sealed, attachment.wrapped_keys, reader, private_key)
 
 
 class NoAccess(Exception):

@@ -125,6 +125,27 @@ def unpack_file(blob: bytes) -> tuple[str, bytes]:
     return blob[2 : 2 + length].decode("utf-8"), blob[2 + length :]
 
 
+def sealed_file(upload: Upload, readers: dict[str, PublicKey]) -> dict:
+    """Seal a cleaned file, its name and bytes together, for these readers; return its row's columns.
+
+    Report attachments and appeal files alike are stored this way, and opened with `open_sealed_file`.
+    """
+    sealed = sealing.seal(_pack_file(upload.filename, upload.data), readers)
+    return {
+        "media_type": upload.media_type,
+        "size": len(upload.data),
+        "sealed": sealed.ciphertext,
+        "wrapped_keys": sealed.wrapped_keys,
+    }
+
+
+def open_sealed_file(
+    sealed: bytes, wrapped_keys: dict[str, str], reader: str, private_key: PrivateKey
+) -> tuple[str, bytes]:
+    """Return the name and bytes of a file that `sealed_file` sealed."""
+    return unpack_file(sealing.unseal(sealed, wrapped_keys, reader, private_key))
+
+
 def _attach(
     session: Session,
     report_id: int,
@@ -133,17 +154,7 @@ def _attach(
     message_id: int | None = None,
 ) -> None:
     for upload in uploads:
-        sealed = sealing.seal(_pack_file(upload.filename, upload.data), readers)
-        session.add(
-            Attachment(
-                report_id=report_id,
-                message_id=message_id,
-                media_type=upload.media_type,
-                size=len(upload.data),
-                sealed=sealed.ciphertext,
-                wrapped_keys=sealed.wrapped_keys,
-            )
-        )
+        session.add(Attachment(report_id=report_id, message_id=message_id, **sealed_file(upload, readers)))
 
 
 def _existing(session: Session, mac: str, canonical: str) -> IntakeResult | None:
