@@ -16,12 +16,11 @@ from sqlmodel import Session, col, select
 from core import clock, sealing
 from core.audit import AuditEvent, append_event
 from core.auth import StaffUser
-from incidents.access import may_see
-from incidents.enforcement.appeals import APPELLANT
+from incidents.enforcement.appeals import appeal_readers, contested_report, may_see_appeal
 from incidents.enforcement.models import REVERSALS, Appeal, AppealKind, AppealOutcome, AppealStatus
 from incidents.errors import DomainError, Forbidden, conflict
 from incidents.intake.service import PlatformKeys, add_message
-from incidents.models import Author, EnforcementAction, ModelRecord, ModelStatus, Report
+from incidents.models import Author, EnforcementAction, ModelRecord, ModelStatus
 from incidents.registry import service as registry
 from incidents.triage import service as triage
 from incidents.triage.workflow import ModelAction, TriageAction
@@ -50,22 +49,21 @@ def original_deciders(session: Session, appeal: Appeal) -> set[int]:
     return {actor for actor in session.exec(query) if actor is not None}
 
 
-def _check_decider(session: Session, appeal: Appeal, actor: StaffUser) -> Report | None:
+def _check_decider(session: Session, appeal: Appeal, actor: StaffUser) -> None:
     if appeal.status != AppealStatus.OPEN:
         raise DomainError("This appeal is already decided.")
     if actor.id in original_deciders(session, appeal):
         raise Forbidden("You took part in the decision under appeal; another staff member must decide it.")
-    report = session.get(Report, appeal.report_id) if appeal.kind == AppealKind.DISMISSAL else None
-    if report is not None and not may_see(actor, report):
+    if not may_see_appeal(session, actor, appeal):
         raise Forbidden("You cannot see this report, so you cannot decide its appeal.")
-    return report
 
 
 def decide_appeal(
     session: Session, appeal: Appeal, *, actor: StaffUser, outcome: AppealOutcome, reasons: str, keys: PlatformKeys
 ) -> Appeal:
     """Record the decision and its reasons for the appellant; on a reversal, reinstate; commit once."""
-    report = _check_decider(session, appeal, actor)
+    _check_decider(session, appeal, actor)
+    report = contested_report(session, appeal) if appeal.kind == AppealKind.DISMISSAL else None
     now = clock.now()
     # Claim the appeal with a conditional write: of two decisions sent at once, only one finds it open.
     claimed = session.execute(
@@ -78,8 +76,7 @@ def decide_appeal(
     appeal.status, appeal.outcome = AppealStatus.DECIDED.value, outcome.value
     appeal.decided_at, appeal.decided_by = now, actor.id
     if report is None:
-        readers = {sealing.PLATFORM: keys.public, APPELLANT: sealing.decode_public(appeal.appellant_public_key or "")}
-        sealed = sealing.seal_json({"reasons": reasons}, readers)
+        sealed = sealing.seal_json({"reasons": reasons}, appeal_readers(session, appeal, keys))
         appeal.decision_sealed, appeal.decision_keys = sealed.ciphertext, sealed.wrapped_keys
     else:
         add_message(
@@ -161,16 +158,11 @@ def _record_reinstatement(
 
 
 def open_appeals(session: Session, *, viewer: StaffUser) -> list[Appeal]:
-    """Return the undecided appeals this staff member may see, the soonest due first."""
+    """Return the undecided appeals this staff member may see (`may_see_appeal`), the soonest due first."""
     appeals = session.exec(
         select(Appeal).where(Appeal.status == AppealStatus.OPEN.value).order_by(col(Appeal.due_at), col(Appeal.id))
     )
-    visible = []
-    for appeal in appeals:
-        report = session.get(Report, appeal.report_id) if appeal.kind == AppealKind.DISMISSAL else None
-        if report is None or may_see(viewer, report):
-            visible.append(appeal)
-    return visible
+    return [appeal for appeal in appeals if may_see_appeal(session, viewer, appeal)]
 
 
 @dataclass(frozen=True)

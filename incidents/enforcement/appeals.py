@@ -1,7 +1,14 @@
 """Appeals: filing one (with a statement's link, or from a dismissed report's follow-up page) and reading it back.
 
-An action appeal's arguments and files are sealed for the platform key and for a key derived from the
+An action appeal's arguments and files are sealed for its staff readers and for a key derived from the
 appellant's receipt, as a report is for its reporter; a reporter's appeal is a message in their own thread.
+
+The staff readers follow the report the appeal is tied to (`contested_report`): the report a dismissal appeal
+contests, or the report the appealed action was taken on (`action.report_id`). For a whistleblower report they
+are that report's recipients, each with their own key, never the platform key; otherwise the platform key. An
+action recorded on an incident rather than a report is tied to no report, whatever the incident's reports: the
+incident, its actions and their statements are every report worker's to see, and the incident's whistleblower
+reports stay sealed on their own. Who may see an appeal is who may see its report (`access.may_see`).
 """
 
 from __future__ import annotations
@@ -10,17 +17,27 @@ import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from nacl.public import PrivateKey
+from nacl.public import PrivateKey, PublicKey
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from core import clock, sealing
 from core.audit import append_event
+from core.auth import StaffUser
+from incidents.access import may_see
 from incidents.enforcement.models import Appeal, AppealFile, AppealKind, AppealStatus, AppealToken
 from incidents.enforcement.statement import appeal_token_mac, is_token_shaped
 from incidents.intake import receipts
-from incidents.intake.service import PlatformKeys, Upload, add_message, open_sealed_file, sealed_file
-from incidents.models import Author, EnforcementAction, Report, ReportStatus
+from incidents.intake.service import (
+    PlatformKeys,
+    Upload,
+    add_message,
+    channel_readers,
+    open_sealed_file,
+    readers_of,
+    sealed_file,
+)
+from incidents.models import Author, Channel, EnforcementAction, Report, ReportStatus
 
 APPELLANT = "appellant"  # the reader id of the appellant's receipt-derived key
 
@@ -34,6 +51,40 @@ class AppealFiled:
     appeal_id: int
     receipt: str | None
     due_at: datetime
+
+
+def contested_report(session: Session, appeal: Appeal) -> Report | None:
+    """Return the report an appeal is tied to: the dismissed report, or the one the appealed action was taken on."""
+    if appeal.kind == AppealKind.DISMISSAL:
+        return session.get(Report, appeal.report_id) if appeal.report_id else None
+    action = session.get(EnforcementAction, appeal.action_id) if appeal.action_id else None
+    return session.get(Report, action.report_id) if action and action.report_id else None
+
+
+def may_see_appeal(session: Session, user: StaffUser, appeal: Appeal) -> bool:
+    """Tell whether a staff member may see an appeal: whoever may see its report (any report worker when none)."""
+    report = contested_report(session, appeal)
+    return report is None or may_see(user, report)
+
+
+def staff_readers(session: Session, report: Report | None, keys: PlatformKeys) -> dict[str, PublicKey]:
+    """Return the staff keys an action appeal's content is sealed for, by the report it is tied to.
+
+    A whistleblower report's: the recipients who read that report now (its reporter is not among them);
+    should none of them still hold their key, the channel's recipients, so that a grant can reach it later.
+    Otherwise the platform key. Raises ChannelClosed when the whistleblower channel has no recipient at all.
+    """
+    if report is None or report.channel != Channel.WHISTLEBLOWER:
+        return {sealing.PLATFORM: keys.public}
+    readers = readers_of(session, report, keys)
+    staff = {reader: key for reader, key in readers.items() if reader not in (sealing.PLATFORM, sealing.REPORTER)}
+    return staff or channel_readers(session, report.channel, keys)
+
+
+def appeal_readers(session: Session, appeal: Appeal, keys: PlatformKeys) -> dict[str, PublicKey]:
+    """Return everyone an action appeal's decision is sealed for: its staff readers and the appellant."""
+    appellant = sealing.decode_public(appeal.appellant_public_key or "")
+    return {**staff_readers(session, contested_report(session, appeal), keys), APPELLANT: appellant}
 
 
 def action_for_token(session: Session, *, token: str, keys: PlatformKeys) -> EnforcementAction | None:
@@ -68,12 +119,17 @@ def file_action_appeal(
     session: Session, *, token: str, arguments: str, uploads: list[Upload], keys: PlatformKeys, days: int
 ) -> AppealFiled:
     """Spend the token, seal the arguments and files, store the appeal with its due date, and commit."""
+    action = action_for_token(session, token=token, keys=keys)
+    if action is None:
+        raise AppealRefused("unknown or used token")
+    report = session.get(Report, action.report_id) if action.report_id else None
+    staff = staff_readers(session, report, keys)  # before any write: a closed channel refuses with nothing to undo
     action_id = _spend_token(session, token, keys)
     receipt = receipts.new_receipt()
     canonical = receipts.normalise(receipt) or ""
     salt = sealing.random_salt()
     appellant = sealing.reporter_private_key(canonical, salt).public_key
-    readers = {sealing.PLATFORM: keys.public, APPELLANT: appellant}
+    readers = {**staff, APPELLANT: appellant}
     sealed = sealing.seal_json({"arguments": arguments}, readers)
     now = clock.now()
     appeal = Appeal(
@@ -183,23 +239,37 @@ def open_for_appellant(session: Session, *, receipt: str, keys: PlatformKeys) ->
     return AppealView(appeal=appeal, arguments=opened["arguments"], reasons=reasons, found=found)
 
 
-def open_for_staff(session: Session, appeal: Appeal, *, keys: PlatformKeys) -> AppealView:
-    """Open an action appeal with the platform key: arguments, reasons and the files' names and sizes."""
+def open_for_staff(
+    session: Session, appeal: Appeal, *, user: StaffUser, reader: str, private_key: PrivateKey
+) -> AppealView:
+    """Open an action appeal with a staff key: arguments, reasons and the files' sizes; record the opening.
+
+    A key the appeal is not sealed for (a recipient not yet granted it) opens nothing: `found` is False.
+    """
     if appeal.sealed is None:
         return AppealView(appeal=appeal, arguments="", reasons=None)
-    opened = sealing.unseal_json(appeal.sealed, appeal.wrapped_keys, sealing.PLATFORM, keys.private)
+    if reader not in appeal.wrapped_keys:
+        return AppealView(appeal=appeal, arguments="", reasons=None, found=False)
+    opened = sealing.unseal_json(appeal.sealed, appeal.wrapped_keys, reader, private_key)
     reasons = None
-    if appeal.decision_sealed is not None:
-        reasons = sealing.unseal_json(appeal.decision_sealed, appeal.decision_keys, sealing.PLATFORM, keys.private)
+    if appeal.decision_sealed is not None and reader in appeal.decision_keys:
+        reasons = sealing.unseal_json(appeal.decision_sealed, appeal.decision_keys, reader, private_key)["reasons"]
     files = [
         {"id": f.id, "media_type": f.media_type, "size": f.size}
         for f in session.exec(select(AppealFile).where(AppealFile.appeal_id == appeal.id).order_by(col(AppealFile.id)))
     ]
-    return AppealView(
-        appeal=appeal, arguments=opened["arguments"], reasons=reasons["reasons"] if reasons else None, files=files
+    append_event(
+        session,
+        action="appeal.opened",
+        actor_id=user.id,
+        target_type="appeal",
+        target_id=str(appeal.id),
+        details={"reader": reader},
     )
+    session.commit()
+    return AppealView(appeal=appeal, arguments=opened["arguments"], reasons=reasons, files=files)
 
 
-def open_file(appeal_file: AppealFile, *, keys: PlatformKeys) -> tuple[str, bytes]:
-    """Return an appeal file's cleaned name and bytes, opened with the platform key."""
-    return open_sealed_file(appeal_file.sealed, appeal_file.wrapped_keys, sealing.PLATFORM, keys.private)
+def open_file(appeal_file: AppealFile, *, reader: str, private_key: PrivateKey) -> tuple[str, bytes]:
+    """Return an appeal file's cleaned name and bytes, opened with a staff key it is sealed for."""
+    return open_sealed_file(appeal_file.sealed, appeal_file.wrapped_keys, reader, private_key)

@@ -198,7 +198,7 @@ def test_files_attached_to_an_appeal_are_cleaned(app, client, session, suspended
     stored = session.exec(select(AppealFile)).one()
     assert stored.media_type == "image/jpeg"
     assert mark.encode() not in stored.sealed
-    _name, data = open_file(stored, keys=platform_keys(app))
+    _name, data = open_file(stored, reader="platform", private_key=platform_keys(app).private)
     assert data[:2] == b"\xff\xd8" and mark.encode() not in data and b"PhoneMaker" not in data
 
 
@@ -366,3 +366,50 @@ def test_of_two_decisions_sent_at_once_one_wins_and_the_other_is_a_conflict(
     assert len(reinstatements.all()) == 1
     session.expire_all()
     assert session.get(Appeal, first_view.id).decided_by == one.id
+
+
+def act_on_report(session, actor, report, **fields) -> EnforcementAction:
+    """Record a suspension of an account because of a report (the report page's enforcement form)."""
+    data = {
+        "action_type": "suspension", "target_kind": "account", "target": "Account 4411",
+        "ground_type": "policy", "ground_reference": "Terms, clause 9", "explanation": "Spam, twice.",
+        "detection": "manual", "decision": "manual", "decided_on": clock.today(), **fields,
+    }  # fmt: skip
+    return record_enforcement(session, actor=actor, data=data, report=report)
+
+
+def test_an_appeal_of_an_action_on_a_whistleblower_report_is_sealed_for_its_recipients_not_the_platform(
+    app, client, session, make_staff
+):
+    from core import sealing
+    from core.sealing import SealError
+
+    reader, second = make_staff("recipient"), make_staff("recipient")
+    submit(client, "/whistleblow")
+    report = session.exec(select(Report)).one()
+    author = session.get(StaffUser, second.id)
+    action = act_on_report(session, author, report)
+    response = file_appeal(client, token_for(app, session, author, action), files=[(io.BytesIO(b"a log\n"), "l.txt")])
+    receipt = RECEIPT_RE.search(response.get_data(as_text=True)).group(1)
+    appeal = session.exec(select(Appeal)).one()
+    recipients = [session.get(StaffUser, person.id) for person in (reader, second)]
+    expected = {sealing.staff_reader(u.id, u.public_key) for u in recipients} | {"appellant"}
+    assert set(appeal.wrapped_keys) == expected and "platform" not in expected
+    assert set(session.exec(select(AppealFile)).one().wrapped_keys) == expected
+    keys = platform_keys(app)
+    with pytest.raises(SealError):
+        sealing.unseal_json(appeal.sealed, appeal.wrapped_keys, sealing.PLATFORM, keys.private)
+    browser = signed_in_client(app, reader)
+    page = browser.get(f"/staff/appeals/{appeal.id}").get_data(as_text=True)
+    assert ARGUMENTS in page and 'id="not-decider"' not in page
+    form = {"csrf_token": csrf_from(page), "outcome": "upheld", "reasons": "Clause 9 covers this, as written."}
+    assert browser.post(f"/staff/appeals/{appeal.id}/decision", data=form).status_code == 302
+    session.expire_all()
+    assert set(session.get(Appeal, appeal.id).decision_keys) == expected
+    opened = session.exec(select(AuditEvent).where(AuditEvent.action == "appeal.opened")).first()
+    assert opened.actor_id == reader.id and opened.details == {
+        "reader": sealing.staff_reader(reader.id, recipients[0].public_key)
+    }
+    csrf = csrf_from(client.get("/appeal/status").get_data(as_text=True))
+    status = client.post("/appeal/status", data={"csrf_token": csrf, "receipt": receipt}).get_data(as_text=True)
+    assert "Clause 9 covers this, as written." in status and ARGUMENTS in status
