@@ -14,11 +14,13 @@ reports stay sealed on their own. Who may see an appeal is who may see its repor
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from nacl.public import PrivateKey, PublicKey
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core import clock, sealing
@@ -33,6 +35,7 @@ from incidents.intake.service import (
     Upload,
     add_message,
     channel_readers,
+    message_for_token,
     open_sealed_file,
     readers_of,
     sealed_file,
@@ -44,6 +47,10 @@ APPELLANT = "appellant"  # the reader id of the appellant's receipt-derived key
 
 class AppealRefused(Exception):
     """The link is unknown or used, or the report cannot be appealed; the page says so without saying which."""
+
+
+class AppealWaiting(AppealRefused):
+    """An appeal of the same action or dismissal is open: one waits for a decision at a time."""
 
 
 @dataclass(frozen=True)
@@ -87,44 +94,72 @@ def appeal_readers(session: Session, appeal: Appeal, keys: PlatformKeys) -> dict
     return {**staff_readers(session, contested_report(session, appeal), keys), APPELLANT: appellant}
 
 
-def action_for_token(session: Session, *, token: str, keys: PlatformKeys) -> EnforcementAction | None:
-    """Return the action an unused appeal token opens, or None (an odd, unknown or used token alike)."""
+def _token_row(session: Session, token: str, keys: PlatformKeys) -> AppealToken | None:
     if not is_token_shaped(token):
         return None
-    row = session.exec(
-        select(AppealToken).where(
-            AppealToken.token_mac == appeal_token_mac(keys, token), col(AppealToken.used_at).is_(None)
-        )
+    return session.exec(select(AppealToken).where(AppealToken.token_mac == appeal_token_mac(keys, token))).first()
+
+
+def action_for_token(session: Session, *, token: str, keys: PlatformKeys) -> EnforcementAction | None:
+    """Return the action an unused appeal token opens, or None (an odd, unknown or used token alike)."""
+    row = _token_row(session, token, keys)
+    return session.get(EnforcementAction, row.action_id) if row and row.used_at is None else None
+
+
+def open_action_appeal(session: Session, action_id: int) -> Appeal | None:
+    """Return an action's undecided appeal, if there is one (there is at most one: a unique index holds it)."""
+    return session.exec(
+        select(Appeal).where(Appeal.action_id == action_id, Appeal.status == AppealStatus.OPEN.value)
     ).first()
-    return session.get(EnforcementAction, row.action_id) if row else None
 
 
-def _spend_token(session: Session, token: str, keys: PlatformKeys) -> int:
-    """Mark the token used, once: of two forms sent at once only one gets the action's id."""
-    if not is_token_shaped(token):
-        raise AppealRefused("not a token")
-    mac = appeal_token_mac(keys, token)
-    action_id = session.exec(select(AppealToken.action_id).where(AppealToken.token_mac == mac)).first()
-    result = session.execute(
+def refusal(session: Session, *, token: str, keys: PlatformKeys) -> AppealRefused:
+    """Say why a link files nothing: an appeal of its action waits (this link's, or another's), or it is no link."""
+    row = _token_row(session, token, keys)
+    if row is not None and open_action_appeal(session, row.action_id) is not None:
+        return AppealWaiting("an appeal of this action is open")
+    return AppealRefused("unknown or used token")
+
+
+def _spend_tokens(session: Session, token: str, action_id: int, keys: PlatformKeys) -> int:
+    """Mark this token used, once, then the action's other unused ones; return how many others.
+
+    Of two forms sent at once with one link, only one finds it unused. The caller holds the action's row lock,
+    so two links of one action are spent one filing after the other.
+    """
+    now = clock.now()
+    mine = session.execute(
         update(AppealToken)
-        .where(col(AppealToken.token_mac) == mac, col(AppealToken.used_at).is_(None))
-        .values(used_at=clock.now())
+        .where(col(AppealToken.token_mac) == appeal_token_mac(keys, token), col(AppealToken.used_at).is_(None))
+        .values(used_at=now)
     )
-    if action_id is None or result.rowcount != 1:
-        raise AppealRefused("unknown or used token")
-    return action_id
+    if mine.rowcount != 1:
+        raise refusal(session, token=token, keys=keys)
+    others = session.execute(
+        update(AppealToken)
+        .where(col(AppealToken.action_id) == action_id, col(AppealToken.used_at).is_(None))
+        .values(used_at=now)
+    )
+    return others.rowcount
 
 
 def file_action_appeal(
     session: Session, *, token: str, arguments: str, uploads: list[Upload], keys: PlatformKeys, days: int
 ) -> AppealFiled:
-    """Spend the token, seal the arguments and files, store the appeal with its due date, and commit."""
+    """Spend the link and the action's other links, seal the arguments and files, store the appeal, and commit.
+
+    Raises AppealWaiting while an appeal of the action is open (the unique index on open appeals decides, so two
+    links sent at once file one appeal), AppealRefused for an unknown or used link, ChannelClosed when the
+    whistleblower report it is tied to has no recipient left to read it.
+    """
     action = action_for_token(session, token=token, keys=keys)
     if action is None:
-        raise AppealRefused("unknown or used token")
+        raise refusal(session, token=token, keys=keys)
     report = session.get(Report, action.report_id) if action.report_id else None
     staff = staff_readers(session, report, keys)  # before any write: a closed channel refuses with nothing to undo
-    action_id = _spend_token(session, token, keys)
+    # Two filings on one action wait for each other here on PostgreSQL (SQLite has one writer at a time anyway).
+    session.exec(select(EnforcementAction.id).where(EnforcementAction.id == action.id).with_for_update()).first()
+    others = _spend_tokens(session, token, action.id, keys)
     receipt = receipts.new_receipt()
     canonical = receipts.normalise(receipt) or ""
     salt = sealing.random_salt()
@@ -134,7 +169,7 @@ def file_action_appeal(
     now = clock.now()
     appeal = Appeal(
         kind=AppealKind.ACTION.value,
-        action_id=action_id,
+        action_id=action.id,
         received_at=now,
         due_at=now + timedelta(days=days),
         sealed=sealed.ciphertext,
@@ -143,23 +178,31 @@ def file_action_appeal(
         appellant_salt=sealing.b64(salt),
         appellant_public_key=sealing.encode_public(appellant),
     )
-    session.add(appeal)
-    session.flush()
+    _insert_open(session, appeal, waiting=lambda: open_action_appeal(session, action.id))
     for upload in uploads:
         session.add(AppealFile(appeal_id=appeal.id, **sealed_file(upload, readers)))
-    _log_filed(session, appeal, files=len(uploads))
+    _log_filed(session, appeal, files=len(uploads), other_links=others)
     session.commit()
     return AppealFiled(appeal_id=appeal.id, receipt=receipt, due_at=appeal.due_at)
 
 
-def _log_filed(session: Session, appeal: Appeal, *, files: int) -> None:
-    append_event(
-        session,
-        action="appeal.filed",
-        target_type="appeal",
-        target_id=str(appeal.id),
-        details={"kind": appeal.kind, "action": appeal.action_id, "report": appeal.report_id, "files": files},
-    )
+def _insert_open(session: Session, appeal: Appeal, *, waiting: Callable[[], Appeal | None]) -> None:
+    """Insert an open appeal; when the one-open-appeal index refuses it, undo the transaction and say so."""
+    session.add(appeal)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        if waiting() is not None:
+            raise AppealWaiting("an appeal is already open") from None
+        raise
+
+
+def _log_filed(session: Session, appeal: Appeal, *, files: int, other_links: int = 0) -> None:
+    details = {"kind": appeal.kind, "action": appeal.action_id, "report": appeal.report_id, "files": files}
+    if appeal.kind == AppealKind.ACTION:
+        details["other_links_spent"] = other_links
+    append_event(session, action="appeal.filed", target_type="appeal", target_id=str(appeal.id), details=details)
 
 
 def open_dismissal_appeal(session: Session, report_id: int) -> Appeal | None:
@@ -174,25 +217,53 @@ def may_appeal_dismissal(session: Session, report: Report) -> bool:
     return report.status == ReportStatus.DISMISSED and open_dismissal_appeal(session, report.id) is None
 
 
+def appeal_of_form(
+    session: Session, report: Report, dedupe_token: str | None, keys: PlatformKeys
+) -> AppealFiled | None:
+    """Return the appeal a dismissal appeal form already filed (its dedupe token's message), if it was sent before."""
+    message = message_for_token(session, report, dedupe_token, keys)
+    appeal = session.exec(select(Appeal).where(Appeal.message_id == message.id)).first() if message else None
+    return AppealFiled(appeal_id=appeal.id, receipt=None, due_at=appeal.due_at) if appeal and appeal.id else None
+
+
 def file_dismissal_appeal(
-    session: Session, *, report: Report, arguments: str, uploads: list[Upload], keys: PlatformKeys, days: int
+    session: Session,
+    *,
+    report: Report,
+    arguments: str,
+    uploads: list[Upload],
+    keys: PlatformKeys,
+    days: int,
+    dedupe_token: str | None = None,
 ) -> AppealFiled:
-    """Add the reporter's arguments to their thread, sealed as it is, store the appeal, and commit."""
-    if not may_appeal_dismissal(session, report):
-        raise AppealRefused("not dismissed, or an appeal is already waiting")
+    """Add the reporter's arguments to their thread, sealed as it is, store the appeal, and commit.
+
+    A form sent twice (the same dedupe token) files once: the second gets the first's appeal. Raises AppealWaiting
+    while an appeal of the report is open, AppealRefused when the report is not dismissed.
+    """
+    if (earlier := appeal_of_form(session, report, dedupe_token, keys)) is not None:
+        return earlier
+    if report.status != ReportStatus.DISMISSED:
+        raise AppealRefused("not dismissed")
+    if open_dismissal_appeal(session, report.id) is not None:
+        raise AppealWaiting("an appeal of this report is open")
     message = add_message(
-        session=session, report=report, author=Author.REPORTER, body=arguments, uploads=uploads, keys=keys, commit=False
-    )
+        session=session, report=report, author=Author.REPORTER, body=arguments, uploads=uploads, keys=keys,
+        dedupe_token=dedupe_token, commit=False,
+    )  # fmt: skip
+    if message is None:  # the same form, sent twice at once: the other request stored it
+        if (earlier := appeal_of_form(session, report, dedupe_token, keys)) is not None:
+            return earlier
+        raise AppealWaiting("the same form is being filed")
     now = clock.now()
     appeal = Appeal(
         kind=AppealKind.DISMISSAL.value,
         report_id=report.id,
-        message_id=message.id if message else None,
+        message_id=message.id,
         received_at=now,
         due_at=now + timedelta(days=days),
     )
-    session.add(appeal)
-    session.flush()
+    _insert_open(session, appeal, waiting=lambda: open_dismissal_appeal(session, report.id))
     _log_filed(session, appeal, files=len(uploads))
     session.commit()
     return AppealFiled(appeal_id=appeal.id, receipt=None, due_at=appeal.due_at)

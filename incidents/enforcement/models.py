@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, LargeBinary
+from sqlalchemy import Column, Index, LargeBinary, text
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
@@ -56,6 +56,23 @@ class Appeal(SQLModel, table=True):
     """An appeal against an enforcement action or a report's dismissal, and its decision."""
 
     __tablename__ = "appeal"
+    # One open appeal at a time per action, and per dismissed report (migration 0012); NULLs never collide.
+    __table_args__ = (
+        Index(
+            "ix_appeal_one_open_per_action",
+            "action_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+        Index(
+            "ix_appeal_one_open_per_report",
+            "report_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20, index=True)

@@ -314,6 +314,16 @@ def readers_of(session: Session, report: Report, keys: PlatformKeys) -> dict[str
     return readers
 
 
+def _dedupe_mac(report: Report, dedupe_token: str | None, keys: PlatformKeys) -> str | None:
+    return receipts.token_mac(keys.receipt_key, f"{report.id}:{dedupe_token}") if dedupe_token else None
+
+
+def message_for_token(session: Session, report: Report, dedupe_token: str | None, keys: PlatformKeys) -> Message | None:
+    """Return the message a form with this dedupe token already added to the report's thread, if any."""
+    dedupe_mac = _dedupe_mac(report, dedupe_token, keys)
+    return session.exec(select(Message).where(Message.dedupe_mac == dedupe_mac)).first() if dedupe_mac else None
+
+
 def add_message(
     *,
     session: Session,
@@ -332,8 +342,8 @@ def add_message(
     With commit=False the message joins the caller's transaction, and the caller commits. An automatic
     message (the acknowledgement at submission) is no one's response, so it leaves first_response_at alone.
     """
-    dedupe_mac = receipts.token_mac(keys.receipt_key, f"{report.id}:{dedupe_token}") if dedupe_token else None
-    if dedupe_mac and session.exec(select(Message).where(Message.dedupe_mac == dedupe_mac)).first():
+    dedupe_mac = _dedupe_mac(report, dedupe_token, keys)
+    if message_for_token(session, report, dedupe_token, keys) is not None:
         return None
     readers = readers_of(session, report, keys)
     sealed = sealing.seal_json({"body": body}, readers)

@@ -175,11 +175,14 @@ def test_a_token_works_once_and_only_for_its_own_action(app, client, session, ma
     other_token = token_for(app, session, author, other)
     page = client.get(f"/appeal/{token}")
     assert file_appeal(client, token).status_code == 200
-    # The same link again, whether shown afresh or posted from the old page: refused, and says nothing more.
+    # The same link again, shown afresh: refused, and says nothing more. Posted from the old page (the form sent
+    # twice): refused, with the page that says an appeal of this decision waits and what was written, once more.
     again = client.get(f"/appeal/{token}")
     assert again.status_code == 404
     form = {"csrf_token": csrf_from(page.get_data(as_text=True)), "arguments": ARGUMENTS}
-    assert client.post(f"/appeal/{token}", data=form).status_code == 404
+    twice = client.post(f"/appeal/{token}", data=form)
+    assert twice.status_code == 409 and "This decision already has an appeal waiting" in twice.get_data(as_text=True)
+    assert ARGUMENTS in twice.get_data(as_text=True) and len(session.exec(select(Appeal)).all()) == 1
     unknown = client.get("/appeal/" + "B" * 32).get_data(as_text=True)
     assert again.get_data(as_text=True).replace(token, "T") == unknown.replace("B" * 32, "T")
     assert session.exec(select(Appeal)).one().action_id == action.id
