@@ -36,16 +36,69 @@ MODEL_LIFTS: dict[tuple[AppealOutcome, ModelStatus], ModelAction] = {
 PARTLY_LIFTED_REASON = "Partly reinstated after an appeal."
 
 
+# The audit events that move a model into a restriction (registry.service: `model.<action>` on target "model"),
+# and the four-eyes decommissioning's proposal and approval, recorded on the model too.
+RESTRICTING_MODEL_EVENTS = frozenset(
+    {f"model.{action.value}" for action in (ModelAction.RESTRICT, ModelAction.SUSPEND, ModelAction.DECOMMISSION)}
+    | {"decommission.proposed", "decommission.approved"}
+)
+
+
 def original_deciders(session: Session, appeal: Appeal) -> set[int]:
-    """Return who took part in the contested decision: the action's author, or whoever dismissed the report."""
+    """Return who took part in the contested decision; none of them may decide its appeal.
+
+    A dismissal: whoever dismissed the report. An action: its author, and whoever recorded the restricting move of
+    its model that the action applied (`model_movers`).
+    """
     if appeal.kind == AppealKind.ACTION:
         action = session.get(EnforcementAction, appeal.action_id) if appeal.action_id else None
-        return {action.created_by} if action and action.created_by else set()
+        if action is None:
+            return set()
+        return ({action.created_by} if action.created_by else set()) | model_movers(session, action)
     query = select(AuditEvent.actor_id).where(
         AuditEvent.target_type == "report",
         AuditEvent.target_id == str(appeal.report_id),
         AuditEvent.action == f"report.{TriageAction.DISMISS.value}",
     )
+    return {actor for actor in session.exec(query) if actor is not None}
+
+
+def model_movers(session: Session, action: EnforcementAction) -> set[int]:
+    """Return who recorded the move of the action's model into its restriction, which the action applied.
+
+    The rule: the RESTRICTING_MODEL_EVENTS on the action's model (target "model", the model's id) that the audit
+    log holds between the record of the model's previous enforcement action and that of its next one (by `seq`,
+    the log's order). Staff record the action and move the model one after the other, in either order, and no
+    other action on the model comes between them; a move before an earlier action, or after a later one, is that
+    action's. An action without a model, or whose record is not in the log, has no movers.
+    """
+    if action.model_id is None:
+        return set()
+    on_model = [
+        str(i) for i in session.exec(select(EnforcementAction.id).where(EnforcementAction.model_id == action.model_id))
+    ]
+    records = dict(
+        session.exec(
+            select(AuditEvent.target_id, AuditEvent.seq).where(
+                AuditEvent.action == "enforcement.recorded",
+                AuditEvent.target_type == "enforcement_action",
+                col(AuditEvent.target_id).in_(on_model),
+            )
+        ).all()
+    )
+    own = records.get(str(action.id))
+    if own is None:
+        return set()
+    after = max((seq for seq in records.values() if seq < own), default=0)
+    before = min((seq for seq in records.values() if seq > own), default=None)
+    query = select(AuditEvent.actor_id).where(
+        AuditEvent.target_type == "model",
+        AuditEvent.target_id == str(action.model_id),
+        col(AuditEvent.action).in_(RESTRICTING_MODEL_EVENTS),
+        col(AuditEvent.seq) > after,
+    )
+    if before is not None:
+        query = query.where(col(AuditEvent.seq) < before)
     return {actor for actor in session.exec(query) if actor is not None}
 
 

@@ -416,3 +416,40 @@ def test_an_appeal_of_an_action_on_a_whistleblower_report_is_sealed_for_its_reci
     csrf = csrf_from(client.get("/appeal/status").get_data(as_text=True))
     status = client.post("/appeal/status", data={"csrf_token": csrf, "receipt": receipt}).get_data(as_text=True)
     assert "Clause 9 covers this, as written." in status and ARGUMENTS in status
+
+
+def test_whoever_moved_the_model_for_the_action_cannot_decide_its_appeal(app, client, session, make_staff):
+    from incidents.registry import service as registry
+    from incidents.triage.workflow import ModelAction
+
+    def move(model, action, actor, reason="Held-out benchmark reproduced."):
+        model = session.get(ModelRecord, model.id)
+        return registry.transition_model(
+            session, model, action, actor=actor, row_version=model.row_version, public_reason=reason
+        )
+
+    people = {name: staff(session, make_staff) for name in ("early", "first_author", "mover", "author", "later")}
+    model = ModelRecord(name="Aurora", version="13B")
+    session.add(model)
+    session.commit()
+    move(model, ModelAction.REVIEW, people["early"])
+    move(model, ModelAction.RESTRICT, people["early"])  # before the model's first action: that one's move
+    suspend(session, people["first_author"], model, action_type="licence_change")
+    move(model, ModelAction.SUSPEND, people["mover"])  # the move the appealed action applies, recorded first
+    appealed = suspend(session, people["author"], model)
+    suspend(session, people["later"], model, action_type="warning")
+    move(model, ModelAction.RESTRICT, people["later"])  # after the next action: that one's
+    file_appeal(client, token_for(app, session, people["author"], appealed))
+    appeal = session.exec(select(Appeal)).one()
+    assert appeal_decisions.original_deciders(session, appeal) == {people["author"].id, people["mover"].id}
+    with pytest.raises(Forbidden):
+        appeal_decisions.decide_appeal(
+            session, appeal, actor=people["mover"], outcome=AppealOutcome.UPHELD, reasons="I moved it; it stands.",
+            keys=platform_keys(app),
+        )  # fmt: skip
+    session.rollback()
+    appeal_decisions.decide_appeal(
+        session, appeal, actor=people["early"], outcome=AppealOutcome.UPHELD, reasons="It stands, on the log.",
+        keys=platform_keys(app),
+    )  # fmt: skip
+    assert session.get(Appeal, appeal.id).decided_by == people["early"].id
