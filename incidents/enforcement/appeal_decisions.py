@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from core import clock, sealing
@@ -18,9 +18,10 @@ from core.audit import AuditEvent, append_event
 from core.auth import StaffUser
 from incidents.enforcement.appeals import appeal_readers, contested_report, may_see_appeal
 from incidents.enforcement.models import REVERSALS, Appeal, AppealKind, AppealOutcome, AppealStatus
+from incidents.enforcement.statement import RESTRICTING
 from incidents.errors import DomainError, Forbidden, conflict
 from incidents.intake.service import PlatformKeys, add_message
-from incidents.models import Author, EnforcementAction, ModelRecord, ModelStatus
+from incidents.models import Author, EnforcementAction, ModelRecord, ModelStatus, Report, ReportStatus
 from incidents.registry import service as registry
 from incidents.triage import service as triage
 from incidents.triage.workflow import ModelAction, TriageAction
@@ -111,9 +112,24 @@ def _check_decider(session: Session, appeal: Appeal, actor: StaffUser) -> None:
         raise Forbidden("You cannot see this report, so you cannot decide its appeal.")
 
 
+# Why a reversal leaves things as they are, in the audit event's details (`why`); the decider is told in words.
+LATER_RESTRICTION = "a later action restricts the model"
+NO_LIFT = "the model's status has no way back for this outcome"
+NOT_DISMISSED = "the report is no longer dismissed"
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A recorded decision, and what its reversal did besides: the audit event's details, e.g. {"lifted": False,
+    "why": LATER_RESTRICTION} for a model left as it was, {"reopened": False, "why": NOT_DISMISSED}; {} otherwise."""
+
+    appeal: Appeal
+    effect: dict
+
+
 def decide_appeal(
     session: Session, appeal: Appeal, *, actor: StaffUser, outcome: AppealOutcome, reasons: str, keys: PlatformKeys
-) -> Appeal:
+) -> Decided:
     """Record the decision and its reasons for the appellant; on a reversal, reinstate; commit once."""
     _check_decider(session, appeal, actor)
     report = contested_report(session, appeal) if appeal.kind == AppealKind.DISMISSAL else None
@@ -128,45 +144,96 @@ def decide_appeal(
         raise conflict()
     appeal.status, appeal.outcome = AppealStatus.DECIDED.value, outcome.value
     appeal.decided_at, appeal.decided_by = now, actor.id
-    if report is None:
+    if appeal.kind == AppealKind.ACTION:
         sealed = sealing.seal_json({"reasons": reasons}, appeal_readers(session, appeal, keys))
         appeal.decision_sealed, appeal.decision_keys = sealed.ciphertext, sealed.wrapped_keys
-    else:
+    elif report is not None:
         add_message(
             session=session, report=report, author=Author.STAFF, body=reasons, uploads=[], keys=keys,
             staff_id=actor.id, commit=False,
         )  # fmt: skip
     session.add(appeal)
+    action = session.get(EnforcementAction, appeal.action_id) if appeal.action_id else None
+    lift, effect = _plan_reversal(session, action, report, outcome) if outcome in REVERSALS else (None, {})
+    details = {"kind": appeal.kind, "outcome": outcome.value, "action": appeal.action_id, "report": appeal.report_id}
     append_event(
         session,
         action="appeal.decided",
         actor_id=actor.id,
         target_type="appeal",
         target_id=str(appeal.id),
-        details={"kind": appeal.kind, "outcome": outcome.value, "action": appeal.action_id, "report": appeal.report_id},
+        details={**details, **effect},
     )
     if outcome in REVERSALS:
-        _reverse(session, appeal, actor=actor, outcome=outcome, report=report)
+        _reverse(session, appeal, action=action, report=report, lift=lift, actor=actor, reopen=effect.get("reopened"))
     else:
         session.commit()
     session.refresh(appeal)
-    return appeal
+    return Decided(appeal=appeal, effect=effect)
 
 
-def _reverse(session: Session, appeal: Appeal, *, actor: StaffUser, outcome: AppealOutcome, report) -> None:
-    """Undo what the appeal reverses; the last step commits the whole decision."""
+def _plan_reversal(
+    session: Session, action: EnforcementAction | None, report: Report | None, outcome: AppealOutcome
+) -> tuple[ModelAction | None, dict]:
+    """Decide what a reversal undoes: the move of the action's model (None: none), and what the audit says of it.
+
+    A model moves only when the appealed action is its latest restriction still standing; a dismissed report is
+    reopened only while it is still dismissed (staff may have reopened it by hand meanwhile).
+    """
     if report is not None:
+        if report.status != ReportStatus.DISMISSED:
+            return None, {"reopened": False, "why": NOT_DISMISSED}
+        return None, {"reopened": True}
+    model = session.get(ModelRecord, action.model_id) if action and action.model_id else None
+    if action is None or model is None:
+        return None, {}
+    if later_restriction(session, action) is not None:
+        return None, {"lifted": False, "why": LATER_RESTRICTION}
+    lift = MODEL_LIFTS.get((outcome, ModelStatus(model.status)))
+    if lift is None:
+        return None, {"lifted": False, "why": NO_LIFT, "status": model.status}
+    return lift, {"lifted": True}
+
+
+def later_restriction(session: Session, action: EnforcementAction) -> EnforcementAction | None:
+    """Return a restricting action on the same model decided after this one (recorded later on a tie), if any.
+
+    An action fully reversed on appeal no longer restricts, so it does not count.
+    """
+    reversed_actions = select(Appeal.action_id).where(
+        Appeal.outcome == AppealOutcome.REVERSED.value, col(Appeal.action_id).is_not(None)
+    )
+    later = or_(
+        col(EnforcementAction.decided_at) > action.decided_at,
+        and_(col(EnforcementAction.decided_at) == action.decided_at, col(EnforcementAction.id) > action.id),
+    )
+    query = select(EnforcementAction).where(
+        EnforcementAction.model_id == action.model_id,
+        col(EnforcementAction.action_type).in_([kind.value for kind in RESTRICTING]),
+        col(EnforcementAction.id).not_in(reversed_actions),
+        later,
+    )
+    return session.exec(query.order_by(col(EnforcementAction.id))).first()
+
+
+def _reverse(
+    session: Session,
+    appeal: Appeal,
+    *,
+    action: EnforcementAction | None,
+    report: Report | None,
+    lift: ModelAction | None,
+    actor: StaffUser,
+    reopen: bool | None,
+) -> None:
+    """Undo what the appeal reverses, as `_plan_reversal` decided; the last step commits the whole decision."""
+    if report is not None and reopen:
         triage.apply(session, report, TriageAction.REOPEN, actor=actor, data={"version": report.version})
         return
-    action = session.get(EnforcementAction, appeal.action_id)
-    if action is None:
-        session.commit()
-        return
-    reinstatement = _record_reinstatement(session, appeal, action, actor=actor)
-    appeal.reinstatement_id = reinstatement.id
-    session.add(appeal)
-    model = session.get(ModelRecord, action.model_id) if action.model_id else None
-    lift = MODEL_LIFTS.get((outcome, ModelStatus(model.status))) if model else None
+    if action is not None:
+        appeal.reinstatement_id = _record_reinstatement(session, appeal, action, actor=actor).id
+        session.add(appeal)
+    model = session.get(ModelRecord, action.model_id) if action and action.model_id else None
     if model is None or lift is None:
         session.commit()
         return

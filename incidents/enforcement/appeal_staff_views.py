@@ -84,7 +84,7 @@ def staff_appeal_decision(appeal_id: int):
     data, errors = validate_data(schema(DecisionSchema), form_to_raw(schema(DecisionSchema), request.form))
     if errors:
         return render_appeal(appeal, errors=errors, status=400)
-    appeal_decisions.decide_appeal(
+    decided = appeal_decisions.decide_appeal(
         get_session(),
         appeal,
         actor=current_staff(),
@@ -92,8 +92,30 @@ def staff_appeal_decision(appeal_id: int):
         reasons=data["reasons"],
         keys=web.current_keys(),
     )
-    flash(_("The appeal is decided."), "success")
+    flash(_decision_note(decided.effect), "success")
     return redirect(url_for("incidents.staff_appeal", appeal_id=appeal.id))
+
+
+def _decision_note(effect: dict) -> str:
+    """Tell the decider what the decision did, and what a reversal left as it was, and why."""
+    why = effect.get("why")
+    if why == appeal_decisions.LATER_RESTRICTION:
+        return _(
+            "The appeal is decided and a reinstatement is recorded, but the model's status is unchanged: "
+            "a later action restricts it. Lift that restriction on the model's page if it should go too."
+        )
+    if why == appeal_decisions.NO_LIFT:
+        return _(
+            "The appeal is decided and a reinstatement is recorded; the model's status (%(status)s) has no way back "
+            "for this outcome, so it is unchanged.",
+            status=str(effect.get("status", "")).replace("_", " "),
+        )
+    if why == appeal_decisions.NOT_DISMISSED:
+        return _(
+            "The appeal is decided and the reasons are in the report's thread. The report was not reopened: "
+            "it is no longer dismissed."
+        )
+    return _("The appeal is decided.")
 
 
 @roles(*roles_for(Permission.WORK_REPORTS))

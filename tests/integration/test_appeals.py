@@ -453,3 +453,72 @@ def test_whoever_moved_the_model_for_the_action_cannot_decide_its_appeal(app, cl
         keys=platform_keys(app),
     )  # fmt: skip
     assert session.get(Appeal, appeal.id).decided_by == people["early"].id
+
+
+def decide_on_the_page(app, make_staff, appeal_id: int, outcome: str, reasons: str) -> str:
+    """Decide an appeal through its page as a new colleague; return the page shown after, with its flash."""
+    browser = signed_in_client(app, make_staff("admin"))
+    page = browser.get(f"/staff/appeals/{appeal_id}").get_data(as_text=True)
+    form = {"csrf_token": csrf_from(page), "outcome": outcome, "reasons": reasons}
+    response = browser.post(f"/staff/appeals/{appeal_id}/decision", data=form, follow_redirects=True)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def decided_details(session, appeal_id: int) -> dict:
+    query = select(AuditEvent).where(AuditEvent.action == "appeal.decided", AuditEvent.target_id == str(appeal_id))
+    return session.exec(query).one().details
+
+
+def test_a_reversal_lifts_only_the_models_latest_restriction(app, client, session, make_staff, suspended_model):
+    model, first, author, token = suspended_model
+    later = suspend(session, staff(session, make_staff), model, action_type="takedown", target="Aurora 13B weights")
+    file_appeal(client, token)
+    appeal = session.exec(select(Appeal)).one()
+    page = decide_on_the_page(app, make_staff, appeal.id, "reversed", "No leak: the overlap is a public text.")
+    assert "the model&#39;s status is unchanged: a later action restricts it" in page
+    session.expire_all()
+    assert session.get(ModelRecord, model.id).status == "suspended"
+    reinstatement = session.get(EnforcementAction, session.get(Appeal, appeal.id).reinstatement_id)
+    assert (reinstatement.action_type, reinstatement.model_id) == ("reinstatement", model.id)
+    assert decided_details(session, appeal.id) == {
+        "kind": "action", "outcome": "reversed", "action": first.id, "report": None,
+        "lifted": False, "why": "a later action restricts the model",
+    }  # fmt: skip
+    # The later action is the latest restriction: its reversal lifts it.
+    file_appeal(client, token_for(app, session, author, later))
+    second = session.exec(select(Appeal).where(Appeal.action_id == later.id)).one()
+    page = decide_on_the_page(app, make_staff, second.id, "reversed", "The weights were never published.")
+    assert "The appeal is decided." in page and "unchanged" not in page
+    session.expire_all()
+    assert session.get(ModelRecord, model.id).status == "active"
+    assert decided_details(session, second.id)["lifted"] is True
+
+
+def test_a_dismissal_reversed_after_staff_reopened_the_report_by_hand(app, client, session, make_staff):
+    _response, receipt, _data = submit(client)
+    report = session.exec(select(Report)).one()
+    dismisser = staff(session, make_staff)
+    triage.apply(
+        session, report, TriageAction.DISMISS, actor=dismisser, data={"version": report.version, "reason": "spam"}
+    )
+    page = client.post("/followup", data={"csrf_token": csrf_from(client.get("/followup").get_data(as_text=True)),
+                                          "receipt": receipt}).get_data(as_text=True)  # fmt: skip
+    form = {"csrf_token": csrf_from(page), "receipt": receipt, "arguments": "This is not spam: it is a real incident."}
+    assert client.post("/followup/appeal", data=form).status_code == 200
+    session.refresh(report)
+    triage.apply(session, report, TriageAction.REOPEN, actor=dismisser, data={"version": report.version})
+    session.refresh(report)
+    reopened = (report.status, report.version)
+    appeal = session.exec(select(Appeal)).one()
+    shown = decide_on_the_page(app, make_staff, appeal.id, "reversed", "We read it again: a real incident.")
+    assert "The report was not reopened: it is no longer dismissed." in shown
+    session.expire_all()
+    assert (session.get(Report, report.id).status, session.get(Report, report.id).version) == reopened
+    assert session.get(Appeal, appeal.id).outcome == "reversed"
+    assert decided_details(session, appeal.id) == {
+        "kind": "dismissal", "outcome": "reversed", "action": None, "report": report.id,
+        "reopened": False, "why": "the report is no longer dismissed",
+    }  # fmt: skip
+    thread = client.post("/followup", data={"csrf_token": csrf_from(page), "receipt": receipt}).get_data(as_text=True)
+    assert "We read it again: a real incident." in thread
