@@ -14,7 +14,7 @@ from core.security import current_staff, roles
 from incidents import web
 from incidents.enforcement import appeal_decisions, appeals
 from incidents.enforcement.appeal_schemas import OUTCOMES, DecisionSchema
-from incidents.enforcement.models import Appeal, AppealFile, AppealOutcome
+from incidents.enforcement.models import Appeal, AppealFile, AppealKind, AppealOutcome
 from incidents.models import EnforcementAction
 
 
@@ -48,8 +48,8 @@ def render_appeal(appeal: Appeal, *, errors: dict | None = None, action_error: s
     if appeal.sealed is not None:
         reader, key = _staff_key(appeal)
         view = appeals.open_for_staff(db, appeal, user=current_staff(), reader=reader, private_key=key)
-    else:
-        view = appeals.AppealView(appeal=appeal, arguments="", reasons=None)
+    else:  # a dismissal appeal (its arguments are in the report's thread), or an action appeal purged
+        view = appeals.AppealView(appeal=appeal, arguments="", reasons=None, purged=appeal.kind == AppealKind.ACTION)
     action = db.get(EnforcementAction, appeal.action_id) if appeal.action_id else None
     deciders = appeal_decisions.original_deciders(db, appeal)
     return render_template(

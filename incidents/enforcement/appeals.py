@@ -276,6 +276,7 @@ class AppealView:
     reasons: str | None
     files: list[dict] = field(default_factory=list)
     found: bool = True
+    purged: bool = False  # its arguments, files and reasons were deleted after the retention period
 
 
 @functools.cache
@@ -295,19 +296,27 @@ def _decoy() -> tuple[Appeal, PrivateKey]:
 
 
 def open_for_appellant(session: Session, *, receipt: str, keys: PlatformKeys) -> AppealView:
-    """Return the appeal a receipt opens, with the decision's reasons once decided; a miss gets a decoy."""
+    """Return the appeal a receipt opens, with the decision's reasons once decided; a miss gets a decoy.
+
+    An appeal purged after the retention period opens with its dates and outcome only (`purged`). A miss and a
+    purged appeal open the decoy instead, so each path derives a key and decrypts as a hit does.
+    """
     canonical = receipts.normalise(receipt) or "0" * receipts.LENGTH
     mac = receipts.receipt_mac(keys.receipt_key, canonical)
     appeal = session.exec(select(Appeal).where(Appeal.receipt_mac == mac)).first()
-    found = appeal is not None and appeal.sealed is not None
-    if not found:
-        appeal, decoy_key = _decoy()
-    private_key = sealing.reporter_private_key(canonical, sealing.unb64(appeal.appellant_salt or ""))
-    opened = sealing.unseal_json(appeal.sealed, appeal.wrapped_keys, APPELLANT, private_key if found else decoy_key)
+    decoy, decoy_key = _decoy()
+    private_key = sealing.reporter_private_key(canonical, sealing.unb64((appeal or decoy).appellant_salt or ""))
+    sealed = appeal if appeal is not None and appeal.sealed is not None else None
+    opened_from, key = (sealed, private_key) if sealed is not None else (decoy, decoy_key)
+    opened = sealing.unseal_json(opened_from.sealed, opened_from.wrapped_keys, APPELLANT, key)
+    if appeal is None:
+        return AppealView(appeal=decoy, arguments=opened["arguments"], reasons=None, found=False)
+    if sealed is None:
+        return AppealView(appeal=appeal, arguments="", reasons=None, purged=True)
     reasons = None
-    if found and appeal.decision_sealed is not None:
+    if appeal.decision_sealed is not None:
         reasons = sealing.unseal_json(appeal.decision_sealed, appeal.decision_keys, APPELLANT, private_key)["reasons"]
-    return AppealView(appeal=appeal, arguments=opened["arguments"], reasons=reasons, found=found)
+    return AppealView(appeal=appeal, arguments=opened["arguments"], reasons=reasons)
 
 
 def open_for_staff(
@@ -318,7 +327,7 @@ def open_for_staff(
     A key the appeal is not sealed for (a recipient not yet granted it) opens nothing: `found` is False.
     """
     if appeal.sealed is None:
-        return AppealView(appeal=appeal, arguments="", reasons=None)
+        return AppealView(appeal=appeal, arguments="", reasons=None, purged=True)
     if reader not in appeal.wrapped_keys:
         return AppealView(appeal=appeal, arguments="", reasons=None, found=False)
     opened = sealing.unseal_json(appeal.sealed, appeal.wrapped_keys, reader, private_key)
