@@ -16,6 +16,7 @@ from incidents.enforcement import appeal_decisions, appeals
 from incidents.enforcement.appeal_schemas import OUTCOMES, DecisionSchema
 from incidents.enforcement.models import Appeal, AppealFile, AppealKind, AppealOutcome
 from incidents.models import EnforcementAction
+from incidents.triage import deadlines
 
 
 def appeal_or_404(appeal_id: int) -> Appeal:
@@ -62,6 +63,7 @@ def render_appeal(appeal: Appeal, *, errors: dict | None = None, action_error: s
         action_error=action_error,
         values=request.form if request.method == "POST" else {},
         now=clock.now(),
+        countdown=deadlines.countdown,
     ), status
 
 
@@ -69,7 +71,9 @@ def render_appeal(appeal: Appeal, *, errors: dict | None = None, action_error: s
 def staff_appeals():
     """List the undecided appeals, the soonest due first."""
     listed = appeal_decisions.open_appeals(get_session(), viewer=current_staff())
-    return render_template("incidents/staff/appeals.html", appeals=listed, now=clock.now())
+    return render_template(
+        "incidents/staff/appeals.html", appeals=listed, now=clock.now(), countdown=deadlines.countdown
+    )
 
 
 @roles(*roles_for(Permission.WORK_REPORTS))

@@ -522,3 +522,23 @@ def test_a_dismissal_reversed_after_staff_reopened_the_report_by_hand(app, clien
     }  # fmt: skip
     thread = client.post("/followup", data={"csrf_token": csrf_from(page), "receipt": receipt}).get_data(as_text=True)
     assert "We read it again: a real incident." in thread
+
+
+@pytest.mark.time_machine(FIXED_DAY)
+def test_the_staff_list_says_which_appeals_are_overdue_or_due_soon(app, session, make_staff):
+    author = staff(session, make_staff)
+    hours = timedelta(hours=1)
+    due = {"overdue": FIXED_DAY - 36 * hours, "soon": FIXED_DAY + 36 * hours, "later": FIXED_DAY + 252 * hours}
+    ids = {}
+    for name, due_at in due.items():
+        action = suspend(session, author, target=f"Model {name}")
+        appeal = Appeal(kind="action", action_id=action.id, received_at=FIXED_DAY - 30 * 24 * hours, due_at=due_at)
+        session.add(appeal)
+        session.commit()
+        ids[name] = appeal.id
+    browser = signed_in_client(app, make_staff("admin"))
+    rows = browser.get("/staff/appeals").get_data(as_text=True).split("<tbody>", 1)[1].split("</tr>")
+    cells = [re.sub(r"<[^>]+>", "", row.split("<td>")[-1]).strip() for row in rows if "<td>" in row]
+    assert cells == ["2026-11-27: overdue by 1 d", "2026-11-30: due soon, in 1 d", "2026-12-09: due in 10 d"]
+    page = browser.get(f"/staff/appeals/{ids['soon']}").get_data(as_text=True)
+    assert "2026-11-30: due soon, in 1 d" in page
