@@ -17,8 +17,7 @@ from incidents.models import Message, Report
 from incidents.triage import service as triage
 from incidents.triage.workflow import TriageAction
 from tests.conftest import FIXED_DAY, csrf_from, signed_in_client
-from tests.factories.reports import submit
-from tests.integration.test_appeals import ARGUMENTS, RECEIPT_RE, file_appeal, suspend, token_for
+from tests.integration.test_appeals import ARGUMENTS, RECEIPT_RE, dismissed_thread, file_appeal, suspend, token_for
 
 DAY = timedelta(days=1)
 
@@ -33,13 +32,7 @@ def decide(app, session, appeal_id: int, decider, outcome=AppealOutcome.UPHELD):
 
 def appeal_a_dismissal(client, session, dismisser, arguments: str) -> tuple[Report, int]:
     """Submit a report, dismiss it, appeal the dismissal as its reporter; return the report and the appeal's id."""
-    _response, receipt, _data = submit(client)
-    report = session.exec(select(Report).order_by(Report.id.desc())).first()
-    triage.apply(
-        session, report, TriageAction.DISMISS, actor=dismisser, data={"version": report.version, "reason": "spam"}
-    )
-    thread = client.post("/followup", data={"csrf_token": csrf_from(client.get("/followup").get_data(as_text=True)),
-                                            "receipt": receipt}).get_data(as_text=True)  # fmt: skip
+    thread, receipt, report = dismissed_thread(client, session, dismisser)
     form = {"csrf_token": csrf_from(thread), "receipt": receipt, "arguments": arguments}
     assert client.post("/followup/appeal", data=form).status_code == 200
     return report, session.exec(select(Appeal.id).where(Appeal.report_id == report.id)).one()

@@ -371,6 +371,17 @@ def test_of_two_decisions_sent_at_once_one_wins_and_the_other_is_a_conflict(
     assert session.get(Appeal, first_view.id).decided_by == one.id
 
 
+def dismissed_thread(client, session, dismisser, path: str = "/report") -> tuple[str, str, Report]:
+    """Submit a report through `path`, dismiss it as `dismisser`, open its follow-up page: (page, receipt, report)."""
+    _response, receipt, _data = submit(client, path)
+    report = session.exec(select(Report).order_by(Report.id.desc())).first()
+    data = {"version": report.version, "reason": "spam"}
+    triage.apply(session, report, TriageAction.DISMISS, actor=dismisser, data=data)
+    page = client.get("/followup").get_data(as_text=True)
+    thread = client.post("/followup", data={"csrf_token": csrf_from(page), "receipt": receipt}).get_data(as_text=True)
+    return thread, receipt, report
+
+
 def act_on_report(session, actor, report, **fields) -> EnforcementAction:
     """Record a suspension of an account because of a report (the report page's enforcement form)."""
     data = {
@@ -496,14 +507,8 @@ def test_a_reversal_lifts_only_the_models_latest_restriction(app, client, sessio
 
 
 def test_a_dismissal_reversed_after_staff_reopened_the_report_by_hand(app, client, session, make_staff):
-    _response, receipt, _data = submit(client)
-    report = session.exec(select(Report)).one()
     dismisser = staff(session, make_staff)
-    triage.apply(
-        session, report, TriageAction.DISMISS, actor=dismisser, data={"version": report.version, "reason": "spam"}
-    )
-    page = client.post("/followup", data={"csrf_token": csrf_from(client.get("/followup").get_data(as_text=True)),
-                                          "receipt": receipt}).get_data(as_text=True)  # fmt: skip
+    page, receipt, report = dismissed_thread(client, session, dismisser)
     form = {"csrf_token": csrf_from(page), "receipt": receipt, "arguments": "This is not spam: it is a real incident."}
     assert client.post("/followup/appeal", data=form).status_code == 200
     session.refresh(report)

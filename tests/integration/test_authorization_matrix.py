@@ -316,27 +316,30 @@ def sealed_report(app, client, session, make_staff):
     return {"report": report.id, "attachment": attachment.id, "version": report.version}, people
 
 
+def person_failures(client, matrix: dict, ids: dict, person: str, form=lambda path: {}) -> list[str]:
+    """Send each row's request as `person`; list the answers the matrix does not expect. `form`: a POST's fields."""
+    csrf = csrf_from(client.get("/staff/").get_data(as_text=True))
+    failures = []
+    for (method, template), expected in matrix.items():
+        path = template.format(**ids)
+        response = client.get(path) if method == "GET" else client.post(path, data={"csrf_token": csrf, **form(path)})
+        if response.status_code != expected[person]:
+            failures.append(f"{person} {method} {path}: {response.status_code}, expected {expected[person]}")
+    return failures
+
+
 @pytest.mark.parametrize("person", PERSONS)
 def test_who_may_see_a_whistleblower_report_decides_every_action_on_it(app, session, sealed_report, person):
     from incidents.models import Report
 
     ids, people = sealed_report
-    client = signed_in_client(app, people[person])
-    csrf = csrf_from(client.get("/staff/").get_data(as_text=True))
-    failures = []
-    for (method, template), expected in REPORT_MATRIX.items():
-        path = template.format(**ids)
-        action = path.rsplit("/", 1)[-1]
-        if method == "GET":
-            response = client.get(path)
-        else:
-            version = session.exec(select(Report.version).where(Report.id == ids["report"])).one()
-            session.expire_all()
-            form = {"csrf_token": csrf, "version": str(version), **FORMS.get(action, {})}
-            response = client.post(path, data=form)
-        if response.status_code != expected[person]:
-            failures.append(f"{person} {method} {path}: {response.status_code}, expected {expected[person]}")
-    assert failures == []
+
+    def form(path: str) -> dict:
+        version = session.exec(select(Report.version).where(Report.id == ids["report"])).one()
+        session.expire_all()
+        return {"version": str(version), **FORMS.get(path.rsplit("/", 1)[-1], {})}
+
+    assert person_failures(signed_in_client(app, people[person]), REPORT_MATRIX, ids, person, form) == []
 
 
 @pytest.mark.parametrize("person", PERSONS)
@@ -469,27 +472,18 @@ def sealed_appeals(app, client, session, make_staff):
     The second reader took both decisions, so the first may decide the appeals; a third recipient joins after.
     """
     from core.auth import StaffUser
-    from incidents.models import Report
-    from incidents.triage import service as triage
-    from incidents.triage.workflow import TriageAction
-    from tests.factories.reports import submit
+    from incidents.enforcement.models import Appeal
+    from tests.integration.test_appeals import dismissed_thread
 
     people = {"reader": make_staff("recipient"), "second_reader": make_staff("recipient")}
-    _response, receipt, _ = submit(client, "/whistleblow")
-    report = session.exec(select(Report)).one()
+    author = session.get(StaffUser, people["second_reader"].id)
+    page, receipt, report = dismissed_thread(client, session, author, "/whistleblow")
     people["late_recipient"] = make_staff("recipient")
     for role in ("admin", "triager", "publisher"):
         people[role] = make_staff(role)
-    author = session.get(StaffUser, people["second_reader"].id)
     action_appeal, appeal_file = appeal_with_a_file(app, session, author, report)
-    data = {"version": report.version, "reason": "out_of_scope"}
-    triage.apply(session, report, TriageAction.DISMISS, actor=author, data=data)
-    page = client.post("/followup", data={"csrf_token": csrf_from(client.get("/followup").get_data(as_text=True)),
-                                           "receipt": receipt}).get_data(as_text=True)  # fmt: skip
     form = {"csrf_token": csrf_from(page), "receipt": receipt, "arguments": "It is in scope: read it again."}
     assert client.post("/followup/appeal", data=form).status_code == 200
-    from incidents.enforcement.models import Appeal
-
     dismissal_appeal = session.exec(select(Appeal.id).where(Appeal.kind == "dismissal")).one()
     ids = {"action_appeal": action_appeal, "appeal_file": appeal_file, "dismissal_appeal": dismissal_appeal}
     return ids, people
@@ -499,13 +493,7 @@ def sealed_appeals(app, client, session, make_staff):
 def test_who_may_see_a_whistleblower_report_decides_who_sees_its_appeals(app, sealed_appeals, person):
     ids, people = sealed_appeals
     client = signed_in_client(app, people[person])
-    csrf = csrf_from(client.get("/staff/").get_data(as_text=True))
-    failures = []
-    for (method, template), expected in APPEAL_MATRIX.items():
-        path = template.format(**ids)
-        response = client.get(path) if method == "GET" else client.post(path, data={"csrf_token": csrf})
-        if response.status_code != expected[person]:
-            failures.append(f"{person} {method} {path}: {response.status_code}, expected {expected[person]}")
+    failures = person_failures(client, APPEAL_MATRIX, ids, person)
     listing = client.get("/staff/appeals")
     if person == "publisher":
         assert listing.status_code == 403

@@ -20,11 +20,8 @@ from incidents.enforcement import appeal_decisions, appeals
 from incidents.enforcement.models import Appeal, AppealOutcome, AppealToken
 from incidents.intake.service import platform_keys
 from incidents.models import Message, Report
-from incidents.triage import service as triage
-from incidents.triage.workflow import TriageAction
 from tests.conftest import csrf_from
-from tests.factories.reports import submit
-from tests.integration.test_appeals import ARGUMENTS, file_appeal, suspend, token_for
+from tests.integration.test_appeals import ARGUMENTS, dismissed_thread, file_appeal, suspend, token_for
 
 WAITING = "This decision already has an appeal waiting"
 
@@ -131,25 +128,12 @@ def test_two_links_of_one_action_filed_at_once_file_one_appeal(app, session, mak
         assert len(used) == 2 and None not in used
 
 
-def dismissed_thread(client, session, make_staff) -> tuple[str, str, Report]:
-    """Submit a report, dismiss it, and return the follow-up page (with the appeal form), its receipt and the report."""
-    _response, receipt, _data = submit(client)
-    report = session.exec(select(Report)).one()
-    dismisser = author_of(session, make_staff)
-    triage.apply(
-        session, report, TriageAction.DISMISS, actor=dismisser, data={"version": report.version, "reason": "spam"}
-    )
-    page = client.get("/followup").get_data(as_text=True)
-    thread = client.post("/followup", data={"csrf_token": csrf_from(page), "receipt": receipt}).get_data(as_text=True)
-    return thread, receipt, report
-
-
 def dedupe_token_of(html: str) -> str:
     return re.search(r'name="dedupe_token" value="([^"]+)"', html).group(1)
 
 
 def test_a_dismissal_appeal_sent_twice_files_once(app, client, session, make_staff):
-    thread, receipt, report = dismissed_thread(client, session, make_staff)
+    thread, receipt, report = dismissed_thread(client, session, author_of(session, make_staff))
     form = {
         "csrf_token": csrf_from(thread),
         "receipt": receipt,
@@ -171,7 +155,7 @@ def test_a_dismissal_appeal_sent_twice_files_once(app, client, session, make_sta
 
 
 def test_a_dismissal_appeal_form_with_errors_keeps_what_was_written_and_its_token(app, client, session, make_staff):
-    thread, receipt, _report = dismissed_thread(client, session, make_staff)
+    thread, receipt, _report = dismissed_thread(client, session, author_of(session, make_staff))
     token = dedupe_token_of(thread)
     form = {"csrf_token": csrf_from(thread), "receipt": receipt, "dedupe_token": token, "arguments": "Too short"}
     page = client.post("/followup/appeal", data=form)
@@ -182,7 +166,7 @@ def test_a_dismissal_appeal_form_with_errors_keeps_what_was_written_and_its_toke
 
 
 def test_the_same_dismissal_appeal_sent_twice_at_once_files_once(app, client, session, make_staff):
-    _thread, _receipt, report = dismissed_thread(client, session, make_staff)
+    _thread, _receipt, report = dismissed_thread(client, session, author_of(session, make_staff))
     engine, keys = get_engine(app), platform_keys(app)
     start = threading.Barrier(2)
 
