@@ -43,10 +43,15 @@ def _carry_language(endpoint: str, values: dict[str, Any]) -> None:
         values["lang"] = lang
 
 
+def language_names() -> list[tuple[str, str]]:
+    """Return (code, name in its own language) for each language the app speaks, in the configured order."""
+    return [(code, _own_name(code)) for code in current_app.config["LANGUAGES"]]
+
+
 def _language_links() -> list[tuple[str, str, bool]]:
     """Return (code, name in its own language, is current) for the language switcher."""
     current = str(get_locale() or "en")
-    return [(code, _own_name(code), code == current) for code in current_app.config["LANGUAGES"]]
+    return [(code, name, code == current) for code, name in language_names()]
 
 
 def _own_name(code: str) -> str:

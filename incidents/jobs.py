@@ -14,7 +14,10 @@ def purge_expired_content(app: Flask) -> str:
     """Purge sealed content past its retention period."""
     with Session(get_engine(app)) as session:
         result = retention.purge_expired(session, retention_days=int(app.config["RETENTION_DAYS"]))
-    return f"purged {result.reports} reports ({result.messages} messages, {result.attachments} attachments)"
+    return (
+        f"purged {result.reports} reports ({result.messages} messages, {result.attachments} attachments), "
+        f"{result.appeals} appeals ({result.appeal_files} files) and {result.statement_addresses} statement addresses"
+    )
 
 
 def warn_about_deadlines(app: Flask) -> str:

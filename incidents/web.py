@@ -1,4 +1,4 @@
-"""View helpers that every room's pages share: the platform keys, a report or 403/404, the staff directory."""
+"""View helpers that every room's pages share: the platform keys, a report or 403/404, the staff directory, guesses."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask import abort, current_app, request
 from core.auth import StaffUser
 from core.auth import staff_directory as load_staff_directory
 from core.db import get_session
-from core.security import current_private_key, current_staff
+from core.security import current_private_key, current_staff, limiter
 from incidents.intake import reading
 from incidents.intake import service as intake
 from incidents.models import Report
@@ -57,3 +57,16 @@ def dialect() -> str:
 def wants_json() -> bool:
     """Tell whether the caller asked for JSON (the staff API posts to the same URLs as the forms)."""
     return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def guess_budget(scope: str, *, misses: tuple[int, ...] = (403,), methods: list[str] | None = None):
+    """Return a decorator that makes its views share one budget (RECEIPT_LIMIT) of guesses per client bucket.
+
+    Only misses count: answers with a status in `misses` (a receipt or a link that opened nothing).
+    """
+    return limiter.shared_limit(
+        lambda: current_app.config["RECEIPT_LIMIT"],
+        scope=scope,
+        methods=methods,
+        deduct_when=lambda response: response.status_code in misses,
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, LargeBinary
+from sqlalchemy import Column, Index, LargeBinary, text
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
@@ -52,10 +52,18 @@ class AppealToken(SQLModel, table=True):
     sent_to_keys: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+OPEN = text("status = 'open'")  # the rows the one-open-appeal indexes hold
+
+
 class Appeal(SQLModel, table=True):
     """An appeal against an enforcement action or a report's dismissal, and its decision."""
 
     __tablename__ = "appeal"
+    # One open appeal at a time per action, and per dismissed report (migration 0013); NULLs never collide.
+    __table_args__ = tuple(
+        Index(f"ix_appeal_one_open_per_{name}", column, unique=True, sqlite_where=OPEN, postgresql_where=OPEN)
+        for name, column in (("action", "action_id"), ("report", "report_id"))
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20, index=True)

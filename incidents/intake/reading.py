@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from nacl.public import PrivateKey
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core import sealing
 from core.audit import append_event
 from core.auth import Role, StaffUser
 from incidents.access import may_see, reader_of
+from incidents.enforcement.models import Appeal, AppealFile
 from incidents.intake import receipts
-from incidents.intake.service import PlatformKeys, unpack_file
-from incidents.models import Attachment, Channel, Message, Report
+from incidents.intake.service import PlatformKeys, open_sealed_file
+from incidents.models import Attachment, Channel, EnforcementAction, Message, Report
 
 
 @dataclass
@@ -133,12 +134,12 @@ def _attachment_list(session: Session, report: Report, message_id: int | None) -
 
 def attachment_name(attachment: Attachment, reader: str, private_key: PrivateKey) -> str:
     """Return an attachment's file name (it is sealed with the file)."""
-    return unpack_file(sealing.unseal(attachment.sealed, attachment.wrapped_keys, reader, private_key))[0]
+    return open_sealed_file(attachment.sealed, attachment.wrapped_keys, reader, private_key)[0]
 
 
 def open_attachment(attachment: Attachment, reader: str, private_key: PrivateKey) -> tuple[str, bytes]:
     """Return an attachment's file name and bytes."""
-    return unpack_file(sealing.unseal(attachment.sealed, attachment.wrapped_keys, reader, private_key))
+    return open_sealed_file(attachment.sealed, attachment.wrapped_keys, reader, private_key)
 
 
 class NoAccess(Exception):
@@ -238,6 +239,7 @@ def grant_recipient(*, session: Session, granter: StaffUser, granter_key: Privat
                     extension_keys, reader=source, private_key=granter_key, new_reader=target, new_public=new_public
                 )
                 session.add(row)
+    count += _grant_appeals(session, source=source, granter_key=granter_key, target=target, new_public=new_public)
     append_event(
         session,
         action="recipient.granted",
@@ -247,4 +249,34 @@ def grant_recipient(*, session: Session, granter: StaffUser, granter_key: Privat
         details={"records": count},
     )
     session.commit()
+    return count
+
+
+def _grant_appeals(session: Session, *, source: str, granter_key: PrivateKey, target: str, new_public) -> int:
+    """Wrap the appeals tied to whistleblower reports (arguments, reasons, files) for the grantee too."""
+    tied = (
+        select(Appeal.id)
+        .join(EnforcementAction, col(EnforcementAction.id) == Appeal.action_id)
+        .join(Report, col(Report.id) == EnforcementAction.report_id)
+        .where(Report.channel == Channel.WHISTLEBLOWER.value)
+    )
+    appeals = session.exec(select(Appeal).where(col(Appeal.id).in_(tied)))
+    files = session.exec(select(AppealFile).where(col(AppealFile.appeal_id).in_(tied)))
+    sealed: list[tuple[Appeal | AppealFile, str]] = [
+        *((appeal, column) for appeal in appeals for column in ("wrapped_keys", "decision_keys")),
+        *((appeal_file, "wrapped_keys") for appeal_file in files),
+    ]
+    count = 0
+    for row, column in sealed:
+        wrapped = getattr(row, column)
+        if source in wrapped and target not in wrapped:
+            setattr(
+                row,
+                column,
+                sealing.rewrap(
+                    wrapped, reader=source, private_key=granter_key, new_reader=target, new_public=new_public
+                ),
+            )
+            session.add(row)
+            count += 1
     return count

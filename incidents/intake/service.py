@@ -125,6 +125,27 @@ def unpack_file(blob: bytes) -> tuple[str, bytes]:
     return blob[2 : 2 + length].decode("utf-8"), blob[2 + length :]
 
 
+def sealed_file(upload: Upload, readers: dict[str, PublicKey]) -> dict:
+    """Seal a cleaned file, its name and bytes together, for these readers; return its row's columns.
+
+    Report attachments and appeal files alike are stored this way, and opened with `open_sealed_file`.
+    """
+    sealed = sealing.seal(_pack_file(upload.filename, upload.data), readers)
+    return {
+        "media_type": upload.media_type,
+        "size": len(upload.data),
+        "sealed": sealed.ciphertext,
+        "wrapped_keys": sealed.wrapped_keys,
+    }
+
+
+def open_sealed_file(
+    sealed: bytes, wrapped_keys: dict[str, str], reader: str, private_key: PrivateKey
+) -> tuple[str, bytes]:
+    """Return the name and bytes of a file that `sealed_file` sealed."""
+    return unpack_file(sealing.unseal(sealed, wrapped_keys, reader, private_key))
+
+
 def _attach(
     session: Session,
     report_id: int,
@@ -133,17 +154,7 @@ def _attach(
     message_id: int | None = None,
 ) -> None:
     for upload in uploads:
-        sealed = sealing.seal(_pack_file(upload.filename, upload.data), readers)
-        session.add(
-            Attachment(
-                report_id=report_id,
-                message_id=message_id,
-                media_type=upload.media_type,
-                size=len(upload.data),
-                sealed=sealed.ciphertext,
-                wrapped_keys=sealed.wrapped_keys,
-            )
-        )
+        session.add(Attachment(report_id=report_id, message_id=message_id, **sealed_file(upload, readers)))
 
 
 def _existing(session: Session, mac: str, canonical: str) -> IntakeResult | None:
@@ -320,6 +331,16 @@ def readers_of(session: Session, report: Report, keys: PlatformKeys) -> dict[str
     return readers
 
 
+def _dedupe_mac(report: Report, dedupe_token: str | None, keys: PlatformKeys) -> str | None:
+    return receipts.token_mac(keys.receipt_key, f"{report.id}:{dedupe_token}") if dedupe_token else None
+
+
+def message_for_token(session: Session, report: Report, dedupe_token: str | None, keys: PlatformKeys) -> Message | None:
+    """Return the message a form with this dedupe token already added to the report's thread, if any."""
+    dedupe_mac = _dedupe_mac(report, dedupe_token, keys)
+    return session.exec(select(Message).where(Message.dedupe_mac == dedupe_mac)).first() if dedupe_mac else None
+
+
 def add_message(
     *,
     session: Session,
@@ -338,8 +359,8 @@ def add_message(
     With commit=False the message joins the caller's transaction, and the caller commits. An automatic
     message (the acknowledgement at submission) is no one's response, so it leaves first_response_at alone.
     """
-    dedupe_mac = receipts.token_mac(keys.receipt_key, f"{report.id}:{dedupe_token}") if dedupe_token else None
-    if dedupe_mac and session.exec(select(Message).where(Message.dedupe_mac == dedupe_mac)).first():
+    dedupe_mac = _dedupe_mac(report, dedupe_token, keys)
+    if message_for_token(session, report, dedupe_token, keys) is not None:
         return None
     readers = readers_of(session, report, keys)
     sealed = sealing.seal_json({"body": body}, readers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 
 from anonymize.attachments import AttachmentRefused, Limits, prepare
@@ -50,3 +50,24 @@ def clean_uploads(files) -> tuple[list[intake.Upload], list[str]]:
             continue
         uploads.append(intake.Upload(filename=clean_name, media_type=kind.media_type, data=clean))
     return uploads, errors
+
+
+def form_uploads(errors: dict) -> list[intake.Upload]:
+    """Clean the files sent with this request's form, unless the form already has errors.
+
+    Each refused file's message goes under errors["files"]; the form then goes back to the person.
+    """
+    if errors:
+        return []
+    uploads, file_errors = clean_uploads(request.files.getlist("files"))
+    if file_errors:
+        errors["files"] = file_errors
+    return uploads
+
+
+def note_files_not_kept(errors: dict) -> None:
+    """Tell someone whose form goes back with errors that the files they chose must be chosen again."""
+    if request.files and any(f.filename for f in request.files.getlist("files")):
+        errors.setdefault("files", []).append(
+            _("For your safety the files you chose were not kept. Please choose them again.")
+        )

@@ -12,13 +12,13 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from core.db import get_session
 from core.schemas import form_to_raw, schema, validate_data
-from core.security import first_use, limiter, spend_global_limit, spend_rate_limit
+from core.security import first_use, spend_global_limit, spend_rate_limit
 from incidents import labels, web
 from incidents.fields import COUNTRY_CODES
 from incidents.intake import acknowledgement, reading, receipts, work
 from incidents.intake import service as intake
 from incidents.intake.schemas import FollowupSchema, MessageSchema, ReportSchema
-from incidents.intake.uploads import clean_uploads, human_size
+from incidents.intake.uploads import form_uploads, human_size, note_files_not_kept
 from incidents.models import Author, Channel, Report
 from incidents.triage import duties
 
@@ -128,14 +128,9 @@ def _channel_page(channel: Channel):
             _("This form was too old to send. Check your answers and send it again.")
         )
         token = issue_intake_token()
-    uploads, file_errors = clean_uploads(request.files.getlist("files")) if not errors else ([], [])
-    if file_errors:
-        errors["files"] = file_errors
+    uploads = form_uploads(errors)
     if errors:
-        if request.files and any(f.filename for f in request.files.getlist("files")):
-            errors.setdefault("files", []).append(
-                _("For your safety the files you chose were not kept. Please choose them again.")
-            )
+        note_files_not_kept(errors)
         return render_template(
             template,
             channel=channel,
@@ -193,14 +188,6 @@ def whistleblow():
     return _channel_page(Channel.WHISTLEBLOWER)
 
 
-def _receipt_limit() -> str:
-    return current_app.config["RECEIPT_LIMIT"]
-
-
-def _receipt_failed(response) -> bool:
-    return response.status_code == 403
-
-
 def _open_thread(receipt: str):
     view = reading.open_for_reporter(session=get_session(), receipt=receipt, keys=web.current_keys())
     if not view.found:
@@ -230,9 +217,7 @@ def _thread_page(view, receipt: str, errors: dict | None = None, added: bool = F
 
 
 # /followup and /followup/message spend one budget of receipt guesses per client bucket, not one each.
-receipt_guesses = limiter.shared_limit(
-    _receipt_limit, scope="receipt-guesses", methods=["POST"], deduct_when=_receipt_failed
-)
+receipt_guesses = web.guess_budget("receipt-guesses", methods=["POST"])
 
 
 @receipt_guesses
@@ -257,9 +242,7 @@ def followup_message():
     if refusal:
         return refusal
     data, errors = validate_data(schema(MessageSchema), form_to_raw(schema(MessageSchema), request.form))
-    uploads, file_errors = clean_uploads(request.files.getlist("files")) if not errors else ([], [])
-    if file_errors:
-        errors["files"] = file_errors
+    uploads = form_uploads(errors)
     if errors:
         return _thread_page(view, receipt, errors=errors, status=400)
     intake.add_message(

@@ -39,6 +39,11 @@ def test_an_affected_party_appeals_without_javascript_and_a_colleague_reverses(
     text = Path(download.value.path()).read_text()
     link = re.search(r"(http\S+/appeal/[A-Za-z0-9_-]{32})\n", text).group(1)
     assert "Acceptable use policy, clause 4.2" in text
+    with colleague.expect_download() as download:  # a second statement, with a link of its own
+        colleague.get_by_role("button", name="Download as text").click()
+    second = re.search(r"(/appeal/[A-Za-z0-9_-]{32})\n", Path(download.value.path()).read_text()).group(1)
+    late = page_factory(javascript=False)
+    late.goto(live_server.url + second)  # its form is open in another window when the first appeal goes in
 
     appellant = page_factory(javascript=False)
     appellant.goto(live_server.url + link[link.index("/appeal/") :])
@@ -49,6 +54,12 @@ def test_an_affected_party_appeals_without_javascript_and_a_colleague_reverses(
     appellant.wait_for_load_state()
     assert appellant.get_by_role("heading", name="Your appeal is received").is_visible()
     receipt = appellant.locator("#receipt").inner_text().strip()
+    # The other link's form is refused (one appeal of a decision at a time), and gives back what was written.
+    late.get_by_label("Your arguments").fill("A second appeal of the same suspension, sent too late.")
+    late.get_by_role("button", name="Send my appeal").click()
+    late.wait_for_load_state()
+    assert late.get_by_role("heading", name="This decision already has an appeal waiting").is_visible()
+    assert late.locator("#written").inner_text() == "A second appeal of the same suspension, sent too late."
 
     colleague.goto(f"{live_server.url}/staff/appeals")
     appeal = session.exec(select(Appeal)).one()
@@ -77,6 +88,9 @@ def test_accessibility_of_the_appeal_pages(app, live_server, page_factory, make_
     _model, action = restricted_model(session, make_staff)
     author = session.get(StaffUser, action.created_by)
     token = statement.issue_statement(session, actor=author, action=action, keys=platform_keys(app))
+    other = statement.issue_statement(session, actor=author, action=action, keys=platform_keys(app))
+    late = page_factory(bypass_csp=True)
+    late.goto(f"{live_server.url}/appeal/{other}")  # shown before the appeal is filed with the first link
     page = page_factory(bypass_csp=True)
     findings = {}
     page.goto(f"{live_server.url}/appeal/{token}")
@@ -96,6 +110,15 @@ def test_accessibility_of_the_appeal_pages(app, live_server, page_factory, make_
     page.get_by_role("button", name="Open my appeal").click()
     page.wait_for_load_state()
     findings["status"] = run_axe(page, axe_path)
+    late.get_by_label("Your arguments").fill(ARGUMENTS)
+    late.get_by_role("button", name="Send my appeal").click()
+    late.wait_for_load_state()
+    findings["already waiting (what was written)"] = run_axe(late, axe_path)
+    assert late.get_by_role("heading", name="This decision already has an appeal waiting").is_visible()
+    third = statement.issue_statement(session, actor=author, action=action, keys=platform_keys(app))
+    late.goto(f"{live_server.url}/appeal/{third}")  # a link made while the appeal waits
+    assert late.get_by_role("heading", name="This decision already has an appeal waiting").is_visible()
+    findings["already waiting"] = run_axe(late, axe_path)
     staff = page_factory(bypass_csp=True)
     sign_in(staff, live_server.url, make_staff("admin"))
     appeal = session.exec(select(Appeal)).one()

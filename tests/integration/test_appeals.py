@@ -175,11 +175,14 @@ def test_a_token_works_once_and_only_for_its_own_action(app, client, session, ma
     other_token = token_for(app, session, author, other)
     page = client.get(f"/appeal/{token}")
     assert file_appeal(client, token).status_code == 200
-    # The same link again, whether shown afresh or posted from the old page: refused, and says nothing more.
+    # The same link again, shown afresh: refused, and says nothing more. Posted from the old page (the form sent
+    # twice): refused, with the page that says an appeal of this decision waits and what was written, once more.
     again = client.get(f"/appeal/{token}")
     assert again.status_code == 404
     form = {"csrf_token": csrf_from(page.get_data(as_text=True)), "arguments": ARGUMENTS}
-    assert client.post(f"/appeal/{token}", data=form).status_code == 404
+    twice = client.post(f"/appeal/{token}", data=form)
+    assert twice.status_code == 409 and "This decision already has an appeal waiting" in twice.get_data(as_text=True)
+    assert ARGUMENTS in twice.get_data(as_text=True) and len(session.exec(select(Appeal)).all()) == 1
     unknown = client.get("/appeal/" + "B" * 32).get_data(as_text=True)
     assert again.get_data(as_text=True).replace(token, "T") == unknown.replace("B" * 32, "T")
     assert session.exec(select(Appeal)).one().action_id == action.id
@@ -198,7 +201,7 @@ def test_files_attached_to_an_appeal_are_cleaned(app, client, session, suspended
     stored = session.exec(select(AppealFile)).one()
     assert stored.media_type == "image/jpeg"
     assert mark.encode() not in stored.sealed
-    _name, data = open_file(stored, keys=platform_keys(app))
+    _name, data = open_file(stored, reader="platform", private_key=platform_keys(app).private)
     assert data[:2] == b"\xff\xd8" and mark.encode() not in data and b"PhoneMaker" not in data
 
 
@@ -366,3 +369,181 @@ def test_of_two_decisions_sent_at_once_one_wins_and_the_other_is_a_conflict(
     assert len(reinstatements.all()) == 1
     session.expire_all()
     assert session.get(Appeal, first_view.id).decided_by == one.id
+
+
+def dismissed_thread(client, session, dismisser, path: str = "/report") -> tuple[str, str, Report]:
+    """Submit a report through `path`, dismiss it as `dismisser`, open its follow-up page: (page, receipt, report)."""
+    _response, receipt, _data = submit(client, path)
+    report = session.exec(select(Report).order_by(Report.id.desc())).first()
+    data = {"version": report.version, "reason": "spam"}
+    triage.apply(session, report, TriageAction.DISMISS, actor=dismisser, data=data)
+    page = client.get("/followup").get_data(as_text=True)
+    thread = client.post("/followup", data={"csrf_token": csrf_from(page), "receipt": receipt}).get_data(as_text=True)
+    return thread, receipt, report
+
+
+def act_on_report(session, actor, report, **fields) -> EnforcementAction:
+    """Record a suspension of an account because of a report (the report page's enforcement form)."""
+    data = {
+        "action_type": "suspension", "target_kind": "account", "target": "Account 4411",
+        "ground_type": "policy", "ground_reference": "Terms, clause 9", "explanation": "Spam, twice.",
+        "detection": "manual", "decision": "manual", "decided_on": clock.today(), **fields,
+    }  # fmt: skip
+    return record_enforcement(session, actor=actor, data=data, report=report)
+
+
+def test_an_appeal_of_an_action_on_a_whistleblower_report_is_sealed_for_its_recipients_not_the_platform(
+    app, client, session, make_staff
+):
+    from core import sealing
+    from core.sealing import SealError
+
+    reader, second = make_staff("recipient"), make_staff("recipient")
+    submit(client, "/whistleblow")
+    report = session.exec(select(Report)).one()
+    author = session.get(StaffUser, second.id)
+    action = act_on_report(session, author, report)
+    response = file_appeal(client, token_for(app, session, author, action), files=[(io.BytesIO(b"a log\n"), "l.txt")])
+    receipt = RECEIPT_RE.search(response.get_data(as_text=True)).group(1)
+    appeal = session.exec(select(Appeal)).one()
+    recipients = [session.get(StaffUser, person.id) for person in (reader, second)]
+    expected = {sealing.staff_reader(u.id, u.public_key) for u in recipients} | {"appellant"}
+    assert set(appeal.wrapped_keys) == expected and "platform" not in expected
+    assert set(session.exec(select(AppealFile)).one().wrapped_keys) == expected
+    keys = platform_keys(app)
+    with pytest.raises(SealError):
+        sealing.unseal_json(appeal.sealed, appeal.wrapped_keys, sealing.PLATFORM, keys.private)
+    browser = signed_in_client(app, reader)
+    page = browser.get(f"/staff/appeals/{appeal.id}").get_data(as_text=True)
+    assert ARGUMENTS in page and 'id="not-decider"' not in page
+    form = {"csrf_token": csrf_from(page), "outcome": "upheld", "reasons": "Clause 9 covers this, as written."}
+    assert browser.post(f"/staff/appeals/{appeal.id}/decision", data=form).status_code == 302
+    session.expire_all()
+    assert set(session.get(Appeal, appeal.id).decision_keys) == expected
+    opened = session.exec(select(AuditEvent).where(AuditEvent.action == "appeal.opened")).first()
+    assert opened.actor_id == reader.id and opened.details == {
+        "reader": sealing.staff_reader(reader.id, recipients[0].public_key)
+    }
+    csrf = csrf_from(client.get("/appeal/status").get_data(as_text=True))
+    status = client.post("/appeal/status", data={"csrf_token": csrf, "receipt": receipt}).get_data(as_text=True)
+    assert "Clause 9 covers this, as written." in status and ARGUMENTS in status
+
+
+def test_whoever_moved_the_model_for_the_action_cannot_decide_its_appeal(app, client, session, make_staff):
+    from incidents.registry import service as registry
+    from incidents.triage.workflow import ModelAction
+
+    def move(model, action, actor, reason="Held-out benchmark reproduced."):
+        model = session.get(ModelRecord, model.id)
+        return registry.transition_model(
+            session, model, action, actor=actor, row_version=model.row_version, public_reason=reason
+        )
+
+    people = {name: staff(session, make_staff) for name in ("early", "first_author", "mover", "author", "later")}
+    model = ModelRecord(name="Aurora", version="13B")
+    session.add(model)
+    session.commit()
+    move(model, ModelAction.REVIEW, people["early"])
+    move(model, ModelAction.RESTRICT, people["early"])  # before the model's first action: that one's move
+    suspend(session, people["first_author"], model, action_type="licence_change")
+    move(model, ModelAction.SUSPEND, people["mover"])  # the move the appealed action applies, recorded first
+    appealed = suspend(session, people["author"], model)
+    suspend(session, people["later"], model, action_type="warning")
+    move(model, ModelAction.RESTRICT, people["later"])  # after the next action: that one's
+    file_appeal(client, token_for(app, session, people["author"], appealed))
+    appeal = session.exec(select(Appeal)).one()
+    assert appeal_decisions.original_deciders(session, appeal) == {people["author"].id, people["mover"].id}
+    with pytest.raises(Forbidden):
+        appeal_decisions.decide_appeal(
+            session, appeal, actor=people["mover"], outcome=AppealOutcome.UPHELD, reasons="I moved it; it stands.",
+            keys=platform_keys(app),
+        )  # fmt: skip
+    session.rollback()
+    appeal_decisions.decide_appeal(
+        session, appeal, actor=people["early"], outcome=AppealOutcome.UPHELD, reasons="It stands, on the log.",
+        keys=platform_keys(app),
+    )  # fmt: skip
+    assert session.get(Appeal, appeal.id).decided_by == people["early"].id
+
+
+def decide_on_the_page(app, make_staff, appeal_id: int, outcome: str, reasons: str) -> str:
+    """Decide an appeal through its page as a new colleague; return the page shown after, with its flash."""
+    browser = signed_in_client(app, make_staff("admin"))
+    page = browser.get(f"/staff/appeals/{appeal_id}").get_data(as_text=True)
+    form = {"csrf_token": csrf_from(page), "outcome": outcome, "reasons": reasons}
+    response = browser.post(f"/staff/appeals/{appeal_id}/decision", data=form, follow_redirects=True)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def decided_details(session, appeal_id: int) -> dict:
+    query = select(AuditEvent).where(AuditEvent.action == "appeal.decided", AuditEvent.target_id == str(appeal_id))
+    return session.exec(query).one().details
+
+
+def test_a_reversal_lifts_only_the_models_latest_restriction(app, client, session, make_staff, suspended_model):
+    model, first, author, token = suspended_model
+    later = suspend(session, staff(session, make_staff), model, action_type="takedown", target="Aurora 13B weights")
+    file_appeal(client, token)
+    appeal = session.exec(select(Appeal)).one()
+    page = decide_on_the_page(app, make_staff, appeal.id, "reversed", "No leak: the overlap is a public text.")
+    assert "the model&#39;s status is unchanged: a later action restricts it" in page
+    session.expire_all()
+    assert session.get(ModelRecord, model.id).status == "suspended"
+    reinstatement = session.get(EnforcementAction, session.get(Appeal, appeal.id).reinstatement_id)
+    assert (reinstatement.action_type, reinstatement.model_id) == ("reinstatement", model.id)
+    assert decided_details(session, appeal.id) == {
+        "kind": "action", "outcome": "reversed", "action": first.id, "report": None,
+        "lifted": False, "why": "a later action restricts the model",
+    }  # fmt: skip
+    # The later action is the latest restriction: its reversal lifts it.
+    file_appeal(client, token_for(app, session, author, later))
+    second = session.exec(select(Appeal).where(Appeal.action_id == later.id)).one()
+    page = decide_on_the_page(app, make_staff, second.id, "reversed", "The weights were never published.")
+    assert "The appeal is decided." in page and "unchanged" not in page
+    session.expire_all()
+    assert session.get(ModelRecord, model.id).status == "active"
+    assert decided_details(session, second.id)["lifted"] is True
+
+
+def test_a_dismissal_reversed_after_staff_reopened_the_report_by_hand(app, client, session, make_staff):
+    dismisser = staff(session, make_staff)
+    page, receipt, report = dismissed_thread(client, session, dismisser)
+    form = {"csrf_token": csrf_from(page), "receipt": receipt, "arguments": "This is not spam: it is a real incident."}
+    assert client.post("/followup/appeal", data=form).status_code == 200
+    session.refresh(report)
+    triage.apply(session, report, TriageAction.REOPEN, actor=dismisser, data={"version": report.version})
+    session.refresh(report)
+    reopened = (report.status, report.version)
+    appeal = session.exec(select(Appeal)).one()
+    shown = decide_on_the_page(app, make_staff, appeal.id, "reversed", "We read it again: a real incident.")
+    assert "The report was not reopened: it is no longer dismissed." in shown
+    session.expire_all()
+    assert (session.get(Report, report.id).status, session.get(Report, report.id).version) == reopened
+    assert session.get(Appeal, appeal.id).outcome == "reversed"
+    assert decided_details(session, appeal.id) == {
+        "kind": "dismissal", "outcome": "reversed", "action": None, "report": report.id,
+        "reopened": False, "why": "the report is no longer dismissed",
+    }  # fmt: skip
+    thread = client.post("/followup", data={"csrf_token": csrf_from(page), "receipt": receipt}).get_data(as_text=True)
+    assert "We read it again: a real incident." in thread
+
+
+@pytest.mark.time_machine(FIXED_DAY)
+def test_the_staff_list_says_which_appeals_are_overdue_or_due_soon(app, session, make_staff):
+    author = staff(session, make_staff)
+    hours = timedelta(hours=1)
+    due = {"overdue": FIXED_DAY - 36 * hours, "soon": FIXED_DAY + 36 * hours, "later": FIXED_DAY + 252 * hours}
+    ids = {}
+    for name, due_at in due.items():
+        action = suspend(session, author, target=f"Model {name}")
+        appeal = Appeal(kind="action", action_id=action.id, received_at=FIXED_DAY - 30 * 24 * hours, due_at=due_at)
+        session.add(appeal)
+        session.commit()
+        ids[name] = appeal.id
+    browser = signed_in_client(app, make_staff("admin"))
+    rows = browser.get("/staff/appeals").get_data(as_text=True).split("<tbody>", 1)[1].split("</tr>")
+    cells = [re.sub(r"<[^>]+>", "", row.split("<td>")[-1]).strip() for row in rows if "<td>" in row]
+    assert cells == ["2026-11-27: overdue by 1 d", "2026-11-30: due soon, in 1 d", "2026-12-09: due in 10 d"]
+    page = browser.get(f"/staff/appeals/{ids['soon']}").get_data(as_text=True)
+    assert "2026-11-30: due soon, in 1 d" in page

@@ -124,21 +124,60 @@ MATRIX = {
     ("GET", "/staff/appeals/999"): WORKERS_404,
     ("POST", "/staff/appeals/999/decision"): WORKERS_404,
     ("GET", "/staff/appeals/999/files/999"): WORKERS_404,
+    # An appeal of an action taken on the public report: for who may see that report; to a recipient it is not there.
+    ("GET", "/staff/appeals/{appeal}"): {"admin": 200, "triager": 200, "recipient": 404, "publisher": 403},
+    ("GET", "/staff/appeals/{appeal}/files/{appeal_file}"): {
+        "admin": 200,
+        "triager": 200,
+        "recipient": 404,
+        "publisher": 403,
+    },
+    ("POST", "/staff/appeals/{appeal}/decision"): {"admin": 400, "triager": 400, "recipient": 404, "publisher": 403},
 }
 # Pages that need no login, and logout (it ends the session, so it is tested on its own).
 PUBLIC = {"/staff/login", "/staff/setup", "/staff/logout"}
 
 
+def appeal_with_a_file(app, session, author, report) -> tuple[int, int]:
+    """Record a suspension on the report by `author`, and file its appeal with one file; return both ids."""
+    from core import clock
+    from incidents.enforcement import appeals, statement
+    from incidents.enforcement.models import AppealFile
+    from incidents.enforcement.service import record_enforcement
+    from incidents.intake.service import Upload, platform_keys
+
+    data = {
+        "action_type": "suspension", "target_kind": "account", "target": "Account 4411",
+        "ground_type": "policy", "ground_reference": "Terms, clause 9", "detection": "manual",
+        "decision": "manual", "decided_on": clock.today(),
+    }  # fmt: skip
+    action = record_enforcement(session, actor=author, data=data, report=report)
+    keys = platform_keys(app)
+    token = statement.issue_statement(session, actor=author, action=action, keys=keys)
+    upload = Upload(filename="log.txt", media_type="text/plain", data=b"the account's log\n")
+    filed = appeals.file_action_appeal(
+        session, token=token, arguments="The account broke no clause.", uploads=[upload], keys=keys, days=30
+    )
+    appeal_file = session.exec(select(AppealFile).where(AppealFile.appeal_id == filed.appeal_id)).one()
+    return filed.appeal_id, appeal_file.id
+
+
 @pytest.fixture
 def objects(app, session, make_staff):
+    from core.auth import StaffUser
+
     report = stored_report(app, session)
     session.add(Incident(title="An incident for the matrix"))
     session.add(ModelRecord(name="Matrix model"))
     session.commit()
+    author = session.get(StaffUser, make_staff("triager").id)
+    appeal, appeal_file = appeal_with_a_file(app, session, author, report)
     return {
         "report": report.id,
         "incident": session.exec(select(Incident)).one().id,
         "model": session.exec(select(ModelRecord)).one().id,
+        "appeal": appeal,
+        "appeal_file": appeal_file,
     }
 
 
@@ -277,27 +316,30 @@ def sealed_report(app, client, session, make_staff):
     return {"report": report.id, "attachment": attachment.id, "version": report.version}, people
 
 
+def person_failures(client, matrix: dict, ids: dict, person: str, form=lambda path: {}) -> list[str]:
+    """Send each row's request as `person`; list the answers the matrix does not expect. `form`: a POST's fields."""
+    csrf = csrf_from(client.get("/staff/").get_data(as_text=True))
+    failures = []
+    for (method, template), expected in matrix.items():
+        path = template.format(**ids)
+        response = client.get(path) if method == "GET" else client.post(path, data={"csrf_token": csrf, **form(path)})
+        if response.status_code != expected[person]:
+            failures.append(f"{person} {method} {path}: {response.status_code}, expected {expected[person]}")
+    return failures
+
+
 @pytest.mark.parametrize("person", PERSONS)
 def test_who_may_see_a_whistleblower_report_decides_every_action_on_it(app, session, sealed_report, person):
     from incidents.models import Report
 
     ids, people = sealed_report
-    client = signed_in_client(app, people[person])
-    csrf = csrf_from(client.get("/staff/").get_data(as_text=True))
-    failures = []
-    for (method, template), expected in REPORT_MATRIX.items():
-        path = template.format(**ids)
-        action = path.rsplit("/", 1)[-1]
-        if method == "GET":
-            response = client.get(path)
-        else:
-            version = session.exec(select(Report.version).where(Report.id == ids["report"])).one()
-            session.expire_all()
-            form = {"csrf_token": csrf, "version": str(version), **FORMS.get(action, {})}
-            response = client.post(path, data=form)
-        if response.status_code != expected[person]:
-            failures.append(f"{person} {method} {path}: {response.status_code}, expected {expected[person]}")
-    assert failures == []
+
+    def form(path: str) -> dict:
+        version = session.exec(select(Report.version).where(Report.id == ids["report"])).one()
+        session.expire_all()
+        return {"version": str(version), **FORMS.get(path.rsplit("/", 1)[-1], {})}
+
+    assert person_failures(signed_in_client(app, people[person]), REPORT_MATRIX, ids, person, form) == []
 
 
 @pytest.mark.parametrize("person", PERSONS)
@@ -380,3 +422,100 @@ def test_an_incident_page_counts_the_linked_reports_a_viewer_may_not_open(app, s
         html = signed_in_client(app, people[person]).get(f"/staff/incidents/{incident.id}").get_data(as_text=True)
         assert (f">#{ids['report']}</a> · " in html) is listed, person
         assert ("Linked reports that are not yours to open: 1." in html) is not listed, person
+
+
+# The appeals of a whistleblower report: one against an action taken on it, one against its dismissal. Each is
+# for who may see the report, as the report is; to anyone else it is not there (404), in the list too.
+APPEAL_MATRIX = {
+    ("GET", "/staff/appeals/{action_appeal}"): {
+        "reader": 200,
+        "late_recipient": 404,
+        "admin": 404,
+        "triager": 404,
+        "publisher": 403,
+    },
+    ("GET", "/staff/appeals/{action_appeal}/files/{appeal_file}"): {
+        "reader": 200,
+        "late_recipient": 404,
+        "admin": 404,
+        "triager": 404,
+        "publisher": 403,
+    },
+    ("POST", "/staff/appeals/{action_appeal}/decision"): {
+        "reader": 400,
+        "late_recipient": 404,
+        "admin": 404,
+        "triager": 404,
+        "publisher": 403,
+    },
+    ("GET", "/staff/appeals/{dismissal_appeal}"): {
+        "reader": 200,
+        "late_recipient": 404,
+        "admin": 404,
+        "triager": 404,
+        "publisher": 403,
+    },
+    ("POST", "/staff/appeals/{dismissal_appeal}/decision"): {
+        "reader": 400,
+        "late_recipient": 404,
+        "admin": 404,
+        "triager": 404,
+        "publisher": 403,
+    },
+}
+
+
+@pytest.fixture
+def sealed_appeals(app, client, session, make_staff):
+    """A whistleblower report sealed to two recipients, an action on it and its dismissal, both appealed.
+
+    The second reader took both decisions, so the first may decide the appeals; a third recipient joins after.
+    """
+    from core.auth import StaffUser
+    from incidents.enforcement.models import Appeal
+    from tests.integration.test_appeals import dismissed_thread
+
+    people = {"reader": make_staff("recipient"), "second_reader": make_staff("recipient")}
+    author = session.get(StaffUser, people["second_reader"].id)
+    page, receipt, report = dismissed_thread(client, session, author, "/whistleblow")
+    people["late_recipient"] = make_staff("recipient")
+    for role in ("admin", "triager", "publisher"):
+        people[role] = make_staff(role)
+    action_appeal, appeal_file = appeal_with_a_file(app, session, author, report)
+    form = {"csrf_token": csrf_from(page), "receipt": receipt, "arguments": "It is in scope: read it again."}
+    assert client.post("/followup/appeal", data=form).status_code == 200
+    dismissal_appeal = session.exec(select(Appeal.id).where(Appeal.kind == "dismissal")).one()
+    ids = {"action_appeal": action_appeal, "appeal_file": appeal_file, "dismissal_appeal": dismissal_appeal}
+    return ids, people
+
+
+@pytest.mark.parametrize("person", PERSONS)
+def test_who_may_see_a_whistleblower_report_decides_who_sees_its_appeals(app, sealed_appeals, person):
+    ids, people = sealed_appeals
+    client = signed_in_client(app, people[person])
+    failures = person_failures(client, APPEAL_MATRIX, ids, person)
+    listing = client.get("/staff/appeals")
+    if person == "publisher":
+        assert listing.status_code == 403
+    else:
+        page = listing.get_data(as_text=True)
+        for name in ("action_appeal", "dismissal_appeal"):
+            if (f'href="/staff/appeals/{ids[name]}"' in page) != (person == "reader"):
+                failures.append(f"{person}: the list {'lacks' if person == 'reader' else 'shows'} {name}")
+    assert failures == []
+
+
+def test_a_late_recipient_reads_an_appeal_once_granted(app, sealed_appeals):
+    ids, people = sealed_appeals
+    late = signed_in_client(app, people["late_recipient"])
+    assert late.get(f"/staff/appeals/{ids['action_appeal']}").status_code == 404
+    reader = signed_in_client(app, people["reader"])
+    page = reader.get("/staff/recipients").get_data(as_text=True)
+    granted = reader.post(
+        "/staff/recipients", data={"csrf_token": csrf_from(page), "grantee_id": people["late_recipient"].id}
+    )
+    assert granted.status_code == 302
+    page = late.get(f"/staff/appeals/{ids['action_appeal']}")
+    assert page.status_code == 200 and "The account broke no clause." in page.get_data(as_text=True)
+    download = late.get(f"/staff/appeals/{ids['action_appeal']}/files/{ids['appeal_file']}")
+    assert download.status_code == 200 and download.data == b"the account's log\n"

@@ -96,3 +96,14 @@ def test_staff_action_labels_and_reply_templates_are_extracted():
         ids = {m.id for m in read_po(handle, locale="es")}
     wanted = set(ACTION_LABELS.values()) | {text for pair in REPLY_TEMPLATES.values() for text in pair}
     assert wanted - ids == set()
+
+
+def test_the_words_of_a_statement_of_reasons_are_translated():
+    """A statement goes to the affected party in their language: the enforcement vocabulary it prints, kept with
+    the staff form's labels, is complete too (its templates are outside /staff/, so the first test covers them)."""
+    from incidents.enforcement.schemas import ACTION_TYPES, AUTOMATION, GROUND_TYPES, TARGET_KINDS
+
+    with open(PO, "rb") as handle:
+        translated = {m.id for m in read_po(handle, locale="es") if m.id and m.string and "fuzzy" not in m.flags}
+    wanted = {str(text) for table in (ACTION_TYPES, TARGET_KINDS, GROUND_TYPES, AUTOMATION) for text in table.values()}
+    assert sorted(wanted - translated) == []
