@@ -13,6 +13,8 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from core.logs import without_secrets
+
 MESSAGES = {
     400: (
         _l("That request could not be understood"),
@@ -85,7 +87,8 @@ def handle_unexpected(error: Exception) -> Response:
         return handle_http(error)
     # The frames say where it failed; the message is left out because it may quote what a reporter sent.
     frames = "".join(traceback.format_tb(error.__traceback__))
-    current_app.logger.error("unhandled %s on %s %s\n%s", type(error).__name__, request.method, request.path, frames)
+    path = without_secrets(request.path)
+    current_app.logger.error("unhandled %s on %s %s\n%s", type(error).__name__, request.method, path, frames)
     return handle_http(InternalServerError())
 
 
@@ -129,7 +132,8 @@ def handle_unavailable(error: Exception) -> Response:
         return handle_unexpected(error)
     # A database error's message quotes the statement and its parameters: only the type is logged.
     cause = type(getattr(error, "orig", None) or error).__name__
-    current_app.logger.error("storage unavailable (%s) on %s %s", cause, request.method, request.path)
+    path = without_secrets(request.path)  # an appeal link's token never reaches the log
+    current_app.logger.error("storage unavailable (%s) on %s %s", cause, request.method, path)
     return handle_http(ServiceUnavailable(retry_after=RETRY_AFTER_SECONDS))
 
 

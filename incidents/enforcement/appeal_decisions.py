@@ -114,6 +114,7 @@ def _check_decider(session: Session, appeal: Appeal, actor: StaffUser) -> None:
 
 # Why a reversal leaves things as they are, in the audit event's details (`why`); the decider is told in words.
 LATER_RESTRICTION = "a later action restricts the model"
+EARLIER_RESTRICTION = "an earlier action still restricts the model"
 NO_LIFT = "the model's status has no way back for this outcome"
 NOT_DISMISSED = "the report is no longer dismissed"
 
@@ -155,6 +156,7 @@ def decide_appeal(
     session.add(appeal)
     action = session.get(EnforcementAction, appeal.action_id) if appeal.action_id else None
     lift, effect = _plan_reversal(session, action, report, outcome) if outcome in REVERSALS else (None, {})
+    _lock_rows_before_the_audit(session, report=report, model_id=action.model_id if action and lift else None)
     details = {"kind": appeal.kind, "outcome": outcome.value, "action": appeal.action_id, "report": appeal.report_id}
     append_event(
         session,
@@ -172,12 +174,24 @@ def decide_appeal(
     return Decided(appeal=appeal, effect=effect)
 
 
+def _lock_rows_before_the_audit(session: Session, *, report: Report | None, model_id: int | None) -> None:
+    """Take the report's and the model's row locks before the audit head's, as every other writer does.
+
+    A model move (registry) and a triage action write their row and then append to the audit log; taking the
+    rows first here means the two never wait on each other in a circle (PostgreSQL; SQLite has one writer).
+    """
+    if report is not None:
+        session.exec(select(Report.id).where(Report.id == report.id).with_for_update()).first()
+    if model_id is not None:
+        session.exec(select(ModelRecord.id).where(ModelRecord.id == model_id).with_for_update()).first()
+
+
 def _plan_reversal(
     session: Session, action: EnforcementAction | None, report: Report | None, outcome: AppealOutcome
 ) -> tuple[ModelAction | None, dict]:
     """Decide what a reversal undoes: the move of the action's model (None: none), and what the audit says of it.
 
-    A model moves only when the appealed action is its latest restriction still standing; a dismissed report is
+    A model moves only when the appealed action is its only restriction still standing; a dismissed report is
     reopened only while it is still dismissed (staff may have reopened it by hand meanwhile).
     """
     if report is not None:
@@ -187,18 +201,18 @@ def _plan_reversal(
     model = session.get(ModelRecord, action.model_id) if action and action.model_id else None
     if action is None or model is None:
         return None, {}
-    if later_restriction(session, action) is not None:
-        return None, {"lifted": False, "why": LATER_RESTRICTION}
+    if (why := standing_restriction(session, action)) is not None:
+        return None, {"lifted": False, "why": why}
     lift = MODEL_LIFTS.get((outcome, ModelStatus(model.status)))
     if lift is None:
         return None, {"lifted": False, "why": NO_LIFT, "status": model.status}
     return lift, {"lifted": True}
 
 
-def later_restriction(session: Session, action: EnforcementAction) -> EnforcementAction | None:
-    """Return a restricting action on the same model decided after this one (recorded later on a tie), if any.
+def standing_restriction(session: Session, action: EnforcementAction) -> str | None:
+    """Tell why another restricting action on the same model still stands, if one does (LATER_ or EARLIER_RESTRICTION).
 
-    An action fully reversed on appeal no longer restricts, so it does not count.
+    Not standing: an action fully reversed on appeal, and a time-limited one whose last day has passed.
     """
     reversed_actions = select(Appeal.action_id).where(
         Appeal.outcome == AppealOutcome.REVERSED.value, col(Appeal.action_id).is_not(None)
@@ -209,11 +223,16 @@ def later_restriction(session: Session, action: EnforcementAction) -> Enforcemen
     )
     query = select(EnforcementAction).where(
         EnforcementAction.model_id == action.model_id,
+        EnforcementAction.id != action.id,
         col(EnforcementAction.action_type).in_([kind.value for kind in RESTRICTING]),
         col(EnforcementAction.id).not_in(reversed_actions),
-        later,
+        or_(col(EnforcementAction.ends_on).is_(None), col(EnforcementAction.ends_on) >= clock.today()),
     )
-    return session.exec(query.order_by(col(EnforcementAction.id))).first()
+    if session.exec(query.where(later)).first() is not None:
+        return LATER_RESTRICTION
+    if session.exec(query.where(~later)).first() is not None:
+        return EARLIER_RESTRICTION
+    return None
 
 
 def _reverse(
@@ -275,6 +294,18 @@ def _record_reinstatement(
         details={"type": reinstatement.action_type, "appeal": appeal.id, "reverses": action.id},
     )
     return reinstatement
+
+
+def appeals_due(session: Session, by: datetime, *, limit: int = 500) -> list[Appeal]:
+    """Return the undecided appeals due by this moment, the soonest first (the dashboard's and the warnings' clock)."""
+    return list(
+        session.exec(
+            select(Appeal)
+            .where(Appeal.status == AppealStatus.OPEN.value, col(Appeal.due_at) <= by)
+            .order_by(col(Appeal.due_at), col(Appeal.id))
+            .limit(limit)
+        )
+    )
 
 
 def open_appeals(session: Session, *, viewer: StaffUser) -> list[Appeal]:

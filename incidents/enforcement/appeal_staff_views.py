@@ -108,6 +108,11 @@ def _decision_note(effect: dict) -> str:
             "The appeal is decided and a reinstatement is recorded, but the model's status is unchanged: "
             "a later action restricts it. Lift that restriction on the model's page if it should go too."
         )
+    if why == appeal_decisions.EARLIER_RESTRICTION:
+        return _(
+            "The appeal is decided and a reinstatement is recorded, but the model's status is unchanged: "
+            "an earlier action still restricts it. Lift that restriction on the model's page if it should go too."
+        )
     if why == appeal_decisions.NO_LIFT:
         return _(
             "The appeal is decided and a reinstatement is recorded; the model's status (%(status)s) has no way back "

@@ -31,10 +31,10 @@ from incidents.enforcement.models import Appeal, AppealFile, AppealKind, AppealS
 from incidents.enforcement.statement import appeal_token_mac, is_token_shaped
 from incidents.intake import receipts
 from incidents.intake.service import (
+    ChannelClosed,
     PlatformKeys,
     Upload,
     add_message,
-    channel_readers,
     message_for_token,
     open_sealed_file,
     readers_of,
@@ -77,15 +77,19 @@ def may_see_appeal(session: Session, user: StaffUser, appeal: Appeal) -> bool:
 def staff_readers(session: Session, report: Report | None, keys: PlatformKeys) -> dict[str, PublicKey]:
     """Return the staff keys an action appeal's content is sealed for, by the report it is tied to.
 
-    A whistleblower report's: the recipients who read that report now (its reporter is not among them);
-    should none of them still hold their key, the channel's recipients, so that a grant can reach it later.
-    Otherwise the platform key. Raises ChannelClosed when the whistleblower channel has no recipient at all.
+    A whistleblower report's: the recipients who read that report now (its reporter is not among them).
+    Never the channel's other recipients: they were not given the report, and an appeal's decision may draw
+    on it. Should none of the report's readers still hold their key, no one could read the appeal either, so
+    ChannelClosed is raised (the form then keeps what was written, and the link stays unspent). Otherwise the
+    platform key.
     """
     if report is None or report.channel != Channel.WHISTLEBLOWER:
         return {sealing.PLATFORM: keys.public}
     readers = readers_of(session, report, keys)
     staff = {reader: key for reader, key in readers.items() if reader not in (sealing.PLATFORM, sealing.REPORTER)}
-    return staff or channel_readers(session, report.channel, keys)
+    if not staff:
+        raise ChannelClosed("no reader of the report holds a key")
+    return staff
 
 
 def appeal_readers(session: Session, appeal: Appeal, keys: PlatformKeys) -> dict[str, PublicKey]:

@@ -72,7 +72,8 @@ class Appeal(SQLModel, table=True):
     status: str = Field(default=AppealStatus.OPEN.value, max_length=20, index=True)
     received_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, index=True)
     due_at: datetime = Field(sa_type=UTCDateTime)
-    # The arguments of an action appeal, sealed for the platform key and the appellant's receipt-derived key.
+    # The arguments of an action appeal, sealed for the appellant's receipt-derived key and for staff: the platform
+    # key, or, for an action on a whistleblower report, that report's recipients (appeals.staff_readers).
     # A reporter's arguments are a message in their report's thread instead (message_id), sealed as it is.
     sealed: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     wrapped_keys: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -33,14 +33,13 @@ def action_or_404(action_id: int) -> EnforcementAction:
 
 
 def statement_language(action: EnforcementAction) -> str:
-    """Return the language a statement is offered in: its report's, when the action has one the app speaks.
+    """Return the language a statement is offered in by default: the platform's, whatever the report's.
 
-    Otherwise the app's default language. Staff may choose another on the form.
+    The report's language is the reporter's, not the affected party's, and offering it would tell the
+    party under a restriction something about an anonymous reporter (or a whistleblower). Staff choose
+    the affected party's language on the form.
     """
-    report = get_session().get(Report, action.report_id) if action.report_id else None
-    if report is not None and report.language in current_app.config["LANGUAGES"]:
-        return report.language
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def _chosen_language(action: EnforcementAction) -> str | None:

@@ -240,6 +240,7 @@ def grant_recipient(*, session: Session, granter: StaffUser, granter_key: Privat
                 )
                 session.add(row)
     count += _grant_appeals(session, source=source, granter_key=granter_key, target=target, new_public=new_public)
+    session.flush()  # the rewrapped rows before the audit head, as every writer does (no circle of waits)
     append_event(
         session,
         action="recipient.granted",

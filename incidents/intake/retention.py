@@ -46,13 +46,13 @@ class _Run:
     cutoff: datetime  # what closed, was decided or was made before this is past its retention period
     retention_days: int
     batch: int
-    limit: int | None  # at most this many records of each kind
+    limit: int | None  # at most this many records per query: reports, action appeals, dismissal appeals, addresses
 
 
 def purge_expired(
     session: Session, *, retention_days: int, now: datetime | None = None, batch: int = BATCH, limit: int | None = None
 ) -> PurgeResult:
-    """Purge the sealed content past its retention period; return what went. `limit` caps each kind of record."""
+    """Purge the sealed content past its retention period; return what went. `limit` caps each query's records."""
     stamp = now or clock.now()
     run = _Run(stamp, stamp - timedelta(days=retention_days), retention_days, batch, limit)
     result = PurgeResult()
@@ -124,7 +124,7 @@ def _purge_appeals(session: Session, result: PurgeResult, run: _Run) -> None:
         select(Appeal.id)
         .join(Report, col(Report.id) == Appeal.report_id)
         .where(Appeal.kind == AppealKind.DISMISSAL.value, *decided, col(Appeal.message_id).is_not(None))
-        .where(col(Report.closed_at).is_not(None))  # a report open again keeps its appeal in its case
+        .where(col(Report.closed_at) < run.cutoff)  # with its case: never before the report has been closed that long
     )
     for ids in _batches(session, dismissals.order_by(col(Appeal.id)), run):
         messages = [m for m in session.exec(select(Appeal.message_id).where(col(Appeal.id).in_(ids))) if m]

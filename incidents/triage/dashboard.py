@@ -174,7 +174,7 @@ def _charts(weeks: pd.DataFrame, open_backlog: pd.DataFrame, by_tier: pd.DataFra
 
 def appeals_at_risk(session: Session, viewer: StaffUser, now: datetime) -> list:
     """Return the undecided appeals overdue or due within two days that this staff member may see."""
-    from incidents.enforcement import appeal_clock  # enforcement builds on triage, not the other way
+    from incidents.enforcement import appeal_decisions, appeals  # enforcement builds on triage, not the other way
 
-    due = appeal_clock.appeals_due(session, now + deadlines.AT_RISK_WITHIN)
-    return [appeal for appeal in due if appeal_clock.may_see_appeal(session, viewer, appeal)][:AT_RISK_LIMIT]
+    due = appeal_decisions.appeals_due(session, now + deadlines.AT_RISK_WITHIN)
+    return [appeal for appeal in due if appeals.may_see_appeal(session, viewer, appeal)][:AT_RISK_LIMIT]

@@ -154,14 +154,17 @@ def extend_feedback(
         "feedback_extension_keys": sealed.wrapped_keys,
     }
     met = refresh(report, changes, policy=policy)
-    # Conditional on no extension yet, so two people extending at once extend once.
+    # Conditional on no extension and no feedback yet: two people extending at once extend once, and feedback
+    # marked at the same moment wins over the extension.
     result = session.execute(
         update(Report)
-        .where(col(Report.id) == report.id, col(Report.feedback_extended_at).is_(None))
+        .where(
+            col(Report.id) == report.id, col(Report.feedback_extended_at).is_(None), col(Report.feedback_at).is_(None)
+        )
         .values(**changes, updated_at=now, version=Report.version + 1)
     )
     if result.rowcount != 1:
-        raise DomainError("The feedback period was already extended; the law allows one extension.")
+        raise DomainError("The feedback period was already extended, or feedback was given meanwhile.")
     audit_met(session, report, met, actor_id=actor.id)
     session.expire(report)
     feedback = _feedback_clock(report, policy)

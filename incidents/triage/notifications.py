@@ -28,17 +28,22 @@ from incidents.triage import deadlines
 log = logging.getLogger(__name__)
 
 
-class DeadlineNotice(SQLModel, table=True):
-    """One row per deadline warning sent, so each warning goes out once across runs and processes."""
+class _Notice(SQLModel):
+    """The columns of a warning sent: which due moment it was about, of what kind, and when it went."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    kind: str = Field(max_length=10)
+    sent_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+
+
+class DeadlineNotice(_Notice, table=True):
+    """One row per deadline or duty warning sent, so each warning goes out once across runs and processes."""
 
     __tablename__ = "deadline_notice"
     __table_args__ = (UniqueConstraint("report_id", "due_at", "kind", name="uq_deadline_notice"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
-    due_at: datetime = Field(sa_type=UTCDateTime)
-    kind: str = Field(max_length=10)
-    sent_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 @dataclass(frozen=True)
@@ -202,17 +207,13 @@ def notify_duties(session: Session, mailer: Mailer, *, now: datetime | None = No
     return sent
 
 
-class AppealNotice(SQLModel, table=True):
+class AppealNotice(_Notice, table=True):
     """One row per appeal warning sent, so each goes out once across runs and processes."""
 
     __tablename__ = "appeal_notice"
     __table_args__ = (UniqueConstraint("appeal_id", "due_at", "kind", name="uq_appeal_notice"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     appeal_id: int = Field(foreign_key="appeal.id", ondelete="CASCADE")
-    due_at: datetime = Field(sa_type=UTCDateTime)
-    kind: str = Field(max_length=10)
-    sent_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 def notify_appeals(session: Session, mailer: Mailer, *, now: datetime | None = None, limit: int = 500) -> int:
@@ -221,7 +222,7 @@ def notify_appeals(session: Session, mailer: Mailer, *, now: datetime | None = N
     The warning goes to the staff who may decide the appeal: those who work reports, may see what it
     concerns, and took no part in the decision under appeal.
     """
-    from incidents.enforcement import appeal_clock, appeal_decisions  # enforcement builds on triage
+    from incidents.enforcement import appeal_decisions, appeals  # enforcement builds on triage
 
     if not mailer.enabled:
         return 0
@@ -232,13 +233,9 @@ def notify_appeals(session: Session, mailer: Mailer, *, now: datetime | None = N
         for user_id, user in _active_staff(session).items()
         if Role(user.role) in roles_for(Permission.WORK_REPORTS)
     }
-    for appeal in appeal_clock.appeals_due(session, now + deadlines.AT_RISK_WITHIN, limit=limit):
+    for appeal in appeal_decisions.appeals_due(session, now + deadlines.AT_RISK_WITHIN, limit=limit):
         excluded = appeal_decisions.original_deciders(session, appeal)
-        to = [
-            u.email
-            for u in workers.values()
-            if u.id not in excluded and appeal_clock.may_see_appeal(session, u, appeal)
-        ]
+        to = [u.email for u in workers.values() if u.id not in excluded and appeals.may_see_appeal(session, u, appeal)]
         state = "overdue" if appeal.due_at < now else "at_risk"
         when = appeal.due_at.strftime("%Y-%m-%d %H:%M UTC")
         verb = "is overdue since" if state == "overdue" else "is due on"

@@ -7,7 +7,7 @@ Create Date: 2026-12-06 15:00:00
 `reopened_at`: a reopened public notice is decided anew, so its target runs from the reopening.
 `feedback_extension_sealed`/`_keys`: the justification of an extension is sealed for the report's
 staff readers from now on. A justification stored in clear before stays in `feedback_extension_reason`
-(sealing needs keys a migration does not hold); the staff page shows it and says it is the old form.
+(sealing needs keys a migration does not hold); the staff page shows it as it was.
 Plain add_column (an in-place ALTER): no batch mode, which on SQLite would rebuild `report` and,
 with foreign keys on, clear the links other tables hold to it.
 `appeal_notice`: one row per appeal-decision warning e-mailed, so each goes out once.

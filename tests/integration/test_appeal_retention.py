@@ -75,7 +75,7 @@ def test_appeals_and_statement_addresses_are_purged_after_the_retention_period(
     time_machine.move_to(FIXED_DAY + 366 * DAY)
     job = runner.invoke(args=["scheduler", "run-job", "purge-expired-content"])
     assert job.exit_code == 0, job.output
-    assert "purged 0 reports (0 messages, 0 attachments), 2 appeals (1 files) and 1 statement addresses" in job.output
+    assert "purged 0 reports (0 messages, 0 attachments), 1 appeals (1 files) and 1 statement addresses" in job.output
     session.expire_all()
     purged = session.get(Appeal, purged_id)
     assert (purged.sealed, purged.wrapped_keys, purged.decision_sealed, purged.decision_keys) == (None, {}, None, {})
@@ -90,23 +90,31 @@ def test_appeals_and_statement_addresses_are_purged_after_the_retention_period(
         session.exec(select(Appeal).where(Appeal.action_id == waiting.id)).one(),
     ):
         assert kept.sealed is not None
-    # The dismissal appeal of the report closed again loses its arguments; the report itself waits for its own purge.
-    assert session.get(Appeal, closed_appeal).message_id is None
+    # A dismissal appeal goes with its case: the report closed again on day 10 keeps it until its own purge.
+    assert session.get(Appeal, closed_appeal).message_id is not None
     bodies = session.exec(select(Message).where(Message.report_id == closed_again.id, Message.author == "reporter"))
-    assert bodies.all() == [] and session.get(Report, closed_again.id).sealed is not None
+    assert len(bodies.all()) == 1 and session.get(Report, closed_again.id).sealed is not None
     assert session.get(Appeal, open_appeal).message_id is not None
     events = session.exec(
         select(AuditEvent).where(AuditEvent.action.in_(["appeal.purged", "statement.address_purged"]))
     )
     assert sorted((e.action, e.target_id, e.details.get("kind")) for e in events) == [
         ("appeal.purged", str(purged_id), "action"),
-        ("appeal.purged", str(closed_appeal), "dismissal"),
         ("statement.address_purged", str(tokens[0].id), None),
     ]
     assert verify_chain(session).ok
     # Idempotent: nothing more to do until the next appeal's time comes.
     again = retention.purge_expired(session, retention_days=365)
     assert (again.appeals, again.appeal_files, again.statement_addresses) == (0, 0, 0)
+
+    # Day 376: the report closed on day 10 has been closed a year. Its purge takes its whole thread, the
+    # dismissal appeal's arguments with it (a message of that thread), so no appeal is left to purge on its own.
+    time_machine.move_to(FIXED_DAY + 376 * DAY)
+    later = retention.purge_expired(session, retention_days=365)
+    assert (later.reports, later.appeals) == (1, 0)
+    session.expire_all()
+    assert session.get(Appeal, closed_appeal).message_id is None and session.get(Report, closed_again.id).sealed is None
+    assert session.get(Appeal, open_appeal).message_id is not None  # its report is still open
 
     # The appellant reads what is left, and staff see it was purged.
     csrf = csrf_from(client.get("/appeal/status").get_data(as_text=True))

@@ -429,6 +429,30 @@ def test_an_appeal_of_an_action_on_a_whistleblower_report_is_sealed_for_its_reci
     assert "Clause 9 covers this, as written." in status and ARGUMENTS in status
 
 
+def test_an_appeal_is_never_sealed_for_recipients_the_report_was_not_given_to(app, client, session, make_staff):
+    from nacl.public import PrivateKey
+    from sqlalchemy import update
+
+    from core import sealing
+
+    reader = make_staff("recipient")
+    submit(client, "/whistleblow")
+    report = session.exec(select(Report)).one()
+    author = session.get(StaffUser, reader.id)
+    token = token_for(app, session, author, act_on_report(session, author, report))
+    # The only reader's key is replaced (a password reset), and a new recipient joins who was never granted it.
+    fresh = sealing.encode_public(PrivateKey.generate().public_key)
+    session.execute(update(StaffUser).where(StaffUser.id == reader.id).values(public_key=fresh))
+    session.commit()
+    make_staff("recipient")
+    refused = file_appeal(client, token)
+    assert refused.status_code == 503
+    assert "We cannot receive this appeal right now" in refused.get_data(as_text=True)
+    assert ARGUMENTS in refused.get_data(as_text=True)  # what was written is kept
+    assert session.exec(select(Appeal)).all() == []
+    assert session.exec(select(AppealToken)).one().used_at is None  # the link still works later
+
+
 def test_whoever_moved_the_model_for_the_action_cannot_decide_its_appeal(app, client, session, make_staff):
     from incidents.registry import service as registry
     from incidents.triage.workflow import ModelAction
@@ -464,6 +488,41 @@ def test_whoever_moved_the_model_for_the_action_cannot_decide_its_appeal(app, cl
         keys=platform_keys(app),
     )  # fmt: skip
     assert session.get(Appeal, appeal.id).decided_by == people["early"].id
+
+
+def test_a_reversal_leaves_the_model_while_an_earlier_restriction_stands(
+    app, client, session, make_staff, suspended_model
+):
+    model, first, author, _token = suspended_model  # the suspension stands: nobody appeals it
+    later = suspend(session, staff(session, make_staff), model, action_type="takedown", target="Aurora 13B weights")
+    file_appeal(client, token_for(app, session, author, later))
+    appeal = session.exec(select(Appeal)).one()
+    page = decide_on_the_page(app, make_staff, appeal.id, "reversed", "The weights were never published.")
+    assert "the model&#39;s status is unchanged: an earlier action still restricts it" in page
+    session.expire_all()
+    assert session.get(ModelRecord, model.id).status == "suspended"
+    assert decided_details(session, appeal.id) == {
+        "kind": "action", "outcome": "reversed", "action": later.id, "report": None,
+        "lifted": False, "why": "an earlier action still restricts the model",
+    }  # fmt: skip
+
+
+def test_a_restriction_whose_last_day_has_passed_no_longer_stands(
+    app, client, session, make_staff, suspended_model, time_machine
+):
+    from sqlalchemy import update
+
+    model, first, author, _token = suspended_model
+    session.execute(update(EnforcementAction).where(EnforcementAction.id == first.id).values(ends_on=clock.today()))
+    session.commit()
+    later = suspend(session, staff(session, make_staff), model, action_type="takedown", target="Aurora 13B weights")
+    file_appeal(client, token_for(app, session, author, later))
+    appeal = session.exec(select(Appeal)).one()
+    time_machine.move_to(clock.now() + timedelta(days=2))  # the first suspension's last day is past
+    page = decide_on_the_page(app, make_staff, appeal.id, "reversed", "The weights were never published.")
+    assert "The appeal is decided." in page and "unchanged" not in page
+    session.expire_all()
+    assert session.get(ModelRecord, model.id).status == "active"
 
 
 def decide_on_the_page(app, make_staff, appeal_id: int, outcome: str, reasons: str) -> str:

@@ -47,6 +47,15 @@ def test_a_database_outage_answers_503_with_retry_after(app_config, caplog):
     assert "unhandled" not in caplog.text
 
 
+def test_an_outage_on_an_appeal_link_logs_the_path_without_its_token(app_config, caplog):
+    app = make_app(app_config, DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:1/test")
+    token = "Zq3_x-9aBcDeFgHiJkLmNoPqRsTuVwXy"  # token-shaped: the view looks it up, and the database is down
+    with caplog.at_level(logging.ERROR):
+        assert_unavailable(app.test_client().get(f"/appeal/{token}"), json=False)
+    assert "storage unavailable (OperationalError) on GET /appeal/<token>" in caplog.text
+    assert token not in caplog.text
+
+
 def test_a_full_database_answers_503_and_logs_no_report_text(app, client, caplog, db_backend):
     from core.db import get_engine
 

@@ -1,4 +1,5 @@
-"""A statement of reasons in the affected party's language: the report's by default, another on request."""
+"""A statement of reasons in the affected party's language: the platform's by default (never the reporter's), another
+on request."""
 
 import re
 from email.header import decode_header, make_header
@@ -27,13 +28,17 @@ def action_on_a_report_in(app, session, make_staff, language: str):
     return act_on_report(session, author, session.get(Report, report.id))
 
 
-def test_the_statement_is_offered_in_the_reports_language_and_downloaded_in_it(app, session, make_staff):
-    action = action_on_a_report_in(app, session, make_staff, "es")
+def test_the_statement_is_offered_in_the_platforms_language_not_the_reporters_and_sent_in_the_chosen_one(
+    app, session, make_staff
+):
+    action = action_on_a_report_in(app, session, make_staff, "es")  # the reporter wrote in Spanish
     browser = signed_in_client(app, make_staff("admin"))
     page = browser.get(f"/staff/enforcement/{action.id}/statement").get_data(as_text=True)
-    assert '<option value="es" lang="es" selected>Español</option>' in page
-    preview = page.split('id="statement-preview" lang="es">', 1)[1].split("</pre>", 1)[0]
-    assert all(heading in preview for heading in ES_HEADINGS)
+    # The reporter's language is not offered by default: it would tell the affected party about them.
+    assert '<option value="en" lang="en" selected>English</option>' in page
+    assert '<option value="es" lang="es">Español</option>' in page
+    preview = page.split('id="statement-preview" lang="en">', 1)[1].split("</pre>", 1)[0]
+    assert all(heading in preview for heading in EN_HEADINGS)
     assert "<h1>Statement of reasons: action" in page  # the staff member's own page stays in their language
     text = browser.post(
         f"/staff/enforcement/{action.id}/statement",

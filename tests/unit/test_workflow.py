@@ -135,8 +135,9 @@ NOW = "now"  # any marker stands for the moment: effect_changes only copies it
             "dismissed",
             "reopen",
             {"first_response_at": "earlier"},
-            # A reopened case owes a new final outcome when it closes again.
+            # A reopened case owes a new final outcome when it closes again, and a new decision from now.
             {
+                "reopened_at": NOW,
                 "closed_at": None,
                 "resolved_at": None,
                 "dismiss_reason": None,
