@@ -63,7 +63,7 @@ def test_a_reviewer_imports_and_reviews_a_card(live_server, page_factory, make_s
     staff.locator("#r-licence-pass").check()
     staff.locator("#item-licence button").click()
     staff.wait_for_load_state()
-    assert "Documentation complete." in staff.content()
+    assert "Documentation complete: its model card covers" in staff.content()
     session.expire_all()
     rows = session.exec(select(CardReviewItem).where(CardReviewItem.model_id == model.id)).all()
     assert sorted((r.item_id, r.reviewer_result) for r in rows) == sorted(
