@@ -104,6 +104,8 @@ def review_item(
     ).first()
     if row is None:
         raise DomainError("Import a model card before reviewing it.")
+    if result != row.automatic_result and len(note.strip()) < 5:  # the form checks too, against what it showed
+        raise DomainError("Say in a note why you override the automatic check.")
     row.reviewer_result = result
     row.note = note.strip()
     row.reviewer_id = actor.id

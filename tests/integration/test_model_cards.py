@@ -115,6 +115,13 @@ def test_the_template_card_fails_all_but_the_licence_and_a_reviewer_overrides(se
     )
     assert bad.status_code == 400 and "why you override" in bad.get_data(as_text=True)
     assert review_rows(session, model.id)["contact"][2] is None
+    # The form's copy of the automatic result is only for its message: the stored one decides.
+    forged = triager.post(
+        f"/staff/models/{model.id}/card/items/contact",
+        data=form(triager, model.id, result="pass", automatic="pass", note=""),
+    )
+    assert forged.status_code == 400 and "why you override" in forged.get_data(as_text=True)
+    assert review_rows(session, model.id)["contact"][2] is None
     ok = triager.post(
         f"/staff/models/{model.id}/card/items/contact",
         data=form(triager, model.id, result="pass", automatic="fail", note="Contact is on the org page"),
