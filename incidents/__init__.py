@@ -2,7 +2,7 @@
 
 intake/ takes reports in and keeps them sealed; triage/ works them through the workflow; cases/
 groups them into incidents and their public summaries; enforcement/ records the decisions taken;
-registry/ keeps the models and their lifecycle. Each room's views module adds its pages to the
+registry/ keeps the models, their lifecycle, cards and lineage. Each room's views module adds its pages to the
 one `incidents` blueprint in its `register(bp)`, called here.
 """
 
@@ -15,6 +15,7 @@ from incidents import models  # noqa: F401
 from incidents.cases import classification_models  # noqa: F401
 from incidents.cases import models as case_models  # noqa: F401
 from incidents.enforcement import models as enforcement_models  # noqa: F401
+from incidents.registry import card_models  # noqa: F401
 from incidents.triage import notifications  # noqa: F401
 
 
@@ -32,7 +33,9 @@ def init_app(app: Flask) -> None:
     from incidents.intake import staff_views as sealed_views
     from incidents.intake import views as intake_views
     from incidents.models import Report
+    from incidents.registry import card_views
     from incidents.registry import views as registry_views
+    from incidents.registry.cli import registry_cli
     from incidents.seed import demo_seed
     from incidents.triage import duty_views
     from incidents.triage import views as triage_views
@@ -53,6 +56,7 @@ def init_app(app: Flask) -> None:
         appeal_views,
         appeal_staff_views,
         registry_views,
+        card_views,
         public_api,
         error_pages,
     )
@@ -63,4 +67,5 @@ def init_app(app: Flask) -> None:
     public_api.describe(app)
     demo_cli.add_command(demo_seed)
     app.cli.add_command(triage_cli)
+    app.cli.add_command(registry_cli)
     add_object_rule(app, Report, access.report_rule)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.schemas import N_
 from incidents.models import Actor, Category, ReportStatus, Severity
-from incidents.vocabulary import SeriousFlag
+from incidents.vocabulary import ReleaseType, SeriousFlag
 
 CATEGORY_LABELS = {
     Category.CHILD_SAFETY: N_("Child sexual abuse material or other child safety"),
@@ -61,4 +61,10 @@ STATUS_FOR_REPORTER = {
     ),
     ReportStatus.DISMISSED: N_("Closed without action. Our message below explains why."),
     ReportStatus.RESOLVED: N_("Resolved. We have acted on your report."),
+}
+
+RELEASE_TYPES = {
+    ReleaseType.OPEN_WEIGHTS: N_("Open weights"),
+    ReleaseType.API_ONLY: N_("Through an API only"),
+    ReleaseType.RESTRICTED: N_("Restricted access"),
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, event
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, event
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
@@ -288,6 +288,16 @@ class ModelRecord(SQLModel, table=True):
     notice: str = Field(default="", max_length=10_000)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     row_version: int = Field(default=1)
+    # What the model card says (migration 0014). `licence` is the card's `license` identifier;
+    # `base_models` the hub repo ids it derives from (lineage matches them to `hub_url`s).
+    licence: str = Field(default="", max_length=100)
+    base_models: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    hub_url: str | None = Field(default=None, max_length=500)
+    release_type: str | None = Field(default=None, max_length=20)  # vocabulary.ReleaseType
+    card_markdown: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # What was read from the card: licence, base models, datasets, eval results, headings.
+    card_data: dict | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+    card_imported_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ProposalStatus(StrEnum):

@@ -1,4 +1,4 @@
-"""The platform's fixed terms as StrEnums: serious-harm flags and the enforcement vocabulary.
+"""The platform's fixed terms as StrEnums: serious-harm flags, the enforcement vocabulary, release types.
 
 Tables, forms, deadlines, exports and statistics all name these members; their words for people
 are in incidents.labels and the rooms' schemas.
@@ -65,3 +65,11 @@ class Automation(StrEnum):
 
     MANUAL = "manual"
     AUTOMATED = "automated"
+
+
+class ReleaseType(StrEnum):
+    """How a model in the registry is released: its weights published, behind an API only, or to a few."""
+
+    OPEN_WEIGHTS = "open_weights"
+    API_ONLY = "api_only"
+    RESTRICTED = "restricted"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validates
+from marshmallow import Schema, ValidationError, fields, pre_load, validates, validates_schema
 
 from core.schemas import N_
-from incidents.fields import URL, length, one_of, row_id
+from incidents.fields import URL, length, one_of, row_id, split_lines
+from incidents.registry.cards import MAX_BASE_MODELS, MAX_NAME
+from incidents.vocabulary import ReleaseType
 
 
 class ModelSchema(Schema):
@@ -13,6 +15,52 @@ class ModelSchema(Schema):
     version = fields.String(load_default="", validate=length(100))
     provider = fields.String(load_default="", validate=length(200))
     url = fields.String(load_default=None, validate=[length(500), URL])
+
+
+class ModelDetailsSchema(Schema):
+    """What staff edit on a model's page: its provider and link, and what its card says of it."""
+
+    row_version = row_id(required=True)
+    provider = fields.String(load_default="", validate=length(200))
+    url = fields.String(load_default=None, validate=[length(500), URL])
+    hub_url = fields.String(load_default=None, validate=[length(500), URL])
+    licence = fields.String(load_default="", validate=length(100))
+    release_type = fields.String(
+        load_default=None,
+        validate=one_of([t.value for t in ReleaseType], N_("Choose a release type from the list.")),
+    )
+    base_models = fields.List(fields.String(validate=length(MAX_NAME, 1)), load_default=list)
+
+    @pre_load
+    def _lines(self, data, **_kwargs):
+        data = dict(data)
+        chunks = data.get("base_models", [])
+        chunks = [chunks] if isinstance(chunks, str) else chunks
+        data["base_models"] = list(dict.fromkeys(line for chunk in chunks for line in split_lines(str(chunk))))
+        return data
+
+    @validates("base_models")
+    def _few_bases(self, value, **_kwargs):
+        if len(value) > MAX_BASE_MODELS:
+            raise ValidationError(N_("At most 20 base models, one a line."))
+
+
+class CardImportSchema(Schema):
+    row_version = row_id(required=True)
+
+
+class CardReviewSchema(Schema):
+    """A reviewer's decision on one checklist item: pass or fail, with a note when it overrides the check."""
+
+    row_version = row_id(required=True)
+    result = fields.String(required=True, validate=one_of(("pass", "fail"), N_("Choose pass or fail.")))
+    note = fields.String(load_default="", validate=length(1000))
+    automatic = fields.String(load_default="")
+
+    @validates_schema
+    def _note_on_override(self, data, **_kwargs):
+        if data.get("automatic") and data.get("result") != data["automatic"] and len(data["note"].strip()) < 5:
+            raise ValidationError(N_("Say in a note why you override the automatic check."), "note")
 
 
 class ModelTransitionSchema(Schema):

@@ -20,6 +20,8 @@ from incidents.models import (
     ModelStatus,
     ProposalStatus,
 )
+from incidents.registry.card_service import Documentation, documentation
+from incidents.registry.lineage import Base, lineage
 from incidents.triage.workflow import (
     MODEL_TRANSITIONS,
     PROPOSAL_ONLY,
@@ -204,6 +206,7 @@ def withdraw_proposal(session: Session, proposal: DecommissionProposal, *, actor
 
 @dataclass
 class PublicModel:
+    id: int
     name: str
     version: str
     provider: str
@@ -221,7 +224,8 @@ def public_model_list(session: Session) -> list[PublicModel]:
         .order_by(ModelRecord.status_changed_at.desc(), ModelRecord.id.desc())
     )
     return [
-        PublicModel(m.name, m.version, m.provider, m.status, m.effective_on, m.public_reason, m.notice) for m in rows
+        PublicModel(m.id or 0, m.name, m.version, m.provider, m.status, m.effective_on, m.public_reason, m.notice)
+        for m in rows
     ]
 
 
@@ -250,6 +254,9 @@ class ModelPage:
     proposals: list[DecommissionProposal]
     history: list[AuditEvent]
     enforcement: list[EnforcementAction]
+    documentation: Documentation
+    bases: list[Base]
+    derived: list[ModelRecord]
 
     @property
     def proposal_pending(self) -> bool:
@@ -257,14 +264,32 @@ class ModelPage:
 
 
 def model_page(session: Session, model: ModelRecord) -> ModelPage:
-    """Load what a model's page shows: its decommissioning proposals (newest first), history and actions."""
+    """Load what a model's page shows: proposals (newest first), history, actions, documentation, lineage."""
     proposals = session.exec(
         select(DecommissionProposal)
         .where(DecommissionProposal.model_id == model.id)
         .order_by(DecommissionProposal.id.desc())
     ).all()
+    links = lineage(session)
     return ModelPage(
         proposals=list(proposals),
         history=history(session, "model", model.id),
         enforcement=actions_on(session, model_id=model.id),
+        documentation=documentation(session, model),
+        bases=links.bases(model),
+        derived=links.derived(model),
     )
+
+
+@dataclass
+class PublicModelPage:
+    model: ModelRecord
+    documentation: Documentation
+    bases: list[Base]
+    derived: list[ModelRecord]
+
+
+def public_model_page(session: Session, model: ModelRecord) -> PublicModelPage:
+    """What a model's public page shows: its details, lineage and whether its documentation is complete."""
+    links = lineage(session)
+    return PublicModelPage(model, documentation(session, model), links.bases(model), links.derived(model))

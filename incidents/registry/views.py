@@ -10,12 +10,14 @@ from core.permissions import Permission, can, roles_for
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
 from incidents import web
+from incidents.labels import RELEASE_TYPES
 from incidents.models import (
     DecommissionProposal,
     ModelRecord,
 )
 from incidents.registry import schemas as registry_forms
 from incidents.registry import service as registry
+from incidents.registry.checklist import REASONS
 from incidents.triage.workflow import ModelAction, can_propose_decommission, model_actions
 
 
@@ -56,11 +58,26 @@ def render_models(*, errors: dict | None = None, status: int = 200):
     ), status
 
 
-def render_model(model: ModelRecord, *, errors: dict | None = None, action_error: str | None = None, status: int = 200):
+def render_model(
+    model: ModelRecord,
+    *,
+    errors: dict | None = None,
+    action_error: str | None = None,
+    status: int = 200,
+    panel: str = "proposal",
+    values: dict | None = None,
+):
+    """Draw a model's staff page; `panel` names the form that `errors` belong to (proposal, details, card, an item)."""
     page = registry.model_page(get_session(), model)
     return render_template(
         "incidents/staff/model.html",
         model=model,
+        panel=panel,
+        documentation=page.documentation,
+        bases=page.bases,
+        derived=page.derived,
+        checklist_reasons=REASONS,
+        release_types=RELEASE_TYPES,
         proposals=page.proposals,
         actions=model_actions(model.status),
         can_propose=can_propose_decommission(model.status) and not page.proposal_pending,
@@ -69,7 +86,7 @@ def render_model(model: ModelRecord, *, errors: dict | None = None, action_error
         action_error=action_error,
         user=current_staff(),
         staff=web.staff_directory(),
-        values=request.form if errors else {},
+        values=values if values is not None else (request.form if errors else {}),
         history=page.history,
         enforcement=page.enforcement,
     ), status

@@ -115,6 +115,14 @@ MATRIX = {
         "publisher": 403,
     },
     ("POST", "/staff/models/{model}/proposals"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
+    ("POST", "/staff/models/{model}/details"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
+    ("POST", "/staff/models/{model}/card"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
+    ("POST", "/staff/models/{model}/card/items/contact"): {
+        "admin": 400,
+        "triager": 400,
+        "recipient": 403,
+        "publisher": 403,
+    },
     ("POST", "/staff/proposals/999/decision"): {"admin": 404, "triager": 404, "recipient": 403, "publisher": 403},
     # Statements of reasons and appeals: whoever works reports; no action or appeal 999 exists.
     ("GET", "/staff/enforcement/999/statement"): WORKERS_404,

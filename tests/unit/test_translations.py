@@ -39,6 +39,9 @@ STAFF_ONLY = (
     "incidents/registry/views.py",
     "incidents/registry/service.py",
     "incidents/registry/schemas.py",
+    "incidents/registry/cards.py",
+    "incidents/registry/card_service.py",
+    "incidents/registry/card_views.py",
     "templates/reporting/admin.html",
 )
 

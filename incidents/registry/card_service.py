@@ -1,0 +1,185 @@
+"""A model's details and card: edit them, import a card, review its documentation item by item.
+
+An import stores the card's text and what was read from it, copies its licence and base models
+into the record (staff may correct them afterwards in the details form), and writes each checklist
+item's automatic result afresh, clearing the reviewers' results: they judged another text. A
+reviewer then confirms or overrides each item; their result wins. Every step is an audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, select
+
+from core import clock
+from core.audit import append_event
+from core.auth import StaffUser
+from incidents.errors import DomainError, conflict
+from incidents.models import ModelRecord
+from incidents.registry.card_models import CardReviewItem
+from incidents.registry.cards import ParsedCard
+from incidents.registry.checklist import BY_ID, CHECKLIST, PASS, CheckItem, Result, check_card
+
+DETAIL_FIELDS = ("provider", "url", "hub_url", "licence", "release_type", "base_models")
+
+
+def _write(session: Session, model: ModelRecord, row_version: int, values: dict) -> None:
+    """Change the record only if nobody else changed it since the form was shown."""
+    result = session.execute(
+        update(ModelRecord)
+        .where(ModelRecord.id == model.id, ModelRecord.row_version == row_version)
+        .values(row_version=ModelRecord.row_version + 1, **values)
+    )
+    if result.rowcount != 1:
+        raise conflict()
+
+
+def _audit(session: Session, action: str, actor: StaffUser, model: ModelRecord, details: dict) -> None:
+    append_event(
+        session, action=action, actor_id=actor.id, target_type="model", target_id=str(model.id), details=details
+    )
+
+
+def update_details(session: Session, model: ModelRecord, *, actor: StaffUser, data: dict) -> ModelRecord:
+    values = {name: data.get(name) for name in DETAIL_FIELDS}
+    values["provider"] = values["provider"] or ""
+    values["licence"] = (values["licence"] or "").strip()
+    values["base_models"] = list(values["base_models"] or [])
+    changed = sorted(name for name, value in values.items() if getattr(model, name) != value)
+    _write(session, model, data["row_version"], values)
+    _audit(session, "model.details_changed", actor, model, {"fields": changed})
+    session.commit()
+    session.refresh(model)
+    return model
+
+
+def import_card(
+    session: Session,
+    model: ModelRecord,
+    *,
+    actor: StaffUser,
+    card: ParsedCard,
+    text: str,
+    source: str,
+    row_version: int,
+) -> list[Result]:
+    """Store a parsed card and its automatic check; return the check's results."""
+    results = check_card(card)
+    values = {
+        "card_markdown": text,
+        "card_data": card.as_data(),
+        "card_imported_at": clock.now(),
+        "licence": card.licence or model.licence,
+        "base_models": list(card.base_models) or list(model.base_models or []),
+    }
+    _write(session, model, row_version, values)
+    session.execute(delete(CardReviewItem).where(CardReviewItem.model_id == model.id))
+    for result in results:
+        session.add(
+            CardReviewItem(
+                model_id=model.id or 0,
+                item_id=result.item.id,
+                automatic_result=result.result,
+                automatic_reason=result.reason.value,
+            )
+        )
+    details = {"source": source, "bytes": len(text.encode()), "failed": [r.item.id for r in results if not r.passed]}
+    _audit(session, "model.card_imported", actor, model, details)
+    session.commit()
+    session.refresh(model)
+    return results
+
+
+def review_item(
+    session: Session, model: ModelRecord, *, actor: StaffUser, item_id: str, result: str, note: str, row_version: int
+) -> CardReviewItem:
+    """A reviewer's result for one item of the card last imported (the form names the record's version)."""
+    if model.row_version != row_version:
+        raise conflict()
+    row = session.exec(
+        select(CardReviewItem).where(CardReviewItem.model_id == model.id, CardReviewItem.item_id == item_id)
+    ).first()
+    if row is None:
+        raise DomainError("Import a model card before reviewing it.")
+    if result != row.automatic_result and len(note.strip()) < 5:  # the form checks too, against what it showed
+        raise DomainError("Say in a note why you override the automatic check.")
+    row.reviewer_result = result
+    row.note = note.strip()
+    row.reviewer_id = actor.id
+    row.reviewed_at = clock.now()
+    session.add(row)
+    details = {"item": item_id, "automatic": row.automatic_result, "result": result, "note_length": len(row.note)}
+    details["overridden"] = result != row.automatic_result
+    _audit(session, "model.card_reviewed", actor, model, details)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+@dataclass(frozen=True)
+class ItemState:
+    item: CheckItem
+    automatic: str | None = None
+    reason: str | None = None
+    reviewer_result: str | None = None
+    note: str = ""
+    reviewer_id: int | None = None
+    reviewed_at: datetime | None = None
+
+    @property
+    def result(self) -> str | None:
+        """The reviewer's result when there is one, else the automatic one."""
+        return self.reviewer_result or self.automatic
+
+    @property
+    def passed(self) -> bool:
+        return self.result == PASS
+
+
+@dataclass(frozen=True)
+class Documentation:
+    has_card: bool
+    items: list[ItemState]
+
+    @property
+    def missing(self) -> list[CheckItem]:
+        """The required items that fail (all of them while there is no card)."""
+        return [s.item for s in self.items if s.item.required and not s.passed]
+
+    @property
+    def complete(self) -> bool:
+        return self.has_card and not self.missing
+
+    @property
+    def reviewed(self) -> int:
+        return sum(1 for s in self.items if s.reviewer_result)
+
+
+def documentation(session: Session, model: ModelRecord) -> Documentation:
+    """Each checklist item's state for a model, in the checklist's order."""
+    rows = {
+        row.item_id: row
+        for row in session.exec(select(CardReviewItem).where(CardReviewItem.model_id == model.id))
+        if row.item_id in BY_ID
+    }
+    items = []
+    for item in CHECKLIST:
+        row = rows.get(item.id)
+        if row is None:
+            items.append(ItemState(item))
+            continue
+        items.append(
+            ItemState(
+                item,
+                row.automatic_result,
+                row.automatic_reason,
+                row.reviewer_result,
+                row.note,
+                row.reviewer_id,
+                row.reviewed_at,
+            )
+        )
+    return Documentation(has_card=model.card_imported_at is not None, items=items)
