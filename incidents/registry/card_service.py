@@ -154,6 +154,11 @@ class Documentation:
         return self.has_card and not self.missing
 
     @property
+    def fully_reviewed(self) -> bool:
+        """Every required item has a reviewer's result: until then, "complete" is the automatic check's word only."""
+        return all(s.reviewer_result for s in self.items if s.item.required)
+
+    @property
     def reviewed(self) -> int:
         return sum(1 for s in self.items if s.reviewer_result)
 

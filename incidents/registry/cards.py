@@ -16,6 +16,11 @@ from typing import Any
 
 from core.schemas import N_
 
+# Offline, before anything imports huggingface_hub: it reads these once, when it loads its constants, so
+# setting them later (or only by default, where an operator's environment says otherwise) does nothing.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+
 MAX_CARD_BYTES = 200 * 1024
 MAX_BASE_MODELS = 20
 MAX_NAME = 200
@@ -101,10 +106,7 @@ def check_text(text: str) -> str:
 
 
 def _model_card_class():
-    # Offline before the first import: huggingface_hub reads these when it loads its constants.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    from huggingface_hub import ModelCard
+    from huggingface_hub import ModelCard  # offline: see the top of this module
 
     return ModelCard
 
@@ -138,9 +140,13 @@ def parse_card(text: str) -> ParsedCard:
     )
 
 
+# C0 controls but tab and newline, and DEL: YAML's escapes ("\0") can put them in a value; no column takes them.
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _text(value: object, limit: int) -> str:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return str(value).strip()[:limit]
+        return CONTROLS.sub("", str(value)).strip()[:limit]
     return ""
 
 
@@ -167,7 +173,10 @@ def _eval_results(results: object) -> list[dict[str, str]]:
 
 
 def sections_of(markdown: str) -> list[Section]:
-    """Each heading with the text under it (outside fenced code), sub-headings' lines left out."""
+    """Each heading with the text under it (outside fenced code), sub-headings' lines left out.
+
+    One pass for the headings and one for the ends (a stack): linear in the card's lines, however many headings.
+    """
     headings: list[tuple[int, int, str]] = []  # (line index, level, title)
     lines = markdown.splitlines()
     fenced = False
@@ -178,10 +187,14 @@ def sections_of(markdown: str) -> list[Section]:
         match = None if fenced else HEADING.match(line)
         if match:
             headings.append((index, len(match.group(1)), match.group(2).strip()))
-    found = []
-    for position, (index, level, title) in enumerate(headings):
-        end = next((i for i, lvl, _ in headings[position + 1 :] if lvl <= level), len(lines))
-        inner = {i for i, _lvl, _t in headings[position + 1 :] if i < end}
-        body = [lines[i] for i in range(index + 1, end) if i not in inner]
-        found.append(Section(title[:200], level, "\n".join(body)))
-    return found
+    ends = [len(lines)] * len(headings)
+    open_: list[int] = []  # positions in `headings` whose section is still running
+    for position, (index, level, _title) in enumerate(headings):
+        while open_ and headings[open_[-1]][1] >= level:
+            ends[open_.pop()] = index
+        open_.append(position)
+    is_heading = {index for index, _level, _title in headings}
+    return [
+        Section(title[:200], level, "\n".join(lines[i] for i in range(index + 1, end) if i not in is_heading))
+        for (index, level, title), end in zip(headings, ends, strict=True)
+    ]

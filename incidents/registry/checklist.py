@@ -128,7 +128,8 @@ PLACEHOLDERS = (
     "Users (both direct and downstream) should be made aware of the risks, biases and limitations of the model.",
     "Use the code below to get started with the model.",
 )
-COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# An unclosed comment runs to the end, as CommonMark reads it; and the match stays linear (no rescans).
+COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 MARKS = re.compile(r"[#*_`>|\-:=\[\]]+")
 
 

@@ -52,19 +52,30 @@ class Base:
 
 
 class Lineage:
-    """The registry's links, worked out once: repo id -> record, record id -> records derived from it."""
+    """The registry's links, worked out once: repo id -> records, record id -> records derived from it.
+
+    Several records may share one repo id (versions of one hub repository): a model derived from that repo
+    is derived from each of them, and a base shown on a page links the newest record of the repo.
+    """
 
     def __init__(self, records: list[ModelRecord]) -> None:
-        self.by_key = {key: r for r in records if (key := repo_id(r.hub_url))}
+        self.by_key: dict[str, list[ModelRecord]] = defaultdict(list)
+        for r in sorted(records, key=lambda r: r.id or 0):
+            if key := repo_id(r.hub_url):
+                self.by_key[key].append(r)
         self.children: dict[int, list[ModelRecord]] = defaultdict(list)
         for record in records:
             for entry in record.base_models or []:
-                parent = self.by_key.get(base_key(str(entry)))
-                if parent is not None and parent.id != record.id:
-                    self.children[parent.id or 0].append(record)
+                for parent in self.by_key.get(base_key(str(entry)), []):
+                    if parent.id != record.id:
+                        self.children[parent.id or 0].append(record)
 
     def bases(self, model: ModelRecord) -> list[Base]:
-        return [Base(str(entry), self.by_key.get(base_key(str(entry)))) for entry in model.base_models or []]
+        found = []
+        for entry in model.base_models or []:
+            matches = self.by_key.get(base_key(str(entry)), [])
+            found.append(Base(str(entry), matches[-1] if matches else None))
+        return found
 
     def derived(self, model: ModelRecord, *, transitive: bool = True) -> list[ModelRecord]:
         """Models derived from `model`, nearest first; each once, so a cycle ends the walk."""

@@ -84,6 +84,8 @@ def test_importing_a_complete_card_fills_the_record_and_passes_every_item(sessio
     assert event.details == {"source": "paste", "bytes": len(card("complete.md").encode()), "failed": []}
     public = triager.get(f"/models/{model.id}").get_data(as_text=True)
     assert "Documentation complete" in public and "apache-2.0" in public and "mistralai/Mistral-7B-v0.1" in public
+    # No reviewer has looked yet: the page says the word "complete" is the automatic check's.
+    assert "a reviewer has not confirmed every item yet" in public
 
 
 def test_the_template_card_fails_all_but_the_licence_and_a_reviewer_overrides(session, triager, model):
@@ -328,6 +330,16 @@ def test_lineage_cycle_ends(session):
     assert [m.name for m in derived_models(session, a)] == ["B", "C"]
     assert [m.name for m in derived_models(session, c)] == ["A", "B"]
     assert [m.id for m in derived_models(session, b)] == [c.id, a.id]
+
+
+def test_two_versions_of_one_hub_repo_both_have_the_fine_tune_derived(session):
+    v1 = ModelRecord(name="Aurora", version="1.0", hub_url="https://huggingface.co/org/aurora", base_models=[])
+    v2 = ModelRecord(name="Aurora", version="2.0", hub_url="https://huggingface.co/org/aurora", base_models=[])
+    session.add_all([v1, v2])
+    session.commit()
+    tune = _record(session, "Aurora tune", "https://huggingface.co/lab/aurora-tune", ["org/aurora"])
+    assert [m.id for m in derived_models(session, v1)] == [tune.id]
+    assert [m.id for m in derived_models(session, v2)] == [tune.id]
 
 
 def test_the_public_model_page_404s_for_unknown_models(client):

@@ -156,3 +156,24 @@ def test_every_item_has_a_place_to_look_and_a_minimum():
     assert len({item.id for item in CHECKLIST}) == 8
     for item in CHECKLIST:
         assert (item.headings or item.yaml_key) and item.min_length >= 2
+
+
+def test_yaml_escapes_cannot_put_control_characters_in_a_value():
+    parsed = parse_card('---\nlicense: "mit\\0"\nbase_model: ["org/a\\x07b"]\n---\n# Card\n')
+    assert parsed.licence == "mit" and parsed.base_models == ["org/ab"]
+
+
+@pytest.mark.real_clock  # a fresh interpreter, waited on: libfaketime breaks such waits in the run ahead
+def test_the_library_reads_its_offline_settings_from_the_first_import():
+    import subprocess
+    import sys
+
+    code = (
+        "import os; os.environ.pop('HF_HUB_OFFLINE', None); os.environ['HF_HUB_DISABLE_TELEMETRY'] = '0'\n"
+        "from incidents.registry.cards import parse_card\n"
+        "parse_card('---\\nlicense: mit\\n---\\n# Card\\n')\n"
+        "from huggingface_hub import constants\n"
+        "print(constants.HF_HUB_OFFLINE, constants.HF_HUB_DISABLE_TELEMETRY)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["True", "True"]
