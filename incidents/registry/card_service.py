@@ -8,6 +8,7 @@ reviewer then confirms or overrides each item; their result wins. Every step is 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,7 +87,13 @@ def import_card(
                 automatic_reason=result.reason.value,
             )
         )
-    details = {"source": source, "bytes": len(text.encode()), "failed": [r.item.id for r in results if not r.passed]}
+    raw = text.encode()
+    details = {
+        "source": source,
+        "bytes": len(raw),
+        "sha256": hashlib.sha256(raw).hexdigest(),  # which text the reviews that follow judged
+        "failed": [r.item.id for r in results if not r.passed],
+    }
     _audit(session, "model.card_imported", actor, model, details)
     session.commit()
     session.refresh(model)
@@ -97,7 +104,9 @@ def review_item(
     session: Session, model: ModelRecord, *, actor: StaffUser, item_id: str, result: str, note: str, row_version: int
 ) -> CardReviewItem:
     """A reviewer's result for one item of the card last imported (the form names the record's version)."""
-    if model.row_version != row_version:
+    # The record's version as stored now (locked on PostgreSQL): an import committed since the form was drawn wins.
+    stored = session.exec(select(ModelRecord.row_version).where(ModelRecord.id == model.id).with_for_update()).one()
+    if stored != row_version:
         raise conflict()
     row = session.exec(
         select(CardReviewItem).where(CardReviewItem.model_id == model.id, CardReviewItem.item_id == item_id)
@@ -111,8 +120,10 @@ def review_item(
     row.reviewer_id = actor.id
     row.reviewed_at = clock.now()
     session.add(row)
-    details = {"item": item_id, "automatic": row.automatic_result, "result": result, "note_length": len(row.note)}
-    details["overridden"] = result != row.automatic_result
+    # The note is the reviewer's reason (staff's words about a public card, never reporter content): the audit
+    # log keeps it, since a new import clears the review rows.
+    details: dict[str, object] = {"item": item_id, "automatic": row.automatic_result, "result": result}
+    details.update(note=row.note[:2000], overridden=result != row.automatic_result)
     _audit(session, "model.card_reviewed", actor, model, details)
     session.commit()
     session.refresh(row)

@@ -26,7 +26,8 @@ MAX_BASE_MODELS = 20
 MAX_NAME = 200
 MAX_LIST = 50
 
-HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")  # ATX, indented by up to three spaces
+SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")  # the line under a Setext heading: "===" level 1, "---" level 2
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -43,7 +44,14 @@ class CardError(ValueError):
 class Section:
     heading: str
     level: int
-    text: str  # everything under the heading down to the next heading of its level or above, sub-headings left out
+    # The section's own text first (heading ""), then each sub-section's own text under its heading, down to the
+    # next heading of this level or above; headings themselves are left out.
+    parts: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def text(self) -> str:
+        """Everything under the heading, sub-sections included."""
+        return "\n".join(text for _heading, text in self.parts)
 
 
 @dataclass(frozen=True)
@@ -79,10 +87,12 @@ class ParsedCard:
 
 
 def normal_heading(text: str) -> str:
-    """'### 3.1 Out-of-Scope Use [optional]:' -> 'out-of-scope use'."""
+    """'### 3.1 Out-of-Scope Use [optional]:' -> 'out-of-scope use'; '📚 2) Training Data' -> 'training data'.
+
+    Leading numbering, emoji and marks go (anything before the first letter), and trailing marks."""
     text = re.sub(r"\[optional\]", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"^[\d.]+\s+", "", text.strip())
-    return " ".join(text.strip(" :*_`").lower().split())
+    text = re.sub(r"^[\W\d_]+", "", text.strip())
+    return " ".join(text.strip(" :*_`.").lower().split())
 
 
 def decode_card(raw: bytes) -> str:
@@ -172,29 +182,50 @@ def _eval_results(results: object) -> list[dict[str, str]]:
     return rows
 
 
-def sections_of(markdown: str) -> list[Section]:
-    """Each heading with the text under it (outside fenced code), sub-headings' lines left out.
-
-    One pass for the headings and one for the ends (a stack): linear in the card's lines, however many headings.
-    """
-    headings: list[tuple[int, int, str]] = []  # (line index, level, title)
-    lines = markdown.splitlines()
+def _headings(lines: list[str]) -> list[tuple[int, int, str, int]]:
+    """(first line, level, title, lines it takes) of each ATX or Setext heading outside fenced code."""
+    found: list[tuple[int, int, str, int]] = []
     fenced = False
     for index, line in enumerate(lines):
         if FENCE.match(line):
             fenced = not fenced
             continue
-        match = None if fenced else HEADING.match(line)
-        if match:
-            headings.append((index, len(match.group(1)), match.group(2).strip()))
-    ends = [len(lines)] * len(headings)
-    open_: list[int] = []  # positions in `headings` whose section is still running
-    for position, (index, level, _title) in enumerate(headings):
+        if fenced:
+            continue
+        if match := HEADING.match(line):
+            found.append((index, len(match.group(1)), match.group(2).strip(), 1))
+        elif (
+            line.strip()
+            and index + 1 < len(lines)
+            and (under := SETEXT.match(lines[index + 1]))
+            and not (found and found[-1][0] + found[-1][3] > index)
+            and (index == 0 or not lines[index - 1].strip() or HEADING.match(lines[index - 1]))
+        ):
+            found.append((index, 1 if under.group(1)[0] == "=" else 2, line.strip(), 2))
+    return found
+
+
+def sections_of(markdown: str) -> list[Section]:
+    """Each heading with the text under it (outside fenced code): its own, then each sub-section's.
+
+    Linear in the card's lines however many headings: one pass finds them, a stack finds where each ends,
+    and each line lies in at most six nested sections.
+    """
+    lines = markdown.splitlines()
+    headings = _headings(lines)
+    starts = [index for index, *_ in headings] + [len(lines)]
+    own = ["\n".join(lines[index + taken : starts[p + 1]]) for p, (index, _lvl, _t, taken) in enumerate(headings)]
+    ends = [len(headings)] * len(headings)  # the position of the first heading after each section
+    open_: list[int] = []
+    for position, (_index, level, _title, _taken) in enumerate(headings):
         while open_ and headings[open_[-1]][1] >= level:
-            ends[open_.pop()] = index
+            ends[open_.pop()] = position
         open_.append(position)
-    is_heading = {index for index, _level, _title in headings}
     return [
-        Section(title[:200], level, "\n".join(lines[i] for i in range(index + 1, end) if i not in is_heading))
-        for (index, level, title), end in zip(headings, ends, strict=True)
+        Section(
+            title[:200],
+            level,
+            (("", own[p]), *((headings[d][2][:200], own[d]) for d in range(p + 1, ends[p]))),
+        )
+        for p, (_index, level, title, _taken) in enumerate(headings)
     ]

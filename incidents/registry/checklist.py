@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.schemas import N_
-from incidents.registry.cards import ParsedCard
+from incidents.registry.cards import ParsedCard, Section, normal_heading
 
 
 class Reason(StrEnum):
@@ -58,7 +58,14 @@ CHECKLIST: tuple[CheckItem, ...] = (
         N_("What the model is for, and who is expected to use it or be affected by it."),
         required=True,
         min_length=40,
-        headings=("Direct Use", "Intended Uses", "Intended Use", "Intended uses & limitations", "Uses"),
+        headings=(
+            "Direct Use",
+            "Intended Uses",
+            "Intended Use",
+            "Intended Usage",
+            "Intended uses & limitations",
+            "Uses",
+        ),  # fmt: skip
     ),
     CheckItem(
         "out_of_scope",
@@ -74,7 +81,13 @@ CHECKLIST: tuple[CheckItem, ...] = (
         N_("What the model was trained on, ideally with a link to the data set's own card."),
         required=True,
         min_length=40,
-        headings=("Training Data", "Training and evaluation data", "Training Details"),
+        headings=(
+            "Training Data",
+            "Training Dataset",
+            "Training Datasets",
+            "Training and evaluation data",
+            "Training Details",
+        ),  # fmt: skip
     ),
     CheckItem(
         "evaluation",
@@ -82,7 +95,7 @@ CHECKLIST: tuple[CheckItem, ...] = (
         N_("How the model was evaluated, on what data, with which metrics, and the results."),
         required=True,
         min_length=40,
-        headings=("Evaluation", "Evaluation Results", "Results", "Metrics"),
+        headings=("Evaluation", "Evaluation Results", "Benchmark Results", "Results", "Metrics"),
         yaml_key="model-index",
     ),
     CheckItem(
@@ -91,7 +104,16 @@ CHECKLIST: tuple[CheckItem, ...] = (
         N_("Known technical and social limitations, biases and risks."),
         required=True,
         min_length=40,
-        headings=("Bias, Risks, and Limitations", "Bias, Risks and Limitations", "Limitations", "Risks"),
+        headings=(
+            "Bias, Risks, and Limitations",
+            "Bias, Risks and Limitations",
+            "Limitations and bias",
+            "Limitations and Biases",
+            "Ethical Considerations and Limitations",
+            "Limitations",
+            "Risks",
+            "Bias",
+        ),  # fmt: skip
     ),
     CheckItem(
         "recommendations",
@@ -115,14 +137,15 @@ CHECKLIST: tuple[CheckItem, ...] = (
         N_("Where to send questions and reports about the model."),
         required=True,
         min_length=5,
-        headings=("Model Card Contact", "Contact", "Model Card Authors"),
+        headings=("Model Card Contact", "Contact", "Contact Information", "Contact us"),
     ),
 )
 BY_ID = {item.id: item for item in CHECKLIST}
 
-# The template's filler: a section holding only these says nothing.
+# The template's filler: a section holding only these says nothing. The bracketed markers, with or without a
+# link after them (the template's own), come out first.
+MARKERS = re.compile(r"\[(?:More Information Needed|Needs More Information)\](?:\([^)\s]*\))?", re.IGNORECASE)
 PLACEHOLDERS = (
-    "[More Information Needed]",
     "More information needed for further recommendations.",
     "More information needed",
     "Users (both direct and downstream) should be made aware of the risks, biases and limitations of the model.",
@@ -146,7 +169,7 @@ class Result:
 
 def real_text(text: str) -> str:
     """The words of a section without comments, template filler and Markdown marks."""
-    text = COMMENT.sub(" ", text)
+    text = MARKERS.sub(" ", COMMENT.sub(" ", text))
     for filler in PLACEHOLDERS:
         text = re.sub(re.escape(filler), " ", text, flags=re.IGNORECASE)
     return " ".join(MARKS.sub(" ", text).split())
@@ -175,7 +198,14 @@ def check_item(item: CheckItem, card: ParsedCard) -> Result:
     section = card.section(item.headings)
     if section is None:
         return Result(item, False, Reason.MISSING)
-    return _judge(item, section.text)
+    return _judge(item, own_text(item, section))
+
+
+def own_text(item: CheckItem, section: Section) -> str:
+    """A section's text for this item: its own and its sub-sections', but not those another item checks
+    (an empty "Bias, Risks, and Limitations" does not pass on its "Recommendations")."""
+    others = {normal_heading(alias) for other in CHECKLIST if other is not item for alias in other.headings}
+    return "\n".join(text for heading, text in section.parts if not heading or normal_heading(heading) not in others)
 
 
 def check_card(card: ParsedCard) -> list[Result]:

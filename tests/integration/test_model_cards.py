@@ -81,7 +81,13 @@ def test_importing_a_complete_card_fills_the_record_and_passes_every_item(sessio
         "contact": ("pass", "found", None),
     }
     [event] = events(session, "model.card_imported")
-    assert event.details == {"source": "paste", "bytes": len(card("complete.md").encode()), "failed": []}
+    assert event.details == {
+        "source": "paste",
+        "bytes": len(card("complete.md").encode()),
+        # `sha256sum tests/fixtures/cards/complete.md`: which text the reviews that follow judged.
+        "sha256": "2faf6a8928009e79d7da945505aded05ce395472b0ec2d734687e1ec501bed2f",
+        "failed": [],
+    }
     public = triager.get(f"/models/{model.id}").get_data(as_text=True)
     assert "Documentation complete" in public and "apache-2.0" in public and "mistralai/Mistral-7B-v0.1" in public
     # No reviewer has looked yet: the page says the word "complete" is the automatic check's.
@@ -135,7 +141,7 @@ def test_the_template_card_fails_all_but_the_licence_and_a_reviewer_overrides(se
         "item": "contact",
         "automatic": "fail",
         "result": "pass",
-        "note_length": 26,
+        "note": "Contact is on the org page",
         "overridden": True,
     }
     public = triager.get(f"/models/{model.id}").get_data(as_text=True)

@@ -177,3 +177,66 @@ def test_the_library_reads_its_offline_settings_from_the_first_import():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.split() == ["True", "True"]
+
+
+def results_of(body: str) -> dict[str, tuple[str, str]]:
+    return {r.item.id: (r.result, r.reason.value) for r in check_card(parse_card("---\nlicense: mit\n---\n" + body))}
+
+
+ENOUGH = "A sentence long enough to count as real documentation for this item, and then some."
+
+
+def test_headings_as_real_cards_write_them():
+    # Shapes from BERT's, Gemma's and Llama 2's cards, emoji and numbering, Setext and indented headings.
+    body = (  # a Setext heading follows a blank line: after a paragraph line, CommonMark makes both the heading
+        f"## Intended uses & limitations\n{ENOUGH}\n### Limitations and bias\n{ENOUGH}\n"
+        f"## 📚 2) Training Dataset\n{ENOUGH}\n\n"
+        f"Ethical Considerations and Limitations\n======================================\n{ENOUGH}\n"
+        f"   ### 3 - Out-of-Scope Use\n{ENOUGH}\n\n"
+        f"Benchmark Results\n-----------------\n{ENOUGH}\n"
+        "## Contact Information\nsafety@example.org\n"
+    )
+    assert results_of(body) == {
+        "intended_uses": ("pass", "found"),
+        "out_of_scope": ("pass", "found"),
+        "training_data": ("pass", "found"),
+        "evaluation": ("pass", "found"),
+        "bias_risks": ("pass", "found"),
+        "recommendations": ("fail", "missing"),
+        "licence": ("pass", "metadata"),
+        "contact": ("pass", "found"),
+    }
+
+
+def test_only_the_ethical_considerations_heading_can_carry_bias_risks():
+    body = f"## Intended uses\n{ENOUGH}\n\nEthical Considerations and Limitations\n===\n{ENOUGH}\n"
+    assert results_of(body)["bias_risks"] == ("pass", "found")
+
+
+def test_a_section_does_not_pass_on_another_items_sub_section():
+    body = (
+        "## Bias, Risks, and Limitations\n[More Information Needed]\n"
+        f"### Recommendations\n{ENOUGH}\n"
+        "## Model Card Authors\nJane Doe, the Aurora team\n"
+    )
+    found = results_of(body)
+    assert found["bias_risks"] == ("fail", "placeholder") and found["recommendations"] == ("pass", "found")
+    assert found["contact"] == ("fail", "missing")  # the card's authors are not a contact
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "[More Information Needed]",
+        "[More Information Needed](https://huggingface.co/docs/hub)",
+        "[Needs More Information]",
+    ],
+)
+def test_the_templates_markers_are_placeholders_with_or_without_a_link(marker):
+    assert real_text(f"{marker}\n{marker}") == ""
+
+
+def test_normal_headings_lose_numbering_emoji_and_marks():
+    assert normal_heading("📚 2) Training Data:") == "training data"
+    assert normal_heading("3.1 Out-of-Scope Use [optional]") == "out-of-scope use"
+    assert normal_heading("**Contact.**") == "contact"
