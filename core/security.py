@@ -151,6 +151,14 @@ def spend_rate_limit(name: str, limit: str) -> None:
         abort(429)
 
 
+def spend_keyed_limit(name: str, limit: str, key: str) -> None:
+    """Count one hit of a named limit for a caller that identifies itself (a partner's id), not its address."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    if not limiter.limiter.hit(parsed_limit(limit), name, key):
+        abort(429)
+
+
 def first_use(name: str, key: str, window: str = "1 per day") -> bool:
     """Tell whether this is the first use of `key` (a digest, never a secret itself) within the window."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):

@@ -70,6 +70,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": False,
     # Reporters: submissions per client bucket, and wrong receipts (only failures count).
     "INTAKE_LIMIT": "30 per hour",
+    # A partner's API token and a hub's webhook, per partner (not per address), instead of INTAKE_LIMIT.
+    "PARTNER_LIMIT": "600 per hour",
     # Optional proof of work on the report forms (incidents/intake/work.py): 0 turns it off. With it on,
     # solved forms are limited per bucket by INTAKE_POW_LIMIT only, and all unsolved ones together
     # (no JavaScript) by INTAKE_NOJS_LIMIT besides INTAKE_LIMIT.

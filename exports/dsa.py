@@ -22,6 +22,7 @@ from exports.dsa_mapping import (
     NO_CATEGORY,
     NOT_A_RESTRICTION,
     SOURCES,
+    SOURCES_BY_PARTNER,
 )
 from exports.dsa_rules import (
     AUTOMATED_DECISION,
@@ -119,6 +120,7 @@ class ActionFacts:
     source_channel: str | None
     category: str | None
     ends_on: date | None = None  # a time-limited restriction's last day; None: indefinite
+    source_type: str | None = None  # the notice's vocabulary.SourceType: who filed it
 
 
 @dataclass
@@ -193,7 +195,7 @@ def build_statement(facts: ActionFacts, *, puid_prefix: str) -> Outcome:
         "application_date": applied.isoformat(),
         **end_dates(decision, facts.ends_on),
         "decision_facts": facts.explanation,
-        "source_type": SOURCES.get(facts.source_channel, "SOURCE_VOLUNTARY"),
+        "source_type": source_type(facts),
         "automated_detection": DETECTION.get(facts.detection, facts.detection),
         "automated_decision": DECISION.get(facts.decision, facts.decision),
         "puid": f"{puid_prefix}{facts.id}",
@@ -203,6 +205,13 @@ def build_statement(facts: ActionFacts, *, puid_prefix: str) -> Outcome:
         statement["category_specification"] = list(keywords)
     statement = {name: statement[name] for name in FIELD_ORDER if name in statement}
     return Outcome(facts.id, statement, check_statement(statement))
+
+
+def source_type(facts: ActionFacts) -> str:
+    """SOURCE_TRUSTED_FLAGGER for a trusted flagger's notice; otherwise the notice's channel decides."""
+    if facts.source_channel is not None and facts.source_type in SOURCES_BY_PARTNER:
+        return SOURCES_BY_PARTNER[facts.source_type]
+    return SOURCES.get(facts.source_channel, "SOURCE_VOLUNTARY")
 
 
 def _one_of(statement: dict, name: str, allowed: frozenset) -> list[Problem]:

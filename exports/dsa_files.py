@@ -100,6 +100,7 @@ def actions_query(period: Period):
             EnforcementAction.ends_on,
             ModelRecord.created_at.label("model_at"),
             source.c.channel,
+            source.c.source_type,
             source.c.category,
             source.c.created_at.label("notice_at"),
         )
@@ -137,6 +138,7 @@ def action_facts(row, scrub: Callable[[str], str]) -> dsa.ActionFacts:
         applied_on=row.applied_at.date() if row.applied_at else None,
         content_on=content_at.date() if content_at else None,
         source_channel=row.channel,
+        source_type=row.source_type,
         category=row.category,
         ends_on=row.ends_on,
     )

@@ -10,7 +10,7 @@ exports.dsa builds the statements from these tables and checks every value again
 from __future__ import annotations
 
 from incidents.models import Category, Channel
-from incidents.vocabulary import ActionType, Automation, TargetKind
+from incidents.vocabulary import ActionType, Automation, SourceType, TargetKind
 
 # action type -> {target kind: the decision_* fields}; None: the action restricts nothing, so it owes no
 # statement of reasons (the reason is what the export reports). The field meanings are the API's labels and
@@ -122,5 +122,8 @@ SOURCES = {
     Channel.WHISTLEBLOWER: "SOURCE_TYPE_OTHER_NOTIFICATION",
     None: "SOURCE_VOLUNTARY",
 }
+# A notice a trusted flagger filed with its partner token (DSA Art. 22) is theirs, whatever the channel; the other
+# partners (authorities, hubs) file public notices, sourced by their channel as any other.
+SOURCES_BY_PARTNER: dict[str, str] = {SourceType.TRUSTED_FLAGGER: "SOURCE_TRUSTED_FLAGGER"}
 DETECTION = {Automation.AUTOMATED: "Yes", Automation.MANUAL: "No"}
 DECISION = {Automation.AUTOMATED: "AUTOMATED_DECISION_FULLY", Automation.MANUAL: "AUTOMATED_DECISION_NOT_AUTOMATED"}

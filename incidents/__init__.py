@@ -15,6 +15,7 @@ from incidents import models  # noqa: F401
 from incidents.cases import classification_models  # noqa: F401
 from incidents.cases import models as case_models  # noqa: F401
 from incidents.enforcement import models as enforcement_models  # noqa: F401
+from incidents.partners import models as partner_models  # noqa: F401
 from incidents.registry import card_models  # noqa: F401
 from incidents.triage import notifications  # noqa: F401
 
@@ -33,6 +34,8 @@ def init_app(app: Flask) -> None:
     from incidents.intake import staff_views as sealed_views
     from incidents.intake import views as intake_views
     from incidents.models import Report
+    from incidents.partners import webhook
+    from incidents.partners.cli import partners_cli
     from incidents.registry import card_views
     from incidents.registry import views as registry_views
     from incidents.registry.cli import registry_cli
@@ -45,6 +48,7 @@ def init_app(app: Flask) -> None:
     rooms = (
         intake_views,
         intake_api,
+        webhook,
         sealed_views,
         triage_views,
         duty_views,
@@ -68,4 +72,5 @@ def init_app(app: Flask) -> None:
     demo_cli.add_command(demo_seed)
     app.cli.add_command(triage_cli)
     app.cli.add_command(registry_cli)
+    app.cli.add_command(partners_cli)
     add_object_rule(app, Report, access.report_rule)

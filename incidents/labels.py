@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.schemas import N_
 from incidents.models import Actor, Category, ReportStatus, Severity
-from incidents.vocabulary import ReleaseType, SeriousFlag
+from incidents.vocabulary import ReleaseType, SeriousFlag, SourceType
 
 CATEGORY_LABELS = {
     Category.CHILD_SAFETY: N_("Child sexual abuse material or other child safety"),
@@ -35,6 +35,14 @@ SEVERITY_LABELS = {
     Severity.HAZARD: N_("A hazard or near miss: it could cause harm, but has not yet"),
     Severity.INCIDENT: N_("An incident: it caused harm"),
     Severity.SERIOUS_INCIDENT: N_("A serious incident: one of the serious harms below"),
+}
+
+# Who filed a report: the public, or the kind of partner whose API token or webhook filed it.
+SOURCE_TYPE_LABELS = {
+    SourceType.PUBLIC: N_("The public"),
+    SourceType.TRUSTED_FLAGGER: N_("Trusted flagger"),
+    SourceType.AUTHORITY: N_("Authority"),
+    SourceType.HUB: N_("Model hub"),
 }
 
 # The flags a reporter may tick (incidents.vocabulary.REPORTER_FLAGS), in words.

@@ -151,6 +151,9 @@ class Report(SQLModel, table=True):
     duty_kind: str | None = Field(default=None, max_length=20)
     # When retention purged the sealed content (the structured fields stay for statistics).
     purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Who filed it: `public` without a token, else the kind of the partner whose token filed it (vocabulary.SourceType).
+    source_type: str = Field(default="public", max_length=20, sa_column_kwargs={"server_default": "public"})
+    partner_id: int | None = Field(default=None, foreign_key="partner.id", ondelete="SET NULL")
 
 
 def model_key(name: str | None) -> str | None:

@@ -73,3 +73,20 @@ class ReleaseType(StrEnum):
     OPEN_WEIGHTS = "open_weights"
     API_ONLY = "api_only"
     RESTRICTED = "restricted"
+
+
+class PartnerKind(StrEnum):
+    """Who a partner is: a trusted flagger (DSA Art. 22), an authority, or a model hub that forwards reports."""
+
+    TRUSTED_FLAGGER = "trusted_flagger"
+    AUTHORITY = "authority"
+    HUB = "hub"
+
+
+class SourceType(StrEnum):
+    """Who filed a report: the public (no token), or the kind of the partner whose token filed it."""
+
+    PUBLIC = "public"
+    TRUSTED_FLAGGER = "trusted_flagger"
+    AUTHORITY = "authority"
+    HUB = "hub"

@@ -18,7 +18,7 @@ from core.auth import Role, StaffUser
 from incidents.intake import acknowledgement, receipts
 from incidents.models import Attachment, Author, Channel, Message, Report, ReportStatus, model_key
 from incidents.triage import duties
-from incidents.vocabulary import REPORTER_FLAGS
+from incidents.vocabulary import REPORTER_FLAGS, SourceType
 
 SEALED_FIELDS = ("title", "description", "affected", "steps", "evidence_links", "contact")
 
@@ -185,6 +185,8 @@ def _report_row(
     now = clock.now()
     return {
         **{name: data.get(name) for name in PLAIN_FIELDS},
+        "source_type": data.get("source_type") or SourceType.PUBLIC.value,  # a partner's kind when one filed it
+        "partner_id": data.get("partner_id"),
         **{column: flag in data.get("serious_flags", []) for flag, column in FLAG_COLUMNS.items()},
         "model_key": model_key(data.get("model_name")),
         "channel": channel,

@@ -73,6 +73,7 @@ def _incident_helpers() -> dict:
         "human_size": human_size,
         "channel_labels": {Channel.PUBLIC: _("Public report"), Channel.WHISTLEBLOWER: _("Whistleblower report")},
         "category_labels": labels.CATEGORY_LABELS,
+        "source_type_labels": labels.SOURCE_TYPE_LABELS,
         "status_for_reporter": labels.STATUS_FOR_REPORTER,
         "reporter_duties": _reporter_duties,
     }

@@ -29,6 +29,7 @@ MOMENT_SORTS = {"due": "due_at", "duty": "duty_due_at"}
 QUEUE_COLUMNS = (
     Report.id,
     Report.channel,
+    Report.source_type,
     Report.category,
     Report.severity,
     Report.status,

@@ -1,0 +1,63 @@
+"""POST /api/v1/hub/webhook/<partner_id>: a model hub's webhook (Hugging Face's format) files discussions as reports.
+
+The partner's id is in the path, so the secret is checked against that one partner's hash only (in
+constant time); the hub sends the secret verbatim in `X-Webhook-Secret`, as Hugging Face does.
+Answers: 201 filed, 200 filed before (the same discussion URL; `Idempotent-Replayed: true`) or an event
+that files nothing (`"status": "ignored"`), 400 not JSON or a field missing (named), 401 a missing or
+wrong secret or a revoked partner, 404 no hub partner with that id, 413 too large, 429 over PARTNER_LIMIT.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from core.db import get_session
+from core.jsonbody import BadJSON, read_json
+from core.security import csrf, spend_keyed_limit, spend_rate_limit
+from incidents import web
+from incidents.partners import hub
+from incidents.partners import service as partners
+from incidents.partners.models import Partner
+from incidents.vocabulary import PartnerKind
+
+
+def _refused(field: str, message: str, status: int):
+    return jsonify({"errors": {field: [message]}}), status
+
+
+@csrf.exempt
+def hub_webhook(partner_id: int):
+    """File a new discussion on a model repo as a public report from the hub."""
+    session = get_session()
+    partner = session.get(Partner, partner_id)
+    if partner is None or partner.kind != PartnerKind.HUB:
+        spend_rate_limit("intake", current_app.config["INTAKE_LIMIT"])  # guessing ids costs what filing does
+        return _refused("partner_id", "No hub partner has this id.", 404)
+    if not partners.webhook_secret_matches(partner, request.headers.get("X-Webhook-Secret")):
+        spend_rate_limit("intake", current_app.config["INTAKE_LIMIT"])
+        return _refused("X-Webhook-Secret", "The webhook secret is missing or wrong, or the partner is revoked.", 401)
+    spend_keyed_limit("partner", current_app.config["PARTNER_LIMIT"], f"p{partner.id}")
+    try:
+        payload = read_json(current_app.config["API_JSON_MAX_BYTES"])
+    except BadJSON as err:
+        return _refused("_schema", str(err), 400)
+    if not isinstance(payload, dict):
+        return _refused("_schema", "Send the event as a JSON object.", 400)
+    try:
+        reason = hub.ignored_because(payload)
+        if reason is not None:
+            return jsonify({"status": "ignored", "reason": reason}), 200
+        discussion = hub.read_discussion(payload)
+    except hub.BadPayload as err:
+        return _refused(err.field, str(err), 400)
+    result = hub.file_discussion(session, partner, discussion, web.current_keys())
+    response = jsonify({"status": result.status})
+    if result.duplicate:
+        response.headers["Idempotent-Replayed"] = "true"
+        return response, 200
+    return response, 201
+
+
+def register(bp: Blueprint) -> None:
+    """Add the hub webhook to the incidents blueprint."""
+    bp.add_url_rule("/api/v1/hub/webhook/<int:partner_id>", view_func=hub_webhook, methods=["POST"])
