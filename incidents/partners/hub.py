@@ -95,6 +95,7 @@ def report_data(discussion: Discussion, record: ModelRecord | None, partner: Par
         "evidence_links": [discussion.url],
         "category": Category.OTHER.value,
         "severity": Severity.HAZARD.value,
+        "share_consent": False,
         "model_name": record.name if record else discussion.repo,
         "model_version": record.version or None if record else None,
         "model_provider": record.provider or None if record else None,
