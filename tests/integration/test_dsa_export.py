@@ -131,3 +131,22 @@ def test_a_suspension_with_an_end_date_carries_it_to_its_statement(app, session,
     (statement,) = [json.loads(line) for line in (tmp_path / "statements-2026Q4.jsonl").open(encoding="utf-8")]
     assert statement["decision_account"] == "DECISION_ACCOUNT_SUSPENDED"
     assert (statement["application_date"], statement["end_date_account_restriction"]) == ("2026-11-02", "2027-01-31")
+
+
+def test_a_trusted_flaggers_notice_is_sourced_to_the_trusted_flagger(app, session, tmp_path):
+    from incidents.partners.service import add_partner
+
+    flagger = add_partner(session, "Flaggers United", "trusted_flagger").partner
+    agency = add_partner(session, "Agency", "authority").partner
+    by_flagger = stored_report(app, session, source_type="trusted_flagger", partner_id=flagger.id)
+    by_agency = stored_report(app, session, source_type="authority", partner_id=agency.id)
+    by_public = stored_report(app, session)
+    actions = [enforcement(session, report=report) for report in (by_flagger, by_agency, by_public)]
+    service.write_dsa(session, tmp_path, period=Q3, settings={**SETTINGS, "puid_prefix": "p-"})
+    lines = (tmp_path / "statements-2026Q3.jsonl").read_text(encoding="utf-8").splitlines()
+    sources = {json.loads(line)["puid"]: json.loads(line)["source_type"] for line in lines}
+    assert sources == {
+        f"p-{actions[0].id}": "SOURCE_TRUSTED_FLAGGER",
+        f"p-{actions[1].id}": "SOURCE_ARTICLE_16",
+        f"p-{actions[2].id}": "SOURCE_ARTICLE_16",
+    }

@@ -234,3 +234,20 @@ def test_one_enforcement_vocabulary():
         "reinstatement",
     ]
     assert [t.value for t in TargetKind] == ["model", "account", "content", "application"]
+
+
+@pytest.mark.parametrize(
+    ("channel", "source", "expected"),
+    [
+        ("public", "trusted_flagger", "SOURCE_TRUSTED_FLAGGER"),
+        ("public", "authority", "SOURCE_ARTICLE_16"),
+        ("public", "hub", "SOURCE_ARTICLE_16"),
+        ("public", "public", "SOURCE_ARTICLE_16"),
+        ("public", None, "SOURCE_ARTICLE_16"),
+        ("whistleblower", None, "SOURCE_TYPE_OTHER_NOTIFICATION"),
+        (None, None, "SOURCE_VOLUNTARY"),  # no notice at all
+    ],
+)
+def test_the_source_type_follows_who_filed_the_notice(channel, source, expected):
+    facts = replace(FACTS, source_channel=channel, source_type=source)
+    assert dsa.build_statement(facts, puid_prefix="p-").statement["source_type"] == expected
