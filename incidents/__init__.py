@@ -68,6 +68,7 @@ def init_app(app: Flask) -> None:
         room.register(bp)
     app.register_blueprint(bp)
     api_spec.describe(app)
+    webhook.describe(app)
     public_api.describe(app)
     demo_cli.add_command(demo_seed)
     app.cli.add_command(triage_cli)

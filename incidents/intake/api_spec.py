@@ -32,6 +32,15 @@ CREATED = {
 def describe(app: Flask) -> None:
     """Describe POST /api/v1/reports."""
     spec = spec_for(app)
+    spec.components.security_scheme(
+        "partnerToken",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A partner's API token, from `flask --app wsgi partners add`: the report is filed as "
+            "the partner's (a trusted flagger's, an authority's or a hub's) and counts against PARTNER_LIMIT.",
+        },
+    )
     spec.components.schema("Report", schema=ApiReportSchema)
     spec.components.schema(
         "Receipt",
@@ -54,8 +63,10 @@ def describe(app: Flask) -> None:
         operations={
             "post": {
                 "summary": "Submit a report",
-                "description": "Accepts the same fields as the web forms. Nothing about the caller is recorded.",
+                "description": "Accepts the same fields as the web forms. Without a token nothing about the "
+                "caller is recorded; with a partner's token the report records that partner (public channel only).",
                 "parameters": [IDEMPOTENCY_KEY],
+                "security": [{}, {"partnerToken": []}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": "Report"}}},
                 "responses": {
                     "201": CREATED,
@@ -64,11 +75,16 @@ def describe(app: Flask) -> None:
                         "or objects and lists nested more than 20 deep; under Idempotency-Key: a key too short)",
                         "content": {"application/json": {"schema": "Errors"}},
                     },
+                    "401": {
+                        "description": "An Authorization header that is not a partner's valid, unrevoked token; "
+                        "nothing is stored",
+                        "content": {"application/json": {"schema": "Errors"}},
+                    },
                     "413": {
                         "description": "The body is larger than the API_JSON_MAX_BYTES setting (1 MiB by default); "
                         "it is refused before it is read"
                     },
-                    "429": {"description": "Too many submissions; try later"},
+                    "429": {"description": "Too many submissions (INTAKE_LIMIT, or a partner's PARTNER_LIMIT)"},
                     "503": {
                         "description": "The whistleblower channel has no recipients yet",
                         "content": {"application/json": {"schema": "Errors"}},

@@ -9,10 +9,11 @@ wrong secret or a revoked partner, 404 no hub partner with that id, 413 too larg
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Flask, current_app, jsonify, request
 
 from core.db import get_session
 from core.jsonbody import BadJSON, read_json
+from core.openapi import spec_for
 from core.security import csrf, spend_keyed_limit, spend_rate_limit
 from incidents import web
 from incidents.partners import hub
@@ -61,3 +62,44 @@ def hub_webhook(partner_id: int):
 def register(bp: Blueprint) -> None:
     """Add the hub webhook to the incidents blueprint."""
     bp.add_url_rule("/api/v1/hub/webhook/<int:partner_id>", view_func=hub_webhook, methods=["POST"])
+
+
+def _answer(description: str, errors: bool = True) -> dict:
+    return {"description": description, **({"content": {"application/json": {"schema": "Errors"}}} if errors else {})}
+
+
+def describe(app: Flask) -> None:
+    """Describe POST /api/v1/hub/webhook/{partner_id} in the OpenAPI document."""
+    spec_for(app).path(
+        path="/api/v1/hub/webhook/{partner_id}",
+        operations={
+            "post": {
+                "summary": "A model hub's webhook (Hugging Face's format)",
+                "description": "A new discussion on a model repo (event.scope 'discussion', event.action 'create', "
+                "not a pull request) is filed as a public report from the hub, linked to the registry record whose "
+                "hub URL names repo.name. Other events are answered 200 and ignored.",
+                "parameters": [
+                    {"name": "partner_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    {
+                        "name": "X-Webhook-Secret",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string"},
+                        "description": "The secret `partners add NAME --kind hub` printed",
+                    },
+                ],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": {
+                    "201": _answer("Filed", errors=False),
+                    "200": _answer("Filed before (Idempotent-Replayed: true), or an event that files nothing", False),
+                    "400": _answer("Not JSON, or a field missing or malformed; the error names it (dotted)"),
+                    "401": _answer("The secret is missing or wrong, or the partner is revoked"),
+                    "404": _answer(
+                        "No hub partner has this id (JSON errors, or for an id out of range the 404 page)", False
+                    ),
+                    "413": _answer("The body is larger than API_JSON_MAX_BYTES", errors=False),
+                    "429": _answer("Over the partner's PARTNER_LIMIT", errors=False),
+                },
+            }
+        },
+    )

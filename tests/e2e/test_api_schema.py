@@ -23,8 +23,10 @@ def app_config(app_config):
 
 
 @pytest.fixture
-def api_schema(app, session, live_server, runner):
-    """A live server with data behind every endpoint: approved incidents, a withdrawn model, a published report."""
+def api_schema(app, session, live_server, runner, make_staff):
+    """A live server with data behind every endpoint: approved incidents, a withdrawn model, a published report,
+    and a whistleblower recipient, so a valid whistleblower report is stored (not the documented 503)."""
+    make_staff("recipient")
     from datetime import date
 
     from incidents.models import ModelRecord
@@ -73,7 +75,9 @@ def test_the_api_keeps_its_description(api_schema, mode):
             # Only the intake endpoint's semantic rules (no future dates, trimmed text, a serious
             # incident names its harm) are beyond what OpenAPI 3.0 can state, and they answer with the
             # documented 400; for the read endpoints every schema-valid request is accepted.
-            excluded = [positive_data_acceptance] if operation.label == "POST /api/v1/reports" else []  # noqa: B023 (called in this iteration)
+            # The hub webhook needs its partner's secret, which no generated request holds: a documented 401/404.
+            semantic = ("POST /api/v1/reports", "POST /api/v1/hub/webhook/{partner_id}")
+            excluded = [positive_data_acceptance] if operation.label in semantic else []  # noqa: B023 (called in this iteration)
             response = case.call_and_validate(excluded_checks=excluded)
             calls.append((operation.label, response.status_code))  # noqa: B023 (called in this iteration)
 

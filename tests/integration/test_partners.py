@@ -184,3 +184,13 @@ def test_the_staff_pages_show_who_filed_it(runner, app, client, session, make_st
     assert re.search(r"<dt>Filed by</dt><dd>Trusted flagger</dd>", page)
     page = staff.get(f"/staff/reports/{public_report}").get_data(as_text=True)
     assert re.search(r"<dt>Filed by</dt><dd>The public</dd>", page)
+
+
+def test_the_openapi_document_describes_the_token_and_the_webhook(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["components"]["securitySchemes"]["partnerToken"]["scheme"] == "bearer"
+    reports = spec["paths"]["/api/v1/reports"]["post"]
+    assert reports["security"] == [{}, {"partnerToken": []}] and "401" in reports["responses"]
+    webhook = spec["paths"]["/api/v1/hub/webhook/{partner_id}"]["post"]
+    assert {"201", "200", "400", "401", "404", "413", "429"} == set(webhook["responses"])
+    assert "X-Webhook-Secret" in [p["name"] for p in webhook["parameters"]]

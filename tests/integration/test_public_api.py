@@ -99,4 +99,5 @@ def test_the_openapi_document_lists_the_read_endpoints(client):
         "/api/v1/transparency-reports/{period}",
         "/api/v1/reports",
     } <= set(paths)
-    assert all(list(operations) == ["get"] for path, operations in paths.items() if path != "/api/v1/reports")
+    posts = {"/api/v1/reports", "/api/v1/hub/webhook/{partner_id}"}
+    assert all(list(operations) == ["get"] for path, operations in paths.items() if path not in posts)
