@@ -16,6 +16,12 @@ IDEMPOTENCY_KEY = {
     "no second report stored. Make it random (32 bytes in URL-safe base64); the receipt is bound to the key and "
     "the report, so the key with another report stores that report.",
 }
+PARTNER_TOKEN = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "A partner's API token, from `flask --app wsgi partners add`: the report is filed as the "
+    "partner's (a trusted flagger's, an authority's or a hub's) and counts against PARTNER_LIMIT.",
+}
 CREATED = {
     "description": "Stored and sealed. A repeat of the same report with the same Idempotency-Key answers the same, "
     "with the header Idempotent-Replayed: true",
@@ -32,15 +38,7 @@ CREATED = {
 def describe(app: Flask) -> None:
     """Describe POST /api/v1/reports."""
     spec = spec_for(app)
-    spec.components.security_scheme(
-        "partnerToken",
-        {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "A partner's API token, from `flask --app wsgi partners add`: the report is filed as "
-            "the partner's (a trusted flagger's, an authority's or a hub's) and counts against PARTNER_LIMIT.",
-        },
-    )
+    spec.components.security_scheme("partnerToken", PARTNER_TOKEN)
     spec.components.schema("Report", schema=ApiReportSchema)
     spec.components.schema(
         "Receipt",
