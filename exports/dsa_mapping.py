@@ -122,8 +122,12 @@ SOURCES = {
     Channel.WHISTLEBLOWER: "SOURCE_TYPE_OTHER_NOTIFICATION",
     None: "SOURCE_VOLUNTARY",
 }
-# A notice a trusted flagger filed with its partner token (DSA Art. 22) is theirs, whatever the channel; the other
-# partners (authorities, hubs) file public notices, sourced by their channel as any other.
-SOURCES_BY_PARTNER: dict[str, str] = {SourceType.TRUSTED_FLAGGER: "SOURCE_TRUSTED_FLAGGER"}
+# A notice a trusted flagger filed with its partner token (DSA Art. 22) is theirs, whatever the channel. An
+# authority's is an order (Art. 9), not an Art. 16 notice: the database's "other notification". A hub forwards
+# its users' notices, which are Art. 16 notices sourced by their channel as any other.
+SOURCES_BY_PARTNER: dict[str, str] = {
+    SourceType.TRUSTED_FLAGGER: "SOURCE_TRUSTED_FLAGGER",
+    SourceType.AUTHORITY: "SOURCE_TYPE_OTHER_NOTIFICATION",
+}
 DETECTION = {Automation.AUTOMATED: "Yes", Automation.MANUAL: "No"}
 DECISION = {Automation.AUTOMATED: "AUTOMATED_DECISION_FULLY", Automation.MANUAL: "AUTOMATED_DECISION_NOT_AUTOMATED"}

@@ -31,13 +31,12 @@ def hub_webhook(partner_id: int):
     """File a new discussion on a model repo as a public report from the hub."""
     session = get_session()
     partner = session.get(Partner, partner_id)
-    if partner is None or partner.kind != PartnerKind.HUB:
-        spend_rate_limit("intake", current_app.config["INTAKE_LIMIT"])  # guessing ids costs what filing does
-        return _refused("partner_id", "No hub partner has this id.", 404)
-    if not partners.webhook_secret_matches(partner, request.headers.get("X-Webhook-Secret")):
+    # An unknown id, a partner that is no hub and a wrong secret get the same answer, so the answer does not say
+    # which ids are hubs; each guess costs what filing a report does.
+    secret = request.headers.get("X-Webhook-Secret")
+    if partner is None or partner.kind != PartnerKind.HUB or not partners.webhook_secret_matches(partner, secret):
         spend_rate_limit("intake", current_app.config["INTAKE_LIMIT"])
         return _refused("X-Webhook-Secret", "The webhook secret is missing or wrong, or the partner is revoked.", 401)
-    spend_keyed_limit("partner", current_app.config["PARTNER_LIMIT"], f"p{partner.id}")
     try:
         payload = read_json(current_app.config["API_JSON_MAX_BYTES"])
     except BadJSON as err:
@@ -46,11 +45,12 @@ def hub_webhook(partner_id: int):
         return _refused("_schema", "Send the event as a JSON object.", 400)
     try:
         reason = hub.ignored_because(payload)
-        if reason is not None:
+        if reason is not None:  # before the limit: a busy hub's comments and edits must not crowd out its reports
             return jsonify({"status": "ignored", "reason": reason}), 200
         discussion = hub.read_discussion(payload)
     except hub.BadPayload as err:
         return _refused(err.field, str(err), 400)
+    spend_keyed_limit("partner", current_app.config["PARTNER_LIMIT"], f"p{partner.id}")
     result = hub.file_discussion(session, partner, discussion, web.current_keys())
     response = jsonify({"status": result.status})
     if result.duplicate:

@@ -147,6 +147,6 @@ def test_a_trusted_flaggers_notice_is_sourced_to_the_trusted_flagger(app, sessio
     sources = {json.loads(line)["puid"]: json.loads(line)["source_type"] for line in lines}
     assert sources == {
         f"p-{actions[0].id}": "SOURCE_TRUSTED_FLAGGER",
-        f"p-{actions[1].id}": "SOURCE_ARTICLE_16",
+        f"p-{actions[1].id}": "SOURCE_TYPE_OTHER_NOTIFICATION",  # an authority's order (Art. 9), not an Art. 16 notice
         f"p-{actions[2].id}": "SOURCE_ARTICLE_16",
     }

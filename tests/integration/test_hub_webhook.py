@@ -115,12 +115,13 @@ def test_a_revoked_hub_is_401_at_once(runner, client, session, hub):
     assert session.exec(select(Report)).first() is None
 
 
-def test_an_unknown_partner_or_one_that_is_no_hub_is_404(runner, client, session, hub):
+def test_an_unknown_partner_or_one_that_is_no_hub_gets_the_wrong_secrets_answer(runner, client, session, hub):
     token = add_partner(runner, "Flaggers", "trusted_flagger")
-    assert deliver(client, hub, partner_id=99).status_code == 404
-    response = deliver(client, hub, partner_id=2, secret=token)
-    assert response.status_code == 404 and list(response.get_json()["errors"]) == ["partner_id"]
-    assert client.post("/api/v1/hub/webhook/abc", json=EVENT).status_code == 404
+    wrong = deliver(client, hub, secret="x" * 43)
+    # The same 401 for all three: the answer does not tell which ids are hubs.
+    for response in (deliver(client, hub, partner_id=99), deliver(client, hub, partner_id=2, secret=token), wrong):
+        assert response.status_code == 401 and list(response.get_json()["errors"]) == ["X-Webhook-Secret"]
+    assert client.post("/api/v1/hub/webhook/abc", json=EVENT).status_code == 404  # not an id at all
     assert session.exec(select(Report)).first() is None
 
 
@@ -179,3 +180,19 @@ def test_the_webhook_has_its_partners_own_limit(app_config, session):
     for n, event in enumerate(events):
         event["discussion"]["url"]["web"] += f"{n}"
     assert [deliver(client, hub, event).status_code for event in events] == [201, 201, 429]
+
+
+def test_ignored_events_do_not_spend_the_hubs_limit(app_config, session):
+    from wsgi import create_app
+
+    app_config.update({"PARTNER_LIMIT": "2 per hour"})
+    app = create_app(app_config)
+    result = app.test_cli_runner().invoke(args=["partners", "add", "Hub", "--kind", "hub"])
+    hub = {"id": 1, "secret": SECRET.search(result.output).group(1)}
+    client = app.test_client()
+    comment = {**EVENT, "event": {"action": "create", "scope": "discussion.comment"}}
+    assert [deliver(client, hub, comment).status_code for _ in range(5)] == [200] * 5
+    events = [copy.deepcopy(EVENT) for _ in range(2)]
+    for n, event in enumerate(events):
+        event["discussion"]["url"]["web"] += f"{n}"
+    assert [deliver(client, hub, event).status_code for event in events] == [201, 201]

@@ -240,7 +240,7 @@ def test_one_enforcement_vocabulary():
     ("channel", "source", "expected"),
     [
         ("public", "trusted_flagger", "SOURCE_TRUSTED_FLAGGER"),
-        ("public", "authority", "SOURCE_ARTICLE_16"),
+        ("public", "authority", "SOURCE_TYPE_OTHER_NOTIFICATION"),
         ("public", "hub", "SOURCE_ARTICLE_16"),
         ("public", "public", "SOURCE_ARTICLE_16"),
         ("public", None, "SOURCE_ARTICLE_16"),
