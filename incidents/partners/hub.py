@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, select
 
 from incidents.intake import receipts
@@ -81,7 +82,10 @@ def read_discussion(payload: dict) -> Discussion:
 
 def registry_record(session: Session, repo: str) -> ModelRecord | None:
     """Return the newest registry record whose hub URL names this repo id (case ignored), if any."""
-    rows = session.exec(select(ModelRecord).where(ModelRecord.hub_url.is_not(None)).order_by(ModelRecord.id.desc()))
+    # Only the columns a report takes: each delivery reads the records with a hub URL, never their cards.
+    columns = (ModelRecord.id, ModelRecord.name, ModelRecord.version, ModelRecord.provider, ModelRecord.hub_url)
+    query = select(ModelRecord).options(load_only(*columns)).where(ModelRecord.hub_url.is_not(None))
+    rows = session.exec(query.order_by(ModelRecord.id.desc()))
     return next((r for r in rows if repo_id(r.hub_url) == repo.lower()), None)
 
 
