@@ -72,6 +72,8 @@ DEFAULTS: dict[str, Any] = {
     "INTAKE_LIMIT": "30 per hour",
     # A partner's API token and a hub's webhook, per partner (not per address), instead of INTAKE_LIMIT.
     "PARTNER_LIMIT": "600 per hour",
+    # A TOML file of licences to act on besides, or instead of, the built-in ones (incidents/registry/licences.py).
+    "LICENCE_REGISTRY_FILE": None,
     # Optional proof of work on the report forms (incidents/intake/work.py): 0 turns it off. With it on,
     # solved forms are limited per bucket by INTAKE_POW_LIMIT only, and all unsolved ones together
     # (no JavaScript) by INTAKE_NOJS_LIMIT besides INTAKE_LIMIT.

@@ -36,7 +36,7 @@ def init_app(app: Flask) -> None:
     from incidents.models import Report
     from incidents.partners import webhook
     from incidents.partners.cli import partners_cli
-    from incidents.registry import card_views
+    from incidents.registry import card_views, licences
     from incidents.registry import views as registry_views
     from incidents.registry.cli import registry_cli
     from incidents.seed import demo_seed
@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
     for room in rooms:
         room.register(bp)
     app.register_blueprint(bp)
+    licences.init_app(app)
     api_spec.describe(app)
     webhook.describe(app)
     public_api.describe(app)
