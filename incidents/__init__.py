@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     from incidents.intake import staff_views as sealed_views
     from incidents.intake import views as intake_views
     from incidents.models import Report
+    from incidents.partners import views as partner_views
     from incidents.partners import webhook
     from incidents.partners.cli import partners_cli
     from incidents.registry import card_views, licences
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
         intake_views,
         intake_api,
         webhook,
+        partner_views,
         sealed_views,
         triage_views,
         duty_views,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.schemas import N_
 from incidents.models import Actor, Category, ReportStatus, Severity
-from incidents.vocabulary import ReleaseType, SeriousFlag, SourceType
+from incidents.vocabulary import PartnerKind, ReleaseType, SeriousFlag, SourceType
 
 CATEGORY_LABELS = {
     Category.CHILD_SAFETY: N_("Child sexual abuse material or other child safety"),
@@ -38,6 +38,11 @@ SEVERITY_LABELS = {
 }
 
 # Who filed a report: the public, or the kind of partner whose API token or webhook filed it.
+PARTNER_KIND_LABELS = {
+    PartnerKind.TRUSTED_FLAGGER: N_("Trusted flagger (DSA Art. 22)"),
+    PartnerKind.AUTHORITY: N_("Authority that sends orders"),
+    PartnerKind.HUB: N_("Model hub that forwards its users' reports"),
+}
 SOURCE_TYPE_LABELS = {
     SourceType.PUBLIC: N_("The public"),
     SourceType.TRUSTED_FLAGGER: N_("Trusted flagger"),

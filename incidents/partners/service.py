@@ -13,12 +13,15 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core import clock
 from core.audit import append_event
+from incidents.models import Report
 from incidents.partners.models import Partner
 from incidents.vocabulary import PartnerKind
 
@@ -46,7 +49,7 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def add_partner(session: Session, name: str, kind: str) -> Issued:
+def add_partner(session: Session, name: str, kind: str, *, actor_id: int | None = None) -> Issued:
     """Create a partner and return it with its API token (and, for a hub, its webhook secret)."""
     name = name.strip()
     if not NAME_SHAPE.fullmatch(name):
@@ -68,7 +71,12 @@ def add_partner(session: Session, name: str, kind: str) -> Issued:
         session.rollback()
         raise PartnerError(f"A partner named {name!r} exists already.") from None
     append_event(
-        session, action="partner.added", target_type="partner", target_id=str(partner.id), details={"kind": kind}
+        session,
+        action="partner.added",
+        actor_id=actor_id,
+        target_type="partner",
+        target_id=str(partner.id),
+        details={"kind": kind},
     )
     session.commit()
     return Issued(partner=partner, token=token, webhook_secret=webhook_secret)
@@ -79,17 +87,44 @@ def all_partners(session: Session) -> list[Partner]:
 
 
 def revoke_partner(session: Session, name: str) -> Partner:
-    """Revoke a partner's token and webhook secret at once (every request looks the partner up afresh)."""
+    """Revoke, by name, a partner's token and webhook secret (the CLI's way)."""
     partner = session.exec(select(Partner).where(Partner.name == name.strip())).first()
     if partner is None:
         raise PartnerError(f"No partner named {name!r}.")
+    return revoke(session, partner)
+
+
+def revoke(session: Session, partner: Partner, *, actor_id: int | None = None) -> Partner:
+    """Revoke a partner's token and webhook secret at once (every request looks the partner up afresh)."""
     if partner.revoked_at is None:
         partner.revoked_at = clock.now()
         session.add(partner)
         session.flush()
-        append_event(session, action="partner.revoked", target_type="partner", target_id=str(partner.id), details={})
+        append_event(
+            session, action="partner.revoked", actor_id=actor_id, target_type="partner", target_id=str(partner.id)
+        )
         session.commit()
     return partner
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    partner: Partner
+    reports: int
+    last_report_at: datetime | None
+
+
+def partner_rows(session: Session) -> list[PartnerRow]:
+    """Every partner with the number of reports it filed and when it last filed one (one GROUP BY)."""
+    counts = {
+        partner_id: (n, last)
+        for partner_id, n, last in session.exec(
+            select(Report.partner_id, func.count(), func.max(Report.created_at))
+            .where(Report.partner_id.is_not(None))
+            .group_by(Report.partner_id)
+        )
+    }
+    return [PartnerRow(partner, *counts.get(partner.id, (0, None))) for partner in all_partners(session)]
 
 
 def partner_for_token(session: Session, token: str) -> Partner | None:

@@ -37,6 +37,7 @@ STAFF_ONLY = (
     "incidents/enforcement/statement_views.py",
     "incidents/enforcement/appeal_staff_views.py",
     "incidents/registry/views.py",
+    "incidents/partners/views.py",
     "incidents/registry/service.py",
     "incidents/registry/schemas.py",
     "incidents/registry/cards.py",
