@@ -5,9 +5,17 @@ Publishing itself is in reporting/publish.py; the staff page imports it on first
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
+from core.audit import AuditEvent
 from reporting.models import Publication, PublicationFile
+
+
+def first_event_at(session: Session) -> datetime | None:
+    """When the platform recorded its first audit event (its setup), or None on an empty log."""
+    return session.exec(select(AuditEvent.at).order_by(AuditEvent.seq).limit(1)).first()
 
 
 def published_latest(session: Session) -> list[Publication]:

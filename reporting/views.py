@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
+from core import clock
 from core.db import get_session
 from core.ids import parse_id
 from core.permissions import Permission, can, roles_for
@@ -36,8 +37,14 @@ def index():
 
 def feed():
     """An Atom feed of the publications."""
-    publications = pages.published_latest(get_session())
-    body = render_template("reporting/feed.atom", publications=publications, base=request.host_url.rstrip("/"))
+    session = get_session()
+    publications = pages.published_latest(session)
+    # Atom needs an <updated> even with no entry: then the feed dates from the platform's first recorded event
+    # (its setup), or from now on a database that has none yet, never from 1970.
+    updated = publications[0].published_at if publications else (pages.first_event_at(session) or clock.now())
+    body = render_template(
+        "reporting/feed.atom", publications=publications, updated=updated, base=request.host_url.rstrip("/")
+    )
     return Response(body, mimetype="application/atom+xml")
 
 

@@ -88,3 +88,12 @@ def test_revoking_stops_the_token_at_once_and_is_audited(app, make_staff, sessio
     assert "Revoked on" in staff.get("/staff/partners").get_data(as_text=True)
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "partner.revoked")).one()
     assert event.actor_id == admin.id
+
+
+def test_a_refused_staff_member_keeps_the_staff_navigation(app, make_staff):
+    staff = signed_in_client(app, make_staff("triager"))
+    response = staff.get("/staff/partners")
+    assert response.status_code == 403
+    body = response.get_data(as_text=True)
+    assert 'href="/staff/queue"' in body and "Sign out" in body and "Go to the staff home" in body
+    assert 'href="/staff/partners"' not in body  # the navigation still follows the viewer's permissions

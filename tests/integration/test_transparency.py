@@ -4,14 +4,16 @@ import json
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from sqlalchemy import text, update
 from sqlmodel import select
 
 from core import clock
+from core.audit import AuditEvent
 from incidents.models import Report
 from reporting import publish as publishing
 from reporting.aggregate import Period
@@ -306,3 +308,15 @@ def test_two_scheduler_processes_started_at_once_publish_once(app, session, data
     session.expire_all()
     assert len(session.exec(select(Publication)).all()) == 1
     assert len(session.exec(select(PrivacyRelease)).all()) == 8
+
+
+def test_an_empty_feed_dates_from_the_platforms_first_event_not_1970(client, session, make_staff):
+    atom = "{http://www.w3.org/2005/Atom}"
+    fresh = ElementTree.fromstring(client.get("/transparency/feed.atom").get_data())
+    assert fresh.find(f"{atom}entry") is None
+    assert not fresh.find(f"{atom}updated").text.startswith("1970")
+    make_staff("admin")  # the first audit event: the platform's setup
+    first = session.exec(select(AuditEvent).order_by(AuditEvent.seq)).first()
+    feed = ElementTree.fromstring(client.get("/transparency/feed.atom").get_data())
+    updated = datetime.fromisoformat(feed.find(f"{atom}updated").text)
+    assert updated == first.at.replace(microsecond=0).astimezone(UTC)
