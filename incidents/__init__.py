@@ -78,3 +78,12 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(registry_cli)
     app.cli.add_command(partners_cli)
     add_object_rule(app, Report, access.report_rule)
+    app.jinja_env.globals["whistleblower_open"] = whistleblower_open
+
+
+def whistleblower_open() -> bool:
+    """Whether the whistleblower channel has a recipient who can read it (the home page asks before offering it)."""
+    from core.db import get_session
+    from incidents.intake.service import recipients
+
+    return bool(recipients(get_session()))

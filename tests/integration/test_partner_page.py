@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from sqlmodel import select
 
 from core.audit import AuditEvent
@@ -97,3 +98,10 @@ def test_a_refused_staff_member_keeps_the_staff_navigation(app, make_staff):
     body = response.get_data(as_text=True)
     assert 'href="/staff/queue"' in body and "Sign out" in body and "Go to the staff home" in body
     assert 'href="/staff/partners"' not in body  # the navigation still follows the viewer's permissions
+
+
+@pytest.mark.parametrize(("role", "shown"), [("admin", True), ("publisher", True), ("triager", False)])
+def test_the_staff_navigation_links_transparency_and_exports_for_those_who_may_see_them(app, make_staff, role, shown):
+    body = signed_in_client(app, make_staff(role)).get("/staff/").get_data(as_text=True)
+    assert ('href="/staff/transparency"' in body) is shown
+    assert ('href="/staff/exports"' in body) is shown

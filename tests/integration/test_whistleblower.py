@@ -16,10 +16,19 @@ from tests.factories.reports import SECRET_TEXT, submit
 def test_channel_is_closed_without_recipients(client, session):
     page = client.get("/whistleblow")
     assert page.status_code == 200 and "not open yet" in page.get_data(as_text=True)
+    assert '<a href="/report">public form</a>' in page.get_data(as_text=True)
     token = csrf_from(client.get("/followup").get_data(as_text=True))
     response = client.post("/whistleblow", data={"csrf_token": token})
     assert response.status_code == 503
     assert session.exec(select(Report)).first() is None
+
+
+def test_the_home_page_offers_the_channel_only_once_a_recipient_can_read_it(client, make_staff):
+    closed = client.get("/").get_data(as_text=True)
+    assert 'class="button" href="/whistleblow"' not in closed and "This channel is not open yet" in closed
+    make_staff("recipient")
+    opened = client.get("/").get_data(as_text=True)
+    assert 'class="button" href="/whistleblow"' in opened and "This channel is not open yet" not in opened
 
 
 def test_only_recipients_can_read_whistleblower_reports(app, client, session, make_staff):
