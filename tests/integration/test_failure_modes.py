@@ -40,6 +40,7 @@ def test_a_database_outage_answers_503_with_retry_after(app_config, caplog):
     with caplog.at_level(logging.ERROR):
         assert_unavailable(client.get("/healthz"), json=False)
         assert_unavailable(client.get("/api/v1/incidents"), json=True)
+        assert client.get("/").status_code == 200  # the home page still shows, offering every channel
         page = client.get("/followup")  # no database needed to show the form
         receipt = {"csrf_token": csrf_from(page.get_data(as_text=True)), "receipt": "AAAA-BBBB-CCCC-DDDD"}
         assert_unavailable(client.post("/followup", data=receipt))
