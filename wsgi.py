@@ -13,6 +13,7 @@ import core
 import exports
 import incidents
 import reporting
+from core import tasks
 from core.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent
@@ -35,8 +36,17 @@ def create_app(config: dict | None = None) -> Flask:
     incidents.init_app(app)
     reporting.init_app(app)
     exports.init_app(app)
+    tasks.add_tasks(app, task_functions())
     app.cli.add_command(scheduler_cli)
     return app
+
+
+def task_functions() -> dict:
+    """Every package's queued work: name -> function(app, job, **params). The worker: `flask --app wsgi tasks run`."""
+    from exports.jobs import TASKS as export_tasks
+    from reporting.tasks import TASKS as reporting_tasks
+
+    return {**reporting_tasks, **export_tasks}
 
 
 # --- scheduled work ------------------------------------------------------------------------------

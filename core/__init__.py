@@ -18,6 +18,7 @@ from core import (
     permissions,
     sealing,
     security,
+    tasks,
     views,
 )
 
@@ -37,5 +38,6 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    tasks.init_app(app)
     openapi.init_app(app)
     app.register_blueprint(views.bp)

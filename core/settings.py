@@ -121,6 +121,15 @@ DEFAULTS: dict[str, Any] = {
     "DSA_TDB_ATTEMPTS": 5,
     "DSA_TDB_BACKOFF": 2.0,
     "DSA_TDB_TIMEOUT": 30.0,
+    # The task queue (core/tasks.py) that publishing and exporting from the staff pages run on, worked off by
+    # its own process, `flask --app wsgi tasks run`. TASKS_BACKEND: "sqlite" (a file: TASKS_SQLITE_PATH, or
+    # tasks.db in the instance folder), "redis" (TASKS_REDIS_URL, or REDIS_URL), or "immediate" (a job runs
+    # where it is submitted, inside the request: development without a worker only). None: Redis when
+    # REDIS_URL is set, else SQLite. Web workers and the task worker must name the same queue.
+    "TASKS_BACKEND": None,
+    "TASKS_SQLITE_PATH": None,
+    "TASKS_REDIS_URL": None,
+    "TASKS_QUEUE_NAME": "platform",
 }
 
 PRODUCTION_NAMES = {"production", "prod"}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 
-from core import clock
+from core import clock, tasks
 from core.db import get_session
 from core.periods import BadPeriod, Period
 from core.permissions import Permission, roles_for
 from core.security import current_staff, roles
-from exports import service
+from exports import jobs, service
 from exports.models import ExportRun
 
 bp = Blueprint("exports", __name__)
@@ -19,7 +20,7 @@ MEDIA_TYPES = {".csv": "text/csv", ".json": "application/json", ".jsonl": "appli
 def _recent_quarters(count: int = 6) -> list[str]:
     period = Period.containing(clock.now())
     quarters = []
-    for _ in range(count):
+    for _step in range(count):
         quarters.append(str(period))
         period = period.previous()
     return quarters
@@ -28,43 +29,41 @@ def _recent_quarters(count: int = 6) -> list[str]:
 @bp.get("/staff/exports")
 @roles(*roles_for(Permission.SEE_PUBLICATIONS))
 def staff_exports():
-    """The latest AI Incident Database export and the latest DSA export of each quarter, with what was held back."""
+    """The latest exports (AIID, and DSA by quarter) with what was held back, and the export jobs' progress."""
     session = get_session()
     aiid = service.latest_run(session, "aiid")
+    export_jobs = tasks.recent_jobs(session, jobs.KINDS)
     return render_template(
         "exports/staff/index.html",
         aiid=aiid,
         dsa_runs=service.latest_dsa_runs(session, limit=12),
         user=current_staff(),
         quarters=_recent_quarters(),
+        jobs=export_jobs,
+        refresh=any(job.active for job in export_jobs),
     )
 
 
 @bp.post("/staff/exports")
 @roles(*roles_for(Permission.SEE_PUBLICATIONS))
 def staff_exports_run():
-    """Regenerate one export now."""
+    """Queue one export now; the page shows the job's progress."""
     kind = request.form.get("kind")
-    period = None
+    params = {"kind": kind}
     if kind == "dsa":
         try:
-            period = str(Period.parse(request.form.get("period", "")))
+            params["period"] = str(Period.parse(request.form.get("period", "")))
         except BadPeriod:
-            flash("Choose a quarter such as 2026Q3.", "error")
+            flash(_("Choose a quarter such as 2026Q3."), "error")
             return redirect(url_for("exports.staff_exports"))
     elif kind != "aiid":
         abort(400)
-    outcome = service.run_export(
-        current_app._get_current_object(),
-        get_session(),
-        kind,
-        period=period,
-        trigger="staff",
-        actor_id=current_staff().id,
-    )
-    label = "AI Incident Database export" if kind == "aiid" else f"DSA statements of reasons for {period}"
-    flash(f"{label}: {'new files written' if outcome.created else 'nothing changed since the last run'}.", "success")
-    return redirect(url_for("exports.staff_exports"))
+    job = tasks.submit(get_session(), jobs.EXPORT, params, actor_id=current_staff().id)
+    if job.active:
+        flash(_("The export is queued as job %(id)d; this page shows its progress.", id=job.id), "success")
+    else:  # an unreachable queue fails it at once; the immediate queue (development) has run it already
+        flash(job.message or "", "error" if job.state == tasks.JobState.FAILED else "success")
+    return redirect(url_for("exports.staff_exports", _anchor=f"job-{job.id}"))
 
 
 @bp.get("/staff/exports/<int:run_id>/<name>")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from flask import Flask
 from sqlmodel import Session, col, select
 
 from anonymize import privacy
@@ -36,6 +37,12 @@ def releases(session: Session, period: str | None = None) -> list[AuditEvent]:
     if period is not None:
         query = query.where(AuditEvent.target_id == period)
     return list(session.exec(query.order_by(col(AuditEvent.seq))))
+
+
+def release_epsilon(app: Flask) -> tuple[Decimal, Decimal]:
+    """Return the period's total privacy budget and what one release spends of it."""
+    total = privacy.as_epsilon(app.config["TRANSPARENCY_EPSILON"])
+    return total, privacy.as_epsilon(app.config.get("TRANSPARENCY_RELEASE_EPSILON") or total)
 
 
 def ledger_spent(session: Session, period: str) -> Decimal:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -26,11 +27,13 @@ from anonymize import privacy
 from core import clock
 from core.audit import append_event
 from core.audit import checkpoint as audit_checkpoint
+from core.schemas import N_
 from core.sealing import hkdf
 from core.signals import publication_published
 from reporting import ledger
 from reporting.aggregate import Period, raw_figures
 from reporting.figures import protect
+from reporting.ledger import release_epsilon
 from reporting.models import PrivacyRelease, Publication, PublicationFile, PublicationLock
 from reporting.render import render_files
 
@@ -42,6 +45,14 @@ MEDIA_TYPES = {
     "report.html": "text/html; charset=utf-8",
     "print.html": "text/html; charset=utf-8",
 }
+
+
+# The steps a publication reports to a caller that shows progress (the staff page's job), in order.
+# Each is reported where no write lock is held: the job writes its progress in a transaction of its own.
+COUNTING = N_("Counting the period's reports and actions")
+NOISE = N_("Adding noise within the privacy budget")
+STORING = N_("Rendering, hashing and storing the report")
+STEPS = (COUNTING, NOISE, STORING)
 
 
 class PublicationRefused(Exception):
@@ -116,12 +127,6 @@ def refuse_unpublishable(session: Session, period: Period, *, existing: Publicat
     for other in session.exec(select(Publication).where(Publication.period != str(period))):
         if period.overlaps(other.starts_at, other.ends_at):
             raise PublicationRefused(f"{period} overlaps the published period {other.period}")
-
-
-def release_epsilon(app: Flask) -> tuple[Decimal, Decimal]:
-    """Return the period's total privacy budget and what one release spends of it."""
-    total = privacy.as_epsilon(app.config["TRANSPARENCY_EPSILON"])
-    return total, privacy.as_epsilon(app.config.get("TRANSPARENCY_RELEASE_EPSILON") or total)
 
 
 def charge_budget(session: Session, period: Period, *, total: Decimal, epsilon: Decimal) -> None:
@@ -208,11 +213,14 @@ def store_files(
         )
 
 
-def record_publication(session: Session, publication: Publication, *, spent: Decimal, budget: Decimal) -> None:
-    """Record the publication, and the privacy release it spent, in the audit log."""
+def record_publication(
+    session: Session, publication: Publication, *, spent: Decimal, budget: Decimal, actor_id: int | None = None
+) -> None:
+    """Record the publication (by whom, when a publisher started it), and the privacy release it spent."""
     append_event(
         session,
         action="publication.created",
+        actor_id=actor_id,
         target_type="publication",
         target_id=str(publication.id),
         details={"period": publication.period, "revision": publication.revision, "status": publication.status},
@@ -220,10 +228,31 @@ def record_publication(session: Session, publication: Publication, *, spent: Dec
     ledger.record_release(session, publication, spent=spent, budget=budget)
 
 
+def protected_figures(
+    session: Session, period: Period, epsilon: Decimal, step: Callable[[str], None]
+) -> tuple[dict, dict]:
+    """Count the period from plain columns (reads only), then noise the counts; each step is reported."""
+    step(COUNTING)
+    raw = raw_figures(session, period)
+    step(NOISE)
+    return protect(raw, epsilon)
+
+
 def publish(
-    app: Flask, session: Session, period_text: str, *, correction: bool = False, now: datetime | None = None
+    app: Flask,
+    session: Session,
+    period_text: str,
+    *,
+    correction: bool = False,
+    now: datetime | None = None,
+    actor_id: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Outcome:
-    """Publish (or draft) a period's report once; a published period is returned as it was stored."""
+    """Publish (or draft) a period's report once; a published period is returned as it was stored.
+
+    `progress` hears each of STEPS. Once committed, a publication sends `publication_published`, whose
+    receivers queue their work (the exports refresh): none of it runs inside this call."""
+    step = progress or (lambda _label: None)
     period = Period.parse(period_text)
     now = now or clock.now()
     if period.ends_at > now:
@@ -236,8 +265,9 @@ def publish(
     refuse_unpublishable(session, period, existing=existing, correction=correction)
     total, epsilon = release_epsilon(app)
     charge_budget(session, period, total=total, epsilon=epsilon)
-    figures, shares = protect(raw_figures(session, period), epsilon)
+    figures, shares = protected_figures(session, period, epsilon, step)
     session.rollback()  # end the read transaction before taking the lock
+    step(STORING)
     current = claim_period(session, period)
     if current is not None and (not correction or current.revision != existing.revision):
         session.rollback()
@@ -261,7 +291,7 @@ def publish(
         session.rollback()
         return Outcome(latest(session, str(period)), created=False)
     store_files(session, publication, files=files, hashes=hashes, shares=shares, now=now)
-    record_publication(session, publication, spent=sum(shares.values(), Decimal(0)), budget=total)
+    record_publication(session, publication, spent=sum(shares.values(), Decimal(0)), budget=total, actor_id=actor_id)
     seal_publication(app, session, publication, hashes)
     session.commit()
     if publication.status == "published":

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from core import clock
 from core.db import get_session
 from core.ids import parse_id
-from core.permissions import Permission, can, roles_for
+from core.periods import BadPeriod, Period
+from core.permissions import Permission, roles_for
 from core.security import current_staff, roles
 from reporting import pages
 from reporting.models import Publication, PublicationFile
@@ -83,24 +85,61 @@ def signing_key():
 
 @roles(*roles_for(Permission.SEE_PUBLICATIONS))
 def admin():
-    """Publications and drafts; a publisher approves drafts."""
-    from reporting import publish as publishing  # OpenDP, pandas and Altair load on first use
+    """Publications and drafts, the quarters waiting with what each release spends, and the publishing jobs."""
+    from reporting import releases  # the ledger loads OpenDP: on first use, not when a web worker starts
+
+    page = releases.transparency_page(current_app._get_current_object(), get_session(), clock.now())
+    return render_template("reporting/admin.html", page=page, publications=page.publications, user=current_staff())
+
+
+def _queued(job, description: str):
+    """Say what became of a submitted job, and show it on the page."""
+    if job.active:
+        flash(
+            _("%(what)s is queued as job %(id)d; this page shows its progress.", what=description, id=job.id), "success"
+        )
+    else:  # an unreachable queue fails it at once; the immediate queue (development) has run it already
+        flash(job.message or "", "error" if job.state == "failed" else "success")
+    return redirect(url_for("reporting.admin", _anchor=f"job-{job.id}"))
+
+
+@roles(*roles_for(Permission.APPROVE_PUBLICATIONS))
+def publish_period():
+    """Queue the publication of a closed quarter (a publisher's choice among those waiting)."""
+    from reporting import releases
+
+    try:
+        period = Period.parse(request.form.get("period", ""))
+    except BadPeriod:
+        abort(400)
+    session = get_session()
+    try:
+        job = releases.start_publication(
+            current_app._get_current_object(), session, period, now=clock.now(), actor_id=current_staff().id
+        )
+    except releases.Refused as err:
+        flash(str(err), "error")
+        return redirect(url_for("reporting.admin"))
+    return _queued(job, _("Publishing %(period)s", period=str(period)))
+
+
+@roles(*roles_for(Permission.APPROVE_PUBLICATIONS))
+def approve_draft():
+    """Queue a publisher's approval of a draft."""
+    from reporting import releases
 
     session = get_session()
-    if request.method == "POST":
-        if not can(current_staff(), Permission.APPROVE_PUBLICATIONS):
-            abort(403)
-        publication = session.get(Publication, parse_id(request.form.get("publication_id")) or 0)
-        if publication is None:
-            abort(404)
-        try:
-            publishing.approve(session, publication, actor_id=current_staff().id)
-        except publishing.PublicationRefused as err:
-            flash(str(err), "error")
-        else:
-            flash(f"{publication.period} is published.", "success")
+    publication = session.get(Publication, parse_id(request.form.get("publication_id")) or 0)
+    if publication is None:
+        abort(404)
+    try:
+        job = releases.start_approval(
+            current_app._get_current_object(), session, publication, actor_id=current_staff().id
+        )
+    except releases.Refused as err:
+        flash(str(err), "error")
         return redirect(url_for("reporting.admin"))
-    return render_template("reporting/admin.html", publications=pages.all_publications(session), user=current_staff())
+    return _queued(job, _("Approving %(period)s", period=publication.period))
 
 
 def blueprint() -> Blueprint:
@@ -116,6 +155,8 @@ def blueprint() -> Blueprint:
     bp.add_url_rule("/transparency/<string(length=6):period>.csv", view_func=report_csv, methods=["GET"])
     bp.add_url_rule("/transparency/<string(length=6):period>.json", view_func=report_json, methods=["GET"])
     bp.add_url_rule("/.well-known/transparency-signing-key", view_func=signing_key, methods=["GET"])
-    bp.add_url_rule("/staff/transparency", view_func=admin, methods=["GET", "POST"])
+    bp.add_url_rule("/staff/transparency", view_func=admin, methods=["GET"])
+    bp.add_url_rule("/staff/transparency", view_func=approve_draft, methods=["POST"])
+    bp.add_url_rule("/staff/transparency/publish", view_func=publish_period, methods=["POST"])
     api.register(bp)
     return bp

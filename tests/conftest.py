@@ -120,6 +120,8 @@ def app_config(database_url, tmp_path) -> dict:
         "DATABASE_URL": database_url,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "RATELIMIT_STORAGE_URI": "memory://",
+        # The task queue on SQLite in the test's instance folder, whatever REDIS_URL the shell has.
+        "TASKS_BACKEND": "sqlite",
     }
 
 

@@ -28,6 +28,7 @@ MATRIX = {
     ("GET", "/staff/dashboard"): ALL,
     ("GET", "/staff/transparency"): {"admin": 200, "triager": 403, "recipient": 403, "publisher": 200},
     ("POST", "/staff/transparency"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 404},
+    ("POST", "/staff/transparency/publish"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 400},
     ("GET", "/staff/exports"): {"admin": 200, "triager": 403, "recipient": 403, "publisher": 200},
     ("POST", "/staff/exports"): {"admin": 400, "triager": 403, "recipient": 403, "publisher": 400},
     ("GET", "/staff/exports/999/incidents.csv"): {"admin": 404, "triager": 403, "recipient": 403, "publisher": 404},

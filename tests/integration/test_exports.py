@@ -272,11 +272,20 @@ def test_planted_personal_data_appears_in_no_export_and_no_api_response(app, ses
     assert json.loads(responses[1])["source_urls"] == ["https://example.com/story"]  # the URL with PII stays in
 
 
-def test_a_publication_regenerates_the_exports(app, session, runner):
+def test_a_publication_queues_the_exports_refresh_after_it_commits(app, session, runner):
+    from core.tasks import Job
+
     approved_incident(app, session)
     result = runner.invoke(args=["reports", "publish", "--period", "2026Q3"])
     assert result.exit_code == 0, result.output
+    # The publication call wrote no export: it queued the refresh once the publication was committed.
+    assert session.exec(select(ExportRun)).all() == []
+    job = session.exec(select(Job)).one()
+    assert (job.kind, job.params, job.state, job.created_by) == ("export-refresh", {"period": "2026Q3"}, "queued", None)
+    assert runner.invoke(args=["tasks", "run-pending"]).output == "ran 1 job(s)\n"
+    session.refresh(job)
     runs = session.exec(select(ExportRun).order_by(ExportRun.id)).all()
+    assert (job.state, job.message) == ("done", f"aiid run {runs[0].id} written; dsa 2026Q3 run {runs[1].id} written")
     assert [(r.kind, r.period, r.trigger) for r in runs] == [
         ("aiid", None, "publication"),
         ("dsa", "2026Q3", "publication"),
@@ -321,15 +330,21 @@ def test_staff_download_page(app, session, make_staff):
     from tests.conftest import csrf_from
 
     token = csrf_from(page.get_data(as_text=True))
-    assert browser.post("/staff/exports", data={"csrf_token": token, "kind": "aiid"}).status_code == 302
-    assert (
-        browser.post("/staff/exports", data={"csrf_token": token, "kind": "dsa", "period": "nonsense"}).status_code
-        == 302
-    )
+    queued = browser.post("/staff/exports", data={"csrf_token": token, "kind": "aiid"}, follow_redirects=True)
+    html = queued.get_data(as_text=True)
+    assert "The export is queued as job 1; this page shows its progress." in html
+    assert '<meta http-equiv="refresh" content="5">' in html and "Waiting for the task worker." in html
+    refused = browser.post("/staff/exports", data={"csrf_token": token, "kind": "dsa", "period": "nonsense"})
+    assert refused.status_code == 302
+    assert session.exec(select(ExportRun)).all() == []  # nothing ran inside the request
+    from core.tasks import work_off
+
+    assert work_off(app) == 1
     run = session.exec(select(ExportRun)).one()
     assert run.trigger == "staff" and run.created_by == publisher.id
     html = browser.get("/staff/exports").get_data(as_text=True)
     assert f"/staff/exports/{run.id}/incidents.csv" in html
+    assert "AI Incident Database export: new files written." in html and 'http-equiv="refresh"' not in html
     download = browser.get(f"/staff/exports/{run.id}/incidents.csv")
     assert download.status_code == 200 and download.mimetype == "text/csv"
     assert download.headers["X-Content-SHA256"] == run.files["incidents.csv"]["sha256"]

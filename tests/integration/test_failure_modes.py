@@ -195,7 +195,8 @@ def test_a_database_on_a_full_disk_answers_503(app_config, full_disk, session, c
     assert "storage unavailable (OperationalError)" in caplog.text
 
 
-def test_an_export_on_a_full_disk_answers_503(app_config, full_disk, make_staff, caplog):
+def test_an_export_on_a_full_disk_fails_its_job_with_a_clear_message(app_config, full_disk, make_staff, caplog):
+    from core.tasks import work_off
     from tests.conftest import signed_in_client
 
     mount_point, fill = full_disk
@@ -203,12 +204,16 @@ def test_an_export_on_a_full_disk_answers_503(app_config, full_disk, make_staff,
     publisher = signed_in_client(app, make_staff("publisher"))
     page = publisher.get("/staff/exports")
     fill()
+    # "Export now" only queues the job: the request writes nothing to the full disk.
+    form = {"csrf_token": csrf_from(page.get_data(as_text=True)), "kind": "aiid"}
+    assert publisher.post("/staff/exports", data=form).status_code == 302
     with caplog.at_level(logging.ERROR):
-        response = publisher.post(
-            "/staff/exports", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "kind": "aiid"}
-        )
-    assert_unavailable(response)
-    assert "storage unavailable (OSError)" in caplog.text
+        assert work_off(app) == 1
+    html = publisher.get("/staff/exports").get_data(as_text=True)
+    assert '<span class="job-state job-failed">failed</span>' in html
+    assert "The storage was unavailable (OSError): the database or the disk could not take the work. Try again." in html
+    assert "Traceback" not in html and "No space left" not in html
+    assert "job 1 (export) failed: OSError" in caplog.text
 
 
 def test_a_missing_table_is_a_bug_not_an_outage(app, client, session, caplog):

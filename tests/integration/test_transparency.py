@@ -138,7 +138,7 @@ def test_pages_serve_the_stored_files(app, client, session):
     assert client.get("/.well-known/transparency-signing-key").status_code == 404
 
 
-def test_draft_mode_waits_for_a_publisher(app, session, make_staff):
+def test_draft_mode_waits_for_a_publisher(app, session, make_staff, runner):
     app.config["TRANSPARENCY_MODE"] = "draft"
     draft = publishing.publish(app, session, str(PERIOD)).publication
     assert draft.status == "draft"
@@ -149,6 +149,9 @@ def test_draft_mode_waits_for_a_publisher(app, session, make_staff):
     from tests.conftest import csrf_from
 
     publisher.post("/staff/transparency", data={"csrf_token": csrf_from(page), "publication_id": str(draft.id)})
+    assert client.get(f"/transparency/{PERIOD}").status_code == 404  # the approval is a job on the queue
+    # The approval, then the exports' refresh that the approval queued once it was committed.
+    assert runner.invoke(args=["tasks", "run-pending"]).output == "ran 2 job(s)\n"
     assert client.get(f"/transparency/{PERIOD}").status_code == 200
 
 
@@ -219,6 +222,10 @@ def test_two_processes_publish_one_quarter_once(app, session, database_url, db_b
         "DATABASE_URL": database_url,
         "SECRET_KEY": "s" * 32,
         "PLATFORM_SECRET": "test-platform-secret-for-the-test-suite",
+        # The queue (and any export) in this test's folder, not the checkout's instance folder.
+        "FLASK_TASKS_BACKEND": "sqlite",
+        "FLASK_TASKS_SQLITE_PATH": str(tmp_path / "tasks.db"),
+        "FLASK_EXPORT_DIR": str(tmp_path / "exports"),
     }
     flask = Path(sys.executable).parent / "flask"
     root = Path(__file__).resolve().parents[2]
@@ -260,7 +267,7 @@ def test_raw_figures_count_from_plain_columns(app, session):
 
 
 @pytest.mark.real_clock  # libfaketime breaks subprocess waits (EINVAL, or a 60 s hang) in the child processes
-def test_two_scheduler_processes_started_at_once_publish_once(app, session, database_url):
+def test_two_scheduler_processes_started_at_once_publish_once(app, session, database_url, tmp_path):
     """Both schedulers catch up the last quarter at start; the lock lets exactly one publish it."""
     import signal
 
@@ -270,6 +277,10 @@ def test_two_scheduler_processes_started_at_once_publish_once(app, session, data
         "DATABASE_URL": database_url,
         "SECRET_KEY": "s" * 32,
         "PLATFORM_SECRET": "test-platform-secret-for-the-test-suite",
+        # The queue (and any export) in this test's folder, not the checkout's instance folder.
+        "FLASK_TASKS_BACKEND": "sqlite",
+        "FLASK_TASKS_SQLITE_PATH": str(tmp_path / "tasks.db"),
+        "FLASK_EXPORT_DIR": str(tmp_path / "exports"),
     }
     flask = Path(sys.executable).parent / "flask"
     root = Path(__file__).resolve().parents[2]

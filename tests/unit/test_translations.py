@@ -44,6 +44,8 @@ STAFF_ONLY = (
     "incidents/registry/card_service.py",
     "incidents/registry/card_views.py",
     "templates/reporting/admin.html",
+    "exports/views.py",
+    "exports/jobs.py",
 )
 
 
