@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, g
@@ -70,6 +71,28 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     # FULL: a receipt is shown only after the report survives a power cut.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+@contextlib.contextmanager
+def lean_reads(session: Session) -> Iterator[None]:
+    """Read with SQLite's default small page cache and no memory map, then restore the connection's settings.
+
+    The app's connections keep a 64 MiB page cache and a 256 MiB memory map for indexed lookups; a job
+    that reads a whole table or period (an export, a publication's counts) gains little from them, and
+    their pages would count in its process's memory (the publication's peak went over 512 MiB).
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    saved = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("mmap_size", "cache_size")}
+    connection.exec_driver_sql("PRAGMA mmap_size=0")
+    connection.exec_driver_sql("PRAGMA cache_size=-2000")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            connection.exec_driver_sql(f"PRAGMA {name}={int(value or 0)}")
 
 
 def init_app(app: Flask) -> None:

@@ -16,7 +16,6 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,6 +25,7 @@ from flask import Flask
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from core.db import lean_reads
 from exports import aiid, snapshot
 from exports.aiid_classifications import build_classifications
 from incidents.cases import public
@@ -184,25 +184,8 @@ def count_shared(session: Session) -> int:
     return session.execute(select(func.count()).where(Incident.shared_at.is_not(None))).scalar_one()
 
 
-@contextmanager
-def streaming_reads(session: Session):
-    """Read with SQLite's default small cache and no memory map while streaming.
-
-    The app's connections keep a 64 MiB page cache and a 256 MiB memory map for indexed lookups;
-    a sequential export gains nothing from them, and in a web worker they would stay resident.
-    """
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    saved = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("mmap_size", "cache_size")}
-    connection.exec_driver_sql("PRAGMA mmap_size=0")
-    connection.exec_driver_sql("PRAGMA cache_size=-2000")
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            connection.exec_driver_sql(f"PRAGMA {name}={int(value)}")
+# Sequential reads need neither the app's page cache nor its memory map (core.db.lean_reads).
+streaming_reads = lean_reads
 
 
 class _SnapshotReports:

@@ -1,8 +1,8 @@
 """Publishing a quarter of 1,000,000 reports and 200,000 enforcement actions, against plain GROUP BY queries.
 
 Run: .venv/bin/python -m tests.bench.bench_publish [--reports 1000000] [--actions 200000] [--rounds 3]
-Goals: publication time at most 2x the plain SQL GROUP BY queries that compute the same raw counts,
-on the same database in the same run; peak memory of the publishing process under 1 GiB.
+Goals (issue 17): publication time at most 1.5x the plain SQL GROUP BY queries that compute the same raw
+counts, on the same database in the same run; peak memory of the publishing process under 512 MiB.
 
 The database holds one quarter of synthetic reports (the demo seed's mix of channels, categories,
 statuses, serious incidents with deadlines and response times) and enforcement actions. The
@@ -10,15 +10,24 @@ report bodies are one sealed blob reused for every row: aggregation never reads 
 sealing a million reports separately would only make the set-up slow. Each round times a full
 publication (aggregation, noise, rendering with charts, hashing, storing) on a fresh copy of the
 database, and the baseline's GROUP BY queries on the same copy; the medians are compared.
+
+The publication is timed alone: the exports' refresh that follows it is a job on the task queue
+(SQLite storage in the round's folder, no worker running), queued once the publication is committed.
+Each round checks that the publication wrote no export and left exactly that job queued.
+
+Building the database, the baseline and each publication run in processes of their own, so each
+peak (VmHWM) is that phase's own: the publishing process's peak includes its imports (pandas,
+Altair, vl-convert, OpenDP) and SQLite's page cache and memory map while it counts.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
-import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,8 +36,9 @@ from pathlib import Path
 
 from tests.bench.common import ROOT, cleanup, fresh_sqlite
 
-TIME_GOAL = 2.0
-MEMORY_GOAL_MB = 1024
+TIME_GOAL = 1.5
+MEMORY_GOAL_MB = 512
+MIB = 1024 * 1024
 PERIOD = "2026Q2"
 
 BASELINE = [
@@ -112,7 +122,16 @@ def populate(url: str, reports: int, actions: int) -> None:
     engine.dispose()
 
 
-def time_baseline(url: str) -> float:
+def peak_mib() -> float:
+    """This process's peak resident memory so far (VmHWM), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024 / MIB
+    return float("nan")
+
+
+def time_baseline(url: str) -> dict:
+    sys.path.insert(0, str(ROOT))
     from sqlalchemy import text
 
     from core.db import make_engine
@@ -129,14 +148,17 @@ def time_baseline(url: str) -> float:
             ).all()
     elapsed = time.perf_counter() - started
     engine.dispose()
-    return elapsed
+    return {"seconds": elapsed, "peak_mib": peak_mib()}
 
 
-def time_publication(url: str, folder: Path) -> float:
-    from sqlmodel import Session
+def time_publication(url: str, folder: Path) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from sqlmodel import Session, select
 
     import wsgi
     from core.db import get_engine
+    from core.tasks import Job
+    from exports.models import ExportRun
     from reporting import publish as publishing
 
     app = wsgi.create_app(
@@ -145,15 +167,45 @@ def time_publication(url: str, folder: Path) -> float:
             "SECRET_KEY": "bench-secret",
             "PLATFORM_SECRET": "bench-platform-secret",
             "INSTANCE_PATH": str(folder),
+            "TASKS_BACKEND": "sqlite",
         }
     )
     with Session(get_engine(app)) as session:
         started = time.perf_counter()
         outcome = publishing.publish(app, session, PERIOD)
         elapsed = time.perf_counter() - started
-    assert outcome.created
+        assert outcome.created
+        # The exports were queued, not written: one refresh job waits for a worker.
+        assert session.exec(select(ExportRun)).all() == []
+        jobs = [(job.kind, job.state) for job in session.exec(select(Job))]
+        assert jobs == [("export-refresh", "queued")], jobs
     get_engine(app).dispose()
-    return elapsed
+    return {"seconds": elapsed, "peak_mib": peak_mib()}
+
+
+def in_child(phase: str, *args: str) -> dict:
+    """Run one phase in a fresh interpreter and return what it printed (JSON)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.bench.bench_publish", "--phase", phase, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{phase} failed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def child(args: argparse.Namespace) -> None:
+    if args.phase == "build":
+        started = time.perf_counter()
+        populate(args.url, args.reports, args.actions)
+        print(json.dumps({"seconds": time.perf_counter() - started, "peak_mib": peak_mib()}))
+    elif args.phase == "baseline":
+        print(json.dumps(time_baseline(args.url)))
+    else:
+        print(json.dumps(time_publication(args.url, Path(args.folder))))
 
 
 def main() -> None:
@@ -161,38 +213,46 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--actions", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--phase", choices=("build", "baseline", "publish"), help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase:
+        child(args)
+        return
     folder = Path(tempfile.mkdtemp(prefix="bench-publish-"))
     try:
         url = fresh_sqlite(folder)
-        started = time.perf_counter()
         print(f"building {args.reports:,} reports and {args.actions:,} actions…", flush=True)
-        populate(url, args.reports, args.actions)
-        print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
+        built = in_child("build", "--url", url, "--reports", str(args.reports), "--actions", str(args.actions))
+        print(f"  built in {built['seconds']:.0f} s, peak {built['peak_mib']:.0f} MiB", flush=True)
         source = folder / "bench.db"
-        publication, baseline = [], []
+        publication, baseline, peaks = [], [], []
         for round_number in range(args.rounds):
             copy = folder / f"round-{round_number}"
             copy.mkdir()
             shutil.copy(source, copy / "bench.db")
             copy_url = f"sqlite:///{copy / 'bench.db'}"
-            baseline.append(time_baseline(copy_url))
-            publication.append(time_publication(copy_url, copy))
+            baseline.append(in_child("baseline", "--url", copy_url)["seconds"])
+            published = in_child("publish", "--url", copy_url, "--folder", str(copy))
+            publication.append(published["seconds"])
+            peaks.append(published["peak_mib"])
             print(
-                f"round {round_number + 1}: GROUP BY {baseline[-1]:.2f} s, publication {publication[-1]:.2f} s",
+                f"round {round_number + 1}: GROUP BY {baseline[-1]:.2f} s, publication {publication[-1]:.2f} s, "
+                f"publishing process peak {peaks[-1]:.0f} MiB",
                 flush=True,
             )
             shutil.rmtree(copy)
         ratio = statistics.median(publication) / statistics.median(baseline)
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"time ratio publication / GROUP BY = {ratio:.2f} "
             f"({'meets' if ratio <= TIME_GOAL else 'MISSES'} the goal of at most {TIME_GOAL})"
         )
+        peak = max(peaks)
         print(
-            f"peak memory {peak_mb:.0f} MB = {peak_mb / MEMORY_GOAL_MB:.2f} of 1 GiB "
-            f"({'meets' if peak_mb < MEMORY_GOAL_MB else 'MISSES'} the goal of under 1 GiB; "
-            f"it includes building the database in this process)"
+            f"peak memory of the publishing process {peak:.0f} MiB "
+            f"({'meets' if peak < MEMORY_GOAL_MB else 'MISSES'} the goal of under {MEMORY_GOAL_MB} MiB); "
+            f"building the database peaked at {built['peak_mib']:.0f} MiB in its own process"
         )
     finally:
         cleanup(folder)
