@@ -170,6 +170,10 @@ def test_scheduler_runs_as_its_own_process(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}",
         "SECRET_KEY": "s" * 32,
         "PLATFORM_SECRET": "p" * 32,
+        # The queue (the exports' refresh the publication queues) and the exports in this test's folder.
+        "FLASK_TASKS_BACKEND": "sqlite",
+        "FLASK_TASKS_SQLITE_PATH": str(tmp_path / "tasks.db"),
+        "FLASK_EXPORT_DIR": str(tmp_path / "exports"),
     }
     flask = Path(sys.executable).parent / "flask"
     assert (
