@@ -34,22 +34,25 @@ def _frame(cells: dict[str, int], noised: bool) -> pd.DataFrame:
 def _svg(frame: pd.DataFrame, title: str, color: str) -> Markup:
     # Every layer keeps the table's order (a layered chart would otherwise put the bars' labels first).
     y = alt.Y("label:N", title=None, sort=list(frame["label"]))
+    # With no bar at all, the axis still runs to the threshold, so that the markers read as "under 10".
+    scale = alt.Scale() if not frame["suppressed"].all() else alt.Scale(domain=[0, privacy.DISPLAY_THRESHOLD])
+    at_zero = alt.XDatum(0, type="quantitative", title=_("Count"), scale=scale)
     base = alt.Chart(frame)
-    bars = (
-        base.transform_filter("!datum.suppressed")
-        .mark_bar(color=color)
-        .encode(y=y, x=alt.X("count:Q", title=_("Count")), description="description:N")
-    )
-    layers: list = [bars]
+    # A layer with no mark would leave an unlabelled mark group, which screen readers (and axe) object to.
+    layers: list = []
+    if not frame["suppressed"].all():
+        layers.append(
+            base.transform_filter("!datum.suppressed")
+            .mark_bar(color=color)
+            .encode(y=y, x=alt.X("count:Q", title=_("Count")), description="description:N")
+        )
     if frame["suppressed"].any():
         hidden = base.transform_filter("datum.suppressed")
         layers += [
             hidden.mark_point(shape="diamond", filled=True, color="#595959", size=60, opacity=1).encode(
-                y=y, x=alt.datum(0), description="description:N"
+                y=y, x=at_zero, description="description:N"
             ),
-            hidden.mark_text(align="left", dx=9, color="#333333", aria=False).encode(
-                y=y, x=alt.datum(0), text="shown:N"
-            ),
+            hidden.mark_text(align="left", dx=9, color="#333333", aria=False).encode(y=y, x=at_zero, text="shown:N"),
         ]
     chart = alt.layer(*layers, title=title).properties(width=420, height=max(60, 22 * len(frame)))
     return to_svg(chart, title)

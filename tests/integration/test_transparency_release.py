@@ -251,3 +251,19 @@ def test_deadline_outcomes_are_counted_by_channel_among_serious_incidents(app, s
         "serious_incident/other": 1,
     }
     assert measured["whistleblower_by_deadline"] == {"on time": 0, "late": 1, "other": 0}
+
+
+def test_a_chart_with_every_cell_suppressed_has_markers_only_and_every_mark_named(app, session):
+    publication = publishing.publish(app, session, str(PERIOD)).publication
+    figures = json.loads(json.dumps(publication.figures))
+    figures["noised"]["public_by_category"]["cells"] = dict.fromkeys(
+        figures["noised"]["public_by_category"]["cells"], 3
+    )
+    html = publishing.render_files(
+        app, period=PERIOD, revision=1, figures=figures, generated_at=publication.generated_at
+    )["report.html"].decode()
+    marks = chart_marks(html)
+    assert len(marks) == 13 and {mark for mark, _ in marks.values()} == {"point"}
+    svg = re.search(r'<svg [^>]*aria-label="Public reports by category \(noised\)".*?</svg>', html, re.S).group(0)
+    # An empty layer would leave a mark group with a role and no name (axe's svg-img-alt).
+    assert all("aria-label=" in tag for tag in re.findall(r"<[^>]*role=\"graphics-symbol\"[^>]*>", svg))
