@@ -36,7 +36,7 @@ def init_app(app: Flask) -> None:
     from incidents.models import Report
     from incidents.partners import webhook
     from incidents.partners.cli import partners_cli
-    from incidents.registry import card_views, licences
+    from incidents.registry import card_views, licence_views, licences
     from incidents.registry import views as registry_views
     from incidents.registry.cli import registry_cli
     from incidents.seed import demo_seed
@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
         appeal_staff_views,
         registry_views,
         card_views,
+        licence_views,
         public_api,
         error_pages,
     )
