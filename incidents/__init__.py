@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
     from incidents.partners import views as partner_views
     from incidents.partners import webhook
     from incidents.partners.cli import partners_cli
-    from incidents.registry import card_views, licences
+    from incidents.registry import card_views, licence_views, licences
     from incidents.registry import views as registry_views
     from incidents.registry.cli import registry_cli
     from incidents.seed import demo_seed
@@ -63,6 +63,7 @@ def init_app(app: Flask) -> None:
         appeal_staff_views,
         registry_views,
         card_views,
+        licence_views,
         public_api,
         error_pages,
     )

@@ -238,7 +238,7 @@ class Incident(SQLModel, table=True):
 
 
 class EnforcementAction(SQLModel, table=True):
-    """A decision taken against a model, an account or content, with its legal or policy ground."""
+    """A decision taken against a model, an account or content, with its legal, policy or licence ground."""
 
     __tablename__ = "enforcement_action"
 
@@ -251,6 +251,9 @@ class EnforcementAction(SQLModel, table=True):
     target: str = Field(max_length=300)
     ground_type: str = Field(max_length=10)
     ground_reference: str = Field(max_length=300)
+    # On the licence ground: the licence registry's licence and clause ids (enforcement/licence_ground.py).
+    licence_id: str | None = Field(default=None, max_length=100)
+    licence_clause: str | None = Field(default=None, max_length=20)
     explanation: str = Field(default="", max_length=5000)
     detection: str = Field(max_length=10)
     decision: str = Field(max_length=10)

@@ -58,6 +58,7 @@ class TargetKind(StrEnum):
 class GroundType(StrEnum):
     LAW = "law"
     POLICY = "policy"
+    LICENCE = "licence"  # a clause of the model's licence, from the licence registry (incidents/registry/licences.py)
 
 
 class Automation(StrEnum):

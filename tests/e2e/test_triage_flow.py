@@ -65,7 +65,7 @@ def test_triager_classifies_links_and_enforces_while_the_reporter_watches(
     staff.get_by_label("What it targets").select_option("model")
     staff.get_by_label("Target (model name, account id, content URL)").fill("Aurora 13B")
     staff.get_by_label("Ground", exact=True).select_option("policy")
-    staff.get_by_label("Law or policy, with the clause").fill("Acceptable Use Policy §4.1")
+    staff.get_by_label("Law, policy or licence, with the clause").fill("Acceptable Use Policy §4.1")
     staff.get_by_role("button", name="Record the action").click()
     staff.wait_for_load_state()
     action = session.exec(select(EnforcementAction)).one()

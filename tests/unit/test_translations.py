@@ -36,6 +36,7 @@ STAFF_ONLY = (
     "incidents/enforcement/appeal_schemas.py",
     "incidents/enforcement/statement_views.py",
     "incidents/enforcement/appeal_staff_views.py",
+    "incidents/enforcement/licence_ground.py",
     "incidents/registry/views.py",
     "incidents/partners/views.py",
     "incidents/registry/service.py",
