@@ -25,6 +25,9 @@ from incidents.registry.lineage import lineage, repo_id
 from incidents.registry.review_models import UpstreamFlag, UpstreamNotice
 from incidents.triage.notifications import Mailer, claim_and_send
 
+# At most this many owner e-mails go out in the request that moved the model (each may wait on the mail
+# server); the hourly job sends the rest.
+IN_REQUEST = 20
 OWNER_FOOTER = (
     "\nThis message carries no report content. You receive it as the contact for this model in our registry.\n"
 )

@@ -111,7 +111,7 @@ def transition_model(
     _move_model(session, model, action, actor=actor, row_version=row_version, extra=extra)
     session.commit()
     if mailer is not None:
-        chain.notify_owners(session, mailer, upstream_id=model.id)
+        chain.notify_owners(session, mailer, upstream_id=model.id, limit=chain.IN_REQUEST)
     session.refresh(model)
     return model
 
@@ -204,7 +204,7 @@ def decide_proposal(
     )
     session.commit()
     if approve and mailer is not None:
-        chain.notify_owners(session, mailer, upstream_id=proposal.model_id)
+        chain.notify_owners(session, mailer, upstream_id=proposal.model_id, limit=chain.IN_REQUEST)
     session.refresh(proposal)
     return proposal
 
