@@ -16,7 +16,10 @@ from incidents.cases import classification_models  # noqa: F401
 from incidents.cases import models as case_models  # noqa: F401
 from incidents.enforcement import models as enforcement_models  # noqa: F401
 from incidents.partners import models as partner_models  # noqa: F401
-from incidents.registry import card_models  # noqa: F401
+from incidents.registry import (
+    card_models,  # noqa: F401
+    review_models,  # noqa: F401
+)
 from incidents.triage import notifications  # noqa: F401
 
 
@@ -37,7 +40,7 @@ def init_app(app: Flask) -> None:
     from incidents.partners import views as partner_views
     from incidents.partners import webhook
     from incidents.partners.cli import partners_cli
-    from incidents.registry import card_views, licence_views, licences
+    from incidents.registry import card_views, licence_views, licences, review_views
     from incidents.registry import views as registry_views
     from incidents.registry.cli import registry_cli
     from incidents.seed import demo_seed
@@ -64,6 +67,7 @@ def init_app(app: Flask) -> None:
         registry_views,
         card_views,
         licence_views,
+        review_views,
         public_api,
         error_pages,
     )

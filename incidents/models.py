@@ -275,6 +275,14 @@ class ModelStatus(StrEnum):
     DECOMMISSIONED = "decommissioned"
 
 
+class Listing(StrEnum):
+    """Whether a model's public pages are up: listed, waiting for the pre-upload review, or sent back to its owner."""
+
+    LISTED = "listed"
+    IN_REVIEW = "in_review"
+    RETURNED = "returned"
+
+
 class ModelRecord(SQLModel, table=True):
     """A model or AI system on the platform, and where it is in its lifecycle."""
 
@@ -304,6 +312,13 @@ class ModelRecord(SQLModel, table=True):
     # What was read from the card: licence, base models, datasets, eval results, headings.
     card_data: dict | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     card_imported_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The pre-upload review (0016, registry/listing.py): only a listed model is public; the criteria its last
+    # evaluation met; once two staff members approved it, a change of its details no longer sends it to review.
+    listing: str = Field(default=Listing.LISTED.value, max_length=20, index=True)
+    listing_criteria: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    listing_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    listing_approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    owner_contact: str | None = Field(default=None, max_length=254)  # the provider's, told of upstream actions
 
 
 class ProposalStatus(StrEnum):

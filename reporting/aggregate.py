@@ -19,6 +19,7 @@ from incidents.models import (
     Channel,
     EnforcementAction,
     Incident,
+    Listing,
     ModelRecord,
     ModelStatus,
     Report,
@@ -156,6 +157,7 @@ def raw_figures(session: Session, period: Period) -> RawFigures:
             ModelRecord.status.in_([ModelStatus.SUSPENDED.value, ModelStatus.DECOMMISSIONED.value]),
             ModelRecord.status_changed_at >= period.starts_at,
             ModelRecord.status_changed_at < period.ends_at,
+            ModelRecord.listing == Listing.LISTED.value,  # a model not listed is named on no public page
         )
         .order_by(ModelRecord.name, ModelRecord.version)
     ).all()

@@ -1,7 +1,7 @@
 """licence citations: an enforcement action on the licence ground names the licence and clause it enforces
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-06 18:00:00
 
 `enforcement_action` gains `licence_id` and `licence_clause`, the licence registry's ids of the licence and
@@ -15,7 +15,7 @@ import sqlmodel
 
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

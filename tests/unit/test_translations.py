@@ -44,6 +44,8 @@ STAFF_ONLY = (
     "incidents/registry/cards.py",
     "incidents/registry/card_service.py",
     "incidents/registry/card_views.py",
+    "incidents/registry/listing_service.py",
+    "incidents/registry/review_views.py",
     "templates/reporting/admin.html",
 )
 
