@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, false
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
@@ -62,7 +62,7 @@ class ReportStatus(StrEnum):
 
 # The queue always filters on one channel and pages newest-first by id, so each filter gets an
 # index (channel, filter, id): a page is a range scan of the index, never a sort or an OFFSET.
-QUEUE_FILTERS = ("status", "category", "severity", "model_key", "assignee_id", "country")
+QUEUE_FILTERS = ("status", "category", "severity", "model_key", "assignee_id", "country", "kind")
 
 
 class Report(SQLModel, table=True):
@@ -154,6 +154,17 @@ class Report(SQLModel, table=True):
     # Who filed it: `public` without a token, else the kind of the partner whose token filed it (vocabulary.SourceType).
     source_type: str = Field(default="public", max_length=20, sa_column_kwargs={"server_default": "public"})
     partner_id: int | None = Field(default=None, foreign_key="partner.id", ondelete="SET NULL")
+    # What kind of report it is (vocabulary.ReportKind) and that kind's countable answers (incidents.intake.kinds;
+    # its free-text answers are sealed with the content). `general` for every report stored before kinds.
+    kind: str = Field(default="general", max_length=30, sa_column_kwargs={"server_default": "general"})
+    abuse_type: str | None = Field(default=None, max_length=40)
+    information_type: str | None = Field(default=None, max_length=40)
+    reporter_role: str | None = Field(default=None, max_length=20)
+    notice_type: str | None = Field(default=None, max_length=20)  # Lumen's name for it
+    good_faith: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    licence: str | None = Field(default=None, max_length=100)
+    licence_clause: str | None = Field(default=None, max_length=20)
+    use_rule: str | None = Field(default=None, max_length=40)
 
 
 def model_key(name: str | None) -> str | None:

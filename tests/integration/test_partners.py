@@ -142,7 +142,7 @@ def test_a_revoked_token_stops_at_once(runner, client, session):
 def test_partners_file_on_the_public_channel_only(runner, client, session):
     token = add_partner(runner, "Agency", "authority")
     response = client.post("/api/v1/reports", json=api_payload(channel="whistleblower"), headers=bearer(token))
-    assert response.status_code == 400 and list(response.get_json()["errors"]) == ["channel"]
+    assert response.status_code == 422 and list(response.get_json()["errors"]) == ["channel"]
     assert session.exec(select(Report)).first() is None
 
 
