@@ -191,6 +191,7 @@ def render_report(
         dismiss_reasons=triage_forms.DISMISS_REASONS,
         staff_flags=triage_forms.STAFF_FLAGS,
         history=page.history,
+        partner=page.partner,
         countdown=deadlines.countdown(report.due_at, now),
         duty_panel=duty_service.panel(report, now, reader=web.reader_key_or_403(report)),
         tier=deadlines.TIERS_BY_NAME.get(report.deadline_tier or ""),
