@@ -19,13 +19,14 @@ from incidents.models import (
     Channel,
     EnforcementAction,
     Incident,
+    Listing,
     ModelRecord,
     ModelStatus,
     Report,
     Severity,
 )
 from incidents.triage import deadlines
-from incidents.vocabulary import ActionType, Automation, GroundType
+from incidents.vocabulary import ActionType, Automation, GroundType, ReportKind
 
 # Whistleblower reports are published only as a total and in these coarse groups.
 COARSE_GROUPS = {
@@ -65,6 +66,9 @@ class RawFigures:
     # Appeals (DSA Art. 20; counted as Art. 15(1)(d) asks): received, decided, reversed (fully or partly),
     # and the median days to decide. Kept here for the transparency report; not yet published.
     appeals: dict = field(default_factory=dict)
+    # Public reports by kind (notices by their type, as DSA Art. 15(1)(b) counts them), every kind listed.
+    # Kept here for the transparency report; not yet published (reporting.figures leaves it out).
+    public_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 def _grouped(session: Session, column, *where) -> dict[str, int]:
@@ -163,6 +167,7 @@ def raw_figures(session: Session, period: Period) -> RawFigures:
             ModelRecord.status.in_([ModelStatus.SUSPENDED.value, ModelStatus.DECOMMISSIONED.value]),
             ModelRecord.status_changed_at >= period.starts_at,
             ModelRecord.status_changed_at < period.ends_at,
+            ModelRecord.listing == Listing.LISTED.value,  # a model not listed is named on no public page
         )
         .order_by(ModelRecord.name, ModelRecord.version)
     ).all()
@@ -184,6 +189,7 @@ def raw_figures(session: Session, period: Period) -> RawFigures:
         actions_by_decision=_complete(_grouped(session, EnforcementAction.decision, *decided), list(Automation)),
         referrals=by_type.get("referral", 0),
         appeals=appeal_figures(session, period),
+        public_by_kind=_complete(_grouped(session, Report.kind, *public), [k.value for k in ReportKind]),
         models=[
             {
                 "name": m.name,

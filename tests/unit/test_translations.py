@@ -36,6 +36,7 @@ STAFF_ONLY = (
     "incidents/enforcement/appeal_schemas.py",
     "incidents/enforcement/statement_views.py",
     "incidents/enforcement/appeal_staff_views.py",
+    "incidents/enforcement/licence_ground.py",
     "incidents/registry/views.py",
     "incidents/partners/views.py",
     "incidents/registry/service.py",
@@ -43,6 +44,8 @@ STAFF_ONLY = (
     "incidents/registry/cards.py",
     "incidents/registry/card_service.py",
     "incidents/registry/card_views.py",
+    "incidents/registry/listing_service.py",
+    "incidents/registry/review_views.py",
     "templates/reporting/admin.html",
 )
 
