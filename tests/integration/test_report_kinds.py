@@ -476,6 +476,7 @@ def test_the_raw_figures_count_public_reports_by_kind(app, client, session):
     }
     # Before this period, none; and what is published stays as it was: the kinds are not among the breakdowns.
     assert sum(raw_figures(session, period.previous()).public_by_kind.values()) == 0
-    from reporting.figures import BREAKDOWNS, WEIGHTS
+    from reporting.figures import measured_counts, protect
 
-    assert "public_by_kind" not in BREAKDOWNS and "public_by_kind" not in WEIGHTS
+    assert "public_by_kind" not in measured_counts(raw)
+    assert "public_by_kind" not in protect(raw, 1)[0]["noised"]
