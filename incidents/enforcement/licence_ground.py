@@ -15,7 +15,7 @@ from incidents.registry import licences
 from incidents.registry.licence_data import Clause, Licence
 from incidents.vocabulary import GroundType
 
-SEPARATOR = ":"
+SEPARATOR = licences.SEPARATOR
 REFERENCE_MAX = 300  # EnforcementAction.ground_reference
 
 
@@ -47,9 +47,9 @@ class Choices:
 
 def split(value: str) -> tuple[str, str]:
     """Read a form value as (licence id, clause id); an id in the registry is matched whole, separator and all."""
-    for licence_id in sorted(licences.registry(), key=len, reverse=True):
-        if value.startswith(licence_id + SEPARATOR):
-            return licence_id, value[len(licence_id) + len(SEPARATOR) :]
+    licence_id, clause_id = licences.split_citation(value)
+    if licence_id is not None:
+        return licence_id, clause_id
     licence_id, _, clause_id = value.partition(SEPARATOR)
     return licence_id, clause_id
 

@@ -18,6 +18,7 @@ from incidents.models import (
     ModelRecord,
     Report,
 )
+from incidents.registry import licences
 
 
 def _at_noon(day: date | None) -> datetime | None:
@@ -33,9 +34,11 @@ def record_enforcement(
     if report is not None and not may_see(actor, report):
         raise Forbidden("You cannot see this report, so you cannot act on it.")
     model_id = data.get("model_id")
-    if model_id and session.get(ModelRecord, model_id) is None:
+    model = session.get(ModelRecord, model_id) if model_id else None
+    if model_id and model is None:
         raise DomainError("There is no model with that number in the registry.")
     licence_id, clause_id, reference = _ground(data)
+    _check_model_licence(model, licence_id)
     now = clock.now()
     action = EnforcementAction(
         action_type=data["action_type"],
@@ -80,6 +83,16 @@ def record_enforcement(
     )
     session.commit()
     return action
+
+
+def _check_model_licence(model: ModelRecord | None, licence_id: str | None) -> None:
+    """A model released under a licence the registry knows is held to that licence's clauses only (one whose
+    licence it does not know may be held to a clause the staff member judges it under)."""
+    released_under = licences.find(model.licence) if model is not None else None
+    if model is not None and licence_id and released_under is not None and released_under.id != licence_id:
+        raise DomainError(
+            f"{model.name} is released under {released_under.name}: cite a clause of that licence, or another ground."
+        )
 
 
 def _ground(data: dict) -> tuple[str | None, str | None, str]:

@@ -27,6 +27,7 @@ from incidents.registry import licences
 from incidents.vocabulary import AbuseType, ReportKind
 
 NOT_ASKED = N_("This kind of report does not ask this; leave it out.")
+OTHER_LICENCES_CLAUSE = N_("This clause belongs to another licence: choose one under the licence you chose.")
 # The shared questions a kind that asks them needs answered, with the messages the general form always gave.
 REQUIRED_WHEN_ASKED = {"category": N_("Choose a category from the list."), "severity": N_("Choose how serious it is.")}
 
@@ -68,14 +69,18 @@ def problems(data: dict, sent: dict) -> dict[str, list[str]]:
 def licence_problems(licence_id: str, clause_id: str | None, errors: dict) -> dict[str, list[str]]:
     """The registry's word on a cited licence and clause: a vague or unknown licence is refused on the licence,
     with the licence's own reason, and then no clause is asked for; a clause not of the licence, on the clause."""
-    problem = licences.citation_problem(licence_id, clause_id)
     found = licences.find(licence_id)
     if found is None or found.vague is not None:
         errors.pop("licence_clause", None)
-        return {"licence": [str(problem)]}
-    if problem is None or "licence_clause" in errors:
+        return {"licence": [str(licences.citation_problem(licence_id, clause_id))]}
+    if "licence_clause" in errors or not clause_id:
         return {}
-    return {"licence_clause": [problem]}
+    owner, clause_id = licences.split_citation(clause_id)
+    if owner is not None and owner != found.id:
+        # Clause ids repeat across licences (§4(a) of Apache 2.0 is not that of CreativeML): never guess.
+        return {"licence_clause": [OTHER_LICENCES_CLAUSE]}
+    problem = licences.citation_problem(found.id, clause_id)
+    return {} if problem is None else {"licence_clause": [problem]}
 
 
 def complete(data: dict) -> dict:
@@ -90,6 +95,8 @@ def complete(data: dict) -> dict:
         data["severity"] = UNASKED_SEVERITY.value
     if data.get("licence") and (found := licences.find(data["licence"])) is not None:
         data["licence"] = found.id
+    if data.get("licence_clause"):
+        data["licence_clause"] = licences.split_citation(data["licence_clause"])[1]
     return data
 
 
@@ -155,13 +162,19 @@ def clause_groups(licence_id: Any = None, clause_id: Any = None) -> list[tuple[s
     the chosen clause marked once: under the chosen licence, or else under the first licence that has it, so a
     choice is given back even when it does not fit the licence."""
     groups = [licence for licence in licences.registry().values() if licence.clauses]
-    owners = [licence.id for licence in groups if clause_id and licence.clause(clause_id)]
-    owner = licence_id if licence_id in owners else (owners[0] if owners else None)
+    owner, clause_id = licences.split_citation(clause_id) if isinstance(clause_id, str) else (None, None)
+    if owner is None:  # a bare clause id (from the API's spelling): under the chosen licence, or the first with it
+        owners = [licence.id for licence in groups if clause_id and licence.clause(clause_id)]
+        owner = licence_id if licence_id in owners else (owners[0] if owners else None)
     return [
         (
             licence.name,
             [
-                (c.id, f"{gettext(c.reference)}: {gettext(c.summary)}", licence.id == owner and c.id == clause_id)
+                (
+                    f"{licence.id}{licences.SEPARATOR}{c.id}",
+                    f"{gettext(c.reference)}: {gettext(c.summary)}",
+                    licence.id == owner and c.id == clause_id,
+                )
                 for c in licence.clauses
             ],
         )

@@ -288,7 +288,7 @@ LICENCE_VIOLATION = KindForm(
             Storage.COLUMN,
             N_("Choose the clause that is broken."),
             hint=N_("Choose it from the group of the licence you chose above."),
-            max_length=20,
+            max_length=121,  # the form sends `licence_id:clause_id` (100 + 1 + 20); the column keeps the clause id
         ),
     ),
     # A licence's use restrictions and its conditions on sharing bind downstream developers and users: of the

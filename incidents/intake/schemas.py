@@ -132,6 +132,12 @@ class ApiReportSchema(ReportSchema):
         metadata={"description": 'Files as {"filename": ..., "content_base64": ...}'},
     )
 
+    @validates_schema
+    def _general_on_the_whistleblower_channel(self, data, **_kwargs):
+        """The whistleblower channel takes the general report only, as its form does."""
+        if data.get("channel") == Channel.WHISTLEBLOWER and data.get("kind", ReportKind.GENERAL) != ReportKind.GENERAL:
+            raise ValidationError(N_("The whistleblower channel takes general reports only."), "kind")
+
 
 class FollowupSchema(Schema):
     receipt = fields.String(required=True, validate=validate.Length(min=1, max=64))

@@ -5,15 +5,15 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, pre_load, validates, validates_schema
 
 from core.schemas import N_
-from incidents.fields import URL, length, one_of, row_id, split_lines
+from incidents.fields import ONE_LINE, URL, length, one_of, row_id, split_lines
 from incidents.registry.cards import MAX_BASE_MODELS, MAX_NAME
 from incidents.vocabulary import ReleaseType
 
 
 class ModelSchema(Schema):
-    name = fields.String(required=True, validate=length(200, 1))
-    version = fields.String(load_default="", validate=length(100))
-    provider = fields.String(load_default="", validate=length(200))
+    name = fields.String(required=True, validate=[length(200, 1), ONE_LINE])
+    version = fields.String(load_default="", validate=[length(100), ONE_LINE])
+    provider = fields.String(load_default="", validate=[length(200), ONE_LINE])
     url = fields.String(load_default=None, validate=[length(500), URL])
 
 
@@ -21,10 +21,10 @@ class ModelDetailsSchema(Schema):
     """What staff edit on a model's page: its provider and link, and what its card says of it."""
 
     row_version = row_id(required=True)
-    provider = fields.String(load_default="", validate=length(200))
+    provider = fields.String(load_default="", validate=[length(200), ONE_LINE])
     url = fields.String(load_default=None, validate=[length(500), URL])
     hub_url = fields.String(load_default=None, validate=[length(500), URL])
-    licence = fields.String(load_default="", validate=length(100))
+    licence = fields.String(load_default="", validate=[length(100), ONE_LINE])
     release_type = fields.String(
         load_default=None,
         validate=one_of([t.value for t in ReleaseType], N_("Choose a release type from the list.")),

@@ -79,7 +79,8 @@ class Mailer:
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = ", ".join(to)
-        message["Subject"] = subject
+        # One line whatever a name in it holds: a CR or LF would make EmailMessage refuse the header.
+        message["Subject"] = " ".join(subject.split())
         message.set_content(body)
         try:
             with smtplib.SMTP(self.server, self.port, timeout=10) as smtp:

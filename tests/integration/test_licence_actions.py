@@ -15,7 +15,7 @@ from incidents.enforcement import appeal_decisions
 from incidents.enforcement.models import Appeal, AppealOutcome
 from incidents.errors import DomainError
 from incidents.intake.service import platform_keys
-from incidents.models import EnforcementAction
+from incidents.models import EnforcementAction, ModelRecord
 from tests.conftest import FIXED_DAY, csrf_from, signed_in_client
 from tests.factories.exports import approved_incident, enforcement
 from tests.factories.triage import stored_report
@@ -133,6 +133,23 @@ def test_the_service_holds_callers_that_skip_the_form_to_the_same_rules(app, ses
         session, triager, ground_type="licence", ground_reference="", licence_id="Gemma", licence_clause="3.2"
     )
     assert (action.licence_id, action.ground_reference) == ("gemma", "Gemma Terms of Use, §3.2")  # the registry's id
+
+
+def test_an_action_on_a_model_cites_a_clause_of_the_licence_the_model_is_released_under(app, session, make_staff):
+    triager = session.get(StaffUser, make_staff("triager").id)
+    mit_model = ModelRecord(name="Plain", version="1", licence="MIT")
+    unknown = ModelRecord(name="Odd", version="1", licence="my-own-terms")
+    session.add_all([mit_model, unknown])
+    session.commit()
+    with pytest.raises(DomainError, match="Plain is released under MIT License: cite a clause of that licence"):
+        suspend(session, triager, mit_model, ground_type="licence", licence_id="gemma", licence_clause="3.2")
+    session.rollback()
+    assert session.exec(select(EnforcementAction)).first() is None
+    cited = suspend(session, triager, mit_model, ground_type="licence", licence_id="mit", licence_clause="notice")
+    assert (cited.licence_id, cited.licence_clause) == ("mit", "notice")
+    # A model whose licence the registry does not know may be held to a clause the staff member judges it under.
+    other = suspend(session, triager, unknown, ground_type="licence", licence_id="gemma", licence_clause="3.2")
+    assert other.licence_id == "gemma"
 
 
 def test_the_statement_of_reasons_quotes_the_licence_and_clause_in_the_chosen_language(app, session, make_staff):

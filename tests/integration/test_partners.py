@@ -190,7 +190,7 @@ def test_the_staff_pages_show_who_filed_it(runner, app, client, session, make_st
     assert runner.invoke(args=["partners", "revoke", "Flaggers United"]).exit_code == 0
     page = staff.get(f"/staff/reports/{partner_report}").get_data(as_text=True)
     revoked = session.exec(select(Partner)).one().revoked_at.strftime("%Y-%m-%d")
-    assert f"Trusted flagger: Flaggers United <span class=\"muted\">(access revoked on {revoked})</span>" in page
+    assert f'Trusted flagger: Flaggers United <span class="muted">(access revoked on {revoked})</span>' in page
 
 
 def test_the_openapi_document_describes_the_token_and_the_webhook(client):

@@ -154,7 +154,7 @@ def test_an_intellectual_property_notice_needs_its_answers_and_keeps_what_was_ty
 
 
 def test_a_licence_violation_through_the_form(app, client, session):
-    response, receipt, _data = submit_kind(client, "licence_violation", licence="Gemma", licence_clause="pup-3")
+    response, receipt, _data = submit_kind(client, "licence_violation", licence="Gemma", licence_clause="gemma:pup-3")
     assert receipt, response.get_data(as_text=True)
     report = session.exec(select(Report)).one()
     assert (report.kind, report.licence, report.licence_clause, report.category, report.severity) == (
@@ -168,13 +168,15 @@ def test_a_licence_violation_through_the_form(app, client, session):
 
 
 def test_a_vague_licence_is_refused_with_its_reason_and_nothing_typed_is_lost(client, session):
-    response, receipt, data = submit_kind(client, "licence_violation", licence="openrail", licence_clause="A5")
+    response, receipt, data = submit_kind(
+        client, "licence_violation", licence="openrail", licence_clause="creativeml-openrail-m:A5"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and receipt is None
     assert f'<p class="error-message" id="f-licence-error">{escape(OPENRAIL_REASON)} </p>' in html
     assert "Choose the clause that is broken." not in html  # no clause is asked of a licence we cannot act on
     # Everything typed is given back: the licence and the clause chosen too.
-    assert '<option value="openrail" selected>' in html and '<option value="A5" selected>' in html
+    assert '<option value="openrail" selected>' in html and '<option value="creativeml-openrail-m:A5" selected>' in html
     values = form_values(html)
     for name in ("title", "description", "model_name", "model_url", "contact", "evidence_links"):
         assert values[name] == str(escape(data[name])), name
@@ -480,3 +482,14 @@ def test_the_raw_figures_count_public_reports_by_kind(app, client, session):
 
     assert "public_by_kind" not in measured_counts(raw)
     assert "public_by_kind" not in protect(raw, 1)[0]["noised"]
+
+
+def test_the_api_takes_only_the_general_kind_on_the_whistleblower_channel(client, session, make_staff):
+    make_staff("recipient")  # the channel is open
+    refused = client.post("/api/v1/reports", json=api_kind("abuse", channel="whistleblower"))
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == {"kind": ["The whistleblower channel takes general reports only."]}
+    assert session.exec(select(Report)).first() is None
+    accepted = client.post("/api/v1/reports", json=api_payload(channel="whistleblower"))
+    assert accepted.status_code == 201, accepted.get_json()
+    assert session.exec(select(Report.kind, Report.channel)).one() == ("general", "whistleblower")

@@ -219,6 +219,20 @@ def test_an_unknown_licence_and_a_clause_of_another_licence():
     }
 
 
+def test_the_form_names_each_clause_with_its_licence_and_a_clause_of_another_licence_is_never_guessed():
+    # Apache 2.0 and CreativeML both have a §4(a), saying different things: the form's value says which.
+    assert refusal(ReportKind.LICENCE_VIOLATION, licence="creativeml-openrail-m", licence_clause="apache-2.0:4a") == {
+        "licence_clause": ["This clause belongs to another licence: choose one under the licence you chose."]
+    }
+    data = load(
+        ReportKind.LICENCE_VIOLATION, licence="creativeml-openrail-m", licence_clause="creativeml-openrail-m:4a"
+    )
+    assert (data["licence"], data["licence_clause"]) == ("creativeml-openrail-m", "4a")
+    groups = dict(kind_rules.clause_groups("apache-2.0", "apache-2.0:4a"))
+    assert [(key, chosen) for key, _text, chosen in groups["Apache License 2.0"]][0] == ("apache-2.0:4a", True)
+    assert not any(chosen for _key, _text, chosen in groups["CreativeML Open RAIL-M"])
+
+
 def test_a_cited_licence_is_stored_as_the_registry_spells_it():
     data = load(ReportKind.LICENCE_VIOLATION, licence=" Llama2 ", licence_clause="2")
     assert (data["licence"], data["licence_clause"]) == ("llama2", "2")
