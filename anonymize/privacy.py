@@ -5,7 +5,9 @@ follow-ups) falls in exactly one cell of a breakdown, so adding or removing a re
 breakdown by at most 1 in L1 distance. Counts are noised with OpenDP's discrete Laplace
 mechanism (`make_laplace` on integers); medians use OpenDP's noisy max over the median
 scores of fixed candidate buckets. Everything after the mechanisms (clamping, totals, "<10") is
-post-processing and costs no privacy.
+post-processing and costs no privacy. A period's counts are released together, consistent across
+tables, by anonymize.consistent; `release_breakdown` noises one table alone (the design before
+issue 17, which the error benchmark keeps as its baseline).
 """
 
 from __future__ import annotations
@@ -139,9 +141,14 @@ def release_breakdown(
     return NoisyBreakdown(cells=cells, total=total, epsilon=as_epsilon(epsilon), scale=scale, bound=error_bound(scale))
 
 
+def suppressed(value: int, threshold: int = DISPLAY_THRESHOLD) -> bool:
+    """The one suppression rule: a noisy count under the threshold is not shown (table, chart, CSV and JSON alike)."""
+    return value < threshold
+
+
 def display(value: int, threshold: int = DISPLAY_THRESHOLD) -> str:
     """How a noisy count is shown: values under the threshold are "<10"."""
-    return f"<{threshold}" if value < threshold else str(value)
+    return f"<{threshold}" if suppressed(value, threshold) else str(value)
 
 
 def quantile_scores(histogram: Mapping[int, int], candidates: Sequence[int]) -> list[int]:

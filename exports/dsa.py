@@ -19,6 +19,7 @@ from exports.dsa_mapping import (
     DECISION,
     DECISIONS,
     DETECTION,
+    GROUNDS,
     NO_CATEGORY,
     NOT_A_RESTRICTION,
     SOURCES,
@@ -44,6 +45,7 @@ from exports.dsa_rules import (
     LIMITS,
     PUID,
     SOURCE_TYPE,
+    WEB_ADDRESS,
 )
 from incidents.vocabulary import ActionType, GroundType, TargetKind
 
@@ -78,6 +80,7 @@ FIELD_ORDER = (
     "decision_provision",
     "decision_account",
     "decision_ground",
+    "decision_ground_reference_url",
     "illegal_content_legal_ground",
     "illegal_content_explanation",
     "incompatible_content_ground",
@@ -121,6 +124,9 @@ class ActionFacts:
     category: str | None
     ends_on: date | None = None  # a time-limited restriction's last day; None: indefinite
     source_type: str | None = None  # the notice's vocabulary.SourceType: who filed it
+    # On the licence ground: the clause's summary and the licence text's address, from the licence registry.
+    licence_summary: str | None = None
+    licence_url: str | None = None
 
 
 @dataclass
@@ -152,18 +158,19 @@ def skip_reason(facts: ActionFacts) -> str | None:
 
 
 def ground_fields(facts: ActionFacts) -> dict[str, str]:
-    """The decision ground with its legal or contractual reference and explanation."""
-    if facts.ground_type == GroundType.LAW:
-        return {
-            "decision_ground": "DECISION_GROUND_ILLEGAL_CONTENT",
-            "illegal_content_legal_ground": facts.ground_reference,
-            "illegal_content_explanation": facts.explanation,
-        }
-    return {
-        "decision_ground": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
-        "incompatible_content_ground": facts.ground_reference,
-        "incompatible_content_explanation": facts.explanation,
-    }
+    """The decision ground with its legal or contractual reference and explanation; a licence clause's summary.
+
+    A licence ground's explanation is the clause's summary, then the action's own explanation when both fit the
+    API's limit (the explanation is the decision_facts in any case); the licence's text is the reference URL.
+    """
+    ground, named, explained = GROUNDS.get(facts.ground_type, GROUNDS[GroundType.POLICY])
+    fields = {"decision_ground": ground, named: facts.ground_reference, explained: facts.explanation}
+    if facts.ground_type == GroundType.LICENCE and facts.licence_summary:
+        both = f"{facts.licence_summary}\n\n{facts.explanation}".strip()
+        fields[explained] = both if len(both) <= LIMITS[explained] else facts.licence_summary
+    if facts.ground_type == GroundType.LICENCE and facts.licence_url and WEB_ADDRESS.fullmatch(facts.licence_url):
+        fields["decision_ground_reference_url"] = facts.licence_url
+    return fields
 
 
 def end_dates(decision: dict, ends_on: date | None) -> dict[str, str]:
@@ -350,6 +357,14 @@ def check_puid_and_keywords(statement: dict) -> list[Problem]:
     return problems
 
 
+def check_reference_url(statement: dict) -> list[Problem]:
+    """Check the decision ground's reference URL against the API's url rule (dsa_rules.WEB_ADDRESS)."""
+    url = statement.get("decision_ground_reference_url")
+    if url is not None and not (isinstance(url, str) and WEB_ADDRESS.fullmatch(url)):
+        return [Problem("decision_ground_reference_url", "must be a web address starting with http:// or https://")]
+    return []
+
+
 # In this order: held-back.csv lists a statement's problems as the checks find them.
 STATEMENT_CHECKS = (
     check_decision,
@@ -358,6 +373,7 @@ STATEMENT_CHECKS = (
     check_content_type,
     check_scope_and_facts,
     check_limits,
+    check_reference_url,
     check_dates,
     check_puid_and_keywords,
 )

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from core.periods import Period
 from exports import dsa
-from exports.dsa_rules import BATCH_MAX
+from exports.dsa_rules import BATCH_MAX, LIMITS
 from exports.writers import (
     BATCH,
     HELD_BACK,
@@ -27,6 +27,7 @@ from exports.writers import (
     json_text,
     streaming_reads,
 )
+from incidents.enforcement import licence_ground
 from incidents.models import EnforcementAction, ModelRecord, Report
 
 
@@ -91,6 +92,8 @@ def actions_query(period: Period):
             EnforcementAction.target_kind,
             EnforcementAction.ground_type,
             EnforcementAction.ground_reference,
+            EnforcementAction.licence_id,
+            EnforcementAction.licence_clause,
             EnforcementAction.explanation,
             EnforcementAction.detection,
             EnforcementAction.decision,
@@ -121,15 +124,26 @@ def count_actions(session: Session, period: Period) -> int:
     ).scalar_one()
 
 
+def ground_reference(written: str, cited: licence_ground.Citation | None) -> str:
+    """The ground's reference: a licence clause as the registry words it, then what staff wrote if they wrote more."""
+    if cited is None or written == cited.reference:
+        return written
+    both = f"{cited.reference} ({written})" if written else cited.reference
+    return both if len(both) <= LIMITS["incompatible_content_ground"] else cited.reference
+
+
 def action_facts(row, scrub: Callable[[str], str]) -> dsa.ActionFacts:
     """Read one row of actions_query as the facts a statement is built from, its free text scrubbed."""
     content_at = row.model_at or row.notice_at
+    cited = licence_ground.citation(row.licence_id, row.licence_clause) if row.licence_id else None
     return dsa.ActionFacts(
         id=row.id,
         action_type=row.action_type,
         target_kind=row.target_kind,
         ground_type=row.ground_type,
-        ground_reference=scrub(row.ground_reference or ""),
+        ground_reference=ground_reference(scrub(row.ground_reference or ""), cited),
+        licence_summary=cited.clause.summary if cited else None,
+        licence_url=cited.licence.url if cited else None,
         explanation=scrub(row.explanation or ""),
         detection=row.detection,
         decision=row.decision,

@@ -10,7 +10,7 @@ exports.dsa builds the statements from these tables and checks every value again
 from __future__ import annotations
 
 from incidents.models import Category, Channel
-from incidents.vocabulary import ActionType, Automation, SourceType, TargetKind
+from incidents.vocabulary import ActionType, Automation, GroundType, SourceType, TargetKind
 
 # action type -> {target kind: the decision_* fields}; None: the action restricts nothing, so it owes no
 # statement of reasons (the reason is what the export reports). The field meanings are the API's labels and
@@ -62,6 +62,20 @@ DECISIONS: dict[ActionType, dict[TargetKind, dict] | None] = {
     ActionType.WARNING: None,
     ActionType.REFERRAL: None,
     ActionType.REINSTATEMENT: None,
+}
+# ground type -> (decision_ground, the field that names the ground, the field that explains it). A law makes the
+# information illegal (DSA Art. 17(3)(d)). Our policy and a model's licence are contractual grounds (Art. 17(3)(e)),
+# terms the uploader is bound by: the information is incompatible with them. A licence clause's summary explains
+# why (exports.dsa.ground_fields).
+INCOMPATIBLE = (
+    "DECISION_GROUND_INCOMPATIBLE_CONTENT",
+    "incompatible_content_ground",
+    "incompatible_content_explanation",
+)
+GROUNDS: dict[GroundType, tuple[str, str, str]] = {
+    GroundType.LAW: ("DECISION_GROUND_ILLEGAL_CONTENT", "illegal_content_legal_ground", "illegal_content_explanation"),
+    GroundType.POLICY: INCOMPATIBLE,
+    GroundType.LICENCE: INCOMPATIBLE,
 }
 NOT_A_RESTRICTION = {
     ActionType.WARNING: "a warning restricts nothing, so it owes no statement of reasons",

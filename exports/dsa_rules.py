@@ -242,7 +242,19 @@ LIMITS = {
     "content_type_other": 500,
     "category_specification_other": 500,
     "puid": 500,
+    "decision_ground_reference_url": 500,
 }
+# decision_ground_reference_url: 'url', 'nullable', 'max:500' (StatementStoreRequest.php:36-89 and
+# GroupedSubmissionsService.php:252-362). Laravel's url rule is Illuminate\Support\Str::isUrl, a pattern that takes
+# many protocols, IP hosts and Unicode; we send only what this narrower pattern takes (http or https, a dotted host
+# name, a port, and its own path, query and fragment character classes, in ASCII), so all we send it accepts.
+WEB_ADDRESS = re.compile(
+    r"https?://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+(?::[0-9]+)?"
+    r"(?:/(?:[\w\-.~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*)*"
+    r"(?:\?(?:[\w\-.~!$&'\[\]()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?"
+    r"(?:#(?:[\w\-.~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?",
+    re.ASCII,
+)
 # Dates: date_format:Y-m-d, after_or_equal and before_or_equal, StatementStoreRequest.php:74-79.
 EARLIEST = {"content_date": date(2000, 1, 1), "application_date": date(2020, 1, 1)}
 LATEST = date(2038, 1, 1)  # before_or_equal:2038-01-01 on every date field

@@ -37,6 +37,10 @@ def length(maximum: int, minimum: int = 0) -> validate.Length:
     return validate.Length(max=maximum, error=N_("This is too long. Check the limit in the hint."))
 
 
+# A name shown in page titles, e-mail subjects and exports: one line, no control characters.
+ONE_LINE = validate.Regexp(r"\A[^\x00-\x1f\x7f]*\Z", error=N_("Write this on one line, without control characters."))
+
+
 def one_of(values, message: str) -> validate.OneOf:
     return validate.OneOf(list(values), error=message)
 

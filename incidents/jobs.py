@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from core.db import get_engine
 from incidents.intake import retention
+from incidents.registry import chain
 from incidents.triage import notifications
 
 
@@ -30,8 +31,16 @@ def warn_about_deadlines(app: Flask) -> str:
     return f"sent {sent} deadline warnings, {duties} duty warnings and {appeals} appeal warnings"
 
 
+def notify_model_owners(app: Flask) -> str:
+    """E-mail the owner contacts of models flagged down a lineage that were not told when their upstream moved."""
+    with Session(get_engine(app)) as session:
+        sent = chain.notify_owners(session, notifications.Mailer.from_config(app.config))
+    return f"sent {sent} owner notices"
+
+
 # name -> (function, cron fields). The times are UTC.
 JOBS = {
     "purge-expired-content": (purge_expired_content, {"hour": 3, "minute": 17}),
     "warn-about-deadlines": (warn_about_deadlines, {"minute": 5}),
+    "notify-model-owners": (notify_model_owners, {"minute": 35}),
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.schemas import N_
-from incidents.models import Actor, Category, ReportStatus, Severity
+from incidents.models import Actor, Category, Listing, ModelStatus, ReportStatus, Severity
 from incidents.vocabulary import PartnerKind, ReleaseType, SeriousFlag, SourceType
 
 CATEGORY_LABELS = {
@@ -80,4 +80,27 @@ RELEASE_TYPES = {
     ReleaseType.OPEN_WEIGHTS: N_("Open weights"),
     ReleaseType.API_ONLY: N_("Through an API only"),
     ReleaseType.RESTRICTED: N_("Restricted access"),
+}
+
+# A model's status on the public pages (the index, a derived model's upstream actions).
+MODEL_STATUSES = {
+    ModelStatus.ACTIVE: N_("Active"),
+    ModelStatus.UNDER_REVIEW: N_("Under review"),
+    ModelStatus.RESTRICTED: N_("Restricted"),
+    ModelStatus.SUSPENDED: N_("Suspended"),
+    ModelStatus.DECOMMISSIONED: N_("Decommissioned"),
+}
+
+# What a derived model's public page says of an action taken upstream (`%(model)s`, `%(date)s`).
+UPSTREAM_SENTENCES = {
+    ModelStatus.RESTRICTED: N_("Upstream model %(model)s was restricted on %(date)s."),
+    ModelStatus.SUSPENDED: N_("Upstream model %(model)s was suspended on %(date)s."),
+    ModelStatus.DECOMMISSIONED: N_("Upstream model %(model)s was decommissioned on %(date)s."),
+}
+
+# A model's listing on the staff pages.
+LISTINGS = {
+    Listing.LISTED: N_("Listed"),
+    Listing.IN_REVIEW: N_("In review"),
+    Listing.RETURNED: N_("Returned"),
 }

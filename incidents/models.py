@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, event
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, false
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
@@ -62,7 +62,7 @@ class ReportStatus(StrEnum):
 
 # The queue always filters on one channel and pages newest-first by id, so each filter gets an
 # index (channel, filter, id): a page is a range scan of the index, never a sort or an OFFSET.
-QUEUE_FILTERS = ("status", "category", "severity", "model_key", "assignee_id", "country")
+QUEUE_FILTERS = ("status", "category", "severity", "model_key", "assignee_id", "country", "kind")
 
 
 class Report(SQLModel, table=True):
@@ -154,6 +154,17 @@ class Report(SQLModel, table=True):
     # Who filed it: `public` without a token, else the kind of the partner whose token filed it (vocabulary.SourceType).
     source_type: str = Field(default="public", max_length=20, sa_column_kwargs={"server_default": "public"})
     partner_id: int | None = Field(default=None, foreign_key="partner.id", ondelete="SET NULL")
+    # What kind of report it is (vocabulary.ReportKind) and that kind's countable answers (incidents.intake.kinds;
+    # its free-text answers are sealed with the content). `general` for every report stored before kinds.
+    kind: str = Field(default="general", max_length=30, sa_column_kwargs={"server_default": "general"})
+    abuse_type: str | None = Field(default=None, max_length=40)
+    information_type: str | None = Field(default=None, max_length=40)
+    reporter_role: str | None = Field(default=None, max_length=20)
+    notice_type: str | None = Field(default=None, max_length=20)  # Lumen's name for it
+    good_faith: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    licence: str | None = Field(default=None, max_length=100)
+    licence_clause: str | None = Field(default=None, max_length=20)
+    use_rule: str | None = Field(default=None, max_length=40)
 
 
 def model_key(name: str | None) -> str | None:
@@ -238,7 +249,7 @@ class Incident(SQLModel, table=True):
 
 
 class EnforcementAction(SQLModel, table=True):
-    """A decision taken against a model, an account or content, with its legal or policy ground."""
+    """A decision taken against a model, an account or content, with its legal, policy or licence ground."""
 
     __tablename__ = "enforcement_action"
 
@@ -251,6 +262,9 @@ class EnforcementAction(SQLModel, table=True):
     target: str = Field(max_length=300)
     ground_type: str = Field(max_length=10)
     ground_reference: str = Field(max_length=300)
+    # On the licence ground: the licence registry's licence and clause ids (enforcement/licence_ground.py).
+    licence_id: str | None = Field(default=None, max_length=100)
+    licence_clause: str | None = Field(default=None, max_length=20)
     explanation: str = Field(default="", max_length=5000)
     detection: str = Field(max_length=10)
     decision: str = Field(max_length=10)
@@ -270,6 +284,14 @@ class ModelStatus(StrEnum):
     RESTRICTED = "restricted"
     SUSPENDED = "suspended"
     DECOMMISSIONED = "decommissioned"
+
+
+class Listing(StrEnum):
+    """Whether a model's public pages are up: listed, waiting for the pre-upload review, or sent back to its owner."""
+
+    LISTED = "listed"
+    IN_REVIEW = "in_review"
+    RETURNED = "returned"
 
 
 class ModelRecord(SQLModel, table=True):
@@ -301,6 +323,13 @@ class ModelRecord(SQLModel, table=True):
     # What was read from the card: licence, base models, datasets, eval results, headings.
     card_data: dict | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     card_imported_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The pre-upload review (0016, registry/listing.py): only a listed model is public; the criteria its last
+    # evaluation met; once two staff members approved it, a change of its details no longer sends it to review.
+    listing: str = Field(default=Listing.LISTED.value, max_length=20, index=True)
+    listing_criteria: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    listing_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    listing_approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    owner_contact: str | None = Field(default=None, max_length=254)  # the provider's, told of upstream actions
 
 
 class ProposalStatus(StrEnum):
@@ -329,57 +358,5 @@ class DecommissionProposal(SQLModel, table=True):
     decision_note: str = Field(default="", max_length=2000)
 
 
-# --- the triggers that keep report_count ---------------------------------------------------
-# Kept in the database rather than in Python so that every writer (intake, triage, a bulk import,
-# a hand-run UPDATE) keeps the counts right, at the cost of one small row update per change.
-# migrations/versions/0002_triage.py carries the same statements.
-
-SQLITE_COUNT_TRIGGERS = (
-    """CREATE TRIGGER report_count_insert AFTER INSERT ON report BEGIN
-         INSERT INTO report_count (channel, status, n) VALUES (NEW.channel, NEW.status, 1)
-           ON CONFLICT (channel, status) DO UPDATE SET n = n + 1;
-       END""",
-    """CREATE TRIGGER report_count_delete AFTER DELETE ON report BEGIN
-         UPDATE report_count SET n = n - 1 WHERE channel = OLD.channel AND status = OLD.status;
-       END""",
-    """CREATE TRIGGER report_count_update AFTER UPDATE OF channel, status ON report
-         WHEN OLD.channel IS NOT NEW.channel OR OLD.status IS NOT NEW.status BEGIN
-         UPDATE report_count SET n = n - 1 WHERE channel = OLD.channel AND status = OLD.status;
-         INSERT INTO report_count (channel, status, n) VALUES (NEW.channel, NEW.status, 1)
-           ON CONFLICT (channel, status) DO UPDATE SET n = n + 1;
-       END""",
-)
-
-POSTGRES_COUNT_TRIGGERS = (
-    """CREATE FUNCTION report_count_keep() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF TG_OP IN ('UPDATE', 'DELETE') THEN
-           UPDATE report_count SET n = n - 1 WHERE channel = OLD.channel AND status = OLD.status;
-         END IF;
-         IF TG_OP IN ('INSERT', 'UPDATE') THEN
-           INSERT INTO report_count (channel, status, n) VALUES (NEW.channel, NEW.status, 1)
-             ON CONFLICT (channel, status) DO UPDATE SET n = report_count.n + 1;
-         END IF;
-         RETURN NULL;
-       END $$""",
-    """CREATE TRIGGER report_count_insert_delete AFTER INSERT OR DELETE ON report
-         FOR EACH ROW EXECUTE FUNCTION report_count_keep()""",
-    """CREATE TRIGGER report_count_update AFTER UPDATE OF channel, status ON report
-         FOR EACH ROW WHEN (OLD.channel IS DISTINCT FROM NEW.channel OR OLD.status IS DISTINCT FROM NEW.status)
-         EXECUTE FUNCTION report_count_keep()""",
-)
-
-
-def _install_count_triggers(target, connection, tables=None, **_kw) -> None:
-    names = {table.name for table in tables} if tables is not None else {"report", "report_count"}
-    if not {"report", "report_count"} <= names:
-        return
-    statements = {"sqlite": SQLITE_COUNT_TRIGGERS, "postgresql": POSTGRES_COUNT_TRIGGERS}.get(
-        connection.dialect.name, ()
-    )
-    for statement in statements:
-        connection.exec_driver_sql(statement)
-
-
-# Installed once every table exists, whichever of report and report_count was created first.
-event.listen(SQLModel.metadata, "after_create", _install_count_triggers)
+# The triggers that keep report_count live in their own module; importing it installs them on create_all.
+from incidents import count_triggers  # noqa: E402, F401

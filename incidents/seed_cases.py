@@ -20,6 +20,7 @@ from core.periods import Period
 from incidents.cases import public
 from incidents.cases import service as cases
 from incidents.cases.sources import add_source
+from incidents.enforcement import licence_ground
 from incidents.enforcement.service import record_enforcement
 from incidents.models import Channel, EnforcementAction, Incident, Report
 from incidents.vocabulary import ActionType, Automation, GroundType, TargetKind
@@ -197,7 +198,8 @@ def seed_shared_incidents(session: Session, rng: random.Random, today: date) -> 
     return made
 
 
-# One of each action type, on varied targets and grounds: (type, target kind, target, ground type, ground).
+# One of each action type, on varied targets and grounds: (type, target kind, target, ground type, ground); a licence
+# ground names its licence and clause in the registry, `licence_id:clause_id`.
 ACTIONS = (
     (ActionType.TAKEDOWN, TargetKind.MODEL, "aurora-70b-uncensored", GroundType.POLICY, "Acceptable use policy 3.2"),
     (ActionType.SUSPENSION, TargetKind.ACCOUNT, "account 48213", GroundType.POLICY, "Terms of service 7.1"),
@@ -209,7 +211,8 @@ ACTIONS = (
         "Regulation (EU) 2024/1689, Art. 50(2)",
     ),
     (ActionType.DELISTING, TargetKind.CONTENT, "space quill-nsfw-lora", GroundType.POLICY, "Content policy 2.4"),
-    (ActionType.LICENCE_CHANGE, TargetKind.MODEL, "quill-diffusion-xl", GroundType.POLICY, "Model licence, clause 4"),
+    # A fine-tune redistributed without the use restrictions its base model's licence requires it to carry on.
+    (ActionType.LICENCE_CHANGE, TargetKind.MODEL, "quill-diffusion-xl", GroundType.LICENCE, "creativeml-openrail-m:4a"),
     (ActionType.WARNING, TargetKind.ACCOUNT, "account 51007", GroundType.POLICY, "Community guidelines 1.3"),
     (ActionType.REFERRAL, TargetKind.CONTENT, "forum thread 9921", GroundType.LAW, "Directive 2011/93/EU, Art. 5"),
     (ActionType.REINSTATEMENT, TargetKind.ACCOUNT, "account 48213", GroundType.POLICY, "Terms of service 7.1"),
@@ -230,12 +233,18 @@ def seed_enforcement(session: Session, rng: random.Random, quarter: Period) -> i
     days = (ends - starts).days
     for n, (kind, target_kind, target, ground_type, ground) in enumerate(ACTIONS):
         decided = (starts + timedelta(days=rng.randrange(0, days - 3))).date()
+        cited = licence_ground.citation(*licence_ground.split(ground)) if ground_type is GroundType.LICENCE else None
+        if ground_type is GroundType.LICENCE and cited is None:  # an operator's registry without the clause
+            ground_type, ground = GroundType.POLICY, "Model licence, §4(a)"
+        ground = cited.reference if cited else ground
         data = {
             "action_type": kind.value,
             "target_kind": target_kind.value,
             "target": target,
             "ground_type": ground_type.value,
             "ground_reference": ground,
+            "licence_id": cited.licence.id if cited else None,
+            "licence_clause": cited.clause.id if cited else None,
             "explanation": f"Demo decision: {kind.value.replace('_', ' ')} of {target} under {ground}, after review "
             "of the reports linked to the incident.",
             "detection": (Automation.AUTOMATED if n % 3 == 0 else Automation.MANUAL).value,

@@ -19,13 +19,14 @@ from incidents.models import (
     Channel,
     EnforcementAction,
     Incident,
+    Listing,
     ModelRecord,
     ModelStatus,
     Report,
     Severity,
 )
 from incidents.triage import deadlines
-from incidents.vocabulary import ActionType, Automation, GroundType
+from incidents.vocabulary import ActionType, Automation, GroundType, ReportKind
 
 # Whistleblower reports are published only as a total and in these coarse groups.
 COARSE_GROUPS = {
@@ -39,6 +40,7 @@ COARSE_GROUPS = {
     ),
     "other": (Category.ACCEPTABLE_USE, Category.OTHER),
 }
+DEADLINE_OUTCOMES = ("on time", "late")
 
 
 @dataclass
@@ -53,6 +55,8 @@ class RawFigures:
     hours_to_first_response: dict[int, int]
     hours_to_action: dict[int, int]
     deadlines_met: dict[str, int]
+    # The same serious incidents by channel: the release measures them inside each channel's tables.
+    deadlines_by_channel: dict[str, dict[str, int]]
     incidents: dict[str, int]
     actions_by_type: dict[str, int]
     actions_by_ground: dict[str, int]
@@ -62,6 +66,9 @@ class RawFigures:
     # Appeals (DSA Art. 20; counted as Art. 15(1)(d) asks): received, decided, reversed (fully or partly),
     # and the median days to decide. Kept here for the transparency report; not yet published.
     appeals: dict = field(default_factory=dict)
+    # Public reports by kind (notices by their type, as DSA Art. 15(1)(b) counts them), every kind listed.
+    # Kept here for the transparency report; not yet published (reporting.figures leaves it out).
+    public_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 def _grouped(session: Session, column, *where) -> dict[str, int]:
@@ -96,26 +103,30 @@ def _hours(session: Session, later, period: Period) -> dict[int, int]:
     return histogram
 
 
-def _deadlines_met(session: Session, period: Period) -> dict[str, int]:
-    """Serious incidents received in the period whose initial filing was due by its end: on time or late."""
+def _deadlines_by_channel(session: Session, period: Period) -> dict[str, dict[str, int]]:
+    """Serious incidents received in the period whose initial filing was due by its end: on time or late, by channel.
+
+    Only a serious incident has a deadline tier (`deadlines.tier_for`); the severity is checked too, so
+    that these counts always sit inside the period's serious incidents, which the release relies on.
+    """
     rows = session.execute(
-        select(Report.created_at, Report.deadline_tier, Report.initial_filed_at).where(
-            Report.created_at >= period.starts_at, Report.created_at < period.ends_at, Report.deadline_tier.is_not(None)
+        select(Report.channel, Report.created_at, Report.deadline_tier, Report.initial_filed_at).where(
+            Report.created_at >= period.starts_at,
+            Report.created_at < period.ends_at,
+            Report.deadline_tier.is_not(None),
+            Report.severity == Severity.SERIOUS_INCIDENT.value,
         )
     ).all()
-    met = late = 0
-    for created, tier_name, filed in rows:
+    outcomes = {channel.value: {outcome: 0 for outcome in DEADLINE_OUTCOMES} for channel in Channel}
+    for channel, created, tier_name, filed in rows:
         tier = deadlines.TIERS_BY_NAME.get(tier_name)
-        if tier is None:
+        if tier is None or channel not in outcomes:
             continue
         due = created + timedelta(days=tier.days)
         if due >= period.ends_at:
             continue  # not yet due when the period closed
-        if filed is not None and filed <= due:
-            met += 1
-        else:
-            late += 1
-    return {"on time": met, "late": late}
+        outcomes[channel]["on time" if filed is not None and filed <= due else "late"] += 1
+    return outcomes
 
 
 def appeal_figures(session: Session, period: Period) -> dict:
@@ -156,10 +167,12 @@ def raw_figures(session: Session, period: Period) -> RawFigures:
             ModelRecord.status.in_([ModelStatus.SUSPENDED.value, ModelStatus.DECOMMISSIONED.value]),
             ModelRecord.status_changed_at >= period.starts_at,
             ModelRecord.status_changed_at < period.ends_at,
+            ModelRecord.listing == Listing.LISTED.value,  # a model not listed is named on no public page
         )
         .order_by(ModelRecord.name, ModelRecord.version)
     ).all()
     by_type = _complete(_grouped(session, EnforcementAction.action_type, *decided), list(ActionType))
+    by_channel = _deadlines_by_channel(session, period)
     return RawFigures(
         received_by_channel=_complete(_grouped(session, Report.channel, *in_period), [c.value for c in Channel]),
         public_by_category=_complete(_grouped(session, Report.category, *public), [c.value for c in Category]),
@@ -168,13 +181,15 @@ def raw_figures(session: Session, period: Period) -> RawFigures:
         whistleblower_by_group=groups,
         hours_to_first_response=_hours(session, Report.first_response_at, period),
         hours_to_action=_hours(session, Report.actioned_at, period),
-        deadlines_met=_deadlines_met(session, period),
+        deadlines_met={outcome: sum(by[outcome] for by in by_channel.values()) for outcome in DEADLINE_OUTCOMES},
+        deadlines_by_channel=by_channel,
         incidents={k: int(v) for k, v in incidents.items()},
         actions_by_type=by_type,
         actions_by_ground=_complete(_grouped(session, EnforcementAction.ground_type, *decided), list(GroundType)),
         actions_by_decision=_complete(_grouped(session, EnforcementAction.decision, *decided), list(Automation)),
         referrals=by_type.get("referral", 0),
         appeals=appeal_figures(session, period),
+        public_by_kind=_complete(_grouped(session, Report.kind, *public), [k.value for k in ReportKind]),
         models=[
             {
                 "name": m.name,

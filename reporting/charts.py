@@ -1,40 +1,68 @@
-"""Charts of a published report: Altair specifications rendered to inline SVG (no script on the page)."""
+"""Charts of a published report: Altair specifications rendered to inline SVG (no script on the page).
+
+A noised count under the display threshold gets no bar (a bar would show the value the table hides)
+but a marker at zero labelled "<10", by the same rule as the tables, report.csv and report.json.
+Every mark names its cell for screen readers: "privacy: 23", or "ncii: <10".
+"""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+from flask_babel import gettext as _
 from markupsafe import Markup
 
+from anonymize import privacy
 from core.charts import to_svg
 
 
-def _svg(frame: pd.DataFrame, title: str, x: str, y: str, color: str) -> Markup:
-    chart = (
-        alt.Chart(frame, title=title)
-        .mark_bar(color=color)
-        .encode(y=alt.Y(f"{y}:N", title=None, sort=None), x=alt.X(f"{x}:Q", title="Count"))
-        .properties(width=420, height=max(60, 22 * len(frame)))
+def _frame(cells: dict[str, int], noised: bool) -> pd.DataFrame:
+    labels = [cell.replace("_", " ") for cell in cells]
+    hidden = [noised and privacy.suppressed(value) for value in cells.values()]
+    shown = [privacy.display(value) if noised else str(value) for value in cells.values()]
+    return pd.DataFrame(
+        {
+            "label": labels,
+            "count": [None if h else value for h, value in zip(hidden, cells.values(), strict=True)],
+            "suppressed": hidden,
+            "shown": shown,
+            "description": [f"{label}: {text}" for label, text in zip(labels, shown, strict=True)],
+        }
     )
+
+
+def _svg(frame: pd.DataFrame, title: str, color: str) -> Markup:
+    # Every layer keeps the table's order (a layered chart would otherwise put the bars' labels first).
+    y = alt.Y("label:N", title=None, sort=list(frame["label"]))
+    # With no bar at all, the axis still runs to the threshold, so that the markers read as "under 10".
+    scale = alt.Scale() if not frame["suppressed"].all() else alt.Scale(domain=[0, privacy.DISPLAY_THRESHOLD])
+    at_zero = alt.XDatum(0, type="quantitative", title=_("Count"), scale=scale)
+    base = alt.Chart(frame)
+    # A layer with no mark would leave an unlabelled mark group, which screen readers (and axe) object to.
+    layers: list = []
+    if not frame["suppressed"].all():
+        layers.append(
+            base.transform_filter("!datum.suppressed")
+            .mark_bar(color=color)
+            .encode(y=y, x=alt.X("count:Q", title=_("Count")), description="description:N")
+        )
+    if frame["suppressed"].any():
+        hidden = base.transform_filter("datum.suppressed")
+        layers += [
+            hidden.mark_point(shape="diamond", filled=True, color="#595959", size=60, opacity=1).encode(
+                y=y, x=at_zero, description="description:N"
+            ),
+            hidden.mark_text(align="left", dx=9, color="#333333", aria=False).encode(y=y, x=at_zero, text="shown:N"),
+        ]
+    chart = alt.layer(*layers, title=title).properties(width=420, height=max(60, 22 * len(frame)))
     return to_svg(chart, title)
 
 
 def for_report(figures: dict) -> dict[str, Markup]:
+    """The report's charts: public reports by category (noised, under the one rule) and actions by type (exact)."""
     category = figures["noised"]["public_by_category"]["cells"]
     actions = figures["exact"]["actions_by_type"]
     return {
-        "category": _svg(
-            pd.DataFrame({"category": [k.replace("_", " ") for k in category], "reports": list(category.values())}),
-            "Public reports by category (noised)",
-            "reports",
-            "category",
-            "#1d4f91",
-        ),
-        "actions": _svg(
-            pd.DataFrame({"action": [k.replace("_", " ") for k in actions], "count": list(actions.values())}),
-            "Enforcement actions by type",
-            "count",
-            "action",
-            "#5b3f8c",
-        ),
+        "category": _svg(_frame(category, noised=True), _("Public reports by category (noised)"), "#1d4f91"),
+        "actions": _svg(_frame(actions, noised=False), _("Enforcement actions by type"), "#5b3f8c"),
     }

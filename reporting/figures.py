@@ -1,8 +1,11 @@
 """Turn a period's raw figures into publishable ones: reporters' data noised, decisions exact.
 
 What comes from reporters' data (reports received, response times, deadline compliance) goes
-through anonymize.privacy under the period's epsilon, split by fixed weights. The platform's
-own decisions (enforcement actions, referrals, incidents it opened and closed, models it
+through anonymize/ under the period's epsilon. The counts are one consistent release
+(anonymize.consistent): five noisy tables and the two channel totals are measured, reconciled by
+least squares and rounded, and every published table is a sum of their cells, so every breakdown of
+the same reports adds up to the same total. The median times each take a fixed share. The
+platform's own decisions (enforcement actions, referrals, incidents it opened and closed, models it
 suspended or decommissioned) are published exactly, as the DSA expects of them.
 """
 
@@ -10,49 +13,151 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from anonymize import privacy
-from reporting.aggregate import RawFigures
+from anonymize import consistent, privacy
+from incidents.models import Actor, Category, Channel, Severity
+from reporting.aggregate import COARSE_GROUPS, DEADLINE_OUTCOMES, RawFigures
 
-# Each noised statistic's share of the period's epsilon.
-WEIGHTS = {
-    "received_by_channel": 2,
-    "public_by_category": 1,
-    "public_by_actor": 1,
-    "public_by_severity": 1,
-    "whistleblower_by_group": 1,
-    "hours_to_first_response": 1,
-    "hours_to_action": 1,
-    "deadlines_met": 1,
-}
+# Marks figures (and report.json files) made by this release method; earlier ones have no marker.
+METHOD = "consistent-tables/1"
+COUNTS = "report_counts"
+# The period's epsilon: what the count tables share, and each median's.
+SHARES = {COUNTS: 7, "hours_to_first_response": 1, "hours_to_action": 1}
 HOUR_BUCKETS = [1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 336, 720, 1440, 2160]
 MIN_SAMPLE_FOR_MEDIAN = 10
-BREAKDOWNS = (
-    "received_by_channel",
-    "public_by_category",
-    "public_by_actor",
-    "public_by_severity",
-    "whistleblower_by_group",
-    "deadlines_met",
+
+TOTALS = "received_by_channel"
+SERIOUS = Severity.SERIOUS_INCIDENT.value
+OTHER = "other"  # a serious incident whose first filing was not yet due, or a report that is not one
+SEVERITY_AND_DEADLINE = "public_by_severity_and_deadline"
+WHISTLEBLOWER_DEADLINE = "whistleblower_by_deadline"
+SEVERITY_CELLS = tuple(s.value for s in Severity if s.value != SERIOUS) + tuple(
+    f"{SERIOUS}/{outcome}" for outcome in (*DEADLINE_OUTCOMES, OTHER)
 )
+# Which tables are measured, and their weights. A report sits in one cell of its channel's total
+# and of each table of its channel: 3 + 4 + 3 + 4 for a public report, 3 + 6 + 5 for a
+# whistleblower report, so each spends the whole count budget once. The weights follow the error
+# benchmark (tests/bench/bench_privacy_error.py): most cells are categories, and the channel
+# totals are the figures most read.
+DESIGN = consistent.Design(
+    totals=TOTALS,
+    populations=(Channel.PUBLIC.value, Channel.WHISTLEBLOWER.value),
+    totals_weight=3,
+    partitions=(
+        consistent.Partition("public_by_category", Channel.PUBLIC.value, tuple(c.value for c in Category), 4),
+        consistent.Partition("public_by_actor", Channel.PUBLIC.value, (*(a.value for a in Actor), "unspecified"), 3),
+        consistent.Partition(SEVERITY_AND_DEADLINE, Channel.PUBLIC.value, SEVERITY_CELLS, 4),
+        consistent.Partition("whistleblower_by_group", Channel.WHISTLEBLOWER.value, tuple(COARSE_GROUPS), 6),
+        consistent.Partition(WHISTLEBLOWER_DEADLINE, Channel.WHISTLEBLOWER.value, (*DEADLINE_OUTCOMES, OTHER), 5),
+    ),
+)
+
+
+def _same(table: str) -> dict[str, tuple[consistent.Ref, ...]]:
+    cells = DESIGN.tables()[table]
+    return {cell: ((table, cell),) for cell in cells}
+
+
+# The published tables, each cell a sum of released cells, in the order the report shows them.
+PUBLISHED: dict[str, dict[str, tuple[consistent.Ref, ...]]] = {
+    "received_by_channel": _same(TOTALS),
+    "public_by_category": _same("public_by_category"),
+    "public_by_actor": _same("public_by_actor"),
+    "public_by_severity": {
+        s.value: tuple((SEVERITY_AND_DEADLINE, cell) for cell in SEVERITY_CELLS if cell.split("/")[0] == s.value)
+        for s in Severity
+    },
+    "whistleblower_by_group": _same("whistleblower_by_group"),
+    "deadlines_met": {
+        outcome: ((SEVERITY_AND_DEADLINE, f"{SERIOUS}/{outcome}"), (WHISTLEBLOWER_DEADLINE, outcome))
+        for outcome in DEADLINE_OUTCOMES
+    },
+}
 EXACT = ("incidents", "actions_by_type", "actions_by_ground", "actions_by_decision")
+
+
+def measured_counts(raw: RawFigures) -> dict[str, dict[str, int]]:
+    """The exact counts of every measured table, from the raw figures."""
+    severity = raw.public_by_severity
+    public, whistleblower = (raw.deadlines_by_channel[c.value] for c in (Channel.PUBLIC, Channel.WHISTLEBLOWER))
+    return {
+        TOTALS: dict(raw.received_by_channel),
+        "public_by_category": dict(raw.public_by_category),
+        "public_by_actor": dict(raw.public_by_actor),
+        SEVERITY_AND_DEADLINE: {s: severity[s] for s in SEVERITY_CELLS if s in severity}
+        | {f"{SERIOUS}/{outcome}": public[outcome] for outcome in DEADLINE_OUTCOMES}
+        | {f"{SERIOUS}/{OTHER}": severity[SERIOUS] - sum(public.values())},
+        "whistleblower_by_group": dict(raw.whistleblower_by_group),
+        WHISTLEBLOWER_DEADLINE: dict(whistleblower)
+        | {OTHER: raw.received_by_channel[Channel.WHISTLEBLOWER.value] - sum(whistleblower.values())},
+    }
+
+
+def release_counts(raw: RawFigures, epsilon: privacy.EpsilonLike) -> tuple[dict, consistent.Release]:
+    """Release the count tables under `epsilon`: each published table with its cells, total and bounds."""
+    released = consistent.release(DESIGN, measured_counts(raw), epsilon)
+    bounds = consistent.error_bounds(DESIGN, epsilon, PUBLISHED)
+    tables = {
+        name: {
+            "cells": cells,
+            "total": sum(cells.values()),
+            "error_bound_95": bounds[name]["cells"],
+            "total_error_bound_95": bounds[name]["total"],
+        }
+        for name, cells in released.derive(PUBLISHED).items()
+    }
+    return tables, released
+
+
+def _median(histogram: dict[int, int], epsilon: Decimal) -> dict:
+    # The sample size itself is not released; too few values give no median at all.
+    median = (
+        privacy.private_median_from_histogram(histogram, HOUR_BUCKETS, epsilon)
+        if sum(histogram.values()) >= MIN_SAMPLE_FOR_MEDIAN
+        else None
+    )
+    return {"median_hours": median, "buckets": HOUR_BUCKETS, "epsilon": str(epsilon)}
+
+
+def methodology(epsilon: privacy.EpsilonLike, shares: dict[str, Decimal], released: consistent.Release) -> dict:
+    """What the report says about how its figures were made (the template words it)."""
+    tables = DESIGN.tables()
+    populations = {p.name: p.population for p in DESIGN.partitions}
+    return {
+        "method": METHOD,
+        "epsilon": str(privacy.as_epsilon(epsilon)),
+        "epsilon_spent": str(sum(shares.values())),
+        "shares": {name: str(share) for name, share in shares.items()},
+        "display_threshold": privacy.DISPLAY_THRESHOLD,
+        "confidence": privacy.CONFIDENCE,
+        "privacy_unit": "one report (with its follow-up messages)",
+        "mechanism": "OpenDP discrete Laplace for counts, reconciled by least squares; OpenDP private quantile "
+        "over fixed buckets for median times",
+        "weights": SHARES,
+        "measured": {
+            name: {
+                "population": populations.get(name, "all"),
+                "cells": len(cells),
+                "epsilon": str(released.epsilons[name]),
+                "scale": privacy.laplace_scale(released.epsilons[name]),
+            }
+            for name, cells in tables.items()
+        },
+        "per_report_epsilon": {
+            population: str(
+                released.epsilons[TOTALS] + sum((released.epsilons[p.name] for p in DESIGN.of(population)), Decimal(0))
+            )
+            for population in DESIGN.populations
+        },
+        "bound_draws": consistent.BOUND_DRAWS,
+    }
 
 
 def protect(raw: RawFigures, epsilon) -> tuple[dict, dict[str, Decimal]]:
     """Return (figures, epsilon spent per statistic). The figures are plain JSON-able data."""
-    shares = privacy.split(epsilon, WEIGHTS)
-    noised: dict = {}
-    for name in BREAKDOWNS:
-        released = privacy.release_breakdown(getattr(raw, name), shares[name])
-        noised[name] = released.as_dict()
+    shares = privacy.split(epsilon, SHARES)
+    noised, released = release_counts(raw, shares[COUNTS])
     for name in ("hours_to_first_response", "hours_to_action"):
-        histogram = getattr(raw, name)
-        # The sample size itself is not released; too few values give no median at all.
-        median = (
-            privacy.private_median_from_histogram(histogram, HOUR_BUCKETS, shares[name])
-            if sum(histogram.values()) >= MIN_SAMPLE_FOR_MEDIAN
-            else None
-        )
-        noised[name] = {"median_hours": median, "buckets": HOUR_BUCKETS, "epsilon": str(shares[name])}
+        noised[name] = _median(getattr(raw, name), shares[name])
     met = noised["deadlines_met"]["cells"]
     handled = met["on time"] + met["late"]
     compliance = round(met["on time"] / handled, 3) if handled >= privacy.DISPLAY_THRESHOLD else None
@@ -60,15 +165,6 @@ def protect(raw: RawFigures, epsilon) -> tuple[dict, dict[str, Decimal]]:
         "noised": noised,
         "deadline_compliance": compliance,
         "exact": {name: getattr(raw, name) for name in EXACT} | {"referrals": raw.referrals, "models": raw.models},
-        "methodology": {
-            "epsilon": str(privacy.as_epsilon(epsilon)),
-            "epsilon_spent": str(sum(shares.values())),
-            "display_threshold": privacy.DISPLAY_THRESHOLD,
-            "confidence": privacy.CONFIDENCE,
-            "privacy_unit": "one report (with its follow-up messages)",
-            "mechanism": "OpenDP discrete Laplace for counts; OpenDP private quantile over fixed buckets "
-            "for median times",
-            "weights": WEIGHTS,
-        },
+        "methodology": methodology(epsilon, shares, released),
     }
     return figures, shares

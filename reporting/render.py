@@ -1,7 +1,11 @@
 """Render a transparency report's files from its figures: report.json, report.csv and the two HTML pages.
 
 The same figures, period, revision and generation time always give the same bytes, so a report
-rendered again from its stored figures matches the files that were hashed and chained.
+rendered again from its stored figures matches the files that were hashed and chained. The stored
+figures keep every noised value; the files apply the one suppression rule (`privacy.suppressed`):
+"<10" in the pages, a marker and no bar in the chart, a flag and no value in report.csv and
+report.json. Files of this version say `transparency-report/v2`; files published before it were
+stored as they were and are never rendered again.
 """
 
 from __future__ import annotations
@@ -18,34 +22,67 @@ from anonymize import privacy
 from reporting import charts
 from reporting.aggregate import Period
 
-CSV_COLUMNS = ("section", "cell", "value", "shown_as", "error_bound_95", "epsilon", "noised")
+SCHEMA = "transparency-report/v2"
+CSV_COLUMNS = ("section", "cell", "value", "shown_as", "suppressed", "error_bound_95", "noised")
+
+
+def published_cell(value: int, bound: int | None = None) -> dict:
+    """A noised figure as report.json gives it: under the display threshold, a flag and no value."""
+    hidden = privacy.suppressed(value)
+    cell: dict = {"value": None if hidden else value, "suppressed": hidden}
+    if bound is not None:
+        cell["error_bound_95"] = bound
+    return cell
+
+
+def published_noised(noised: dict) -> dict:
+    """The noised tables as report.json gives them: every cell and total with its flag and its bound."""
+    published = {}
+    for name, table in noised.items():
+        if "cells" not in table:  # a median
+            published[name] = table
+            continue
+        bounds = table["error_bound_95"]
+        published[name] = {
+            "cells": {cell: published_cell(value, bounds[cell]) for cell, value in table["cells"].items()},
+            "total": published_cell(table["total"], table["total_error_bound_95"]),
+        }
+    return published
 
 
 def report_document(*, period: Period, revision: int, figures: dict, generated_at: datetime) -> bytes:
-    """Write report.json: the period, the revision and the figures, keys sorted."""
+    """Write report.json: the period, the revision and the figures (noised ones under the one rule), keys sorted."""
+    year = figures["year_to_date"]
     document = {
-        "schema": "transparency-report/v1",
+        "schema": SCHEMA,
         "period": str(period),
         "revision": revision,
         "starts": period.starts_at.date().isoformat(),
         "ends": period.ends_at.date().isoformat(),
         "generated_at": generated_at.isoformat(timespec="seconds"),
         **figures,
+        "noised": published_noised(figures["noised"]),
+        "year_to_date": year | {"reports_received": published_cell(year["reports_received"])},
     }
     return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
 
 
+def _flag(hidden: bool) -> str:
+    return "yes" if hidden else "no"
+
+
 def noised_rows(noised: dict) -> Iterator[list]:
-    """Yield the CSV rows of the noised tables: each cell and the total, or the median."""
+    """Yield the CSV rows of the noised tables: each cell and total (no value under the threshold), or the median."""
     for name, table in noised.items():
-        epsilon = table["epsilon"]
         if "cells" in table:
-            for cell, value in table["cells"].items():
-                yield [name, cell, value, privacy.display(value), table["error_bound_95"], epsilon, "yes"]
-            yield [name, "total", table["total"], privacy.display(table["total"]), "", epsilon, "yes"]
+            bounds = table["error_bound_95"]
+            rows = [(cell, value, bounds[cell]) for cell, value in table["cells"].items()]
+            for cell, value, bound in [*rows, ("total", table["total"], table["total_error_bound_95"])]:
+                hidden = privacy.suppressed(value)
+                yield [name, cell, "" if hidden else value, privacy.display(value), _flag(hidden), bound, "yes"]
         else:
             median = table["median_hours"]
-            yield [name, "median_hours", median if median is not None else "", "", "", epsilon, "yes"]
+            yield [name, "median_hours", median if median is not None else "", "", "no", "", "yes"]
 
 
 def exact_rows(exact: dict) -> Iterator[list]:
@@ -53,13 +90,13 @@ def exact_rows(exact: dict) -> Iterator[list]:
     for name, table in exact.items():
         if isinstance(table, dict):
             for cell, value in table.items():
-                yield [name, cell, value, value, "", "", "no"]
+                yield [name, cell, value, value, "no", "", "no"]
         elif name == "referrals":
-            yield [name, "total", table, table, "", "", "no"]
+            yield [name, "total", table, table, "no", "", "no"]
         else:
             for model in table:
                 label = f"{model['name']} {model['version']}".strip()
-                yield ["models", label, model["status"], model["effective_on"] or "", "", "", "no"]
+                yield ["models", label, model["status"], model["effective_on"] or "", "no", "", "no"]
 
 
 def report_csv(figures: dict) -> bytes:
@@ -76,15 +113,16 @@ def report_pages(
     app: Flask, *, period: Period, revision: int, figures: dict, generated_at: datetime
 ) -> dict[str, bytes]:
     """Render report.html and print.html from one template."""
-    context = {
-        "period": period,
-        "revision": revision,
-        "figures": figures,
-        "generated_at": generated_at,
-        "display": privacy.display,
-        "charts": charts.for_report(figures),
-    }
     with app.app_context():
+        context = {
+            "period": period,
+            "revision": revision,
+            "figures": figures,
+            "generated_at": generated_at,
+            "display": privacy.display,
+            "suppressed": privacy.suppressed,
+            "charts": charts.for_report(figures),
+        }
         return {
             "report.html": render_template("reporting/report.html", print_view=False, **context).encode(),
             "print.html": render_template("reporting/report.html", print_view=True, **context).encode(),

@@ -1,6 +1,14 @@
-"""The documented JSON Schema of a published report.json (served at /transparency/schema.json)."""
+"""The documented JSON Schema of a published report.json (served at /transparency/schema.json).
+
+Two versions are published and both stay valid: `transparency-report/v1` (reports published before
+issue 17: each breakdown noised alone, values under the threshold given as numbers) and
+`transparency-report/v2` (one consistent release; a noised figure under the threshold is a flag
+with no value). Published files are never rewritten, so the schema keeps describing the first.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 _BREAKDOWN = {
     "type": "object",
@@ -35,9 +43,7 @@ _MEDIAN = {
 }
 _COUNTS = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
 
-SCHEMA = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "/transparency/schema.json",
+_V1: dict[str, Any] = {
     "title": "Transparency report (transparency-report/v1)",
     "description": "One quarter's published figures. Figures under 'noised' come from reporters' data and carry "
     "differentially private noise; figures under 'exact' are the platform's own decisions.",
@@ -155,4 +161,108 @@ SCHEMA = {
             ],
         },
     },
+}
+
+_FIGURE = {
+    "type": "object",
+    "description": "A noised figure. Under the display threshold it is suppressed: the flag is true and there is "
+    "no value. The same rule gives '<10' in the HTML tables, a marker without a bar in the chart, and "
+    "suppressed=yes with an empty value in report.csv.",
+    "required": ["value", "suppressed", "error_bound_95"],
+    "properties": {
+        "value": {"type": ["integer", "null"], "minimum": 0},
+        "suppressed": {"type": "boolean"},
+        "error_bound_95": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "The figure is within this distance of the true count with 95% confidence, after the "
+            "reconciliation and rounding.",
+        },
+    },
+    "additionalProperties": False,
+    "if": {"properties": {"suppressed": {"const": True}}},
+    "then": {"properties": {"value": {"type": "null"}}},
+    "else": {"properties": {"value": {"type": "integer", "minimum": 10}}},
+}
+_TABLE = {
+    "type": "object",
+    "description": "A noised table of one consistent release: every cell listed (zeros included); its cells add up to "
+    "its total, and every table of the same reports has the same total.",
+    "required": ["cells", "total"],
+    "properties": {"cells": {"type": "object", "additionalProperties": _FIGURE}, "total": _FIGURE},
+    "additionalProperties": False,
+}
+_TABLES = (
+    "received_by_channel",
+    "public_by_category",
+    "public_by_actor",
+    "public_by_severity",
+    "whistleblower_by_group",
+    "deadlines_met",
+)
+_V2 = {
+    **_V1,
+    "title": "Transparency report (transparency-report/v2)",
+    "properties": {
+        **_V1["properties"],
+        "schema": {"const": "transparency-report/v2"},
+        "noised": {
+            "type": "object",
+            "required": [*_TABLES, "hours_to_first_response", "hours_to_action"],
+            "properties": {name: _TABLE for name in _TABLES}
+            | {"hours_to_first_response": _MEDIAN, "hours_to_action": _MEDIAN},
+            "additionalProperties": False,
+        },
+        "year_to_date": {
+            "type": "object",
+            "required": ["quarters", "reports_received", "enforcement_actions"],
+            "properties": {
+                "quarters": {"type": "array", "items": {"type": "string"}},
+                "reports_received": {
+                    **_FIGURE,
+                    "description": "The sum of the quarters' noised totals (no bound is stated for it yet).",
+                    "required": ["value", "suppressed"],
+                },
+                "enforcement_actions": {"type": "integer", "minimum": 0},
+            },
+        },
+        "methodology": {
+            "type": "object",
+            "required": [
+                "method",
+                "epsilon",
+                "epsilon_spent",
+                "shares",
+                "display_threshold",
+                "confidence",
+                "privacy_unit",
+                "mechanism",
+                "measured",
+                "per_report_epsilon",
+                "bound_draws",
+            ],
+            "properties": {
+                "method": {"const": "consistent-tables/1", "description": "How the noised figures were made."},
+                "shares": {"type": "object", "additionalProperties": {"type": "string"}},
+                "measured": {
+                    "type": "object",
+                    "description": "The noisy tables measured: their population, cells, epsilon and scale.",
+                },
+                "per_report_epsilon": {
+                    "type": "object",
+                    "description": "What one report of each channel costs: the sum of the epsilons of its tables.",
+                },
+            },
+        },
+    },
+}
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "/transparency/schema.json",
+    "title": "Transparency report",
+    "description": "One quarter's published figures, in the version its 'schema' names. Figures under 'noised' come "
+    "from reporters' data and carry differentially private noise; figures under 'exact' are the platform's own "
+    "decisions.",
+    "oneOf": [_V2, _V1],
 }

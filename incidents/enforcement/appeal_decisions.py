@@ -274,6 +274,8 @@ def _record_reinstatement(
         target=action.target,
         ground_type=action.ground_type,
         ground_reference=action.ground_reference,
+        licence_id=action.licence_id,
+        licence_clause=action.licence_clause,
         explanation=f"Reversed on appeal #{appeal.id} of action #{action.id}.",
         detection=Automation.MANUAL.value,
         decision=Automation.MANUAL.value,

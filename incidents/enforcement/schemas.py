@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validates_schema
 
 from core import clock
 from core.schemas import N_
+from incidents.enforcement import licence_ground
 from incidents.fields import COUNTRY_CODES, length, one_of, row_id
 from incidents.vocabulary import ActionType, Automation, GroundType, TargetKind
 
@@ -26,7 +27,11 @@ TARGET_KINDS = {
     TargetKind.CONTENT: N_("Content (a file, a space, a prompt)"),
     TargetKind.APPLICATION: N_("An application built on a model"),
 }
-GROUND_TYPES = {GroundType.LAW: N_("Law"), GroundType.POLICY: N_("Our policy or terms")}
+GROUND_TYPES = {
+    GroundType.LAW: N_("Law"),
+    GroundType.POLICY: N_("Our policy or terms"),
+    GroundType.LICENCE: N_("The model's licence"),
+}
 # The actions that may end on a date: they restrict for a time. A takedown or a termination is for good, and the
 # others restrict nothing.
 TIME_LIMITED = frozenset({ActionType.SUSPENSION, ActionType.DELISTING})
@@ -38,8 +43,11 @@ class EnforcementSchema(Schema):
     target_kind = fields.String(required=True, validate=one_of(TARGET_KINDS, N_("Choose what the action targets.")))
     target = fields.String(required=True, validate=length(300, 1))
     model_id = row_id(load_default=None)
-    ground_type = fields.String(required=True, validate=one_of(GROUND_TYPES, N_("Choose law or policy.")))
-    ground_reference = fields.String(required=True, validate=length(300, 2))
+    ground_type = fields.String(required=True, validate=one_of(GROUND_TYPES, N_("Choose law, policy or licence.")))
+    # Required but on the licence ground, where an empty one is made from the clause (enforcement.service).
+    ground_reference = fields.String(load_default="", validate=length(300, 2))
+    # The licence ground's clause, `licence_id:clause_id` (licence_ground.split); read as licence_id, licence_clause.
+    licence_citation = fields.String(load_default=None, validate=length(200))
     explanation = fields.String(load_default="", validate=length(5000))
     detection = fields.String(required=True, validate=one_of(AUTOMATION, N_("Choose manual or automated.")))
     decision = fields.String(required=True, validate=one_of(AUTOMATION, N_("Choose manual or automated.")))
@@ -69,6 +77,23 @@ class EnforcementSchema(Schema):
         if data.get("decided_on") and data["decided_on"] > clock.today():
             raise ValidationError(N_("The decision date cannot be in the future."), "decided_on")
         self._check_end(data)
+        self._check_ground(data)
+
+    @post_load
+    def _licence_ids(self, data, **_kwargs):
+        citation = data.pop("licence_citation", None)
+        data["licence_id"], data["licence_clause"] = licence_ground.split(citation) if citation else (None, None)
+        return data
+
+    @staticmethod
+    def _check_ground(data: dict) -> None:
+        """A licence ground cites a clause the registry acts on; any other names its law or policy, and no clause."""
+        citation = data.get("licence_citation")
+        licence_id, clause_id = licence_ground.split(citation) if citation else ("", "")
+        reference = data.get("ground_reference") or ""
+        problem = licence_ground.ground_problem(data.get("ground_type"), licence_id, clause_id, reference)
+        if problem is not None:
+            raise ValidationError(problem[1], problem[0])
 
     @staticmethod
     def _check_end(data: dict) -> None:
@@ -90,5 +115,6 @@ def enforcement_choices() -> dict:
         "types": ACTION_TYPES,
         "targets": TARGET_KINDS,
         "grounds": GROUND_TYPES,
+        "licences": licence_ground.choices(),
         "automation": AUTOMATION,
     }

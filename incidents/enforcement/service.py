@@ -10,6 +10,7 @@ from core import clock
 from core.audit import append_event
 from core.auth import StaffUser
 from incidents.access import may_see
+from incidents.enforcement import licence_ground
 from incidents.errors import DomainError, Forbidden
 from incidents.models import (
     EnforcementAction,
@@ -17,6 +18,7 @@ from incidents.models import (
     ModelRecord,
     Report,
 )
+from incidents.registry import licences
 
 
 def _at_noon(day: date | None) -> datetime | None:
@@ -32,8 +34,11 @@ def record_enforcement(
     if report is not None and not may_see(actor, report):
         raise Forbidden("You cannot see this report, so you cannot act on it.")
     model_id = data.get("model_id")
-    if model_id and session.get(ModelRecord, model_id) is None:
+    model = session.get(ModelRecord, model_id) if model_id else None
+    if model_id and model is None:
         raise DomainError("There is no model with that number in the registry.")
+    licence_id, clause_id, reference = _ground(data)
+    _check_model_licence(model, licence_id)
     now = clock.now()
     action = EnforcementAction(
         action_type=data["action_type"],
@@ -43,7 +48,9 @@ def record_enforcement(
         target_kind=data["target_kind"],
         target=data["target"],
         ground_type=data["ground_type"],
-        ground_reference=data["ground_reference"],
+        ground_reference=reference,
+        licence_id=licence_id,
+        licence_clause=clause_id,
         explanation=data.get("explanation") or "",
         detection=data["detection"],
         decision=data["decision"],
@@ -71,10 +78,38 @@ def record_enforcement(
             "report": action.report_id,
             "incident": action.incident_id,
             "model": model_id,
+            **({"licence": licence_id, "clause": clause_id} if licence_id else {}),
         },
     )
     session.commit()
     return action
+
+
+def _check_model_licence(model: ModelRecord | None, licence_id: str | None) -> None:
+    """A model released under a licence the registry knows is held to that licence's clauses only (one whose
+    licence it does not know may be held to a clause the staff member judges it under)."""
+    released_under = licences.find(model.licence) if model is not None else None
+    if model is not None and licence_id and released_under is not None and released_under.id != licence_id:
+        raise DomainError(
+            f"{model.name} is released under {released_under.name}: cite a clause of that licence, or another ground."
+        )
+
+
+def _ground(data: dict) -> tuple[str | None, str | None, str]:
+    """The action's licence and clause ids and its ground reference, made from the clause when left empty.
+
+    The form checks the same (EnforcementSchema); this holds callers that build the data themselves to it.
+    """
+    licence_id, clause_id = data.get("licence_id") or None, data.get("licence_clause") or None
+    reference = (data.get("ground_reference") or "").strip()
+    problem = licence_ground.ground_problem(data["ground_type"], licence_id, clause_id, reference)
+    if problem is not None:
+        raise DomainError(problem[1])
+    citation = licence_ground.citation(licence_id, clause_id)
+    if citation is None:
+        return None, None, reference
+    # The registry's own ids: a card's "Apache-2.0" is stored as the registry's "apache-2.0".
+    return citation.licence.id, citation.clause.id, reference or citation.reference
 
 
 def actions_on(

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from core import sealing
 from core.audit import append_event
 from core.auth import StaffUser
+from incidents.enforcement.licence_ground import Citation, citation
 from incidents.enforcement.models import AppealToken
 from incidents.enforcement.schemas import ACTION_TYPES, AUTOMATION, GROUND_TYPES, TARGET_KINDS
 from incidents.errors import DomainError
@@ -65,6 +66,7 @@ class StatementFacts:
     detection: str
     automated_decision: str
     scope: list[str]
+    citation: Citation | None = None  # the licence ground's licence and clause, as the registry words them
 
 
 def statement_facts(action: EnforcementAction) -> StatementFacts:
@@ -77,6 +79,7 @@ def statement_facts(action: EnforcementAction) -> StatementFacts:
         detection=AUTOMATION[Automation(action.detection)],
         automated_decision=AUTOMATION[Automation(action.decision)],
         scope=list(action.territorial_scope or []),
+        citation=citation(action.licence_id, action.licence_clause) if action.licence_id else None,
     )
 
 

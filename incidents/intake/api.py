@@ -100,14 +100,16 @@ def api_submit():
     idempotency_key = request.headers.get("Idempotency-Key")
     if idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
         return jsonify({"errors": {"Idempotency-Key": [_bad_idempotency_key()]}}), 400
+    # A body that is not a JSON object is a 400; a report whose fields break their rules (its kind's included) is
+    # a 422, with the messages by field.
     data, errors = validate_data(schema(ApiReportSchema), payload)
     if not errors and partner is not None and data["channel"] != Channel.PUBLIC:
         errors = {"channel": [_("Partners file reports on the public channel.")]}
     if errors:
-        return jsonify({"errors": errors}), 400
+        return jsonify({"errors": errors}), 422
     uploads, file_errors = _decode_attachments(data.pop("attachments"))
     if file_errors:
-        return jsonify({"errors": {"attachments": file_errors}}), 400
+        return jsonify({"errors": {"attachments": file_errors}}), 422
     channel = data.pop("channel")
     digest = _digest(payload)
     if partner is not None:

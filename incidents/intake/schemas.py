@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates, validates_schema
 
 from core import clock
 from core.schemas import N_
 from incidents.fields import COUNTRY_CODES, MAX_LINKS, URL, length
+from incidents.intake import kind_rules, kinds
 from incidents.labels import SERIOUS_FLAG_LABELS
 from incidents.models import Actor, Category, Channel, Severity
+from incidents.vocabulary import ReportKind
 
 
 class ReportSchema(Schema):
-    """What a reporter tells us. Free text is sealed; the rest stays countable."""
+    """What a reporter tells us. Free text is sealed; the rest stays countable.
 
+    Each kind of report (`kind`, general by default) adds its own questions (incidents.intake.kinds, included
+    below from that data) and decides which shared ones it asks; `kind_rules` holds a report to its kind.
+    """
+
+    kind = fields.String(
+        load_default=ReportKind.GENERAL.value,
+        validate=validate.OneOf([k.value for k in ReportKind], error=N_("Choose a kind of report from the list.")),
+        metadata={"description": "What the report is about; each kind asks its own questions. Default: general"},
+    )
     title = fields.String(
         required=True, validate=length(200, 5), metadata={"description": "A short title, 5-200 characters"}
     )
@@ -21,8 +32,9 @@ class ReportSchema(Schema):
         required=True, validate=length(20000, 20), metadata={"description": "What happened, 20-20,000 characters"}
     )
     category = fields.String(
-        required=True,
+        load_default=None,
         validate=validate.OneOf([c.value for c in Category], error=N_("Choose a category from the list.")),
+        metadata={"description": "Required for the general kind; the other kinds imply it (leave it out)"},
     )
     model_name = fields.String(load_default=None, validate=length(200))
     model_version = fields.String(load_default=None, validate=length(100))
@@ -33,7 +45,12 @@ class ReportSchema(Schema):
         validate=validate.OneOf([a.value for a in Actor], error=N_("Choose one of the listed parties.")),
     )
     severity = fields.String(
-        required=True, validate=validate.OneOf([s.value for s in Severity], error=N_("Choose how serious it is."))
+        load_default=None,
+        validate=validate.OneOf([s.value for s in Severity], error=N_("Choose how serious it is.")),
+        metadata={
+            "description": "Required for the general kind; asked by abuse, private information and "
+            "acceptable use; the others leave it out"
+        },
     )
     serious_flags = fields.List(fields.String(validate=validate.OneOf(list(SERIOUS_FLAG_LABELS))), load_default=list)
     occurred_from = fields.Date(load_default=None, error_messages={"invalid": N_("Enter a date like 2026-03-31.")})
@@ -49,6 +66,7 @@ class ReportSchema(Schema):
 
     class Meta:
         ordered = True
+        include = kinds.schema_fields()
 
     @pre_load
     def _tidy(self, data, **_kwargs):
@@ -93,6 +111,16 @@ class ReportSchema(Schema):
         if data.get("severity") == Severity.SERIOUS_INCIDENT and not data.get("serious_flags"):
             raise ValidationError(N_("Tick at least one serious harm, or choose another level."), "serious_flags")
 
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _fits_its_kind(self, data, original_data, **_kwargs):
+        errors = kind_rules.problems(data, original_data if isinstance(original_data, dict) else {})
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _implied_by_kind(self, data, **_kwargs):
+        return kind_rules.complete(data)
+
 
 class ApiReportSchema(ReportSchema):
     """The JSON API adds the channel and optional base64 attachments."""
@@ -103,6 +131,12 @@ class ApiReportSchema(ReportSchema):
         load_default=list,
         metadata={"description": 'Files as {"filename": ..., "content_base64": ...}'},
     )
+
+    @validates_schema
+    def _general_on_the_whistleblower_channel(self, data, **_kwargs):
+        """The whistleblower channel takes the general report only, as its form does."""
+        if data.get("channel") == Channel.WHISTLEBLOWER and data.get("kind", ReportKind.GENERAL) != ReportKind.GENERAL:
+            raise ValidationError(N_("The whistleblower channel takes general reports only."), "kind")
 
 
 class FollowupSchema(Schema):

@@ -15,13 +15,12 @@ from sqlmodel import Session, select
 from core import clock, sealing
 from core.audit import append_event
 from core.auth import Role, StaffUser
-from incidents.intake import acknowledgement, receipts
+from incidents.intake import acknowledgement, kind_rules, receipts
 from incidents.models import Attachment, Author, Channel, Message, Report, ReportStatus, model_key
 from incidents.triage import duties
 from incidents.vocabulary import REPORTER_FLAGS, SourceType
 
-SEALED_FIELDS = ("title", "description", "affected", "steps", "evidence_links", "contact")
-
+SEALED_FIELDS = ("title", "description", "affected", "steps", "evidence_links", "contact")  # + the kind's own words
 
 PLAIN_FIELDS = (
     "category",
@@ -185,6 +184,7 @@ def _report_row(
     now = clock.now()
     return {
         **{name: data.get(name) for name in PLAIN_FIELDS},
+        **kind_rules.column_answers(data),
         "source_type": data.get("source_type") or SourceType.PUBLIC.value,  # a partner's kind when one filed it
         "partner_id": data.get("partner_id"),
         **{column: flag in data.get("serious_flags", []) for flag, column in FLAG_COLUMNS.items()},
@@ -279,7 +279,7 @@ def submit_report(
     salt = sealing.random_salt()
     reporter_public = sealing.reporter_private_key(canonical, salt).public_key
     readers = {**readers, sealing.REPORTER: reporter_public}
-    sealed = sealing.seal_json({name: data.get(name) for name in SEALED_FIELDS}, readers)
+    sealed = sealing.seal_json(kind_rules.sealed_content(data, SEALED_FIELDS), readers)
     values = _report_row(
         data, channel=channel, language=language, sealed=sealed, mac=mac, salt=salt, reporter_public=reporter_public
     )

@@ -5,24 +5,49 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from core.db import get_session
-from core.schemas import form_to_raw, schema, validate_data
+from core.schemas import N_, form_to_raw, schema, validate_data
 from core.security import first_use, spend_global_limit, spend_rate_limit
 from incidents import labels, web
 from incidents.fields import COUNTRY_CODES
-from incidents.intake import acknowledgement, reading, receipts, work
+from incidents.intake import acknowledgement, kind_rules, kinds, reading, receipts, work
 from incidents.intake import service as intake
 from incidents.intake.schemas import FollowupSchema, MessageSchema, ReportSchema
 from incidents.intake.uploads import form_uploads, human_size, note_files_not_kept
 from incidents.models import Author, Channel, Report
 from incidents.triage import duties
+from incidents.vocabulary import ReportKind
 
 TOKEN_MAX_AGE = 7 * 24 * 3600
+
+# What the list of a form's errors calls each shared field (each kind's questions bring their own).
+FIELD_NAMES = {
+    "kind": N_("What are you reporting?"),
+    "title": N_("A short title"),
+    "description": N_("Describe what happened"),
+    "category": N_("What kind of problem is it?"),
+    "model_name": N_("The model's name"),
+    "model_version": N_("The model's version"),
+    "model_provider": N_("Who provides the model"),
+    "model_url": N_("A link to the model"),
+    "actor": N_("Who is responsible"),
+    "severity": N_("How serious is it?"),
+    "serious_flags": N_("If it is serious: what happened?"),
+    "occurred_from": N_("When it happened (or started)"),
+    "occurred_to": N_("When it ended"),
+    "country": N_("Country"),
+    "affected": N_("Who was affected?"),
+    "steps": N_("How can we see it happen?"),
+    "evidence_links": N_("Links to evidence"),
+    "files": N_("Files"),
+    "contact": N_("How can we reach you?"),
+    "share_consent": N_("Sharing a summary"),
+}
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -74,6 +99,7 @@ def _incident_helpers() -> dict:
         "channel_labels": {Channel.PUBLIC: _("Public report"), Channel.WHISTLEBLOWER: _("Whistleblower report")},
         "category_labels": labels.CATEGORY_LABELS,
         "source_type_labels": labels.SOURCE_TYPE_LABELS,
+        "kind_labels": {kind.value: form.label for kind, form in kinds.KINDS.items()},
         "status_for_reporter": labels.STATUS_FOR_REPORTER,
         "reporter_duties": _reporter_duties,
     }
@@ -104,25 +130,83 @@ def _spend_intake_budget() -> None:
         spend_global_limit("intake-no-work", current_app.config["INTAKE_NOJS_LIMIT"])
 
 
+def _kind_choices(kind: ReportKind | None, values: dict) -> dict:
+    """The kind picker, and the words and choices of the kind's own questions, in the page's language."""
+    form = kinds.KINDS[kind] if kind else None
+    choices: dict = {"kind_picker": list(kinds.KINDS.values()), "kind_form": form, "field_names": FIELD_NAMES}
+    if form is None:
+        return choices
+    choices["question_options"] = {q.name: _options(q.choices) for q in form.questions if q.choices}
+    choices["field_names"] = FIELD_NAMES | {q.name: q.short or q.label for q in form.questions}
+    if kind is ReportKind.LICENCE_VIOLATION:
+        groups = kind_rules.clause_groups(values.get("licence"), values.get("licence_clause"))
+        choices.update(licences=kind_rules.licence_options(), clause_groups=groups)
+    return choices
+
+
+def _form_page(channel: Channel, kind: ReportKind | None, *, values: dict, errors: dict, token: str, **extra):
+    """Draw a channel's form for a kind of report (None: only the kind picker, for a kind we do not know)."""
+    form_action = url_for("incidents.report", kind=kind.value) if kind and kind is not ReportKind.GENERAL else None
+    # A licence we cannot act on may still be a breach of our own rules: offer that kind, keeping what was typed.
+    vague = kind is ReportKind.LICENCE_VIOLATION and "licence" in errors and values.get("licence")
+    return render_template(
+        f"incidents/{channel.value}.html",
+        channel=channel,
+        values=values,
+        errors=errors,
+        intake_token=token,
+        form_action=form_action,
+        suggest_kind=ReportKind.ACCEPTABLE_USE.value if vague else None,
+        **{"closed": False, **extra},
+        **_form_choices(),
+        **_kind_choices(kind, values),
+    )
+
+
+def _requested_kind(channel: Channel) -> tuple[ReportKind | None, bool]:
+    """The kind a page is for (the whistleblower channel's is always general) and whether it is one we know."""
+    if channel is not Channel.PUBLIC:
+        return ReportKind.GENERAL, True
+    asked = request.form.get("kind") if request.method == "POST" else request.args.get("kind")
+    if not asked:
+        return ReportKind.GENERAL, True
+    kind = kinds.kind_of(asked)
+    return kind, kind is not None
+
+
 def _channel_page(channel: Channel):
+    kind, known = _requested_kind(channel)
+    if request.method == "POST" and channel is Channel.PUBLIC and kinds.kind_of(request.form.get("switch_kind")):
+        return _switch_kind(channel)
     if request.method == "POST":
         _spend_intake_budget()
-    template = f"incidents/{channel.value}.html"
     closed = channel is Channel.WHISTLEBLOWER and not intake.recipients(get_session())
+    if not known and request.method == "GET":  # a kind we do not know: the kind picker, and nothing to fill in
+        errors = {"kind": [_("We do not know that kind of report. Choose one of the kinds below.")]}
+        return _form_page(channel, None, values={}, errors=errors, token=issue_intake_token()), 400
     if request.method == "GET" or closed:
         status = 503 if closed and request.method == "POST" else 200
-        return render_template(
-            template,
-            channel=channel,
-            values={},
-            errors={},
-            closed=closed,
-            intake_token=issue_intake_token(),
-            **_form_choices(),
-        ), status
+        return _form_page(channel, kind, values={}, errors={}, token=issue_intake_token(), closed=closed), status
+    return _submit(channel, kind or ReportKind.GENERAL)
+
+
+def _switch_kind(channel: Channel):
+    """Show another kind's form with what was typed (nothing is sent, so no submission is counted)."""
+    kind = ReportKind(request.form["switch_kind"])
+    values = {**_echo(form_to_raw(schema(ReportSchema), request.form)), "kind": kind.value}
+    errors: dict = {}
+    note_files_not_kept(errors)
+    token = request.form.get("intake_token")
+    return _form_page(channel, kind, values=values, errors=errors, token=token or issue_intake_token())
+
+
+def _submit(channel: Channel, kind: ReportKind):
+    """Check a sent form against its kind; store it and show the receipt, or give it back with what was typed."""
     token = request.form.get("intake_token")
     receipt = read_intake_token(token)
     raw = form_to_raw(schema(ReportSchema), request.form)
+    if channel is not Channel.PUBLIC:
+        raw.pop("kind", None)  # the confidential channel takes the general report only
     data, errors = validate_data(schema(ReportSchema), raw)
     if receipt is None:
         errors.setdefault("_schema", []).append(
@@ -132,29 +216,19 @@ def _channel_page(channel: Channel):
     uploads = form_uploads(errors)
     if errors:
         note_files_not_kept(errors)
-        return render_template(
-            template,
-            channel=channel,
-            values=_echo(raw),
-            errors=errors,
-            closed=False,
-            intake_token=token,
-            **_form_choices(),
-        ), 400
+        return _form_page(channel, kind, values=_echo(raw), errors=errors, token=str(token)), 400
     try:
         result = intake.submit_report(
             session=get_session(),
             data=data,
             uploads=uploads,
             channel=channel.value,
-            receipt=receipt,
+            receipt=str(receipt),
             keys=web.current_keys(),
             language=str(get_locale()),
         )
     except intake.ChannelClosed:
-        return render_template(
-            template, channel=channel, values=_echo(raw), errors={}, closed=True, intake_token=token, **_form_choices()
-        ), 503
+        return _form_page(channel, kind, values=_echo(raw), errors={}, token=str(token), closed=True), 503
     return _receipt_page(channel, result)
 
 

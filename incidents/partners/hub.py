@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from sqlalchemy.orm import load_only
 from sqlmodel import Session, select
 
+from core.schemas import schema, validate_data
 from incidents.intake import receipts
 from incidents.intake import service as intake
+from incidents.intake.schemas import ReportSchema
 from incidents.models import Category, Channel, ModelRecord, Severity
 from incidents.partners.models import Partner
 from incidents.registry.lineage import repo_id
-from incidents.vocabulary import SourceType
+from incidents.vocabulary import ReportKind, SourceType
 
 TITLE_MAX = 200
 URL_MAX = 500
@@ -89,10 +91,22 @@ def registry_record(session: Session, repo: str) -> ModelRecord | None:
     return next((r for r in rows if repo_id(r.hub_url) == repo.lower()), None)
 
 
-def report_data(discussion: Discussion, record: ModelRecord | None, partner: Partner) -> dict:
-    """The report a discussion files: the lowest severity and category `other` until triage says otherwise."""
+# The event's field each report field is made from, to name in a refusal.
+SOURCE_FIELDS = {
+    "title": "discussion.title",
+    "description": "discussion.title",
+    "evidence_links": "discussion.url.web",
+    "model_name": "repo.name",
+    "model_url": "repo.name",
+}
+
+
+def report_data(discussion: Discussion, record: ModelRecord | None) -> dict:
+    """The report a discussion files: a general report, of the lowest severity and category `other` until
+    triage says otherwise."""
     title = discussion.title if len(discussion.title) >= 5 else f"Hub discussion: {discussion.title}"
     return {
+        "kind": ReportKind.GENERAL.value,
         "title": title[:TITLE_MAX],
         "description": f"A discussion was opened on the hub repo {discussion.repo}: {discussion.title}\n"
         f"{discussion.url}",
@@ -104,9 +118,17 @@ def report_data(discussion: Discussion, record: ModelRecord | None, partner: Par
         "model_version": record.version or None if record else None,
         "model_provider": record.provider or None if record else None,
         "model_url": (record.hub_url if record else None) or f"https://huggingface.co/{discussion.repo}",
-        "source_type": SourceType.HUB.value,
-        "partner_id": partner.id,
     }
+
+
+def checked_report(discussion: Discussion, record: ModelRecord | None, partner: Partner) -> dict:
+    """The discussion's report as the report schema loads it, so it meets the rules every report meets, filed as
+    the hub's; BadPayload names the event's field a refused value came from."""
+    data, errors = validate_data(schema(ReportSchema), report_data(discussion, record))
+    if errors:
+        name, messages = next(iter(errors.items()))
+        raise BadPayload(SOURCE_FIELDS.get(name, f"report.{name}"), " ".join(messages))
+    return {**data, "source_type": SourceType.HUB.value, "partner_id": partner.id}
 
 
 def file_discussion(
@@ -119,10 +141,10 @@ def file_discussion(
     """
     digest = hashlib.sha256(discussion.url.encode()).hexdigest()
     receipt = receipts.receipt_for_key(keys.receipt_key, f"hub-webhook-{partner.id}", digest)
-    record = registry_record(session, discussion.repo)
+    data = checked_report(discussion, registry_record(session, discussion.repo), partner)
     return intake.submit_report(
         session=session,
-        data=report_data(discussion, record, partner),
+        data=data,
         uploads=[],
         channel=Channel.PUBLIC.value,
         receipt=receipt,

@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -95,15 +95,18 @@ def revoke_partner(session: Session, name: str) -> Partner:
 
 
 def revoke(session: Session, partner: Partner, *, actor_id: int | None = None) -> Partner:
-    """Revoke a partner's token and webhook secret at once (every request looks the partner up afresh)."""
-    if partner.revoked_at is None:
-        partner.revoked_at = clock.now()
-        session.add(partner)
-        session.flush()
+    """Revoke a partner's token and webhook secret at once (every request looks the partner up afresh).
+
+    The UPDATE names the unrevoked row, so of two admins revoking at once one writes the time and the event."""
+    revoked = session.execute(
+        update(Partner).where(Partner.id == partner.id, Partner.revoked_at.is_(None)).values(revoked_at=clock.now())
+    )
+    if revoked.rowcount == 1:
         append_event(
             session, action="partner.revoked", actor_id=actor_id, target_type="partner", target_id=str(partner.id)
         )
-        session.commit()
+    session.commit()
+    session.refresh(partner)
     return partner
 
 

@@ -3,7 +3,7 @@
 The partner's id is in the path, so the secret is checked against that one partner's hash only (in
 constant time); the hub sends the secret verbatim in `X-Webhook-Secret`, as Hugging Face does.
 Answers: 201 filed, 200 filed before (the same discussion URL; `Idempotent-Replayed: true`) or an event
-that files nothing (`"status": "ignored"`), 400 not JSON or a field missing (named), 401 a missing or
+that files nothing (`"status": "ignored"`), 400 not JSON or a field missing or refused (named), 401 a missing or
 wrong secret or a revoked partner, 404 no hub partner with that id, 413 too large, 429 over PARTNER_LIMIT.
 """
 
@@ -51,7 +51,10 @@ def hub_webhook(partner_id: int):
     except hub.BadPayload as err:
         return _refused(err.field, str(err), 400)
     spend_keyed_limit("partner", current_app.config["PARTNER_LIMIT"], f"p{partner.id}")
-    result = hub.file_discussion(session, partner, discussion, web.current_keys())
+    try:
+        result = hub.file_discussion(session, partner, discussion, web.current_keys())
+    except hub.BadPayload as err:  # the report it makes fails the rules every report meets
+        return _refused(err.field, str(err), 400)
     response = jsonify({"status": result.status})
     if result.duplicate:
         response.headers["Idempotent-Replayed"] = "true"
@@ -76,8 +79,8 @@ def describe(app: Flask) -> None:
             "post": {
                 "summary": "A model hub's webhook (Hugging Face's format)",
                 "description": "A new discussion on a model repo (event.scope 'discussion', event.action 'create', "
-                "not a pull request) is filed as a public report from the hub, linked to the registry record whose "
-                "hub URL names repo.name. Other events are answered 200 and ignored.",
+                "not a pull request) is filed as a public report from the hub (the general kind), linked to the "
+                "registry record whose hub URL names repo.name. Other events are answered 200 and ignored.",
                 "parameters": [
                     {"name": "partner_id", "in": "path", "required": True, "schema": {"type": "integer"}},
                     {
@@ -92,7 +95,10 @@ def describe(app: Flask) -> None:
                 "responses": {
                     "201": _answer("Filed", errors=False),
                     "200": _answer("Filed before (Idempotent-Replayed: true), or an event that files nothing", False),
-                    "400": _answer("Not JSON, or a field missing or malformed; the error names it (dotted)"),
+                    "400": _answer(
+                        "Not JSON, a field missing or malformed, or one that makes a report break the rules every "
+                        "report meets; the error names the event's field (dotted)"
+                    ),
                     "401": _answer("The secret is missing or wrong, or the partner is revoked"),
                     "404": _answer(
                         "No hub partner has this id (JSON errors, or for an id out of range the 404 page)", False

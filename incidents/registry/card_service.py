@@ -9,8 +9,6 @@ reviewer then confirms or overrides each item; their result wins. Every step is 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
@@ -22,9 +20,13 @@ from incidents.errors import DomainError, conflict
 from incidents.models import ModelRecord
 from incidents.registry.card_models import CardReviewItem
 from incidents.registry.cards import ParsedCard
-from incidents.registry.checklist import BY_ID, CHECKLIST, PASS, CheckItem, Result, check_card
+from incidents.registry.checklist import Result, check_card
+from incidents.registry.documentation import Documentation, ItemState, documentation
+from incidents.registry.listing_service import evaluate_listing
 
-DETAIL_FIELDS = ("provider", "url", "hub_url", "licence", "release_type", "base_models")
+__all__ = ["Documentation", "ItemState", "documentation", "import_card", "review_item", "update_details"]
+
+DETAIL_FIELDS = ("provider", "url", "hub_url", "licence", "release_type", "base_models", "owner_contact")
 
 
 def _write(session: Session, model: ModelRecord, row_version: int, values: dict) -> None:
@@ -49,9 +51,12 @@ def update_details(session: Session, model: ModelRecord, *, actor: StaffUser, da
     values["provider"] = values["provider"] or ""
     values["licence"] = (values["licence"] or "").strip()
     values["base_models"] = list(values["base_models"] or [])
+    values["owner_contact"] = (values["owner_contact"] or "").strip() or None
     changed = sorted(name for name, value in values.items() if getattr(model, name) != value)
     _write(session, model, data["row_version"], values)
+    evaluation = evaluate_listing(session, model, why="details")
     _audit(session, "model.details_changed", actor, model, {"fields": changed})
+    evaluation.audit(session, actor)
     session.commit()
     session.refresh(model)
     return model
@@ -94,7 +99,9 @@ def import_card(
         "sha256": hashlib.sha256(raw).hexdigest(),  # which text the reviews that follow judged
         "failed": [r.item.id for r in results if not r.passed],
     }
+    evaluation = evaluate_listing(session, model, why="card")
     _audit(session, "model.card_imported", actor, model, details)
+    evaluation.audit(session, actor)
     session.commit()
     session.refresh(model)
     return results
@@ -128,74 +135,3 @@ def review_item(
     session.commit()
     session.refresh(row)
     return row
-
-
-@dataclass(frozen=True)
-class ItemState:
-    item: CheckItem
-    automatic: str | None = None
-    reason: str | None = None
-    reviewer_result: str | None = None
-    note: str = ""
-    reviewer_id: int | None = None
-    reviewed_at: datetime | None = None
-
-    @property
-    def result(self) -> str | None:
-        """The reviewer's result when there is one, else the automatic one."""
-        return self.reviewer_result or self.automatic
-
-    @property
-    def passed(self) -> bool:
-        return self.result == PASS
-
-
-@dataclass(frozen=True)
-class Documentation:
-    has_card: bool
-    items: list[ItemState]
-
-    @property
-    def missing(self) -> list[CheckItem]:
-        """The required items that fail (all of them while there is no card)."""
-        return [s.item for s in self.items if s.item.required and not s.passed]
-
-    @property
-    def complete(self) -> bool:
-        return self.has_card and not self.missing
-
-    @property
-    def fully_reviewed(self) -> bool:
-        """Every required item has a reviewer's result: until then, "complete" is the automatic check's word only."""
-        return all(s.reviewer_result for s in self.items if s.item.required)
-
-    @property
-    def reviewed(self) -> int:
-        return sum(1 for s in self.items if s.reviewer_result)
-
-
-def documentation(session: Session, model: ModelRecord) -> Documentation:
-    """Each checklist item's state for a model, in the checklist's order."""
-    rows = {
-        row.item_id: row
-        for row in session.exec(select(CardReviewItem).where(CardReviewItem.model_id == model.id))
-        if row.item_id in BY_ID
-    }
-    items = []
-    for item in CHECKLIST:
-        row = rows.get(item.id)
-        if row is None:
-            items.append(ItemState(item))
-            continue
-        items.append(
-            ItemState(
-                item,
-                row.automatic_result,
-                row.automatic_reason,
-                row.reviewer_result,
-                row.note,
-                row.reviewer_id,
-                row.reviewed_at,
-            )
-        )
-    return Documentation(has_card=model.card_imported_at is not None, items=items)

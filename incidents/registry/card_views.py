@@ -6,14 +6,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from core.db import get_session
+from core.ids import id_arg
 from core.permissions import Permission, roles_for
 from core.schemas import N_, form_to_raw, schema, validate_data
 from core.security import current_staff, roles
-from incidents.labels import RELEASE_TYPES
+from incidents.labels import MODEL_STATUSES, RELEASE_TYPES, UPSTREAM_SENTENCES
+from incidents.models import Listing
 from incidents.registry import card_service, cards
 from incidents.registry import schemas as registry_forms
 from incidents.registry import service as registry
 from incidents.registry.checklist import BY_ID, CHECKLIST
+from incidents.registry.public_index import UnknownCursor
+from incidents.registry.public_index import public_index as public_index_page
 from incidents.registry.views import model_or_404, render_model
 
 
@@ -102,9 +106,31 @@ def staff_card_review(model_id: int, item_id: str):
 
 
 def public_model(model_id: int):
-    """A model's public page: what it is, its licence and lineage, and whether its documentation is complete."""
-    page = registry.public_model_page(get_session(), model_or_404(model_id))
-    return render_template("incidents/model.html", page=page, model=page.model, release_types=RELEASE_TYPES)
+    """A listed model's public page: what it is, its licence and lineage, whether its documentation is complete,
+    and the actions taken on the models it derives from. A model not listed (in review, returned) is a 404."""
+    model = model_or_404(model_id)
+    if model.listing != Listing.LISTED.value:
+        abort(404)
+    page = registry.public_model_page(get_session(), model)
+    return render_template(
+        "incidents/model.html",
+        page=page,
+        model=page.model,
+        release_types=RELEASE_TYPES,
+        statuses=MODEL_STATUSES,
+        upstream_sentences=UPSTREAM_SENTENCES,
+    )
+
+
+def public_index():
+    """Every listed model by name, a page at a time: provider, licence, release type, documentation, status."""
+    try:
+        page = public_index_page(get_session(), after=id_arg("after"))
+    except UnknownCursor:
+        abort(404)
+    return render_template(
+        "incidents/models_index.html", page=page, release_types=RELEASE_TYPES, statuses=MODEL_STATUSES
+    )
 
 
 def public_checklist():
@@ -117,5 +143,6 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/staff/models/<int:model_id>/details", view_func=staff_model_details, methods=["POST"])
     bp.add_url_rule("/staff/models/<int:model_id>/card", view_func=staff_model_card, methods=["POST"])
     bp.add_url_rule("/staff/models/<int:model_id>/card/items/<item_id>", view_func=staff_card_review, methods=["POST"])
+    bp.add_url_rule("/models", view_func=public_index, methods=["GET"])
     bp.add_url_rule("/models/<int:model_id>", view_func=public_model, methods=["GET"])
     bp.add_url_rule("/models/checklist", view_func=public_checklist, methods=["GET"])

@@ -27,7 +27,7 @@ class Clause:
 @dataclass(frozen=True)
 class Licence:
     id: str  # the card's `license` identifier, lower case
-    name: str
+    name: str  # a licence's own name; marked for translation only where it describes (the family, "other")
     spdx: str | None
     url: str | None
     clauses: tuple[Clause, ...] = ()
@@ -75,7 +75,7 @@ MIT = Licence(
 
 OPENRAIL = Licence(
     "openrail",
-    "Open RAIL (family)",
+    N_("Open RAIL (family)"),
     None,
     "https://www.licenses.ai/ai-licenses",
     vague=N_(
@@ -211,7 +211,7 @@ GEMMA = Licence(
 
 OTHER = Licence(
     "other",
-    "Other (named in the card)",
+    N_("Other (named in the card)"),
     None,
     None,
     vague=N_(

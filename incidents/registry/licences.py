@@ -19,6 +19,7 @@ from core.settings import ConfigError
 from incidents.registry.licence_data import BUILT_IN, Clause, Licence
 
 EXTENSION = "licences"
+SEPARATOR = ":"  # between a licence's id and a clause's, where a form names both in one value
 
 
 def load(path: str | Path | None = None) -> dict[str, Licence]:
@@ -114,3 +115,12 @@ def citation_problem(licence_id: str | None, clause_id: str | None) -> str | Non
     if not clause_id or licence.clause(clause_id) is None:
         return N_("Choose a clause of this licence from the list.")
     return None
+
+
+def split_citation(value: str) -> tuple[str | None, str]:
+    """Read `licence_id:clause_id` as its two ids, a registry id matched whole (separator and all, so the longest
+    that fits wins); a value naming no registry licence is (None, value), a bare clause id."""
+    for licence_id in sorted(registry(), key=len, reverse=True):
+        if value.startswith(licence_id + SEPARATOR):
+            return licence_id, value[len(licence_id) + len(SEPARATOR) :]
+    return None, value

@@ -93,9 +93,35 @@ class Lineage:
             level = following if transitive else []
         return found
 
+    def ancestors(self, model: ModelRecord) -> list[ModelRecord]:
+        """The registry's models `model` derives from, directly or through others, nearest first; a cycle ends it."""
+        seen = {model.id}
+        found: list[ModelRecord] = []
+        level = [model]
+        while level:
+            following = []
+            for child in level:
+                for entry in child.base_models or []:
+                    for parent in self.by_key.get(base_key(str(entry)), []):
+                        if parent.id not in seen:
+                            seen.add(parent.id)
+                            found.append(parent)
+                            following.append(parent)
+            level = following
+        return found
+
 
 def lineage(session: Session) -> Lineage:
-    columns = (ModelRecord.id, ModelRecord.name, ModelRecord.version, ModelRecord.hub_url, ModelRecord.base_models)
+    """The registry's links, from the columns they need (and the status and listing the pages and criteria read)."""
+    columns = (
+        ModelRecord.id,
+        ModelRecord.name,
+        ModelRecord.version,
+        ModelRecord.hub_url,
+        ModelRecord.base_models,
+        ModelRecord.status,
+        ModelRecord.listing,
+    )
     records = session.exec(select(ModelRecord).options(load_only(*columns))).all()
     return Lineage(list(records))
 

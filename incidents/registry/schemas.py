@@ -5,15 +5,15 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, pre_load, validates, validates_schema
 
 from core.schemas import N_
-from incidents.fields import URL, length, one_of, row_id, split_lines
+from incidents.fields import ONE_LINE, URL, length, one_of, row_id, split_lines
 from incidents.registry.cards import MAX_BASE_MODELS, MAX_NAME
 from incidents.vocabulary import ReleaseType
 
 
 class ModelSchema(Schema):
-    name = fields.String(required=True, validate=length(200, 1))
-    version = fields.String(load_default="", validate=length(100))
-    provider = fields.String(load_default="", validate=length(200))
+    name = fields.String(required=True, validate=[length(200, 1), ONE_LINE])
+    version = fields.String(load_default="", validate=[length(100), ONE_LINE])
+    provider = fields.String(load_default="", validate=[length(200), ONE_LINE])
     url = fields.String(load_default=None, validate=[length(500), URL])
 
 
@@ -21,15 +21,20 @@ class ModelDetailsSchema(Schema):
     """What staff edit on a model's page: its provider and link, and what its card says of it."""
 
     row_version = row_id(required=True)
-    provider = fields.String(load_default="", validate=length(200))
+    provider = fields.String(load_default="", validate=[length(200), ONE_LINE])
     url = fields.String(load_default=None, validate=[length(500), URL])
     hub_url = fields.String(load_default=None, validate=[length(500), URL])
-    licence = fields.String(load_default="", validate=length(100))
+    licence = fields.String(load_default="", validate=[length(100), ONE_LINE])
     release_type = fields.String(
         load_default=None,
         validate=one_of([t.value for t in ReleaseType], N_("Choose a release type from the list.")),
     )
     base_models = fields.List(fields.String(validate=length(MAX_NAME, 1)), load_default=list)
+    owner_contact = fields.Email(
+        load_default=None,
+        validate=length(254),
+        error_messages={"invalid": N_("Enter an email address like name@example.org.")},
+    )
 
     @pre_load
     def _lines(self, data, **_kwargs):
@@ -104,3 +109,30 @@ class DecommissionProposalSchema(Schema):
 class DecisionSchema(Schema):
     decision = fields.String(required=True, validate=one_of(("approve", "reject"), N_("Approve or reject.")))
     note = fields.String(load_default="", validate=length(2000))
+
+
+class ListingProposalSchema(Schema):
+    """A reviewer's proposal on a model in review: approve it for listing, or return it with reasons."""
+
+    outcome = fields.String(
+        required=True, validate=one_of(("approve", "return"), N_("Choose to approve it or to return it."))
+    )
+    reasons = fields.String(load_default="", validate=length(2000))
+
+    @validates_schema
+    def _reasons_to_return(self, data, **_kwargs):
+        if data.get("outcome") == "return" and len(data["reasons"].strip()) < 10:
+            raise ValidationError(N_("Give the reasons for returning it (at least 10 characters)."), "reasons")
+
+
+class ListingDecisionSchema(Schema):
+    decision = fields.String(
+        required=True, validate=one_of(("confirm", "reject", "withdraw"), N_("Confirm or reject."))
+    )
+    note = fields.String(load_default="", validate=length(2000))
+
+
+class FlagClearSchema(Schema):
+    """Clearing a derived model's upstream flag takes a note: what was looked at, and why it may stay as it is."""
+
+    note = fields.String(required=True, validate=length(1000, 5))

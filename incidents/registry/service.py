@@ -16,12 +16,17 @@ from incidents.errors import DomainError, Forbidden, IllegalTransition, conflict
 from incidents.models import (
     DecommissionProposal,
     EnforcementAction,
+    Listing,
     ModelRecord,
     ModelStatus,
     ProposalStatus,
 )
-from incidents.registry.card_service import Documentation, documentation
+from incidents.registry import chain
+from incidents.registry.documentation import Documentation, documentation
 from incidents.registry.lineage import Base, lineage
+from incidents.registry.listing import UPSTREAM_ACTIONS
+from incidents.registry.listing_service import ListingPanel, evaluate_listing, listing_panel
+from incidents.triage.notifications import Mailer
 from incidents.triage.workflow import (
     MODEL_TRANSITIONS,
     PROPOSAL_ONLY,
@@ -43,9 +48,11 @@ def create_model(session: Session, *, actor: StaffUser, data: dict) -> ModelReco
     )
     session.add(model)
     session.flush()
+    evaluation = evaluate_listing(session, model, why="registered")
     append_event(
         session, action="model.registered", actor_id=actor.id, target_type="model", target_id=str(model.id), details={}
     )
+    evaluation.audit(session, actor)
     session.commit()
     return model
 
@@ -65,6 +72,8 @@ def _move_model(
     )
     if result.rowcount != 1:
         raise conflict()
+    # The value chain: every model derived from this one is flagged, in the same transaction as the move.
+    flags = chain.flag_derived(session, model, target, at=now) if target in UPSTREAM_ACTIONS else []
     append_event(
         session,
         action=f"model.{action.value}",
@@ -73,6 +82,7 @@ def _move_model(
         target_id=str(model.id),
         details={"from": current.value, "to": target.value},
     )
+    chain.audit_flags(session, flags, actor=actor)
     return model
 
 
@@ -84,8 +94,12 @@ def transition_model(
     actor: StaffUser,
     row_version: int,
     public_reason: str = "",
+    mailer: Mailer | None = None,
 ) -> ModelRecord:
-    """Move a model along its lifecycle (not to decommissioned: that takes an approved proposal)."""
+    """Move a model along its lifecycle (not to decommissioned: that takes an approved proposal).
+
+    With a mailer, the owner contacts of the models flagged down its lineage are told after the commit.
+    """
     if action in PROPOSAL_ONLY:
         raise IllegalTransition("Decommissioning needs a proposal approved by a second staff member.")
     extra: dict = {}
@@ -96,6 +110,8 @@ def transition_model(
         extra["effective_on"] = clock.now().date()
     _move_model(session, model, action, actor=actor, row_version=row_version, extra=extra)
     session.commit()
+    if mailer is not None:
+        chain.notify_owners(session, mailer, upstream_id=model.id, limit=chain.IN_REQUEST)
     session.refresh(model)
     return model
 
@@ -138,9 +154,15 @@ def propose_decommission(session: Session, model: ModelRecord, *, actor: StaffUs
 
 
 def decide_proposal(
-    session: Session, proposal: DecommissionProposal, *, actor: StaffUser, approve: bool, note: str = ""
+    session: Session,
+    proposal: DecommissionProposal,
+    *,
+    actor: StaffUser,
+    approve: bool,
+    note: str = "",
+    mailer: Mailer | None = None,
 ) -> DecommissionProposal:
-    """Approve or reject a decommissioning proposal: never by its proposer (four eyes)."""
+    """Approve or reject a decommissioning proposal: never by its proposer (four eyes); tell owners as on a move."""
     if proposal.status != ProposalStatus.PENDING.value:
         raise IllegalTransition("This proposal has already been decided.")
     if proposal.proposed_by == actor.id:
@@ -181,6 +203,8 @@ def decide_proposal(
         details={"proposal": proposal.id},
     )
     session.commit()
+    if approve and mailer is not None:
+        chain.notify_owners(session, mailer, upstream_id=proposal.model_id, limit=chain.IN_REQUEST)
     session.refresh(proposal)
     return proposal
 
@@ -217,10 +241,13 @@ class PublicModel:
 
 
 def public_model_list(session: Session) -> list[PublicModel]:
-    """The decommissioned and suspended models, as the public site lists them."""
+    """The decommissioned and suspended models, as the public site lists them (listed models only)."""
     rows = session.exec(
         select(ModelRecord)
-        .where(ModelRecord.status.in_([ModelStatus.SUSPENDED.value, ModelStatus.DECOMMISSIONED.value]))
+        .where(
+            ModelRecord.status.in_([ModelStatus.SUSPENDED.value, ModelStatus.DECOMMISSIONED.value]),
+            ModelRecord.listing == Listing.LISTED.value,
+        )
         .order_by(ModelRecord.status_changed_at.desc(), ModelRecord.id.desc())
     )
     return [
@@ -257,6 +284,8 @@ class ModelPage:
     documentation: Documentation
     bases: list[Base]
     derived: list[ModelRecord]
+    listing: ListingPanel
+    flags: list[chain.FlagRow]
 
     @property
     def proposal_pending(self) -> bool:
@@ -264,7 +293,7 @@ class ModelPage:
 
 
 def model_page(session: Session, model: ModelRecord) -> ModelPage:
-    """Load what a model's page shows: proposals (newest first), history, actions, documentation, lineage."""
+    """Load what a model's page shows: proposals (newest first), history, actions, documentation, lineage, review."""
     proposals = session.exec(
         select(DecommissionProposal)
         .where(DecommissionProposal.model_id == model.id)
@@ -278,6 +307,8 @@ def model_page(session: Session, model: ModelRecord) -> ModelPage:
         documentation=documentation(session, model),
         bases=links.bases(model),
         derived=links.derived(model),
+        listing=listing_panel(session, model),
+        flags=chain.flags_of(session, model),
     )
 
 
@@ -287,9 +318,13 @@ class PublicModelPage:
     documentation: Documentation
     bases: list[Base]
     derived: list[ModelRecord]
+    upstream: list[chain.UpstreamAction]
 
 
 def public_model_page(session: Session, model: ModelRecord) -> PublicModelPage:
-    """What a model's public page shows: its details, lineage and whether its documentation is complete."""
+    """What a listed model's public page shows: details, lineage (listed models linked), documentation, upstream."""
     links = lineage(session)
-    return PublicModelPage(model, documentation(session, model), links.bases(model), links.derived(model))
+    listed = Listing.LISTED.value
+    bases = [b if b.record is None or b.record.listing == listed else Base(b.name, None) for b in links.bases(model)]
+    derived = [d for d in links.derived(model) if d.listing == listed]
+    return PublicModelPage(model, documentation(session, model), bases, derived, chain.upstream_actions(session, model))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from core.db import get_session
@@ -10,7 +10,7 @@ from core.permissions import Permission, can, roles_for
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
 from incidents import web
-from incidents.labels import RELEASE_TYPES
+from incidents.labels import LISTINGS, RELEASE_TYPES
 from incidents.models import (
     DecommissionProposal,
     ModelRecord,
@@ -18,6 +18,7 @@ from incidents.models import (
 from incidents.registry import schemas as registry_forms
 from incidents.registry import service as registry
 from incidents.registry.checklist import REASONS
+from incidents.triage.notifications import Mailer
 from incidents.triage.workflow import ModelAction, can_propose_decommission, model_actions
 
 
@@ -52,6 +53,7 @@ def render_models(*, errors: dict | None = None, status: int = 200):
         "incidents/staff/models.html",
         models=page.models,
         pending=page.pending,
+        listings=LISTINGS,
         user=current_staff(),
         errors=errors or {},
         values=request.form if errors else {},
@@ -67,7 +69,8 @@ def render_model(
     panel: str = "proposal",
     values: dict | None = None,
 ):
-    """Draw a model's staff page; `panel` names the form that `errors` belong to (proposal, details, card, an item)."""
+    """Draw a model's staff page; `panel` names the form `errors` belong to (proposal, details, card, an item, listing,
+    a flag)."""
     page = registry.model_page(get_session(), model)
     return render_template(
         "incidents/staff/model.html",
@@ -89,6 +92,9 @@ def render_model(
         values=values if values is not None else (request.form if errors else {}),
         history=page.history,
         enforcement=page.enforcement,
+        listing=page.listing,
+        listings=LISTINGS,
+        flags=page.flags,
     ), status
 
 
@@ -117,6 +123,7 @@ def staff_model_transition(model_id: int, action: str):
         actor=current_staff(),
         row_version=data["row_version"],
         public_reason=data["public_reason"],
+        mailer=Mailer.from_config(current_app.config),
     )
     flash(_("The model is now %(status)s.", status=model.status.replace("_", " ")), "success")
     return redirect(url_for("incidents.staff_model", model_id=model_id))
@@ -155,7 +162,14 @@ def staff_proposal_decision(proposal_id: int):
         if errors:
             return render_model(model, errors=errors, action_error=_("Approve or reject the proposal."), status=400)
         approve = data["decision"] == "approve"
-        registry.decide_proposal(get_session(), proposal, actor=current_staff(), approve=approve, note=data["note"])
+        registry.decide_proposal(
+            get_session(),
+            proposal,
+            actor=current_staff(),
+            approve=approve,
+            note=data["note"],
+            mailer=Mailer.from_config(current_app.config),
+        )
     flash(_("Decision recorded."), "success")
     return redirect(url_for("incidents.staff_model", model_id=model.id))
 

@@ -79,7 +79,8 @@ class Mailer:
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = ", ".join(to)
-        message["Subject"] = subject
+        # One line whatever a name in it holds: a CR or LF would make EmailMessage refuse the header.
+        message["Subject"] = " ".join(subject.split())
         message.set_content(body)
         try:
             with smtplib.SMTP(self.server, self.port, timeout=10) as smtp:
@@ -104,11 +105,16 @@ def notify_assignment(mailer: Mailer, assignee: StaffUser, report_id: int) -> bo
     )
 
 
-def _claim_and_send(session: Session, mailer: Mailer, notice: SQLModel, to: list[str], subject: str, body: str) -> bool:
-    """Claim one warning by its unique row, send it, and commit; a claimed or unsent warning is rolled back.
+STAFF_FOOTER = "\nThis message carries no report content; sign in to read it.\n"
+
+
+def claim_and_send(
+    session: Session, mailer: Mailer, notice: SQLModel, to: list[str], subject: str, body: str, *, footer: str
+) -> bool:
+    """Claim one notice by its unique row, send it, and commit; a claimed or unsent notice is rolled back.
 
     The unique constraint makes the claim: of two runs at once, the second's flush fails and it skips.
-    A warning that could not be sent is rolled back too, so the next run tries again.
+    A notice that could not be sent is rolled back too, so the next run tries again. `footer` ends the body.
     """
     session.add(notice)
     try:
@@ -116,11 +122,16 @@ def _claim_and_send(session: Session, mailer: Mailer, notice: SQLModel, to: list
     except IntegrityError:
         session.rollback()
         return False
-    if mailer.send(to, subject, body + "\nThis message carries no report content; sign in to read it.\n"):
+    if mailer.send(to, subject, body + footer):
         session.commit()
         return True
     session.rollback()
     return False
+
+
+def _claim_and_send(session: Session, mailer: Mailer, notice: SQLModel, to: list[str], subject: str, body: str) -> bool:
+    """Claim, send and commit one warning to staff (`claim_and_send` with the staff footer)."""
+    return claim_and_send(session, mailer, notice, to, subject, body, footer=STAFF_FOOTER)
 
 
 def _active_staff(session: Session) -> dict[int, StaffUser]:

@@ -17,6 +17,7 @@ from incidents.enforcement.service import actions_on
 from incidents.errors import DomainError, Forbidden, conflict
 from incidents.intake.service import PlatformKeys, add_message
 from incidents.models import Author, EnforcementAction, Incident, IncidentStatus, ModelRecord, Report, ReportStatus
+from incidents.partners.models import Partner
 from incidents.registry import service as registry
 from incidents.triage import deadlines, duty_service, notifications
 from incidents.triage.notifications import Mailer
@@ -240,6 +241,7 @@ class ReportPage:
     enforcement: list[EnforcementAction]
     models: list[ModelRecord]
     history: list[AuditEvent]
+    partner: Partner | None  # the partner whose token or webhook filed the report
 
 
 def report_page(session: Session, report: Report) -> ReportPage:
@@ -248,4 +250,5 @@ def report_page(session: Session, report: Report) -> ReportPage:
         enforcement=actions_on(session, report_id=report.id),
         models=registry.all_models(session),
         history=history(session, "report", report.id),
+        partner=session.get(Partner, report.partner_id) if report.partner_id else None,
     )

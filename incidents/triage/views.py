@@ -15,6 +15,7 @@ from core.schemas import N_, form_to_raw, schema, validate_data
 from core.security import current_staff, roles
 from incidents import access, labels, web
 from incidents.enforcement import schemas as enforcement_forms
+from incidents.intake import kind_rules
 from incidents.models import (
     Category,
     Report,
@@ -25,6 +26,7 @@ from incidents.triage import deadlines, duty_service, notifications, queue
 from incidents.triage import schemas as triage_forms
 from incidents.triage import service as triage
 from incidents.triage.workflow import TriageAction, report_actions
+from incidents.vocabulary import ReportKind
 
 ACTION_SCHEMAS = {
     TriageAction.ACKNOWLEDGE: triage_forms.NoteSchema,
@@ -102,6 +104,7 @@ def staff_queue():
         status=args.get("status") or None,
         category=args.get("category") or None,
         severity=args.get("severity") or None,
+        kind=args.get("kind") or None,
         model=(args.get("model") or "").strip()[:200] or None,
         assignee=args.get("assignee") or None,
         overdue=args.get("overdue") == "1",
@@ -117,6 +120,8 @@ def staff_queue():
         problems.append(_("Unknown category."))
     if filters.severity and filters.severity not in {s.value for s in Severity}:
         problems.append(_("Unknown severity."))
+    if filters.kind and filters.kind not in {k.value for k in ReportKind}:
+        problems.append(_("Unknown kind of report."))
     try:
         if problems:
             raise queue.BadQuery(problems[0])
@@ -173,6 +178,7 @@ def render_report(
     return render_template(
         "incidents/staff/report.html",
         view=view,
+        kind_answers=kind_rules.answers(report, view.content),
         errors=errors or {},
         action_error=action_error,
         labels=labels,
@@ -185,6 +191,7 @@ def render_report(
         dismiss_reasons=triage_forms.DISMISS_REASONS,
         staff_flags=triage_forms.STAFF_FLAGS,
         history=page.history,
+        partner=page.partner,
         countdown=deadlines.countdown(report.due_at, now),
         duty_panel=duty_service.panel(report, now, reader=web.reader_key_or_403(report)),
         tier=deadlines.TIERS_BY_NAME.get(report.deadline_tier or ""),

@@ -1,7 +1,7 @@
 """jobs: work queued for the task worker (publishing, exporting), with its state and progress
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0018
 Create Date: 2026-12-06 18:00:00
 
 `job` holds each queued job: its task's name and parameters, the token its queue message carries,
@@ -17,7 +17,7 @@ import core.db
 
 
 revision = "0019"
-down_revision = "0015"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

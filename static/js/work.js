@@ -54,6 +54,9 @@
     if (nonceField.value || !challenge || !challenge.value) {
       return;
     }
+    if (event.submitter && event.submitter.name === "switch_kind") {
+      return; /* changing the kind of report sends nothing, so it needs no puzzle (and keeps its button's value) */
+    }
     event.preventDefault();
     solving = true;
     if (status) {

@@ -73,8 +73,8 @@ def test_the_api_keeps_its_description(api_schema, mode):
         )
         def drive(case):
             # Only the intake endpoint's semantic rules (no future dates, trimmed text, a serious
-            # incident names its harm) are beyond what OpenAPI 3.0 can state, and they answer with the
-            # documented 400; for the read endpoints every schema-valid request is accepted.
+            # incident names its harm, each kind's own questions) are beyond what OpenAPI 3.0 can state, and
+            # they answer with the documented 422; for the read endpoints every schema-valid request is accepted.
             # The hub webhook needs its partner's secret, which no generated request holds: a documented 401/404.
             semantic = ("POST /api/v1/reports", "POST /api/v1/hub/webhook/{partner_id}")
             excluded = [positive_data_acceptance] if operation.label in semantic else []  # noqa: B023 (called in this iteration)

@@ -106,17 +106,58 @@ def test_validation_error_keeps_input_without_javascript(live_server, page_facto
     assert "Choose a category from the list." in page.content()
 
 
+def test_an_intellectual_property_notice_without_javascript(live_server, page_factory, session):
+    page = page_factory(javascript=False)
+    page.goto(live_server.url + "/report")
+    page.get_by_role("link", name="Intellectual property").click()
+    page.wait_for_load_state()
+    page.get_by_label("Which work or right is infringed?").fill(
+        "My photograph of the harbour, at https://photos.example.org/1"
+    )
+    page.get_by_label("Who holds the rights?").fill("Harbour Photo Co-op")
+    page.get_by_label("I act for the rights holder, as their agent (for example their lawyer)").check()
+    page.get_by_label("Copyright (for example a text, image, music, video or code)").check()
+    page.get_by_label("A short title").fill("Model reproduces my photograph")
+    page.get_by_label("Describe what happened").fill(
+        "Asked for a harbour at dusk, it returns my photograph almost pixel for pixel."
+    )
+    page.get_by_role("button", name="Send report").click()
+    page.wait_for_load_state()
+    # Without the good-faith statement the notice comes back, with what was typed, and the error links to the box.
+    assert page.get_by_role("alert").is_visible()
+    assert page.get_by_label("Who holds the rights?").input_value() == "Harbour Photo Co-op"
+    page.get_by_role("link", name="The good-faith statement: Confirm this statement to send the notice.").click()
+    page.get_by_label("I believe in good faith", exact=False).check()
+    page.get_by_role("button", name="Send report").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Your report is received").is_visible()
+    report = session.exec(select(Report)).one()
+    assert (report.kind, report.notice_type, report.reporter_role, report.good_faith) == (
+        "intellectual_property",
+        "DMCA",
+        "representative",
+        True,
+    )
+    assert [u for u in page.requests_seen if not u.startswith(live_server.url)] == []
+
+
 def test_accessibility_of_reporter_pages(live_server, page_factory, make_staff, axe_path):
     make_staff("recipient")
     page = page_factory(bypass_csp=True)
     findings = {}
-    for path in ("/report", "/whistleblow", "/followup", "/report?lang=es"):
+    kinds = ("/report?kind=intellectual_property", "/report?kind=licence_violation", "/report?kind=complaint")
+    for path in ("/report", "/whistleblow", "/followup", "/report?lang=es", *kinds):
         page.goto(live_server.url + path)
         findings[path] = run_axe(page, axe_path)
     page.goto(live_server.url + "/report")
     page.get_by_role("button", name="Send report").click()
     page.wait_for_load_state()
     findings["/report (errors)"] = run_axe(page, axe_path)
+    page.goto(live_server.url + "/report?kind=licence_violation")
+    page.get_by_label("Which licence is the model released under?").select_option("openrail")
+    page.get_by_role("button", name="Send report").click()
+    page.wait_for_load_state()
+    findings["/report?kind=licence_violation (vague licence)"] = run_axe(page, axe_path)
     fill_report(page, live_server.url)
     findings["receipt"] = run_axe(page, axe_path)
     receipt = page.locator("#receipt").inner_text().strip()

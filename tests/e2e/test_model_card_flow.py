@@ -7,8 +7,10 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from core import clock
 from incidents.models import ModelRecord
 from incidents.registry.card_models import CardReviewItem
+from incidents.registry.review_models import UpstreamFlag
 from tests.e2e.conftest import run_axe
 from tests.e2e.test_browser import sign_in
 
@@ -17,7 +19,10 @@ FAILING = ("intended_uses", "out_of_scope", "training_data", "evaluation", "bias
 
 
 def test_a_reviewer_imports_and_reviews_a_card(live_server, page_factory, make_staff, session):
-    session.add(ModelRecord(name="Support Llama", version="8B", provider="Example Org"))
+    # Approved for listing already: its public page follows the card's review (the pre-upload review has its own tests).
+    session.add(
+        ModelRecord(name="Support Llama", version="8B", provider="Example Org", listing_approved_at=clock.now())
+    )
     session.commit()
     model = session.exec(select(ModelRecord)).one()
     staff = page_factory(javascript=False)
@@ -81,7 +86,9 @@ def test_a_reviewer_imports_and_reviews_a_card(live_server, page_factory, make_s
 
 
 def test_accessibility_of_the_checklist_and_model_pages(live_server, page_factory, session, axe_path):
-    base = ModelRecord(name="Mistral", version="7B", hub_url="https://huggingface.co/mistralai/Mistral-7B-v0.1")
+    base = ModelRecord(
+        name="Mistral", version="7B", hub_url="https://huggingface.co/mistralai/Mistral-7B-v0.1", status="suspended"
+    )
     tune = ModelRecord(
         name="Helpdesk",
         version="7B",
@@ -91,9 +98,22 @@ def test_accessibility_of_the_checklist_and_model_pages(live_server, page_factor
     )
     session.add_all([base, tune])
     session.commit()
+    # The base's suspension flagged the tune: its page says so (the value chain's own tests make the flag by a move).
+    session.add(
+        UpstreamFlag(
+            model_id=tune.id,
+            upstream_id=base.id,
+            upstream_status="suspended",
+            upstream_changed_at=base.status_changed_at,
+        )
+    )
+    session.commit()
     page = page_factory(bypass_csp=True)
     findings = {}
-    for path in ("/models/checklist", "/models/checklist?lang=es", f"/models/{base.id}", f"/models/{tune.id}?lang=es"):
+    paths = ("/models/checklist", "/models/checklist?lang=es", f"/models/{base.id}", f"/models/{tune.id}?lang=es")
+    for path in (*paths, f"/models/{tune.id}", "/models", "/models?lang=es"):
         page.goto(live_server.url + path)
         findings[path] = run_axe(page, axe_path)
     assert findings == dict.fromkeys(findings, [])
+    page.goto(f"{live_server.url}/models/{tune.id}")
+    assert page.locator("#upstream li").inner_text().startswith("Upstream model Mistral 7B was suspended on")

@@ -183,8 +183,9 @@ def test_the_proxys_access_log_holds_no_address_and_no_appeal_token(proxied, tmp
 
 def test_one_clients_junk_does_not_close_intake_for_another(proxied):
     proxy, app = proxied
-    assert [junk_report(proxy, NOISY) for _ in range(5)] == [400, 400, 400, 429, 429]
-    assert junk_report(proxy, QUIET) == 400, "the other client's bucket is its own"
+    # A JSON object that is no report is refused field by field (422) until the client's limit (429).
+    assert [junk_report(proxy, NOISY) for _ in range(5)] == [422, 422, 422, 429, 429]
+    assert junk_report(proxy, QUIET) == 422, "the other client's bucket is its own"
     log = app.stop()
     assert NOISY not in log and QUIET not in log
 
@@ -210,8 +211,8 @@ def test_the_proxy_header_a_client_sends_does_not_choose_its_bucket(proxied):
     proxy, _app = proxied
     spoof = {"Content-Type": "application/json", "X-Forwarded-For": QUIET}
     statuses = [proxy.request(NOISY, "POST", "/api/v1/reports", b"{}", spoof)[0] for _ in range(4)]
-    assert statuses == [400, 400, 400, 429]
-    assert junk_report(proxy, QUIET) == 400
+    assert statuses == [422, 422, 422, 429]
+    assert junk_report(proxy, QUIET) == 422
     assert json.loads(proxy.request(QUIET, "GET", "/healthz")[1]) == {"status": "ok"}
 
 

@@ -65,7 +65,7 @@ def test_triager_classifies_links_and_enforces_while_the_reporter_watches(
     staff.get_by_label("What it targets").select_option("model")
     staff.get_by_label("Target (model name, account id, content URL)").fill("Aurora 13B")
     staff.get_by_label("Ground", exact=True).select_option("policy")
-    staff.get_by_label("Law or policy, with the clause").fill("Acceptable Use Policy §4.1")
+    staff.get_by_label("Law, policy or licence, with the clause").fill("Acceptable Use Policy §4.1")
     staff.get_by_role("button", name="Record the action").click()
     staff.wait_for_load_state()
     action = session.exec(select(EnforcementAction)).one()
@@ -91,7 +91,21 @@ def test_two_staff_decommission_a_model(live_server, page_factory, make_staff, s
     alice.get_by_label("Version").fill("13B")
     alice.get_by_role("button", name="Register").click()
     alice.wait_for_load_state()
-    alice.get_by_role("button", name="Review").click()
+    # Registered without a card, it waits for the pre-upload review: Alice proposes to list it, Bob confirms.
+    model = session.exec(select(ModelRecord)).one()
+    assert model.listing == "in_review"
+    alice.locator("summary", has_text="Review it: approve or return").click()
+    alice.locator("#lo-approve").check()
+    alice.get_by_role("button", name="Send to a second reviewer").click()
+    alice.wait_for_load_state()
+    assert "A second staff member must confirm or reject your proposal." in alice.content()
+    bob.goto(f"{live_server.url}/staff/models/{model.id}")
+    bob.get_by_role("button", name="Confirm: list it").click()
+    bob.wait_for_load_state()
+    session.expire_all()
+    assert session.get(ModelRecord, model.id).listing == "listed"
+    alice.reload()
+    alice.get_by_role("button", name="Review", exact=True).click()
     alice.wait_for_load_state()
     alice.locator("#reason-suspend").fill("Gives dangerous medical advice")
     alice.get_by_role("button", name="Suspend").click()
@@ -148,8 +162,10 @@ def test_accessibility_of_staff_pages(live_server, app, page_factory, make_staff
         "/staff/incidents",
         f"/staff/incidents/{session.exec(select(Incident)).one().id}",
         "/staff/models",
+        "/staff/models/review",
         f"/staff/models/{session.exec(select(ModelRecord)).one().id}",
         "/models/withdrawn",
+        "/models",
     ):
         page.goto(live_server.url + path)
         findings[path] = run_axe(page, axe_path)

@@ -12,7 +12,10 @@ The rules below are transcribed by hand from digital-services-act/transparency-d
 - app/Http/Controllers/Api/v1/StatementAPIController.php:43-58 (GET existing-puid: 302 found, 404 not found);
 - routes/api_v1.php:21-26 (auth:sanctum: a bearer token, else 401) and app/Http/Kernel.php:16-25 (TrimStrings
   and ConvertEmptyStringsToNull run first). Messages are Laravel's defaults where the repository sets none.
-Not transcribed: content_language (its list), decision_ground_reference_url's URL rule and content_id; we send none.
+- decision_ground_reference_url: 'url', 'nullable', 'max:500' (GroupedSubmissionsService.php:252-362). Laravel's
+  url rule is Str::isUrl (Illuminate/Support/Str.php), transcribed for what we send: http and https addresses of a
+  named host, with its path, query and fragment characters (ASCII standing for its Unicode letters and numbers).
+Not transcribed: content_language (its list) and content_id; we send none.
 
 Faults can be queued: a status code (503, or 429 with Retry-After) answered before anything is looked at, or
 "drop-after-store": the batch is stored, then the connection is closed with no answer (the unknown outcome).
@@ -23,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import string
 import threading
 import uuid
 from collections import Counter
@@ -213,6 +217,32 @@ REQUIRED_IF = {  # multi_messages(), GroupedSubmissionsService.php:373-379
 }
 
 
+# Str::isUrl's character classes: a path segment, a query, a fragment ("%" starts a %XX escape in each).
+URL_PATH = set(string.ascii_letters + string.digits + "-._~!$&'()*+,;=:@%")
+URL_QUERY = URL_PATH | set("[]/?")
+URL_FRAGMENT = URL_PATH | set("/?")
+
+
+def _web_address(value) -> bool:
+    """Str::isUrl for an http or https address of a named host: the scheme, a host name, a port, then its classes."""
+    if not isinstance(value, str) or any(ch.isspace() for ch in value):
+        return False
+    scheme, sep, rest = value.partition("://")
+    if scheme.lower() not in ("http", "https") or not sep:
+        return False
+    cut = min([i for i in (rest.find(c) for c in "/?#") if i >= 0], default=len(rest))
+    host, _, port = rest[:cut].partition(":")
+    labels = host.split(".")
+    if len(labels) < 2 or not all(label and label.replace("-", "").isalnum() and label.isascii() for label in labels):
+        return False
+    if port and not port.isdigit():
+        return False
+    before, _, fragment = rest[cut:].partition("#")
+    path, _, query = before.partition("?")
+    escapes_ok = all(re.fullmatch(r"[0-9A-Fa-f]{2}", part[:2]) for part in value.split("%")[1:])
+    return escapes_ok and set(path) <= URL_PATH | {"/"} and set(query) <= URL_QUERY and set(fragment) <= URL_FRAGMENT
+
+
 def _words(name: str) -> str:
     return name.replace("_", " ")
 
@@ -305,6 +335,10 @@ class Checker:
 
     def ground(self) -> None:
         self.one_of("decision_ground", GROUNDS, required=True)
+        reference_url = self.s.get("decision_ground_reference_url")
+        if reference_url is not None and not _web_address(reference_url):
+            self.add("decision_ground_reference_url", "The decision ground reference url field must be a valid URL.")
+        self.text("decision_ground_reference_url", 500)
         ground = self.s.get("decision_ground")
         if ground == "DECISION_GROUND_ILLEGAL_CONTENT":
             self.text(

@@ -43,7 +43,7 @@ def test_api_errors_name_each_field(client, session):
     response = client.post(
         "/api/v1/reports", json=api_payload(title="abc", category="nope", country="ZZZ", unexpected="x")
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     errors = response.get_json()["errors"]
     assert {"title", "category", "country", "unexpected"} <= set(errors)
     assert all(isinstance(m, list) and m for m in errors.values())
@@ -58,8 +58,9 @@ def test_api_broken_json_and_wrong_types(client):
     ):
         response = client.post("/api/v1/reports", data=body, headers=headers)
         assert response.status_code == 400 and "errors" in response.get_json()
+    # A JSON object whose fields have the wrong types is a report with field errors: 422.
     response = client.post("/api/v1/reports", json=api_payload(title=123, evidence_links="not-a-list-url"))
-    assert response.status_code == 400 and "title" in response.get_json()["errors"]
+    assert response.status_code == 422 and "title" in response.get_json()["errors"]
 
 
 def test_api_refuses_bad_attachments(client, session):
@@ -68,7 +69,7 @@ def test_api_refuses_bad_attachments(client, session):
         ({"filename": "page.pdf", "content_base64": base64.b64encode(files.HTML).decode()}, "active code"),
     ):
         response = client.post("/api/v1/reports", json=api_payload(attachments=[item]))
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert any(message in m for m in response.get_json()["errors"]["attachments"])
     assert session.exec(select(Report)).first() is None
 
@@ -82,9 +83,11 @@ def test_openapi_describes_the_intake_endpoint(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
     post = spec["paths"]["/api/v1/reports"]["post"]
-    assert set(post["responses"]) >= {"201", "400"}
+    assert set(post["responses"]) >= {"201", "400", "422"}
     report = spec["components"]["schemas"]["Report"]
-    assert {"title", "description", "category", "severity"} <= set(report["required"])
+    # Category and severity are the general kind's questions (the default kind's, as before); other kinds imply them.
+    assert {"title", "description"} == set(report["required"])
+    assert "general kind" in report["properties"]["category"]["description"]
     assert report["properties"]["category"]["enum"][0] == "child_safety"
 
 

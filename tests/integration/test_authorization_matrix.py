@@ -128,6 +128,28 @@ MATRIX = {
         "publisher": 403,
     },
     ("POST", "/staff/proposals/999/decision"): {"admin": 404, "triager": 404, "recipient": 403, "publisher": 403},
+    # The pre-upload review and the value chain: everyone sees the queue, registry editors act. The matrix's
+    # model is listed, so resubmitting it is refused (409) once past the gate; no proposal or flag 999 exists.
+    ("GET", "/staff/models/review"): ALL,
+    ("POST", "/staff/models/{model}/listing"): {"admin": 400, "triager": 400, "recipient": 403, "publisher": 403},
+    ("POST", "/staff/models/{model}/listing/999/decision"): {
+        "admin": 404,
+        "triager": 404,
+        "recipient": 403,
+        "publisher": 403,
+    },
+    ("POST", "/staff/models/{model}/listing/resubmit"): {
+        "admin": 409,
+        "triager": 409,
+        "recipient": 403,
+        "publisher": 403,
+    },
+    ("POST", "/staff/models/{model}/flags/999/clear"): {
+        "admin": 404,
+        "triager": 404,
+        "recipient": 403,
+        "publisher": 403,
+    },
     # Statements of reasons and appeals: whoever works reports; no action or appeal 999 exists.
     ("GET", "/staff/enforcement/999/statement"): WORKERS_404,
     ("POST", "/staff/enforcement/999/statement"): WORKERS_404,

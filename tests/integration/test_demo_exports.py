@@ -59,3 +59,14 @@ def test_a_fresh_demos_statements_reach_the_transparency_database_exactly_once(a
         # The suspension is time-limited: its statement says until when.
         suspended = [s for s in server.stored.values() if s.get("decision_account") == "DECISION_ACCOUNT_SUSPENDED"]
         assert len(suspended) == 1 and "end_date_account_restriction" in suspended[0]
+        # The licence change cites a clause of the licence registry: the base model's licence, carried on.
+        (changed,) = [
+            s for s in server.stored.values() if s.get("decision_visibility") == ["DECISION_VISIBILITY_OTHER"]
+        ]
+        assert changed["incompatible_content_ground"] == "CreativeML Open RAIL-M, §4(a)"
+        assert changed["incompatible_content_explanation"].startswith(
+            "Redistributed without the use restrictions of §5 as an enforceable provision of its own terms.\n\n"
+        )
+        assert (
+            changed["decision_ground_reference_url"] == "https://huggingface.co/spaces/CompVis/stable-diffusion-license"
+        )

@@ -71,7 +71,7 @@ def test_deleting_a_publication_and_its_ledger_buys_no_fresh_draw_and_fails_veri
 def test_deleted_ledger_rows_or_a_changed_epsilon_fail_verification(app, session, runner):
     reports_in(app, session, PERIOD, 12)
     publishing.publish(app, session, str(PERIOD))
-    session.execute(delete(PrivacyRelease).where(PrivacyRelease.statistic == "received_by_channel"))
+    session.execute(delete(PrivacyRelease).where(PrivacyRelease.statistic == "report_counts"))
     session.commit()
     reports, audit = verify_both(runner)
     assert reports.exit_code == audit.exit_code == 1

@@ -129,6 +129,38 @@ def test_upgrade_from_0001_keeps_reports_and_counts_them(empty_database_url, tmp
     assert counts[("public", "received")] == 1 and counts[("public", "dismissed")] == 1
 
 
+def test_0018_makes_every_stored_report_a_general_one_and_goes_back(empty_database_url, tmp_path):
+    app = migrated_app(empty_database_url, tmp_path)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0015"]).exit_code == 0
+    engine = create_engine(empty_database_url)
+    row = (
+        "INSERT INTO report (channel, category, severity, share_consent, status, created_at, updated_at, version, "
+        "language, flag_death, flag_health, flag_critical_infrastructure, flag_fundamental_rights, "
+        "flag_property_environment, flag_cybersecurity, flag_widespread_infringement, flag_weight_exfiltration, "
+        "wrapped_keys) VALUES ('public', 'privacy', 'incident', false, 'received', '2026-01-01 00:00:00', "
+        "'2026-01-01 00:00:00', 1, 'en', false, false, false, false, false, false, false, false, '{}')"
+    )
+    with engine.begin() as conn:
+        conn.execute(text(row))
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    answers = (
+        "kind, abuse_type, information_type, reporter_role, notice_type, good_faith, licence, licence_clause, use_rule"
+    )
+    with engine.begin() as conn:
+        stored = conn.execute(text(f"SELECT {answers} FROM report")).one()
+        assert tuple(stored) == ("general", None, None, None, None, False, None, None, None)
+        indexes = {index["name"]: index["column_names"] for index in inspect(conn).get_indexes("report")}
+        assert indexes["ix_report_queue_kind"] == ["channel", "kind", "id"]
+    assert runner.invoke(args=["db", "downgrade", "0015"]).exit_code == 0
+    with engine.begin() as conn:
+        columns = {column["name"] for column in inspect(conn).get_columns("report")}
+        assert "kind" not in columns and "good_faith" not in columns and "licence" not in columns
+        assert conn.execute(text("SELECT category FROM report")).scalar_one() == "privacy"
+    engine.dispose()
+
+
 def test_migrated_database_serves_the_app(empty_database_url, tmp_path):
     app = migrated_app(empty_database_url, tmp_path)
     runner = app.test_cli_runner()

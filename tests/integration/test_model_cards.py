@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from core import clock
 from core.audit import AuditEvent, verify_chain
 from incidents.models import ModelRecord
 from incidents.registry.card_models import CardReviewItem
@@ -24,7 +25,9 @@ def card(name: str) -> str:
 
 @pytest.fixture
 def model(session):
-    record = ModelRecord(name="Helpdesk", version="7B", provider="Example Org")
+    # Listed, and approved by two reviewers (test_listing_review.py): its card and details may change
+    # without sending it back for the pre-upload review, so these tests follow its public page.
+    record = ModelRecord(name="Helpdesk", version="7B", provider="Example Org", listing_approved_at=clock.now())
     session.add(record)
     session.commit()
     return record

@@ -6,9 +6,10 @@ import html
 import re
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from core.audit import AuditEvent
+from incidents.partners import service
 from incidents.partners.models import Partner
 from incidents.partners.service import secret_hash
 from tests.conftest import csrf_from, signed_in_client
@@ -105,3 +106,17 @@ def test_the_staff_navigation_links_transparency_and_exports_for_those_who_may_s
     body = signed_in_client(app, make_staff(role)).get("/staff/").get_data(as_text=True)
     assert ('href="/staff/transparency"' in body) is shown
     assert ('href="/staff/exports"' in body) is shown
+
+
+def test_revoking_twice_keeps_the_first_time_and_one_event(app, make_staff, session):
+    staff = signed_in_client(app, make_staff("admin"))
+    add(staff, name="Twice", kind="trusted_flagger")
+    partner_id = session.exec(select(Partner.id)).one()
+    with Session(session.get_bind()) as other:
+        stale = other.get(Partner, partner_id)  # a second admin's copy, read before the first revocation
+        first = service.revoke(session, session.get(Partner, partner_id)).revoked_at
+        assert stale.revoked_at is None
+        assert service.revoke(other, stale).revoked_at == first  # the second finds it revoked, and says so
+    session.expire_all()
+    assert session.get(Partner, partner_id).revoked_at == first
+    assert len(session.exec(select(AuditEvent).where(AuditEvent.action == "partner.revoked")).all()) == 1

@@ -142,7 +142,7 @@ def test_a_revoked_token_stops_at_once(runner, client, session):
 def test_partners_file_on_the_public_channel_only(runner, client, session):
     token = add_partner(runner, "Agency", "authority")
     response = client.post("/api/v1/reports", json=api_payload(channel="whistleblower"), headers=bearer(token))
-    assert response.status_code == 400 and list(response.get_json()["errors"]) == ["channel"]
+    assert response.status_code == 422 and list(response.get_json()["errors"]) == ["channel"]
     assert session.exec(select(Report)).first() is None
 
 
@@ -183,9 +183,14 @@ def test_the_staff_pages_show_who_filed_it(runner, app, client, session, make_st
     assert queue.count("Trusted flagger") == 1
     partner_report, public_report = session.exec(select(Report.id).order_by(Report.id)).all()
     page = staff.get(f"/staff/reports/{partner_report}").get_data(as_text=True)
-    assert re.search(r"<dt>Filed by</dt><dd>Trusted flagger</dd>", page)
+    assert re.search(r"<dt>Filed by</dt><dd>Trusted flagger: Flaggers United</dd>", page)
     page = staff.get(f"/staff/reports/{public_report}").get_data(as_text=True)
     assert re.search(r"<dt>Filed by</dt><dd>The public</dd>", page)
+    # A revoked partner's reports still name it, and say since when it may no longer file.
+    assert runner.invoke(args=["partners", "revoke", "Flaggers United"]).exit_code == 0
+    page = staff.get(f"/staff/reports/{partner_report}").get_data(as_text=True)
+    revoked = session.exec(select(Partner)).one().revoked_at.strftime("%Y-%m-%d")
+    assert f'Trusted flagger: Flaggers United <span class="muted">(access revoked on {revoked})</span>' in page
 
 
 def test_the_openapi_document_describes_the_token_and_the_webhook(client):

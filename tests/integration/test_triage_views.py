@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from core.audit import AuditEvent
 from incidents.models import DecommissionProposal, EnforcementAction, Incident, ModelRecord, Report
+from incidents.registry.review_models import ListingProposal
 from tests.conftest import csrf_from, signed_in_client
 from tests.factories.triage import stored_report
 
@@ -273,6 +274,15 @@ def test_decommissioning_needs_a_second_person(app, session, make_staff):
     )
     model = session.exec(select(ModelRecord)).one()
     path = f"/staff/models/{model.id}"
+    # Registered without a card, it waits for the pre-upload review: two people list it, so the public list shows it.
+    assert model.listing == "in_review"
+    alice.post(f"{path}/listing", data={"csrf_token": token(alice, path), "outcome": "approve"})
+    listing_proposal = session.exec(select(ListingProposal)).one()
+    bob.post(
+        f"{path}/listing/{listing_proposal.id}/decision", data={"csrf_token": token(bob, path), "decision": "confirm"}
+    )
+    session.refresh(model)
+    assert model.listing == "listed"
     assert "Propose decommissioning" not in alice.get(path).get_data(as_text=True)  # active: review first
     alice.post(f"{path}/lifecycle/review", data={"csrf_token": token(alice, path), "row_version": "1"})
     short = alice.post(f"{path}/lifecycle/suspend", data={"csrf_token": token(alice, path), "row_version": "2"})

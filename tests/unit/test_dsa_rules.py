@@ -31,6 +31,13 @@ FACTS = dsa.ActionFacts(
     category="safety_failure",
 )
 
+# What the export reads from the licence registry for an action on the licence ground (llama2, clause aup-3).
+LICENCE_FACTS = {
+    "ground_reference": "Llama 2 Community License Agreement, Acceptable Use Policy §3",
+    "licence_summary": "Deceiving or misleading others: fraud, disinformation, impersonation, spam.",
+    "licence_url": "https://ai.meta.com/llama/license/",
+}
+
 V, P, A = "decision_visibility", "decision_provision", "decision_account"
 # action type -> target kind -> (field, value), pinned by hand (see the reasons in exports/dsa_mapping.py).
 EXPECTED_DECISIONS = {
@@ -119,6 +126,7 @@ def test_every_combination_of_our_terms_gives_a_statement_inside_the_allowed_val
             decision=str(decided),
             ground_type=str(ground),
             ends_on=ends_on,
+            **(LICENCE_FACTS if ground is GroundType.LICENCE else {}),
         )
         outcome = dsa.build_statement(facts, puid_prefix="p-")
         if action in (ActionType.WARNING, ActionType.REFERRAL, ActionType.REINSTATEMENT):
@@ -128,7 +136,7 @@ def test_every_combination_of_our_terms_gives_a_statement_inside_the_allowed_val
         for name, value in statement_values(outcome.statement):
             assert value in ALLOWED[name], (facts, name, value)
         count += 1
-    assert count == 5 * 4 * 14 * 3 * 2 * 2 * 2 * 2
+    assert count == 5 * 4 * 14 * 3 * 2 * 2 * 3 * 2
 
 
 @pytest.mark.parametrize("action, kind", [(a, k) for a, by in EXPECTED_DECISIONS.items() for k in by])
@@ -244,6 +252,10 @@ API_REFUSES = [
     ({"puid": "x" * 501}, "puid"),
     ({"category_specification": ["KEYWORD_DEEPFAKES"]}, "category_specification"),
     ({"incompatible_content_explanation": "  "}, "incompatible_content_explanation"),
+    ({"decision_ground_reference_url": "the licence named in the card"}, "decision_ground_reference_url"),
+    ({"decision_ground_reference_url": "javascript:alert(1)"}, "decision_ground_reference_url"),
+    ({"decision_ground_reference_url": "https://example.org/a b"}, "decision_ground_reference_url"),
+    ({"decision_ground_reference_url": "https://example.org/" + "x" * 481}, "decision_ground_reference_url"),
 ]
 
 
@@ -267,3 +279,16 @@ def test_where_ours_is_stricter_than_the_api():
     early = {**valid, "end_date_visibility_restriction": "2026-08-01"}
     assert Checker(early).run() == {}
     assert [p.field for p in dsa.check_statement(early)] == ["end_date_visibility_restriction"]
+
+
+def test_a_licence_ground_statement_passes_our_checks_and_the_fake_apis():
+    """A licence clause is incompatible content, with the licence text as the ground's reference URL."""
+    from tests.fakes.dsa_tdb import Checker, clean
+
+    s = dsa.build_statement(replace(FACTS, ground_type="licence", **LICENCE_FACTS), puid_prefix="p-").statement
+    assert (s["decision_ground"], s["decision_ground_reference_url"]) == (
+        "DECISION_GROUND_INCOMPATIBLE_CONTENT",
+        "https://ai.meta.com/llama/license/",
+    )
+    assert dsa.check_statement(s) == [] and Checker(clean(s)).run() == {}
+    assert dsa.check_statement({**s, "decision_ground_reference_url": "https://example.org/" + "x" * 480}) == []

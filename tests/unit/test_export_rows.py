@@ -251,3 +251,46 @@ def test_one_enforcement_vocabulary():
 def test_the_source_type_follows_who_filed_the_notice(channel, source, expected):
     facts = replace(FACTS, source_channel=channel, source_type=source)
     assert dsa.build_statement(facts, puid_prefix="p-").statement["source_type"] == expected
+
+
+LICENCE = replace(
+    FACTS,
+    ground_type="licence",
+    ground_reference="CreativeML Open RAIL-M, §4(a)",
+    licence_summary="Redistributed without the use restrictions of §5 as an enforceable provision of its own terms.",
+    licence_url="https://huggingface.co/spaces/CompVis/stable-diffusion-license",
+)
+
+
+def test_a_licence_ground_is_incompatible_content_citing_the_clause_with_its_summary():
+    outcome = dsa.build_statement(LICENCE, puid_prefix="p-")
+    s = outcome.statement
+    assert outcome.problems == []
+    assert s["decision_ground"] == "DECISION_GROUND_INCOMPATIBLE_CONTENT"
+    assert s["incompatible_content_ground"] == "CreativeML Open RAIL-M, §4(a)"
+    assert s["incompatible_content_explanation"] == (
+        "Redistributed without the use restrictions of §5 as an enforceable provision of its own terms.\n\n"
+        "Weights shared to give self-harm instructions."
+    )
+    assert s["decision_ground_reference_url"] == "https://huggingface.co/spaces/CompVis/stable-diffusion-license"
+    assert "illegal_content_legal_ground" not in s
+    assert list(s) == [name for name in dsa.FIELD_ORDER if name in s]
+    # Other grounds send no reference URL.
+    assert "decision_ground_reference_url" not in dsa.build_statement(FACTS, puid_prefix="p-").statement
+
+
+def test_a_licence_explanation_keeps_to_the_limit_with_the_summary_alone():
+    long = "x" * 1950  # the summary (94 characters), two newlines and this make 2,046: over the API's 2,000
+    s = dsa.build_statement(replace(LICENCE, explanation=long), puid_prefix="p-").statement
+    assert s["incompatible_content_explanation"] == LICENCE.licence_summary
+    assert s["decision_facts"] == long
+    assert dsa.check_statement(s) == []
+
+
+def test_a_licence_text_that_is_no_web_address_is_not_sent():
+    s = dsa.build_statement(replace(LICENCE, licence_url="see the model card"), puid_prefix="p-").statement
+    assert "decision_ground_reference_url" not in s
+    unknown = dsa.build_statement(replace(LICENCE, licence_summary=None, licence_url=None), puid_prefix="p-")
+    # A clause the registry no longer holds: the stored reference, and the action's own explanation.
+    assert unknown.statement["incompatible_content_explanation"] == "Weights shared to give self-harm instructions."
+    assert unknown.problems == []
