@@ -97,6 +97,12 @@ UPSTREAM_SENTENCES = {
     ModelStatus.SUSPENDED: N_("Upstream model %(model)s was suspended on %(date)s."),
     ModelStatus.DECOMMISSIONED: N_("Upstream model %(model)s was decommissioned on %(date)s."),
 }
+# The same, of an upstream model that is not listed (in review or returned): it is not named (`%(date)s`).
+UNNAMED_UPSTREAM_SENTENCES = {
+    ModelStatus.RESTRICTED: N_("A model it derives from was restricted on %(date)s."),
+    ModelStatus.SUSPENDED: N_("A model it derives from was suspended on %(date)s."),
+    ModelStatus.DECOMMISSIONED: N_("A model it derives from was decommissioned on %(date)s."),
+}
 
 # A model's listing on the staff pages.
 LISTINGS = {

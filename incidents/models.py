@@ -324,11 +324,13 @@ class ModelRecord(SQLModel, table=True):
     card_data: dict | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     card_imported_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The pre-upload review (0016, registry/listing.py): only a listed model is public; the criteria its last
-    # evaluation met; once two staff members approved it, a change of its details no longer sends it to review.
+    # evaluation met; when two staff members approved it and the criteria their approval judged. A change that
+    # makes it meet a criterion the approval did not cover sends it back to review, and the approval lapses.
     listing: str = Field(default=Listing.LISTED.value, max_length=20, index=True)
     listing_criteria: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     listing_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     listing_approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    listing_approved_criteria: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     owner_contact: str | None = Field(default=None, max_length=254)  # the provider's, told of upstream actions
 
 

@@ -3,7 +3,8 @@
 An import stores the card's text and what was read from it, copies its licence and base models
 into the record (staff may correct them afterwards in the details form), and writes each checklist
 item's automatic result afresh, clearing the reviewers' results: they judged another text. A
-reviewer then confirms or overrides each item; their result wins. Every step is an audit event.
+reviewer then confirms or overrides each item; their result wins. Every step is an audit event, and
+every step evaluates the model's listing (`listing_service.evaluate_listing`), which never lists it.
 """
 
 from __future__ import annotations
@@ -127,11 +128,15 @@ def review_item(
     row.reviewer_id = actor.id
     row.reviewed_at = clock.now()
     session.add(row)
+    # The result decides the `card_incomplete` criterion: evaluate, which may send a listed model back to review
+    # and supersedes a proposal still waiting, but never lists a model (only a confirmed approval does).
+    evaluation = evaluate_listing(session, model, why="card_review")
     # The note is the reviewer's reason (staff's words about a public card, never reporter content): the audit
     # log keeps it, since a new import clears the review rows.
     details: dict[str, object] = {"item": item_id, "automatic": row.automatic_result, "result": result}
     details.update(note=row.note[:2000], overridden=result != row.automatic_result)
     _audit(session, "model.card_reviewed", actor, model, details)
+    evaluation.audit(session, actor)
     session.commit()
     session.refresh(row)
     return row

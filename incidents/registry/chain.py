@@ -21,7 +21,7 @@ from core.audit import append_event
 from core.auth import StaffUser
 from incidents.errors import IllegalTransition, conflict
 from incidents.models import Listing, ModelRecord, ModelStatus
-from incidents.registry.lineage import lineage, repo_id
+from incidents.registry.lineage import lineage
 from incidents.registry.review_models import UpstreamFlag, UpstreamNotice
 from incidents.triage.notifications import Mailer, claim_and_send
 
@@ -113,11 +113,12 @@ class UpstreamAction:
         return self.upstream.listing == Listing.LISTED.value
 
     @property
-    def name(self) -> str:
-        """The upstream model's name when it is listed; else its hub repo id, which the hub shows anyway."""
+    def name(self) -> str | None:
+        """The upstream model's name when it is listed; else None: a model in review or returned is named nowhere
+        in public, so the page says only that a model it derives from was acted on."""
         if self.listed:
             return f"{self.upstream.name} {self.upstream.version}".strip()
-        return repo_id(self.upstream.hub_url) or "–"
+        return None
 
 
 def upstream_actions(session: Session, model: ModelRecord) -> list[UpstreamAction]:

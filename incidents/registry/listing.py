@@ -1,15 +1,17 @@
 """The pre-upload review as data: which models wait for a reviewer before they are listed.
 
 Each criterion is a predicate over what the registry knows of a model: the record, the models up its
-lineage, and its documentation checklist. A model that meets one or more goes into review when it is
-registered or its details or card change, unless two staff members have already approved it; one that
-meets none is listed at once. Reviewers approve, or send it back with reasons (`listing_service.py`).
+lineage, and its documentation checklist. A model registered meeting none is listed at once; one that
+meets any goes into review. An evaluation may only take a model off the list, never put it on: one
+person can change every fact behind the criteria, so a model in review or returned is listed only when
+two staff members approve it (`listing_service.decide_listing`). Their approval covers the criteria it
+judged; a later evaluation that finds a criterion it did not cover sends the model back to review.
 Pure: no Flask, no database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from core.schemas import N_
@@ -63,14 +65,18 @@ def matched_criteria(facts: Facts) -> list[str]:
     return [c.id for c in LISTING_CRITERIA if c.applies(facts)]
 
 
-def next_listing(current: Listing, *, approved: bool, matched: Sequence[str], resubmitted: bool = False) -> Listing:
-    """Where a model's listing goes after an evaluation.
+def next_listing(
+    current: Listing, *, matched: Sequence[str], covered: Collection[str] = (), resubmitted: bool = False
+) -> Listing:
+    """Where a model's listing goes after an evaluation: it may leave the list, but never joins it here.
 
-    A returned model stays returned until it is resubmitted. Otherwise a model that meets no criterion, or
-    that two staff members approved, is listed, and one that meets a criterion without approval is in review.
+    A listed model stays listed while every criterion it meets is `covered` by a standing approval (none, when
+    no one approved it); otherwise it goes into review. A model in review stays there, whatever it meets, until
+    a second staff member confirms a proposal. A returned model stays returned until it is resubmitted, and a
+    resubmitted one goes into review, not onto the list.
     """
+    if current == Listing.LISTED:
+        return Listing.LISTED if set(matched) <= set(covered) else Listing.IN_REVIEW
     if current == Listing.RETURNED and not resubmitted:
         return Listing.RETURNED
-    if not matched or approved:
-        return Listing.LISTED
     return Listing.IN_REVIEW

@@ -1,16 +1,21 @@
 """The pre-upload review: evaluate a model against the criteria, propose and decide with four eyes, resubmit.
 
-`evaluate_listing` runs inside the services that register a model or change its details or card, before
-they commit; it writes its rows, then its audit events. A reviewer proposes to approve a model in review
-or to return it with reasons; a second staff member confirms or rejects the proposal, never its proposer.
-A change of the model's details or card supersedes a proposal still waiting: it judged another record.
+`evaluate_listing` runs inside the services that register a model or change its details, its card or a
+checklist item, before they commit; it writes its rows, then its audit events. It may take a model off the
+list, never put one on it (`listing.next_listing`): one person can change every fact behind the criteria.
+A reviewer proposes to approve a model in review or to return it with reasons; a second staff member
+confirms or rejects the proposal, never its proposer, and only a confirmed approval lists a model in review.
+The approval covers the criteria it judged, stored with the model. Any such change supersedes a proposal
+still waiting: it judged another record.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
@@ -23,10 +28,18 @@ from incidents.registry import chain
 from incidents.registry.documentation import documentation
 from incidents.registry.lineage import lineage
 from incidents.registry.listing import CRITERIA_BY_ID, Criterion, Facts, matched_criteria, next_listing
-from incidents.registry.review_models import ListingOutcome, ListingProposal, ListingProposalStatus
+from incidents.registry.review_models import (
+    ONE_WAITING_INDEX,
+    ListingOutcome,
+    ListingProposal,
+    ListingProposalStatus,
+)
 
 PENDING = ListingProposalStatus.PENDING.value
 MIN_REASONS = 10
+ONE_WAITING = "A proposal for this model already waits for a second staff member."
+NOT_RETURNED = "Only a model that was returned can be resubmitted."
+NO_APPROVAL: dict[str, object] = {"listing_approved_at": None, "listing_approved_criteria": []}
 QUEUE_COLUMNS = (
     ModelRecord.id,
     ModelRecord.name,
@@ -68,18 +81,35 @@ class Evaluation:
 
 
 def evaluate_listing(session: Session, model: ModelRecord, *, why: str, resubmitted: bool = False) -> Evaluation:
-    """Evaluate the criteria, move the model's listing and supersede a waiting proposal; the caller audits, commits."""
+    """Evaluate the criteria, move the model's listing and supersede a waiting proposal; the caller audits, commits.
+
+    The move is never onto the list: a model in review or returned is listed only by `decide_listing`.
+    """
     session.flush()
     session.refresh(model)
     matched = matched_criteria(facts_for(session, model))
     current = Listing(model.listing)
-    approved = model.listing_approved_at is not None
-    target = next_listing(current, approved=approved, matched=matched, resubmitted=resubmitted)
+    if resubmitted and current != Listing.RETURNED:  # read again here: another resubmission may have won meanwhile
+        raise IllegalTransition(NOT_RETURNED)
+    covered = list(model.listing_approved_criteria or []) if model.listing_approved_at is not None else []
+    target = next_listing(current, matched=matched, covered=covered, resubmitted=resubmitted)
     now = clock.now()
     values: dict[str, object] = {"listing_criteria": matched}
     if target != current:
         values.update(listing=target.value, listing_changed_at=now)
-    session.execute(update(ModelRecord).where(col(ModelRecord.id) == model.id).values(**values))
+    if target != Listing.LISTED:
+        # Off the list, the approval no longer stands: it judged a record that has since met a criterion it
+        # did not cover. Only a new confirmed approval lists the model again.
+        values.update(NO_APPROVAL)
+    # Compare and set: a writer that evaluated the same listing meanwhile (two resubmissions at once on SQLite,
+    # which takes no row lock) leaves this one nothing to move.
+    moved = session.execute(
+        update(ModelRecord)
+        .where(col(ModelRecord.id) == model.id, ModelRecord.listing == current.value)
+        .values(**values)
+    )
+    if moved.rowcount != 1:
+        raise conflict()
     evaluation = Evaluation(model.id, target)
     if target != current or resubmitted:
         details = {"from": current.value, "to": target.value, "criteria": matched, "why": why}
@@ -100,9 +130,11 @@ def evaluate_listing(session: Session, model: ModelRecord, *, why: str, resubmit
 
 
 def resubmit_listing(session: Session, model: ModelRecord, *, actor: StaffUser) -> Listing:
-    """Send a returned model through the criteria again: listed if it meets none, else back in review."""
+    """Send a returned model back into review, with the criteria it meets now; a second person still decides."""
+    _lock_model(session, model.id)
+    session.refresh(model)
     if model.listing != Listing.RETURNED.value:
-        raise IllegalTransition("Only a model that was returned can be resubmitted.")
+        raise IllegalTransition(NOT_RETURNED)
     evaluation = evaluate_listing(session, model, why="resubmitted", resubmitted=True)
     evaluation.audit(session, actor)
     session.commit()
@@ -124,6 +156,12 @@ def _pending(session: Session, model_id: int | None) -> ListingProposal | None:
     return session.exec(query).first()
 
 
+def _one_waiting_refused(err: IntegrityError) -> bool:
+    """Whether the one-waiting-proposal index refused the row (PostgreSQL names it, SQLite names its column)."""
+    message = str(err.orig)
+    return ONE_WAITING_INDEX in message or "listing_proposal.model_id" in message
+
+
 def propose_listing(
     session: Session, model: ModelRecord, *, actor: StaffUser, outcome: str, reasons: str = ""
 ) -> ListingProposal:
@@ -133,27 +171,69 @@ def propose_listing(
     if model.listing != Listing.IN_REVIEW.value:
         raise IllegalTransition("Only a model in review can be approved or returned.")
     if _pending(session, model.id) is not None:
-        raise DomainError("A proposal for this model already waits for a second staff member.")
+        raise DomainError(ONE_WAITING)
     if outcome == ListingOutcome.RETURN and len(reasons.strip()) < MIN_REASONS:
         raise DomainError("Give the reasons for returning it (at least 10 characters).")
+    # The criteria as they stand now: a model up its lineage may have been restricted since the last evaluation.
+    matched = matched_criteria(facts_for(session, model))
+    if matched != list(model.listing_criteria or []):
+        session.execute(update(ModelRecord).where(col(ModelRecord.id) == model.id).values(listing_criteria=matched))
     proposal = ListingProposal(
         model_id=model.id or 0,
         outcome=ListingOutcome(outcome).value,
         reasons=reasons.strip(),
-        criteria=list(model.listing_criteria or []),
+        criteria=matched,
         proposed_by=actor.id,
     )
     session.add(proposal)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as err:
+        # Another proposal was committed since `_pending` looked (SQLite takes no row lock): the partial unique
+        # index `ix_listing_proposal_one_waiting` refused this one. The error handler ends the transaction.
+        if _one_waiting_refused(err):
+            raise DomainError(ONE_WAITING) from None
+        raise
     _audit(session, "listing.proposed", actor, model.id, {"proposal": proposal.id, "outcome": proposal.outcome})
     session.commit()
     return proposal
 
 
+def _decided_listing(session: Session, proposal: ListingProposal, now: datetime) -> dict[str, object]:
+    """The model's listing columns once `proposal` is confirmed: listed with the criteria it judged, or returned.
+
+    A change of the record supersedes a waiting proposal, but a model up its lineage may have been restricted
+    since (that changes no row of this model): an approval that did not judge a criterion it meets now is refused.
+    """
+    if proposal.outcome != ListingOutcome.APPROVE.value:
+        return {"listing": Listing.RETURNED.value, "listing_changed_at": now} | NO_APPROVAL
+    model = session.get(ModelRecord, proposal.model_id)
+    if model is None:
+        raise conflict()
+    session.refresh(model)
+    matched = matched_criteria(facts_for(session, model))
+    unjudged = [c for c in matched if c not in (proposal.criteria or [])]
+    if unjudged:
+        labels = "; ".join(CRITERIA_BY_ID[c].label for c in unjudged)
+        raise DomainError(
+            f"The model now meets a criterion this proposal did not judge ({labels}): reject it and propose again."
+        )
+    return {
+        "listing": Listing.LISTED.value,
+        "listing_changed_at": now,
+        "listing_criteria": matched,
+        "listing_approved_at": now,
+        "listing_approved_criteria": list(proposal.criteria or []),
+    }
+
+
 def decide_listing(
     session: Session, proposal: ListingProposal, *, actor: StaffUser, confirm: bool, note: str = ""
 ) -> ListingProposal:
-    """Confirm or reject a listing proposal: never by its proposer (four eyes). Confirming lists or returns."""
+    """Confirm or reject a listing proposal: never by its proposer (four eyes). Confirming lists or returns.
+
+    This is the only way onto the list for a model in review: an evaluation never lists one.
+    """
     if proposal.status != PENDING:
         raise IllegalTransition("This proposal has already been decided.")
     if proposal.proposed_by == actor.id:
@@ -174,20 +254,14 @@ def decide_listing(
         raise conflict()
     action = "listing.rejected"
     if confirm:
-        approve = proposal.outcome == ListingOutcome.APPROVE.value
-        values = {
-            "listing": (Listing.LISTED if approve else Listing.RETURNED).value,
-            "listing_approved_at": now if approve else None,
-            "listing_changed_at": now,
-        }
         moved = session.execute(
             update(ModelRecord)
             .where(col(ModelRecord.id) == proposal.model_id, ModelRecord.listing == Listing.IN_REVIEW.value)
-            .values(**values)
+            .values(**_decided_listing(session, proposal, now))
         )
         if moved.rowcount != 1:
             raise IllegalTransition("The model is no longer in review.")
-        action = "listing.approved" if approve else "listing.returned"
+        action = "listing.approved" if proposal.outcome == ListingOutcome.APPROVE.value else "listing.returned"
     _audit(session, action, actor, proposal.model_id, {"proposal": proposal.id})
     session.commit()
     session.refresh(proposal)
@@ -217,6 +291,7 @@ class ListingPanel:
 
     criteria: list[Criterion]
     proposals: list[ListingProposal] = field(default_factory=list)
+    covered: list[Criterion] = field(default_factory=list)  # what the standing approval judged
 
     @property
     def pending(self) -> ListingProposal | None:
@@ -240,7 +315,8 @@ def listing_panel(session: Session, model: ModelRecord) -> ListingPanel:
     proposals = session.exec(
         select(ListingProposal).where(ListingProposal.model_id == model.id).order_by(col(ListingProposal.id).desc())
     ).all()
-    return ListingPanel(criteria_of(model.listing_criteria), list(proposals))
+    covered = criteria_of(model.listing_approved_criteria) if model.listing_approved_at is not None else []
+    return ListingPanel(criteria_of(model.listing_criteria), list(proposals), covered)
 
 
 @dataclass

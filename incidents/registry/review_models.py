@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
@@ -33,10 +33,18 @@ class ListingProposalStatus(StrEnum):
     SUPERSEDED = "superseded"  # the model's details or card changed while it waited
 
 
+# At most one proposal waits per model (migration 0016): the row lock `propose_listing` takes is a no-op on SQLite.
+ONE_WAITING_INDEX = "ix_listing_proposal_one_waiting"
+WAITING = text("status = 'pending'")
+
+
 class ListingProposal(SQLModel, table=True):
     """A proposal to list a model in review, or to return it with reasons; a second person decides."""
 
     __tablename__ = "listing_proposal"
+    __table_args__ = (
+        Index(ONE_WAITING_INDEX, "model_id", unique=True, sqlite_where=WAITING, postgresql_where=WAITING),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     model_id: int = Field(foreign_key="model_record.id", ondelete="CASCADE", index=True)

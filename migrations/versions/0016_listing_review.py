@@ -5,9 +5,10 @@ Revises: 0015
 Create Date: 2026-12-10 10:00:00
 
 `model_record` gains its listing (`listed` for every model stored before, so none disappears), the
-review criteria its last evaluation found, when its listing changed and when two staff members
-approved it, and the owner's contact address. `listing_proposal` holds each approve-or-return
-proposal and its second person's decision; `upstream_flag` a derived model flagged when a model up
+review criteria its last evaluation found, when its listing changed, when two staff members
+approved it and the criteria their approval judged, and the owner's contact address.
+`listing_proposal` holds each approve-or-return proposal and its second person's decision, at most
+one waiting per model (a partial unique index, as 0013 does for appeals); `upstream_flag` a derived model flagged when a model up
 its lineage was restricted, suspended or decommissioned; `upstream_notice` the owner e-mail sent about
 a flag, claimed by its unique row. Plain add_column and create_table: no batch mode, which on SQLite
 would rebuild `model_record` and, with foreign keys on, clear the links other tables hold to it.
@@ -24,7 +25,15 @@ down_revision = "0015"
 branch_labels = None
 depends_on = None
 
-COLUMNS = ("listing", "listing_criteria", "listing_changed_at", "listing_approved_at", "owner_contact")
+COLUMNS = (
+    "listing",
+    "listing_criteria",
+    "listing_changed_at",
+    "listing_approved_at",
+    "listing_approved_criteria",
+    "owner_contact",
+)
+WAITING = sa.text("status = 'pending'")
 
 
 def upgrade() -> None:
@@ -36,6 +45,10 @@ def upgrade() -> None:
     )
     op.add_column("model_record", sa.Column("listing_changed_at", when, nullable=True))
     op.add_column("model_record", sa.Column("listing_approved_at", when, nullable=True))
+    op.add_column(
+        "model_record",
+        sa.Column("listing_approved_criteria", sa.JSON(), nullable=False, server_default=sa.text("'[]'")),
+    )
     op.add_column("model_record", sa.Column("owner_contact", string(length=254), nullable=True))
     op.create_index(op.f("ix_model_record_listing"), "model_record", ["listing"], unique=False)
     op.create_table(
@@ -58,6 +71,14 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_listing_proposal_model_id"), "listing_proposal", ["model_id"], unique=False)
     op.create_index(op.f("ix_listing_proposal_status"), "listing_proposal", ["status"], unique=False)
+    op.create_index(
+        "ix_listing_proposal_one_waiting",
+        "listing_proposal",
+        ["model_id"],
+        unique=True,
+        sqlite_where=WAITING,
+        postgresql_where=WAITING,
+    )
     op.create_table(
         "upstream_flag",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -93,6 +114,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_upstream_flag_upstream_id"), table_name="upstream_flag")
     op.drop_index(op.f("ix_upstream_flag_model_id"), table_name="upstream_flag")
     op.drop_table("upstream_flag")
+    op.drop_index("ix_listing_proposal_one_waiting", table_name="listing_proposal")
     op.drop_index(op.f("ix_listing_proposal_status"), table_name="listing_proposal")
     op.drop_index(op.f("ix_listing_proposal_model_id"), table_name="listing_proposal")
     op.drop_table("listing_proposal")

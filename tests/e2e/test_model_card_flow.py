@@ -19,9 +19,16 @@ FAILING = ("intended_uses", "out_of_scope", "training_data", "evaluation", "bias
 
 
 def test_a_reviewer_imports_and_reviews_a_card(live_server, page_factory, make_staff, session):
-    # Approved for listing already: its public page follows the card's review (the pre-upload review has its own tests).
+    # Approved for listing already, its card incomplete: its public page follows the card's review (the pre-upload
+    # review has its own tests).
     session.add(
-        ModelRecord(name="Support Llama", version="8B", provider="Example Org", listing_approved_at=clock.now())
+        ModelRecord(
+            name="Support Llama",
+            version="8B",
+            provider="Example Org",
+            listing_approved_at=clock.now(),
+            listing_approved_criteria=["card_incomplete"],
+        )
     )
     session.commit()
     model = session.exec(select(ModelRecord)).one()

@@ -25,9 +25,16 @@ def card(name: str) -> str:
 
 @pytest.fixture
 def model(session):
-    # Listed, and approved by two reviewers (test_listing_review.py): its card and details may change
-    # without sending it back for the pre-upload review, so these tests follow its public page.
-    record = ModelRecord(name="Helpdesk", version="7B", provider="Example Org", listing_approved_at=clock.now())
+    # Listed, and approved by two reviewers (test_listing_review.py) with open weights and an incomplete card: its
+    # card and these details may change without sending it back for the pre-upload review, so these tests follow its
+    # public page.
+    record = ModelRecord(
+        name="Helpdesk",
+        version="7B",
+        provider="Example Org",
+        listing_approved_at=clock.now(),
+        listing_approved_criteria=["open_weights", "card_incomplete"],
+    )
     session.add(record)
     session.commit()
     return record

@@ -97,24 +97,37 @@ def test_all_three_in_the_tables_order():
 
 
 L, R, RET = Listing.LISTED, Listing.IN_REVIEW, Listing.RETURNED
+OW, RB, CI = "open_weights", "restricted_base", "card_incomplete"
 
 
 @pytest.mark.parametrize(
-    ("current", "approved", "matched", "resubmitted", "expected"),
+    ("current", "covered", "matched", "resubmitted", "expected"),
     [
-        (L, False, [], False, L),  # meets none: listed directly
-        (L, False, ["open_weights"], False, R),  # meets one, not approved: into review
-        (L, True, ["open_weights"], False, L),  # approved by two reviewers: stays listed
-        (R, False, ["card_incomplete"], False, R),
-        (R, False, [], False, L),  # a change made it meet none
-        (RET, False, ["card_incomplete"], False, RET),  # returned stays returned until resubmitted
-        (RET, False, [], False, RET),
-        (RET, False, ["card_incomplete"], True, R),
-        (RET, False, [], True, L),
+        (L, (), [], False, L),  # meets none (a model just registered, or listed before the review): listed
+        (L, (), [OW], False, R),  # meets one that no approval covered: into review
+        (L, (OW, CI), [OW], False, L),  # approved by two reviewers for what it meets: stays listed
+        (L, (OW, CI), [OW, CI], False, L),
+        (L, (CI,), [OW, CI], False, R),  # meets one the approval did not judge: back into review
+        (L, (OW,), [RB], False, R),
+        (R, (), [CI], False, R),
+        (R, (), [], False, R),  # meets none now, but only a second person's confirmation lists it
+        (R, (OW,), [OW], False, R),
+        (RET, (), [CI], False, RET),  # returned stays returned until resubmitted
+        (RET, (), [], False, RET),
+        (RET, (), [CI], True, R),
+        (RET, (), [], True, R),  # resubmitted: into review, never straight onto the list
     ],
 )
-def test_next_listing(current, approved, matched, resubmitted, expected):
-    assert next_listing(current, approved=approved, matched=matched, resubmitted=resubmitted) == expected
+def test_next_listing(current, covered, matched, resubmitted, expected):
+    assert next_listing(current, matched=matched, covered=covered, resubmitted=resubmitted) == expected
+
+
+@pytest.mark.parametrize("current", [R, RET])
+@pytest.mark.parametrize("resubmitted", [False, True])
+def test_an_evaluation_never_lists_a_model_that_is_not_listed(current, resubmitted):
+    everything = [c.id for c in LISTING_CRITERIA]
+    for matched in ([], [OW], everything):
+        assert next_listing(current, matched=matched, covered=everything, resubmitted=resubmitted) != L
 
 
 def hub(repo: str) -> str:
