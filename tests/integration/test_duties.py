@@ -1,12 +1,9 @@
 """Duties to the reporter end to end: dates on the reporter's pages (en, es), marked feedback, the one
 extension, the queue, the dashboard and the e-mail warning. Clocks frozen at FIXED_DAY (28 Nov 2026, noon)."""
 
-import socket
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import select
 
 from core.audit import AuditEvent
@@ -210,26 +207,6 @@ def test_the_public_channel_shows_a_service_level_not_a_deadline(client, session
     assert "automatic message" not in open_thread(client, receipt)  # AUTO_ACK_PUBLIC is off by default
     es = submit(client, "/report?lang=es")[0].get_data(as_text=True)
     assert "a más tardar el 12 de diciembre de 2026. Es un nivel de servicio propio, no un plazo legal." in es
-
-
-@pytest.fixture
-def smtp_sink():
-    class Sink:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-            return "250 OK"
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, port
-    controller.stop()
 
 
 def test_an_overdue_duty_shows_in_the_queue_and_dashboard_and_is_mailed_once(

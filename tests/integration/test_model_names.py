@@ -8,7 +8,6 @@ from incidents.models import ModelRecord
 from incidents.triage.notifications import Mailer
 from tests.conftest import signed_in_client
 from tests.factories.registry import csrf
-from tests.integration.test_value_chain import smtp_sink  # noqa: F401  (the fixture)
 
 
 def test_a_name_with_a_line_break_is_refused_on_the_form(app, session, make_staff):
@@ -20,7 +19,7 @@ def test_a_name_with_a_line_break_is_refused_on_the_form(app, session, make_staf
     assert session.exec(select(ModelRecord)).first() is None
 
 
-def test_the_mailer_sends_a_subject_with_a_line_break_on_one_line(smtp_sink):  # noqa: F811
+def test_the_mailer_sends_a_subject_with_a_line_break_on_one_line(smtp_sink):
     sink, port = smtp_sink
     mailer = Mailer(server="127.0.0.1", port=port, sender="incidents@localhost", base_url="http://localhost")
     assert mailer.send(["owner@example.org"], "Upstream of Old\r\nName changed", "body")

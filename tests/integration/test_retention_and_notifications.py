@@ -1,11 +1,7 @@
 """Retention purge against a fixed clock; staff e-mail through a real SMTP sink (aiosmtpd); the job CLI."""
 
-import socket
 from datetime import timedelta
-from email import message_from_bytes
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import update
 from sqlmodel import select
 
@@ -92,27 +88,6 @@ def test_purged_reports_still_open_for_reporter_and_staff(app, client, session, 
     assert page.status_code == 200 and "deleted at the end of our retention period" in page.get_data(as_text=True)
     staff_page = signed_in_client(app, make_staff("triager")).get(f"/staff/reports/{report.id}")
     assert staff_page.status_code == 200 and "was purged" in staff_page.get_data(as_text=True)
-
-
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_sink():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, port
-    controller.stop()
 
 
 def test_deadline_warnings_go_once_and_carry_no_content(app, session, make_staff, smtp_sink):

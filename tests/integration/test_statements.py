@@ -13,7 +13,6 @@ from incidents.models import Report
 from tests.conftest import csrf_from, signed_in_client
 from tests.factories.triage import stored_report
 from tests.integration.test_appeals import act_on_report
-from tests.integration.test_retention_and_notifications import smtp_sink  # noqa: F401 (a fixture)
 
 # Spanish, as translations/es has them.
 ES_HEADINGS = ("Declaración de motivos", "Qué se decidió: Suspensión del acceso", "Cómo recurrir", "Fundamento: ")

@@ -3,12 +3,9 @@ model down the lineage, tells their owners once by a content-free e-mail, and sh
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import select
 
 from core import clock
@@ -25,27 +22,6 @@ from tests.factories.triage import stored_report
 
 SECRET = "The assistant told a patient to double an insulin dose"
 REASON = "Gives unsafe medical dosing advice."
-
-
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_sink():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, port
-    controller.stop()
 
 
 def hub(repo: str) -> str:
