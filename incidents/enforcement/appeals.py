@@ -250,6 +250,9 @@ def file_dismissal_appeal(
     if report.status != ReportStatus.DISMISSED:
         raise AppealRefused("not dismissed")
     if open_dismissal_appeal(session, report.id) is not None:
+        # the open appeal may be this very form's, filed by the other copy since the first look
+        if (earlier := appeal_of_form(session, report, dedupe_token, keys)) is not None:
+            return earlier
         raise AppealWaiting("an appeal of this report is open")
     message = add_message(
         session=session, report=report, author=Author.REPORTER, body=arguments, uploads=uploads, keys=keys,

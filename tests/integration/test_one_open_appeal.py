@@ -187,3 +187,31 @@ def test_the_same_dismissal_appeal_sent_twice_at_once_files_once(app, client, se
         len(session.exec(select(Message).where(Message.report_id == report.id, Message.author == "reporter")).all())
         == 1
     )
+
+
+def test_a_copy_that_looked_before_the_other_committed_still_gets_the_first_appeal(
+    app, client, session, make_staff, monkeypatch
+):
+    """The window the test above can miss: the second copy looked for its form's appeal just before the first
+    copy committed it, then found an open appeal. It is its own form's, so it is returned, not refused."""
+    _thread, _receipt, report = dismissed_thread(client, session, author_of(session, make_staff))
+    keys = platform_keys(app)
+    first = appeals.file_dismissal_appeal(
+        session, report=report, arguments=ARGUMENTS, uploads=[], keys=keys, days=30, dedupe_token="one-form"
+    )
+    looks = []
+    real = appeals.appeal_of_form
+
+    def looked_too_early(*args, **kwargs):
+        looks.append(1)
+        return None if len(looks) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(appeals, "appeal_of_form", looked_too_early)
+    again = appeals.file_dismissal_appeal(
+        session, report=report, arguments=ARGUMENTS, uploads=[], keys=keys, days=30, dedupe_token="one-form"
+    )
+    assert again.appeal_id == first.appeal_id and len(looks) == 2
+    with pytest.raises(appeals.AppealWaiting):  # another form is still refused while that appeal is open
+        appeals.file_dismissal_appeal(
+            session, report=report, arguments=ARGUMENTS, uploads=[], keys=keys, days=30, dedupe_token="other-form"
+        )
