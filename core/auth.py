@@ -149,15 +149,19 @@ def create_staff(
     with_password: bool = False,
     setup_hours: int = 72,
     actor_id: int | None = None,
+    password: str | None = None,
 ) -> NewAccount:
-    """Create a staff account with a fresh TOTP secret and either a setup link token or a password."""
+    """Create a staff account with a fresh TOTP secret and either a setup link token or a password.
+
+    `password` sets a chosen one (the demo accounts'); `with_password` alone makes a random one.
+    """
     email = email.strip().lower()
     if session.exec(select(StaffUser).where(StaffUser.email == email)).first():
         raise AuthError(f"An account for {email} already exists.")
     user = StaffUser(email=email, role=Role(role).value, totp_secret=pyotp.random_base32())
-    token = password = None
-    if with_password:
-        password = secrets.token_urlsafe(15)
+    token = None
+    if with_password or password:
+        password = password or secrets.token_urlsafe(15)
         user.password_hash = hash_password(password)
         _give_keys(user, password)
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 import click
@@ -13,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlmodel import Session, select
 
-from core import auth
+from core import auth, demo
 from core.audit import audit_checks, checkpoint_problems, verify_chain
 from core.auth import Role, StaffUser
 from core.db import get_engine
@@ -206,21 +205,25 @@ def refuse_in_production() -> None:
 
 
 @demo_cli.command("admin")
-@click.option("--email", default=DEMO_ADMIN, show_default=True)
-def demo_admin(email: str) -> None:
-    """Create the demo admin (or give it a new password) and print how to sign in."""
+def demo_admin() -> None:
+    """Create the demo accounts, one or more per role (or give them their demo passwords back); print how to sign in."""
     refuse_in_production()
     with Session(get_engine(), expire_on_commit=False) as session:
-        user = auth.find_staff(session, email)
-        if user is None:
-            account = auth.create_staff(session=session, email=email, role=auth.Role.ADMIN, with_password=True)
-        else:
-            password = secrets.token_urlsafe(15)
-            auth.set_password(session=session, user=user, password=password)
-            account = auth.NewAccount(user=user, setup_token=None, password=password)
-    click.echo("\n=== Demo staff account: sign in at http://127.0.0.1:5000/staff/login ===")
-    print_new_account(account)
-    click.echo(f"No authenticator app at hand? Print the current code with:\n  flask --app wsgi demo totp {email}\n")
+        accounts = demo.ensure_accounts(current_app._get_current_object(), session)
+    click.echo("\n=== Demo staff accounts: sign in at http://127.0.0.1:5000/staff/login ===")
+    for account in accounts:
+        print_demo_account(account)
+    click.echo("No authenticator app at hand? Print an account's current code with:")
+    click.echo(f"  flask --app wsgi demo totp {DEMO_ADMIN}\n")
+
+
+def print_demo_account(account: demo.DemoAccount) -> None:
+    """Print how a demo account signs in: e-mail, role, password and TOTP URI."""
+    click.echo(f"\nAccount:  {account.user.email} ({account.user.role})")
+    click.echo(f"Password: {account.password}")
+    click.echo(f"Authenticator (TOTP) URI:\n  {account.totp_uri}")
+    if account.keys_replaced:
+        click.echo("  Its password was replaced, so it has a new key: another recipient must grant it access again.")
 
 
 @demo_cli.command("totp")

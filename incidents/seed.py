@@ -120,7 +120,7 @@ STORIES = {
 SERIOUS_FLAGS = [flag.column for flag in REPORTER_FLAGS]
 
 
-def _pick(rng: random.Random, weights: dict):
+def pick(rng: random.Random, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -135,11 +135,11 @@ def synthetic_report_rows(
     for _ in range(count):
         created = now - timedelta(seconds=rng.randrange(days * 86400))
         name, versions, provider = rng.choice(MODELS)
-        severity = _pick(rng, SEVERITY_WEIGHTS)
+        severity = pick(rng, SEVERITY_WEIGHTS)
         age_days = (now - created).days
-        status = ReportStatus.RECEIVED if age_days < 2 else _pick(rng, STATUS_WEIGHTS)
+        status = ReportStatus.RECEIVED if age_days < 2 else pick(rng, STATUS_WEIGHTS)
         channel = Channel.WHISTLEBLOWER if rng.random() < 0.12 else Channel.PUBLIC
-        category = _pick(rng, CATEGORY_WEIGHTS)
+        category = pick(rng, CATEGORY_WEIGHTS)
         headline, story = STORIES[category]
         content: dict[str, object] = {
             "title": f"{name} {headline}",
@@ -262,32 +262,42 @@ def _flush(session: Session, rows: list[dict], progress) -> int:
 
 @click.command("seed")
 @with_appcontext
-@click.option("--reports", "report_count", default=500, show_default=True, help="How many synthetic reports.")
+@click.option("--reports", "report_count", default=300, show_default=True, help="How many synthetic reports.")
 @click.option("--seed", "random_seed", default=2026, show_default=True, help="Random seed, for repeatable data.")
 def demo_seed(report_count: int, random_seed: int) -> None:
-    """Fill the database with synthetic staff and reports for demos and benchmarks."""
-    from incidents import seed_cases
+    """Fill the database with demo staff and reports, filed and worked through the real services."""
+    from core import demo
+    from core.cli import print_demo_account
+    from incidents import seed_cases, seed_flow
     from incidents.intake import service as intake
 
     refuse_in_production()
+    app = current_app._get_current_object()
     rng = random.Random(random_seed)
     with Session(get_engine(), expire_on_commit=False) as session:
-        for role in auth.Role:
-            email = f"{role.value}@example.org"
-            if auth.find_staff(session, email) is None:
-                auth.create_staff(session=session, email=email, role=role, with_password=True)
-        keys = intake.platform_keys(current_app)
-        readers = {channel: intake.channel_readers(session, channel, keys) for channel in Channel}
-        with click.progressbar(length=report_count, label="Seeding reports") as bar:
-            written = seed_reports(
-                session=session, count=report_count, rng=rng, now=clock.now(), readers=readers, progress=bar.update
+        accounts = demo.ensure_accounts(app, session)  # the recipients first: they open the whistleblower channel
+        workers = seed_flow.Workers(
+            public=demo.demo_user(app, session, auth.Role.TRIAGER),
+            whistleblower=demo.demo_user(app, session, auth.Role.RECIPIENT),
+            keys=intake.platform_keys(app),
+        )
+        with click.progressbar(length=report_count, label="Filing and triaging reports") as bar:
+            written = seed_flow.replay(
+                session, workers, count=report_count, rng=rng, now=clock.now(), progress=bar.update
             )
         shared = seed_cases.seed_shared_incidents(session, rng, clock.today())
         quarter = seed_cases.last_quarter(clock.now())
         actions = seed_cases.seed_enforcement(session, rng, quarter)
-    click.echo(f"Seeded {written} reports. Staff accounts: " + ", ".join(f"{r.value}@example.org" for r in auth.Role))
+        retired = seed_cases.seed_decommission(session, clock.now())
+        done = [step(app, session) for step in demo.demo_steps(app)]
+    click.echo(f"Filed and triaged {written} reports through intake and triage, each with its history.")
     click.echo(
         f"Shared {len(shared)} incidents with their sources; recorded {actions} enforcement actions in {quarter}. "
         f"Try: flask --app wsgi export aiid, and flask --app wsgi export dsa --period {quarter}"
     )
-    click.echo("Give any of them a password and print its TOTP URI with: flask --app wsgi demo admin --email EMAIL")
+    click.echo(retired)
+    for line in done:
+        click.echo(line)
+    click.echo("\n=== Demo staff accounts: sign in at http://127.0.0.1:5000/staff/login ===")
+    for account in accounts:
+        print_demo_account(account)

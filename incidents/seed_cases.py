@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from flask import current_app
 from sqlmodel import Session, select
 
-from core import auth
+from core import auth, clock
+from core import demo as demo_accounts
 from core.auth import StaffUser
 from core.periods import Period
 from incidents.cases import public
@@ -22,8 +24,13 @@ from incidents.cases import service as cases
 from incidents.cases.sources import add_source
 from incidents.enforcement import licence_ground
 from incidents.enforcement.service import record_enforcement
-from incidents.models import Channel, EnforcementAction, Incident, Report
+from incidents.models import Channel, EnforcementAction, Incident, ModelRecord, Report
+from incidents.triage import service as triage
+from incidents.triage.workflow import OPEN_STATUSES, ModelAction, TriageAction
 from incidents.vocabulary import ActionType, Automation, GroundType, TargetKind
+
+# Statuses from which a report can join an incident (an incident's reports are in progress, or escalated).
+LINKABLE = tuple(sorted(OPEN_STATUSES))
 
 
 @dataclass(frozen=True)
@@ -158,9 +165,15 @@ INCIDENTS = (
 
 
 def _consenting_reports(session: Session, count: int) -> list[Report]:
+    """Public reports whose reporters consented to sharing, still open and in no incident, oldest first."""
     query = (
         select(Report)
-        .where(Report.share_consent.is_(True), Report.incident_id.is_(None), Report.channel == Channel.PUBLIC.value)
+        .where(
+            Report.share_consent.is_(True),
+            Report.incident_id.is_(None),
+            Report.channel == Channel.PUBLIC.value,
+            Report.status.in_([s.value for s in LINKABLE]),
+        )
         .order_by(Report.id)
         .limit(count)
     )
@@ -190,10 +203,9 @@ def seed_shared_incidents(session: Session, rng: random.Random, today: date) -> 
             details = {**source, "published_on": published, "retrieved_on": published + timedelta(days=1)}
             add_source(session, incident, actor=triager, data={**details, "version": incident.version})
             session.refresh(incident)
-        for report in reports:
-            report.incident_id = incident.id
-            session.add(report)
-        session.commit()
+        for report in reports:  # through triage, so each report's history says it joined the incident
+            data = {"incident_id": incident.id, "version": report.version}
+            triage.apply(session, report, TriageAction.LINK_INCIDENT, actor=triager, data=data)
         made.append(cases.set_sharing(session, incident, actor=publisher, share=True))
     return made
 
@@ -260,16 +272,47 @@ def seed_enforcement(session: Session, rng: random.Random, quarter: Period) -> i
         report = None if incident else session.exec(select(Report).order_by(Report.id)).first()
         if incident is None and report is None:
             return n
-        record_enforcement(session, actor=triager, data=data, report=report, incident=incident)
-        session.commit()
+        with clock.as_of(min(clock.now(), datetime.combine(decided, time(12), UTC))):
+            record_enforcement(session, actor=triager, data=data, report=report, incident=incident)
+            session.commit()
     return len(ACTIONS)
 
 
 def _staff(session: Session, role: auth.Role) -> StaffUser:
-    email = f"{role.value}@example.org"
-    user = auth.find_staff(session, email)
-    return user or auth.create_staff(session=session, email=email, role=role, with_password=True).user
+    return demo_accounts.demo_user(current_app._get_current_object(), session, role)
 
 
 def last_quarter(now: datetime) -> Period:
     return Period.containing(now).previous()
+
+
+RETIRED = {"name": "Orca-Vision", "version": "0.9", "provider": "Bluewater Research"}
+
+
+def seed_decommission(session: Session, now: datetime) -> str:
+    """Register a demo model and decommission it the four-eyes way: a triager proposes, the admin approves."""
+    from incidents.registry import service as registry
+    from incidents.registry.schemas import CRITERIA
+
+    found = session.exec(
+        select(ModelRecord).where(ModelRecord.name == RETIRED["name"], ModelRecord.version == RETIRED["version"])
+    ).first()
+    if found is not None:
+        return f"{RETIRED['name']} {RETIRED['version']} is in the registry already ({found.status})."
+    triager, admin = _staff(session, auth.Role.TRIAGER), _staff(session, auth.Role.ADMIN)
+    with clock.as_of(now - timedelta(days=20)):
+        model = registry.create_model(session, actor=triager, data=RETIRED)
+    with clock.as_of(now - timedelta(days=19)):
+        registry.transition_model(session, model, ModelAction.REVIEW, actor=triager, row_version=model.row_version)
+    proposal_data = {
+        "criteria": {name: list(answers)[-1] for name, (_question, answers) in CRITERIA.items()},
+        "effective_on": (now - timedelta(days=2)).date(),
+        "notice": "Orca-Vision 0.9 is withdrawn: its image filter can be bypassed and no fix is planned.",
+        "public_reason": "Image safety filter bypassable; superseded by 1.1.",
+    }
+    with clock.as_of(now - timedelta(days=16)):
+        proposal = registry.propose_decommission(session, model, actor=triager, data=proposal_data)
+    with clock.as_of(now - timedelta(days=15)):
+        registry.decide_proposal(session, proposal, actor=admin, approve=True, note="Agreed: no mitigation exists.")
+    name = f"{RETIRED['name']} {RETIRED['version']}"
+    return f"Decommissioned {name}: proposed by {triager.email}, approved by {admin.email} (four eyes)."

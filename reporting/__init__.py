@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from sqlmodel import Session
 
 from core.audit import add_audit_check
+from core.demo import add_demo_step
 from core.db import get_engine
 from reporting import api, models, views  # noqa: F401  (models register their tables)
 
@@ -75,6 +76,7 @@ def init_app(app: Flask) -> None:
     api.describe(app)
     app.cli.add_command(reports_cli)
     add_audit_check(app, _ledger_against_the_log)
+    add_demo_step(app, _demo_publish)
 
 
 def _ledger_against_the_log(session: Session) -> list[str]:
@@ -82,3 +84,23 @@ def _ledger_against_the_log(session: Session) -> list[str]:
     from reporting import ledger
 
     return ledger.checkpoint_problems(session) + ledger.cross_check(session)
+
+
+def _demo_publish(app: Flask, session: Session) -> str:
+    """What `demo seed` asks of reporting: the last quarter published, once (a re-run finds it there)."""
+    from core import clock
+    from core.auth import Role
+    from core.demo import demo_user
+    from core.periods import Period
+    from reporting import publish as publishing
+
+    period = str(Period.containing(clock.now()).previous())
+    try:
+        outcome = publishing.publish(app, session, period)
+    except publishing.PublicationRefused as refusal:
+        return f"Transparency report {period}: refused: {refusal}"
+    publication = outcome.publication
+    if publication.status == "draft":  # TRANSPARENCY_MODE=draft: the demo publisher approves it
+        publishing.approve(session, publication, actor_id=demo_user(app, session, Role.PUBLISHER).id, app=app)
+    state = "published" if outcome.created else "was published already"
+    return f"Transparency report {period} {state}: see /transparency/ and /staff/transparency."
