@@ -18,6 +18,7 @@ from core import (
     permissions,
     sealing,
     security,
+    staff_admin_views,
     tasks,
     views,
 )
@@ -41,3 +42,4 @@ def init_app(app: Flask) -> None:
     tasks.init_app(app)
     openapi.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(staff_admin_views.blueprint())

@@ -56,6 +56,12 @@ MATRIX = {
         "publisher": 403,
     },
     ("GET", "/staff/recipients"): {"admin": 200, "triager": 403, "recipient": 200, "publisher": 403},
+    # The admin's account pages: the empty form is refused (400); there is no account 999.
+    ("GET", "/staff/accounts"): {"admin": 200, "triager": 403, "recipient": 403, "publisher": 403},
+    ("POST", "/staff/accounts"): {"admin": 400, "triager": 403, "recipient": 403, "publisher": 403},
+    ("POST", "/staff/accounts/999/reset"): {"admin": 404, "triager": 403, "recipient": 403, "publisher": 403},
+    ("POST", "/staff/accounts/999/active"): {"admin": 404, "triager": 403, "recipient": 403, "publisher": 403},
+    ("POST", "/staff/accounts/999/role"): {"admin": 404, "triager": 403, "recipient": 403, "publisher": 403},
     ("POST", "/staff/recipients"): {"admin": 403, "triager": 403, "recipient": 302, "publisher": 403},
     ("GET", "/staff/incidents"): ALL,
     ("POST", "/staff/incidents"): {"admin": 400, "triager": 400, "recipient": 400, "publisher": 403},
