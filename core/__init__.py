@@ -9,6 +9,7 @@ from core import (
     cli,
     db,
     errors,
+    home,
     i18n,
     ids,
     inputs,
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    home.init_app(app)
     tasks.init_app(app)
     openapi.init_app(app)
     app.register_blueprint(views.bp)

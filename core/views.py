@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
-from core import auth, clock
+from core import auth, clock, home, staff_admin
 from core.db import get_session
 from core.permissions import Permission, roles_for
 from core.redirects import safe_next
@@ -142,7 +142,11 @@ def setup() -> ResponseReturnValue:
 @roles(*roles_for(Permission.SEE_STAFF_PAGES))
 def staff_home() -> str:
     """Show the signed-in staff member where to go next for their role."""
-    return render_template("core/staff/home.html", user=current_staff())
+    user = current_staff()
+    assert user is not None  # the staff gate lets only signed-in staff reach this view
+    panels = home.panels_for(current_app, get_session(), user)
+    role_label = staff_admin.ROLE_LABELS.get(user.role, user.role)
+    return render_template("core/staff/home.html", user=user, panels=panels, role_label=role_label)
 
 
 @bp.route("/staff/account", methods=["GET", "POST"])

@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     from incidents.registry import licences
     from incidents.registry.cli import registry_cli
     from incidents.seed import demo_seed
+    from incidents.triage import home_panels
     from incidents.triage.cli import triage_cli
 
     bp = Blueprint("incidents", __name__)
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(registry_cli)
     app.cli.add_command(partners_cli)
     add_object_rule(app, Report, access.report_rule)
+    home_panels.init_app(app)
     app.jinja_env.globals["whistleblower_open"] = whistleblower_open
 
 

@@ -8,9 +8,10 @@ from flask.cli import AppGroup
 from sqlmodel import Session
 
 from core.audit import add_audit_check
-from core.demo import add_demo_step
 from core.db import get_engine
-from reporting import api, models, views  # noqa: F401  (models register their tables)
+from core.demo import add_demo_step
+from core.home import add_home_panel
+from reporting import api, home_panel, models, views  # noqa: F401  (models register their tables)
 
 # reporting.publish (OpenDP, pandas, Altair) is imported by the commands that need it, so web
 # workers do not load it at start.
@@ -77,6 +78,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(reports_cli)
     add_audit_check(app, _ledger_against_the_log)
     add_demo_step(app, _demo_publish)
+    add_home_panel(app, home_panel.transparency_panel)
 
 
 def _ledger_against_the_log(session: Session) -> list[str]:
