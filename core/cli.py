@@ -219,7 +219,7 @@ def demo_admin() -> None:
 
 def print_demo_account(account: demo.DemoAccount) -> None:
     """Print how a demo account signs in: e-mail, role, password and TOTP URI."""
-    click.echo(f"\nAccount:  {account.user.email} ({account.user.role})")
+    click.echo(f"\nAccount:  {account.email} ({account.role})")
     click.echo(f"Password: {account.password}")
     click.echo(f"Authenticator (TOTP) URI:\n  {account.totp_uri}")
     if account.keys_replaced:

@@ -35,13 +35,17 @@ STEPS_KEY = "core.demo_steps"
 
 @dataclass(frozen=True)
 class DemoAccount:
-    user: StaffUser
+    """How to sign in to a demo account (plain values: they outlive the database session)."""
+
+    email: str
+    role: str
     password: str
+    totp_uri: str
     keys_replaced: bool  # the password was reset without the old one: a recipient must be granted again
 
-    @property
-    def totp_uri(self) -> str:
-        return auth.totp_uri(self.user)
+    @classmethod
+    def of(cls, user: StaffUser, password: str, keys_replaced: bool = False) -> DemoAccount:
+        return cls(user.email, user.role, password, auth.totp_uri(user), keys_replaced)
 
 
 def demo_password(app: Flask, email: str) -> str:
@@ -56,16 +60,16 @@ def ensure_account(app: Flask, session: Session, email: str, role: Role) -> Demo
     user = auth.find_staff(session, email)
     if user is None:
         user = auth.create_staff(session=session, email=email, role=role, password=password).user
-        return DemoAccount(user=user, password=password, keys_replaced=False)
+        return DemoAccount.of(user, password)
     if user.role != role.value:
         auth.change_role(session=session, email=email, role=role)
     if auth.verify_password(user.password_hash, password) and user.active:
-        return DemoAccount(user=user, password=password, keys_replaced=False)
+        return DemoAccount.of(user, password)
     had_keys = user.public_key is not None
     if not user.active:
         auth.set_active(session=session, email=email, active=True)
     kept = auth.set_password(session=session, user=user, password=password)
-    return DemoAccount(user=user, password=password, keys_replaced=had_keys and not kept)
+    return DemoAccount.of(user, password, keys_replaced=had_keys and not kept)
 
 
 def ensure_accounts(app: Flask, session: Session) -> list[DemoAccount]:
@@ -76,7 +80,12 @@ def ensure_accounts(app: Flask, session: Session) -> list[DemoAccount]:
 def demo_user(app: Flask, session: Session, role: Role, n: int = 0) -> StaffUser:
     """Return the demo account of a role (the n-th, for the recipients), creating it if needed."""
     email = [e for e, r in DEMO_ACCOUNTS if r is role][n]
-    return auth.find_staff(session, email) or ensure_account(app, session, email, role).user
+    user = auth.find_staff(session, email)
+    if user is None:
+        ensure_account(app, session, email, role)
+        user = auth.find_staff(session, email)
+    assert user is not None  # ensure_account has just created it
+    return user
 
 
 def add_demo_step(app: Flask, step: DemoStep) -> None:

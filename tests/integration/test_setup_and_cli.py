@@ -128,10 +128,10 @@ def test_demo_admin_prints_login_and_totp_uri(runner):
 
 
 def test_demo_seed_fills_reports_and_staff(runner, session):
-    result = runner.invoke(args=["demo", "seed", "--reports", "300", "--seed", "7"])
+    result = runner.invoke(args=["demo", "seed", "--reports", "120", "--seed", "7"])
     assert result.exit_code == 0, result.output
     reports = session.exec(select(Report)).all()
-    assert len(reports) == 300
+    assert len(reports) == 120
     assert {r.channel for r in reports} == {"public", "whistleblower"}
     assert len({r.category for r in reports}) >= 8
     serious = [r for r in reports if r.severity == "serious_incident"]

@@ -101,7 +101,9 @@ def test_changing_a_role_ends_every_session_of_the_account(app, admin, session, 
     user, client = admin
     triager = make_staff("triager")
     triager_client = signed_in_client(app, triager)
-    response = client.post(f"/staff/accounts/{triager.id}/role", data={"csrf_token": token_of(client), "role": "publisher"})
+    response = client.post(
+        f"/staff/accounts/{triager.id}/role", data={"csrf_token": token_of(client), "role": "publisher"}
+    )
     assert response.status_code == 302
     session.expire_all()
     assert session.get(StaffUser, triager.id).role == "publisher"
