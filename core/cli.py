@@ -209,7 +209,7 @@ def demo_admin() -> None:
     """Create the demo accounts, one or more per role (or give them their demo passwords back); print how to sign in."""
     refuse_in_production()
     with Session(get_engine(), expire_on_commit=False) as session:
-        accounts = demo.ensure_accounts(current_app._get_current_object(), session)
+        accounts = demo.ensure_accounts(current_app._get_current_object(), session)  # type: ignore[attr-defined]
     click.echo("\n=== Demo staff accounts: sign in at http://127.0.0.1:5000/staff/login ===")
     for account in accounts:
         print_demo_account(account)

@@ -30,7 +30,7 @@ def _account_or_404(staff_id: int) -> StaffUser:
     return user
 
 
-def _page(errors: dict, values: dict, status: int = 200) -> ResponseReturnValue:
+def _page(errors: dict[str, list[str]], values: dict[str, str], status: int = 200) -> ResponseReturnValue:
     people = staff_admin.staff_list(get_session())
     context = {"people": people, "errors": errors, "values": values, "role_labels": staff_admin.ROLE_LABELS}
     return render_template("core/staff/accounts.html", me=current_staff(), **context), status

@@ -135,7 +135,7 @@ class Replay:
         if story.status is not ReportStatus.RECEIVED:
             self._work(report, story)
         if report.status != ReportStatus.DUPLICATE.value:
-            self.originals[story.channel] = report.id
+            self.originals[story.channel] = result.report_id
 
     def _work(self, report: Report, story: Story) -> None:
         at = story.created + timedelta(hours=self.rng.randrange(1, 96))

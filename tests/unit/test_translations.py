@@ -16,6 +16,11 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "_l": No
 # Staff-only screens may show English where a translation is missing; everything a reporter or a
 # member of the public can see must be complete in every shipped language.
 STAFF_ONLY = (
+    "core/home.py",
+    "core/staff_admin.py",
+    "core/staff_admin_views.py",
+    "incidents/triage/home_panels.py",
+    "reporting/home_panel.py",
     "incidents/errors.py",
     "incidents/triage/views.py",
     "incidents/triage/service.py",
