@@ -262,7 +262,7 @@ def _flush(session: Session, rows: list[dict], progress) -> int:
 
 @click.command("seed")
 @with_appcontext
-@click.option("--reports", "report_count", default=300, show_default=True, help="How many synthetic reports.")
+@click.option("--reports", "report_count", default=200, show_default=True, help="How many synthetic reports.")
 @click.option("--seed", "random_seed", default=2026, show_default=True, help="Random seed, for repeatable data.")
 def demo_seed(report_count: int, random_seed: int) -> None:
     """Fill the database with demo staff and reports, filed and worked through the real services."""

@@ -74,7 +74,7 @@ def test_accessibility_of_landing_login_and_staff_home(live_server, page_factory
         page.goto(live_server.url + path)
         findings[path] = run_axe(page, axe_path)
     sign_in(page, live_server.url, make_staff("admin"))
-    for path in ("/staff/", "/staff/account"):
+    for path in ("/staff/", "/staff/account", "/staff/accounts"):
         page.goto(live_server.url + path)
         findings[path] = run_axe(page, axe_path)
     assert findings == {path: [] for path in findings}
