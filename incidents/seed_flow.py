@@ -166,7 +166,9 @@ class Replay:
             return {"duplicate_of": self.originals.get(story.channel)}
         if step is A.LINK_INCIDENT:
             known = self.incidents.get((story.channel, story.form["category"]))
-            return {"incident_id": known} if known else {"new_title": story.form["title"]}
+            # Named from plain columns only: a title copied from the sealed report would unseal its words.
+            title = f"{story.form['model_name']}: {story.form['category'].replace('_', ' ')} reports"
+            return {"incident_id": known} if known else {"new_title": title}
         return {}
 
     def _act(self, report: Report, at: datetime, action: TriageAction, data: dict) -> datetime:
