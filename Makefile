@@ -14,7 +14,7 @@ $(BIN)/python:
 setup: $(BIN)/python
 	$(PIP_INSTALL) -r requirements-dev.lock
 
-# The app on SQLite, with the demo admin's sign-in printed first.
+# The app on SQLite, with every demo account's sign-in printed first (`demo seed` adds the demo data).
 run: $(BIN)/python
 	$(PIP_INSTALL) -r requirements.lock
 	$(BIN)/flask --app wsgi db upgrade
