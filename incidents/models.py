@@ -225,6 +225,8 @@ class Incident(SQLModel, table=True):
     """One real-world event that one or more reports describe. The summary fields may become public."""
 
     __tablename__ = "incident"
+    # The public list's keyset order: newest shared first (migration 0023).
+    __table_args__ = (Index("ix_incident_shared_at_id", "shared_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     status: str = Field(default=IncidentStatus.OPEN.value, max_length=20, index=True)
@@ -245,6 +247,8 @@ class Incident(SQLModel, table=True):
     # What leaves the platform: the summary fields as scrubbed when the publisher approved them
     # (incidents.cases.public.public_summary). Cleared with the approval.
     public_summary: dict | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+    # The summary's title and description folded for the public search (incidents.cases.public.fold), set with it.
+    public_search: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     version: int = Field(default=1)
 
 
