@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
 from typing import Any
 
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template
 
 SPEC_KEY = "core.openapi"
@@ -101,12 +101,12 @@ def type_text(schema: Any) -> str:
     if not isinstance(schema, dict):
         return str(schema)
     if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
     for combiner in ("allOf", "oneOf", "anyOf"):
         if combiner in schema:
             joiner = " + " if combiner == "allOf" else " | "
             return joiner.join(type_text(part) for part in schema[combiner])
-    kind = schema.get("type", "object" if "properties" in schema else "any")
+    kind = str(schema.get("type", "object" if "properties" in schema else "any"))
     if kind == "array":
         kind = f"array of {type_text(schema.get('items', {}))}"
     if schema.get("format"):
@@ -116,7 +116,7 @@ def type_text(schema: Any) -> str:
     return kind + (" or null" if schema.get("nullable") else "")
 
 
-def operations(document: dict) -> list[dict]:
+def operations(document: dict[str, Any]) -> list[dict[str, Any]]:
     """List the document's operations in path order: method, path and the operation itself."""
     return [
         {"method": method, "path": path, **operation}
@@ -126,7 +126,7 @@ def operations(document: dict) -> list[dict]:
     ]
 
 
-def properties(schema: dict) -> list[dict]:
+def properties(schema: dict[str, Any]) -> list[dict[str, Any]]:
     """The named properties of a component schema (and of the parts of an allOf), with their types."""
     parts = schema.get("allOf", [schema])
     required = {name for part in parts for name in part.get("required", [])}

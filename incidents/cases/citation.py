@@ -24,9 +24,7 @@ def bibtex_escape(text: str) -> str:
     return "".join(_BIBTEX.get(c, c) for c in " ".join(text.split()))
 
 
-def bibtex(
-    *, incident_id: int, title: str, publisher: str, shared_on: date, url: str, accessed_on: date, words
-) -> str:
+def bibtex(*, incident_id: int, title: str, publisher: str, shared_on: date, url: str, accessed_on: date, words) -> str:
     """A BibTeX @misc entry for the incident, keyed by its number; `words` as for `plain`."""
     fields = [
         ("title", "{" + bibtex_escape(title) + "}"),

@@ -109,7 +109,9 @@ def _conditions(filters: ListFilters) -> list:
     if filters.model is not None:
         conditions.append(
             or_(
-                exists().where(col(Report.incident_id) == Incident.id, col(Report.model_key) == model_filter_key(filters.model)),
+                exists().where(
+                    col(Report.incident_id) == Incident.id, col(Report.model_key) == model_filter_key(filters.model)
+                ),
                 exists().where(
                     col(EnforcementAction.incident_id) == Incident.id,
                     col(EnforcementAction.model_id) == filters.model.id,
@@ -194,7 +196,9 @@ def withdrawn_models(session: Session, *, limit: int = 50) -> list[ModelRecord]:
         col(ModelRecord.status).in_(WITHDRAWN), col(ModelRecord.listing) == Listing.LISTED.value
     )
     return list(
-        session.scalars(query.order_by(col(ModelRecord.status_changed_at).desc(), col(ModelRecord.id).desc()).limit(limit))
+        session.scalars(
+            query.order_by(col(ModelRecord.status_changed_at).desc(), col(ModelRecord.id).desc()).limit(limit)
+        )
     )
 
 

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
-
 from sqlalchemy import select
 
 from incidents.models import Incident, ModelRecord, Report
@@ -138,7 +137,13 @@ def test_bad_input_is_a_clear_400_and_keeps_what_was_typed(app, session, client)
 
 def test_unshared_unknown_and_odd_ids_are_404(app, session, client):
     hidden = approved_incident(app, session, share=False)
-    for url in (f"/incidents/{hidden.id}", "/incidents/999999", f"/incidents/{2**70}", "/incidents/abc", "/incidents/-1"):
+    for url in (
+        f"/incidents/{hidden.id}",
+        "/incidents/999999",
+        f"/incidents/{2**70}",
+        "/incidents/abc",
+        "/incidents/-1",
+    ):
         assert client.get(url).status_code == 404, url
 
 
