@@ -15,6 +15,7 @@ from sqlalchemy import and_, exists, func, or_, select, tuple_
 from sqlmodel import Session, col
 
 from core.audit import AuditEvent
+from core.ids import MAX_ID
 from incidents.cases import public
 from incidents.models import EnforcementAction, Incident, Listing, ModelRecord, ModelStatus, Report, model_key
 
@@ -39,7 +40,7 @@ class Cursor:
         micros, _, ident = token.partition("-")
         if not (micros.isascii() and micros.isdigit() and ident.isascii() and ident.isdigit()):
             return None
-        if len(micros) > 17 or len(ident) > 10:
+        if len(micros) > 17 or not 0 < int(ident) <= MAX_ID:
             return None
         return cls(EPOCH + timedelta(microseconds=int(micros)), int(ident))
 

@@ -18,7 +18,7 @@ from incidents.cases import citation, public_list
 from incidents.enforcement.schemas import ACTION_TYPES, GROUND_TYPES
 from incidents.fields import length, one_of, row_id
 from incidents.labels import CATEGORY_LABELS, MODEL_STATUSES
-from incidents.models import ModelRecord
+from incidents.models import Listing, ModelRecord
 
 DATE_ERROR = {"invalid": N_("Enter a date as year-month-day, for example 2026-08-14.")}
 
@@ -73,7 +73,7 @@ def _filters(data: dict, session) -> tuple[public_list.ListFilters, dict[str, li
     )
     if data.get("model"):
         filters.model = session.get(ModelRecord, data["model"])
-        if filters.model is None or filters.model.listing != "listed":
+        if filters.model is None or filters.model.listing != Listing.LISTED:
             filters.model = None
             errors["model"] = [_("Choose a model from the list.")]
     if data.get("after"):
