@@ -67,3 +67,15 @@ def test_accessibility_of_the_public_incident_pages(app, session, live_server, p
         page.goto(f"{live_server.url}{path}")
         findings[name] = run_axe(page, axe_path)
     assert findings == {name: [] for name in findings}
+
+
+def test_the_public_incident_pages_fit_a_phone(app, session, live_server, browser):
+    incident = approved_incident(app, session, title="A very long title " + "without-any-break-" * 12)
+    context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=False)
+    page = context.new_page()
+    widths = {}
+    for path in ("/incidents?lang=es", f"/incidents/{incident.id}?lang=es", "/api/docs"):
+        page.goto(live_server.url + path)
+        widths[path] = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert all(width <= 375 for width in widths.values()), widths
