@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, select
 from sqlmodel import Session
 from sqlmodel import select as select_rows
 from sqlmodel.sql.expression import SelectOfScalar
@@ -111,8 +111,14 @@ def refusing_reports():
 
 
 def consent_holds():
-    """An approved incident may leave only while it has reports and every one of their reporters consented."""
-    return and_(linked_reports() > 0, refusing_reports() == 0)
+    """An approved incident may leave only while it has reports and every one of their reporters consented.
+
+    "Has reports" is an EXISTS, not a count above zero: PostgreSQL estimates a semi-join well, where two
+    count comparisons made it expect almost no match, price the public list's first page like a scan of
+    every incident, and compile it with JIT (30 ms of compiling for a 0.2 ms query at 100,000 incidents).
+    """
+    has_reports = exists().where(Report.incident_id == Incident.id).correlate(Incident)
+    return and_(has_reports, refusing_reports() == 0)
 
 
 def shared_query() -> SelectOfScalar[Incident]:
