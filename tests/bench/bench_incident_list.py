@@ -34,7 +34,7 @@ CASES = {
     "model": "model={model_id}",
     "date range": "since=2026-03-01&until=2026-05-31",
     "search: common word": "q=assistant",
-    "search: one incident": "q=case+500%3B",  # reads every row: printed, not under the goal
+    "search: rare word": "q=50000%3B",  # one incident at 100,000, none at 1,000: reads every row; not under the goal
 }
 CATEGORIES = ["privacy", "fraud_deception", "safety_failure", "bias_discrimination", "other"]
 MODELS = ["Aurora", "Boreal", "Cirrus", "Dorado", "Estela"]
