@@ -34,7 +34,7 @@ def test_queue_filters_counts_and_pages(app, session, triager):
     ]
     page = triager.get("/staff/queue").get_data(as_text=True)
     assert all(f'href="/staff/reports/{r.id}"' in page for r in reports)
-    assert re.search(r"received <span class=\"count\">7</span>", page)
+    assert re.search(r"Received <span class=\"count\">7</span>", page)
     only_privacy = triager.get("/staff/queue?category=privacy").get_data(as_text=True)
     assert only_privacy.count('href="/staff/reports/') == 3
     by_model = triager.get("/staff/queue?model=MODEL%201").get_data(as_text=True)
