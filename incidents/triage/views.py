@@ -337,6 +337,9 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(wording.severity_label, "severity_label")
     bp.add_app_template_filter(wording.flag_label, "flag_label")
     bp.add_app_template_filter(wording.filing_label, "filing_label")
+    for name in ("model_status_label", "model_action_label", "proposal_status_label", "incident_status_label"):
+        bp.add_app_template_filter(getattr(wording, name), name)
+    bp.add_app_template_global(wording.model_steps, "model_steps")
     bp.add_url_rule("/staff/queue", view_func=staff_queue, methods=["GET"])
     bp.add_url_rule("/staff/reports", view_func=staff_reports, methods=["GET"])
     bp.add_url_rule("/staff/reports/<int:report_id>", view_func=staff_report, methods=["GET"])

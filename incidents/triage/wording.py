@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 
 from core.schemas import N_
 from incidents import labels
-from incidents.models import ReportStatus, Severity
+from incidents.models import IncidentStatus, ModelStatus, ProposalStatus, ReportStatus, Severity
 from incidents.triage import deadlines, duty_service
 from incidents.triage.schemas import DISMISS_REASONS
-from incidents.triage.workflow import TriageAction
+from incidents.triage.workflow import ModelAction, TriageAction
 from incidents.vocabulary import SeriousFlag
 
 REPORT_STATUS_LABELS = {
@@ -72,6 +72,27 @@ ACTION_DONE = {
     TriageAction.REOPEN: N_("Reopened."),
 }
 
+MODEL_ACTION_LABELS = {
+    ModelAction.REVIEW: N_("Put under review"),
+    ModelAction.CLEAR: N_("Clear after review"),
+    ModelAction.RESTRICT: N_("Restrict"),
+    ModelAction.SUSPEND: N_("Suspend"),
+    ModelAction.REINSTATE: N_("Reinstate"),
+    ModelAction.DECOMMISSION: N_("Decommission"),
+}
+PROPOSAL_STATUS_LABELS = {
+    ProposalStatus.PENDING: N_("waiting for a second person"),
+    ProposalStatus.APPROVED: N_("approved"),
+    ProposalStatus.REJECTED: N_("rejected"),
+    ProposalStatus.WITHDRAWN: N_("withdrawn"),
+    # A listing proposal's own outcomes (incidents.registry.review_models.ListingProposalStatus).
+    "confirmed": N_("confirmed"),
+    "superseded": N_("superseded: the model changed while it waited"),
+}
+INCIDENT_STATUS_LABELS = {IncidentStatus.OPEN: N_("Open"), IncidentStatus.CLOSED: N_("Closed")}
+# The order a model's lifecycle stepper shows.
+MODEL_LIFECYCLE = tuple(ModelStatus)
+
 # Staff read at most one "opened" line per person per this long; the audit log keeps every opening.
 OPENED_EVERY = timedelta(hours=1)
 
@@ -82,6 +103,33 @@ def status_label(value: str | None) -> str:
         return _(REPORT_STATUS_LABELS[ReportStatus(value)])
     except ValueError:
         return value or "–"
+
+
+def _lookup(table: Mapping, value: str | None) -> str:
+    """Return a stored value in words from one of the tables above (an unknown value as it is)."""
+    text = table.get(value) if value is not None else None
+    return _(text) if text else (value or "–")
+
+
+def model_status_label(value: str | None) -> str:
+    return _lookup(labels.MODEL_STATUSES, value)
+
+
+def model_action_label(value: str | None) -> str:
+    return _lookup(MODEL_ACTION_LABELS, value)
+
+
+def proposal_status_label(value: str | None) -> str:
+    return _lookup(PROPOSAL_STATUS_LABELS, value)
+
+
+def incident_status_label(value: str | None) -> str:
+    return _lookup(INCIDENT_STATUS_LABELS, value)
+
+
+def model_steps() -> list[tuple[str, str]]:
+    """Return a model's lifecycle as (status, words) in order, for the stepper."""
+    return [(status.value, model_status_label(status.value)) for status in MODEL_LIFECYCLE]
 
 
 def severity_label(value: str | None) -> str:

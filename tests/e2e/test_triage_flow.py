@@ -44,7 +44,7 @@ def test_triager_classifies_links_and_enforces_while_the_reporter_watches(
 
     staff.get_by_role("button", name="Acknowledge").click()
     staff.wait_for_load_state()
-    assert "Done: acknowledge." in staff.content()
+    assert staff.locator(".flash").first.inner_text() == "Acknowledged."
 
     staff.locator("summary", has_text="Classify").click()
     staff.locator("#c-severity").select_option("serious_incident")

@@ -391,8 +391,8 @@ def test_dashboard_draws_svg_charts_inline_and_lists_deadlines(app, session, tri
         "http://www.w3.org", ""
     )
     assert f'href="/staff/reports/{report.id}"' in html  # due within two days
-    assert "<td>received</td><td>4</td>" in html.replace(
-        '<a href="/staff/queue?status=received">received</a>', "received"
+    assert "<td>Received</td><td>4</td>" in html.replace(
+        '<a href="/staff/queue?status=received">Received</a>', "Received"
     )
 
 
