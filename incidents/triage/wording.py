@@ -236,7 +236,7 @@ def _filed(d: dict, staff: Mapping) -> str:
 
 
 def _duty_met(d: dict, staff: Mapping) -> str:
-    label = duty_service.DUTY_LABELS.get(d.get("duty"))  # type: ignore[call-overload]
+    label = duty_service.DUTY_LABELS.get(d.get("duty"))
     text = _("Duty met: %(duty)s", duty=_(label) if label else d.get("duty"))
     if "on_time" in d:
         text += ", " + (_("on time") if d["on_time"] else _("late"))

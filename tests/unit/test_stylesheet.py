@@ -75,7 +75,7 @@ def styled_classes() -> set[str]:
 
 
 def test_the_class_reader_handles_conditions_and_expressions():
-    assert class_tokens('field{% if errors %} field-error{% endif %}') == {"field", "field-error"}
+    assert class_tokens("field{% if errors %} field-error{% endif %}") == {"field", "field-error"}
     assert class_tokens("deadline deadline-{{ c[0] }}") == {"deadline"} | {f"deadline-{s}" for s in DEADLINE_STATES}
     assert class_tokens("{{ 'print-view' if print_view else '' }}") == {"print-view"}
     with pytest.raises(AssertionError, match="DYNAMIC"):
