@@ -105,7 +105,7 @@ def test_two_staff_decommission_a_model(live_server, page_factory, make_staff, s
     session.expire_all()
     assert session.get(ModelRecord, model.id).listing == "listed"
     alice.reload()
-    alice.get_by_role("button", name="Review", exact=True).click()
+    alice.get_by_role("button", name="Put under review", exact=True).click()
     alice.wait_for_load_state()
     alice.locator("#reason-suspend").fill("Gives dangerous medical advice")
     alice.get_by_role("button", name="Suspend").click()
