@@ -150,6 +150,7 @@ def staff_queue():
         cap=queue.OVERDUE_COUNT_CAP,
         duty_labels=duty_service.DUTY_LABELS,
         sort_args={key: value for key, value in filters.as_args().items() if key != "sort"},
+        provisional=wording.provisional_deadline,
     )
 
 

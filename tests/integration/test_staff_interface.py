@@ -110,6 +110,11 @@ def test_the_reporters_serious_harm_answers_show_at_once_as_a_provisional_deadli
     page = alice.get(f"/staff/reports/{report.id}").get_data(as_text=True)
     assert "Provisional: reporter says: death; initial report due in 9 days if confirmed" in page
     assert "(2026-12-08 12:00 UTC; A death, 10 days)" in page
+    queue = alice.get("/staff/queue").get_data(as_text=True)
+    assert (
+        '<span class="deadline deadline-provisional">Provisional: reporter says: death; '
+        "initial report due in 9 d if confirmed</span>" in queue
+    )
     quiet = stored_report(app, session)
     assert "No regulatory report owed" in alice.get(f"/staff/reports/{quiet.id}").get_data(as_text=True)
 
