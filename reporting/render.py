@@ -15,12 +15,15 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
 
 from flask import Flask, render_template
+from flask_babel import force_locale, format_date
 
 from anonymize import privacy
-from reporting import charts
+from reporting import charts, labels
 from reporting.aggregate import Period
+from reporting.figures import METHOD
 
 SCHEMA = "transparency-report/v2"
 CSV_COLUMNS = ("section", "cell", "value", "shown_as", "suppressed", "error_bound_95", "noised")
@@ -110,10 +113,11 @@ def report_csv(figures: dict) -> bytes:
 
 
 def report_pages(
-    app: Flask, *, period: Period, revision: int, figures: dict, generated_at: datetime
+    app: Flask, *, period: Period, revision: int, figures: dict, generated_at: datetime, locale: str | None = None
 ) -> dict[str, bytes]:
-    """Render report.html and print.html from one template."""
-    with app.app_context():
+    """Render report.html and print.html from one template, in `locale` (the platform's language by default)."""
+    language = locale or app.config["BABEL_DEFAULT_LOCALE"]
+    with app.app_context(), force_locale(language):
         context = {
             "period": period,
             "revision": revision,
@@ -122,11 +126,39 @@ def report_pages(
             "display": privacy.display,
             "suppressed": privacy.suppressed,
             "charts": charts.for_report(figures),
+            "label": labels.cell_label,
+            "restriction_cells": labels.restriction_cells,
+            "language": language,
+            "format_date": format_date,
         }
         return {
             "report.html": render_template("reporting/report.html", print_view=False, **context).encode(),
             "print.html": render_template("reporting/report.html", print_view=True, **context).encode(),
         }
+
+
+def translated_pages(app: Flask, *, period: str, revision: int, figures: dict, generated_at: datetime, locale: str):
+    """report.html and print.html of a stored publication in another language, or None when it is served as stored.
+
+    The stored pages are in the platform's language; they are what was hashed and chained. A reader who asks
+    for another language gets the same stored figures rendered in it (the same figures give the same bytes).
+    Reports made by an earlier method are served as stored: this template does not know their figures.
+    """
+    if locale == app.config["BABEL_DEFAULT_LOCALE"] or figures.get("methodology", {}).get("method") != METHOD:
+        return None
+    return _translated(app, period, revision, generated_at, locale, json.dumps(figures, sort_keys=True))
+
+
+@lru_cache(maxsize=16)
+def _translated(app: Flask, period: str, revision: int, generated_at: datetime, locale: str, figures: str):
+    return report_pages(
+        app,
+        period=Period.parse(period),
+        revision=revision,
+        figures=json.loads(figures),
+        generated_at=generated_at,
+        locale=locale,
+    )
 
 
 def render_files(

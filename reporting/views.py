@@ -57,12 +57,36 @@ def json_schema():
     return SCHEMA
 
 
+def _page(period: str, name: str) -> Response:
+    """A report page in the reader's language (?lang= or Accept-Language); the stored file in the platform's."""
+    from flask_babel import get_locale
+
+    from reporting.render import translated_pages
+
+    publication = pages.published(get_session(), period)
+    if publication is None:
+        abort(404)
+    translated = translated_pages(
+        current_app._get_current_object(),
+        period=publication.period,
+        revision=publication.revision,
+        figures=publication.figures,
+        generated_at=publication.generated_at,
+        locale=str(get_locale()),
+    )
+    if translated is None:
+        return _serve(_file(period, name))
+    response = Response(translated[name], mimetype="text/html")
+    response.headers["Content-Language"] = str(get_locale())
+    return response
+
+
 def report(period: str):
-    return _serve(_file(period, "report.html"))
+    return _page(period, "report.html")
 
 
 def report_print(period: str):
-    return _serve(_file(period, "print.html"))
+    return _page(period, "print.html")
 
 
 def report_csv(period: str):

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 from sqlalchemy import update
 
+from incidents.labels import CATEGORY_LABELS
 from incidents.models import Report
 from reporting import publish as publishing
 from reporting.aggregate import Period
@@ -22,6 +23,8 @@ from tests.integration.test_transparency import PERIOD, reports_in
 GOLDEN_V1 = Path(__file__).resolve().parents[1] / "golden" / "transparency" / "2025Q1-v1"
 COUNT_TABLES = (
     "received_by_channel",
+    "notices_by_source",
+    "public_by_kind",
     "public_by_category",
     "public_by_actor",
     "public_by_severity",
@@ -110,7 +113,7 @@ def test_suppression_agrees_across_html_svg_csv_and_json(app, session, client):
             assert (published[key]["value"], published[key]["suppressed"]) == (value, False), key
     marks = chart_marks(html)
     for cell, value in publication.figures["noised"]["public_by_category"]["cells"].items():
-        label = cell.replace("_", " ")
+        label = CATEGORY_LABELS[cell]  # the form's words, never the key
         assert marks[label] == (("point", "&lt;10") if value < 10 else ("bar", str(value))), cell
 
 
@@ -142,8 +145,9 @@ def test_one_rule_renders_hand_made_figures_the_same_in_every_file(app, session)
         "error_bound_95": 13,
     }
     marks = chart_marks(html)
-    assert {label for label, (mark, _) in marks.items() if mark == "bar"} == {"privacy", "safety failure"}
-    assert marks["privacy"] == ("bar", "23") and marks["ncii"] == ("point", "&lt;10") and len(marks) == 13
+    privacy, ncii = "Privacy or personal data exposure", "Non-consensual intimate imagery"
+    assert {label for label, (mark, _) in marks.items() if mark == "bar"} == {privacy, "Safety failure or malfunction"}
+    assert marks[privacy] == ("bar", "23") and marks[ncii] == ("point", "&lt;10") and len(marks) == 13
     assert html.count('aria-roledescription="point"') == 11 and ">&lt;10</text>" in html
 
 
