@@ -41,6 +41,10 @@ COARSE_GROUPS = {
     "other": (Category.ACCEPTABLE_USE, Category.OTHER),
 }
 DEADLINE_OUTCOMES = ("on time", "late")
+# Who sent a notice, as the DSA's template counts notices: individuals (a hub forwards its users' notices, as the
+# DSA export sources them), trusted flaggers, and orders from authorities (both from partner intake).
+NOTICE_SOURCES = ("individual", SourceType.TRUSTED_FLAGGER.value, SourceType.AUTHORITY.value)
+SOURCE_OF = {SourceType.TRUSTED_FLAGGER.value: "trusted_flagger", SourceType.AUTHORITY.value: "authority"}
 
 
 @dataclass
@@ -74,6 +78,14 @@ class RawFigures:
     public_by_kind: dict[str, int] = field(default_factory=dict)
     # Public reports by who sent them (NOTICE_SOURCES) and kind, "source/kind": measured jointly, noised.
     public_by_source_and_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def notices_by_source(self) -> dict[str, int]:
+        """Public reports by who sent them: the joint table summed over kinds."""
+        return {
+            source: sum(n for cell, n in self.public_by_source_and_kind.items() if cell.split("/")[0] == source)
+            for source in NOTICE_SOURCES
+        }
 
 
 def _complete(found: dict[str, int], keys) -> dict[str, int]:
@@ -158,10 +170,6 @@ def appeal_figures(session: Session, period: Period) -> dict:
     }
 
 
-# Who sent a notice, as the DSA's template counts notices: individuals (a hub forwards its users' notices, as the
-# DSA export sources them), trusted flaggers, and orders from authorities (both from partner intake).
-NOTICE_SOURCES = ("individual", SourceType.TRUSTED_FLAGGER.value, SourceType.AUTHORITY.value)
-SOURCE_OF = {SourceType.TRUSTED_FLAGGER.value: "trusted_flagger", SourceType.AUTHORITY.value: "authority"}
 ACTORS = (*(a.value for a in Actor), "unspecified")
 
 
