@@ -42,10 +42,10 @@ NOTICE_CATEGORIES = {
     WHISTLEBLOWER: N_("A whistleblower report (its category is not published)"),
     OWN_INITIATIVE: N_("None: on our own initiative"),
 }
-INCIDENTS = {"opened": N_("Opened"), "closed": N_("Closed")}
+INCIDENTS = {"opened": N_("Opened this quarter"), "closed": N_("Closed this quarter")}
 APPEALS = {
-    "received": N_("Received"),
-    "decided": N_("Decided"),
+    "received": N_("Appeals received"),
+    "decided": N_("Appeals decided"),
     "reversed": N_("Decision reversed, fully or in part"),
     "median_days_to_decide": N_("Median days to decide"),
 }

@@ -146,7 +146,8 @@ def translated_pages(app: Flask, *, period: str, revision: int, figures: dict, g
     """
     if locale == app.config["BABEL_DEFAULT_LOCALE"] or figures.get("methodology", {}).get("method") != METHOD:
         return None
-    return _translated(app, period, revision, generated_at, locale, json.dumps(figures, sort_keys=True))
+    # The figures' own order is the tables' order: the cache key keeps it.
+    return _translated(app, period, revision, generated_at, locale, json.dumps(figures))
 
 
 @lru_cache(maxsize=16)
