@@ -20,7 +20,7 @@ from reporting.aggregate import COARSE_GROUPS, DEADLINE_OUTCOMES, NOTICE_SOURCES
 
 # Marks figures (and report.json files) made by this release method; earlier ones have no marker.
 METHOD = "consistent-tables/2"
-# consistent-tables/1 (2026Q3 and before it) had no notices by source or kind; those reports are served as stored.
+# consistent-tables/1 had no notices by source or kind: its reports are served as stored, in their language.
 COUNTS = "report_counts"
 # The period's epsilon: what the count tables share, and each median's.
 SHARES = {COUNTS: 7, "hours_to_first_response": 1, "hours_to_action": 1}

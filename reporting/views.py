@@ -75,9 +75,11 @@ def _page(period: str, name: str) -> Response:
         locale=str(get_locale()),
     )
     if translated is None:
-        return _serve(_file(period, name))
-    response = Response(translated[name], mimetype="text/html")
-    response.headers["Content-Language"] = str(get_locale())
+        response = _serve(_file(period, name))
+    else:
+        response = Response(translated[name], mimetype="text/html")
+        response.headers["Content-Language"] = str(get_locale())
+    response.vary.add("Accept-Language")  # the language, and so the page, may follow it
     return response
 
 

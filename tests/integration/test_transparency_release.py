@@ -73,15 +73,23 @@ def test_every_table_of_a_published_report_adds_up_to_the_same_totals(app, sessi
     for name in COUNT_TABLES:
         assert noised[name]["total"] == sum(noised[name]["cells"].values()), name
     assert noised["public_by_category"]["total"] == noised["public_by_actor"]["total"] == public
+    assert noised["notices_by_source"]["total"] == noised["public_by_kind"]["total"] == public
     assert noised["public_by_severity"]["total"] == public
     assert noised["whistleblower_by_group"]["total"] == whistleblower
     assert noised["received_by_channel"]["total"] == public + whistleblower
     # The published files say the same total for the public channel everywhere, with the same bound.
     document = client.get(f"/transparency/{PERIOD}.json").get_json()
     totals = [
-        document["noised"][name]["total"] for name in ("public_by_category", "public_by_actor", "public_by_severity")
+        document["noised"][name]["total"]
+        for name in (
+            "public_by_category",
+            "public_by_actor",
+            "public_by_severity",
+            "notices_by_source",
+            "public_by_kind",
+        )
     ]
-    assert totals[0] == totals[1] == totals[2]
+    assert all(total == totals[0] for total in totals)
     assert (
         totals[0]["suppressed"]
         or totals[0]["value"] == document["noised"]["received_by_channel"]["cells"]["public"]["value"]
