@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from core import clock
@@ -59,9 +60,7 @@ def json_schema():
 
 def _page(period: str, name: str) -> Response:
     """A report page in the reader's language (?lang= or Accept-Language); the stored file in the platform's."""
-    from flask_babel import get_locale
-
-    from reporting.render import translated_pages
+    from reporting.render import translated_pages  # charts load Altair: on first use, not when a web worker starts
 
     publication = pages.published(get_session(), period)
     if publication is None:
