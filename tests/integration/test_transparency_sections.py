@@ -1,5 +1,6 @@
 """The DSA template's sections of the transparency report: exact tables pinned by hand, the time to action, labels."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -148,3 +149,17 @@ def test_time_to_action_counts_the_reports_acted_on_in_the_quarter(app, session)
     assert raw_figures(session, PERIOD.previous()).hours_to_action == {}
     figures, _ = protect(raw, "1.0")
     assert figures["noised"]["hours_to_action"]["median_hours"] in HOUR_BUCKETS
+
+
+def test_a_report_of_the_earlier_method_is_served_as_stored_in_any_language(app, session, client):
+    """consistent-tables/1 figures have no notices by source or kind: no page is rendered again from them."""
+    publication = publishing.publish(app, session, str(PERIOD)).publication
+    figures = json.loads(json.dumps(publication.figures))
+    figures["methodology"]["method"] = "consistent-tables/1"
+    publication.figures = figures
+    session.add(publication)
+    session.commit()
+    stored = client.get(f"/transparency/{PERIOD}")
+    spanish = client.get(f"/transparency/{PERIOD}?lang=es")
+    assert spanish.get_data() == stored.get_data() and spanish.headers["X-Content-SHA256"]
+    assert '<html lang="en">' in spanish.get_data(as_text=True) and "Content-Language" not in spanish.headers
