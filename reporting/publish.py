@@ -31,7 +31,7 @@ from core.db import lean_reads
 from core.schemas import N_
 from core.sealing import hkdf
 from core.signals import publication_published
-from reporting import ledger
+from reporting import ledger, notes
 from reporting.aggregate import Period, raw_figures
 from reporting.figures import protect
 from reporting.ledger import release_epsilon
@@ -45,7 +45,10 @@ MEDIA_TYPES = {
     "report.csv": "text/csv; charset=utf-8",
     "report.html": "text/html; charset=utf-8",
     "print.html": "text/html; charset=utf-8",
+    "datapackage.json": "application/json",
 }
+# Every publication has these; datapackage.json came later, so publications from before it lack it.
+REQUIRED_FILES = frozenset({"report.json", "report.csv", "report.html", "print.html"})
 
 
 # The steps a publication reports to a caller that shows progress (the staff page's job), in order.
@@ -285,6 +288,7 @@ def publish(
         raise
     revision = (current.revision + 1) if current else 1
     figures["year_to_date"] = year_to_date(session, period, figures)
+    figures["qualitative"] = notes.qualitative(session, str(period))  # frozen with the files from now on
     files = render_files(app, period=period, revision=revision, figures=figures, generated_at=now)
     hashes = {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
     publication = new_publication(

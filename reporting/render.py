@@ -21,6 +21,7 @@ from flask import Flask, render_template
 from anonymize import privacy
 from reporting import charts
 from reporting.aggregate import Period
+from reporting.datapackage import datapackage
 
 SCHEMA = "transparency-report/v2"
 CSV_COLUMNS = ("section", "cell", "value", "shown_as", "suppressed", "error_bound_95", "noised")
@@ -133,8 +134,11 @@ def render_files(
     app: Flask, *, period: Period, revision: int, figures: dict, generated_at: datetime
 ) -> dict[str, bytes]:
     """Render the report's files from its stored figures; the same figures always give the same bytes."""
-    return {
+    files = {
         "report.json": report_document(period=period, revision=revision, figures=figures, generated_at=generated_at),
         "report.csv": report_csv(figures),
         **report_pages(app, period=period, revision=revision, figures=figures, generated_at=generated_at),
     }
+    # The CSV files described as a Frictionless data package (reporting/datapackage.py).
+    files["datapackage.json"] = datapackage(period=period, revision=revision, files=files, generated_at=generated_at)
+    return files

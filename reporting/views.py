@@ -11,7 +11,7 @@ from core.ids import parse_id
 from core.periods import BadPeriod, Period
 from core.permissions import Permission, roles_for
 from core.security import current_staff, roles
-from reporting import pages
+from reporting import pages, period_views, periods
 from reporting.models import Publication, PublicationFile
 
 
@@ -33,8 +33,13 @@ def _serve(stored: PublicationFile, download: str | None = None) -> Response:
 
 
 def index():
-    """Every published transparency report."""
-    return render_template("reporting/index.html", publications=pages.published_latest(get_session()))
+    """Every published transparency report, and the half-years and years whose quarters are all published."""
+    session = get_session()
+    return render_template(
+        "reporting/index.html",
+        publications=pages.published_latest(session),
+        spans=periods.available_spans(session),
+    )
 
 
 def feed():
@@ -58,6 +63,8 @@ def json_schema():
 
 
 def report(period: str):
+    if period_views.is_span(period):  # a half-year such as 2026H1, summed from its quarters
+        return period_views.span_report(period)
     return _serve(_file(period, "report.html"))
 
 
@@ -70,6 +77,8 @@ def report_csv(period: str):
 
 
 def report_json(period: str):
+    if period_views.is_span(period):
+        return period_views.span_json(period)
     return _serve(_file(period, "report.json"))
 
 
@@ -88,8 +97,15 @@ def admin():
     """Publications and drafts, the quarters waiting with what each release spends, and the publishing jobs."""
     from reporting import releases  # the ledger loads OpenDP: on first use, not when a web worker starts
 
-    page = releases.transparency_page(current_app._get_current_object(), get_session(), clock.now())
-    return render_template("reporting/admin.html", page=page, publications=page.publications, user=current_staff())
+    now = clock.now()
+    page = releases.transparency_page(current_app._get_current_object(), get_session(), now)
+    return render_template(
+        "reporting/admin.html",
+        page=page,
+        publications=page.publications,
+        user=current_staff(),
+        current_quarter=Period.containing(now),
+    )
 
 
 def _queued(job, description: str):
@@ -159,4 +175,5 @@ def blueprint() -> Blueprint:
     bp.add_url_rule("/staff/transparency", view_func=approve_draft, methods=["POST"])
     bp.add_url_rule("/staff/transparency/publish", view_func=publish_period, methods=["POST"])
     api.register(bp)
+    period_views.register(bp)
     return bp
