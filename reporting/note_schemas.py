@@ -13,7 +13,8 @@ ERRATUM_MAX = 2000
 def _text(maximum: int, *, required: bool) -> fields.String:
     length = validate.Length(min=1 if required else 0, max=maximum, error=N_("Write at most {max} characters."))
     if required:
-        return fields.String(required=True, validate=length)
+        written = validate.Regexp(r"(?s).*\S", error=N_("Write it in words; it cannot be left blank."))
+        return fields.String(required=True, validate=[length, written])
     return fields.String(load_default="", validate=length)
 
 
