@@ -98,7 +98,7 @@ def add_erratum(session: Session, publication: Publication, *, wrong: str, corre
 def errata_of(session: Session, period: str) -> list[Erratum]:
     """Every erratum of any revision of a period, oldest first."""
     ids = select(Publication.id).where(Publication.period == period)
-    return list(session.exec(select(Erratum).where(Erratum.publication_id.in_(ids)).order_by(Erratum.id)).all())  # type: ignore[union-attr]
+    return list(session.exec(select(Erratum).where(Erratum.publication_id.in_(ids)).order_by(Erratum.id)).all())
 
 
 def errata_document(session: Session, period: str) -> dict:

@@ -172,7 +172,7 @@ def combined_report(session: Session, span: Span) -> Combined:
     result = Combined(span, names, missing=[name for name, p in stored.items() if p is None])
     if result.missing:
         return result
-    figures = [stored[name].figures for name in names]  # type: ignore[union-attr]
+    figures = [stored[name].figures for name in names]
     methods = [f.get("methodology", {}).get("method") for f in figures]
     result.unlike = [name for name, method in zip(names, methods, strict=True) if method != METHOD]
     if result.unlike:
