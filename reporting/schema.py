@@ -213,6 +213,14 @@ _V2 = {
             | {"hours_to_first_response": _MEDIAN, "hours_to_action": _MEDIAN},
             "additionalProperties": False,
         },
+        "qualitative": {
+            "type": "object",
+            "description": "The qualitative parts of the Commission's template, as written before publishing (absent "
+            "from reports published before they were added).",
+            "properties": {
+                name: {"type": "string"} for name in ("automated_means", "staff_and_training", "safeguards")
+            },
+        },
         "year_to_date": {
             "type": "object",
             "required": ["quarters", "reports_received", "enforcement_actions"],

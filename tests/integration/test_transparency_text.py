@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import jsonschema
 import pytest
 from sqlalchemy import update
 from sqlmodel import select
@@ -52,6 +53,7 @@ def test_an_admin_writes_the_text_and_publishing_freezes_it_into_the_files(app, 
 
     document = json.loads(client.get("/transparency/2026Q3.json").data)
     assert document["qualitative"] == TEXT
+    jsonschema.validate(document, client.get("/transparency/schema.json").get_json())
     html = client.get("/transparency/2026Q3").get_data(as_text=True)
     assert "<p>A hash match flags known abuse images.</p><p>A person decides every case.</p>" in html
     assert "Four moderators, trained &lt;quarterly&gt;." in html
