@@ -120,6 +120,8 @@ def test_a_half_year_is_the_sum_of_its_published_quarters(client, session):
     assert 'data-cell="received_by_channel/whistleblower">11<' in html
     assert 'data-cell="public_by_category/ncii">&lt;10<' in html
     assert 'data-cell="public_by_category/privacy">27<' in html
+    spanish = client.get("/transparency/2026H1?lang=es").get_data(as_text=True)
+    assert "<caption>Canal público, por categoría</caption>" in spanish and "Tiempos medianos" in spanish
     # Nothing was drawn, nothing was charged.
     assert session.exec(select(func.count()).select_from(PrivacyRelease)).one() == releases_before
 
