@@ -46,10 +46,15 @@ def qualitative(session: Session, period: str) -> dict[str, str]:
     return {name: getattr(statement, name) if statement else "" for name in QUALITATIVE_FIELDS}
 
 
+def is_frozen(session: Session, period: str) -> bool:
+    """Whether a quarter has a publication (draft or published), which froze its text."""
+    return session.exec(select(Publication.id).where(Publication.period == period)).first() is not None
+
+
 def save_statement(session: Session, period: Period, texts: dict[str, str], *, actor_id: int) -> PeriodStatement:
     """Write a quarter's qualitative text before it is published; refused once it has a publication."""
     name = str(period)
-    if session.exec(select(Publication.id).where(Publication.period == name)).first() is not None:
+    if is_frozen(session, name):
         raise NoteRefused(N_("%(period)s is already published: its text is frozen with its files."), {"period": name})
     statement = statement_of(session, name) or PeriodStatement(period=name)
     for field in QUALITATIVE_FIELDS:

@@ -109,9 +109,11 @@ def _quarter(text: str) -> Period:
 def statement_form(period: str):
     """The qualitative text of a quarter, to write before it is published."""
     quarter = _quarter(period)
-    statement = notes.statement_of(get_session(), str(quarter))
+    session = get_session()
+    statement = notes.statement_of(session, str(quarter))
     values = {f: getattr(statement, f) if statement else "" for f in notes.QUALITATIVE_FIELDS}
-    return render_template("reporting/staff/statement.html", period=quarter, values=values, errors={})
+    frozen = notes.is_frozen(session, str(quarter))
+    return render_template("reporting/staff/statement.html", period=quarter, values=values, errors={}, frozen=frozen)
 
 
 @roles(*roles_for(Permission.WRITE_REPORT_TEXT))
@@ -120,7 +122,9 @@ def save_statement(period: str):
     data, errors = load_form(StatementSchema(), request.form)
     if errors:
         values = {f: request.form.get(f, "") for f in notes.QUALITATIVE_FIELDS}
-        body = render_template("reporting/staff/statement.html", period=quarter, values=values, errors=errors)
+        body = render_template(
+            "reporting/staff/statement.html", period=quarter, values=values, errors=errors, frozen=False
+        )
         return body, 400
     try:
         notes.save_statement(get_session(), quarter, data, actor_id=current_staff().id)

@@ -63,6 +63,8 @@ def test_an_admin_writes_the_text_and_publishing_freezes_it_into_the_files(app, 
     refused = write_text(browser, automated_means="Something else.")
     assert "2026Q3 is already published: its text is frozen with its files." in refused.get_data(as_text=True)
     assert session.get(PeriodStatement, "2026Q3").automated_means == TEXT["automated_means"]
+    form = browser.get("/staff/transparency/2026Q3/text").get_data(as_text=True)
+    assert "2026Q3 is already published: its text is frozen with its files." in form
     assert json.loads(client.get("/transparency/2026Q3.json").data)["qualitative"] == TEXT
     assert verify(app, session).ok
 
