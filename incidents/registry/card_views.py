@@ -10,6 +10,7 @@ from core.ids import id_arg
 from core.permissions import Permission, roles_for
 from core.schemas import N_, form_to_raw, schema, validate_data
 from core.security import current_staff, roles
+from core import clock
 from incidents.labels import MODEL_STATUSES, RELEASE_TYPES, UNNAMED_UPSTREAM_SENTENCES, UPSTREAM_SENTENCES
 from incidents.models import Listing
 from incidents.registry import card_service, cards
@@ -118,6 +119,7 @@ def public_model(model_id: int):
         model=page.model,
         release_types=RELEASE_TYPES,
         statuses=MODEL_STATUSES,
+        today=clock.today(),  # a decommissioning shows as done only from its effective date
         upstream_sentences=UPSTREAM_SENTENCES,
         unnamed_upstream_sentences=UNNAMED_UPSTREAM_SENTENCES,
     )
