@@ -21,7 +21,7 @@ def N_(message: str) -> str:
 MARSHMALLOW_REQUIRED = fields.Field.default_error_messages["required"]
 
 # What to ask for when a required field was left empty, by the kind of field (first match wins).
-REQUIRED_BY_FIELD: tuple[tuple[type[fields.Field], str], ...] = (
+REQUIRED_BY_FIELD: tuple[tuple[type[fields.Field[Any]], str], ...] = (
     (fields.Date, N_("Enter a date: this field is required.")),
     (fields.DateTime, N_("Enter a date: this field is required.")),
     (fields.Email, N_("Enter an email address: this field is required.")),
@@ -34,7 +34,8 @@ REQUIRED_CHOICE = N_("Choose an answer: this field is required.")
 TOO_SHORT = N_("Too short: write at least %(min)d characters (you wrote %(n)d).")
 TOO_LONG = N_("Too long: write at most %(max)d characters (you wrote %(n)d).")
 
-def field_for(schema: Schema, key: str) -> fields.Field | None:
+
+def field_for(schema: Schema, key: str) -> fields.Field[Any] | None:
     """Return the schema field that reads `key` from the input (its data_key, or its name)."""
     for name, field in schema.fields.items():
         if (field.data_key or name) == key:
@@ -47,20 +48,20 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-def required_message(field: fields.Field) -> str:
+def required_message(field: fields.Field[Any]) -> str:
     """The translated message for a required field left empty (a schema's own wording wins over ours)."""
     own = field.error_messages.get("required")
     if own and own != MARSHMALLOW_REQUIRED:
-        return gettext(own)
+        return str(gettext(own))
     if any(isinstance(v, validate.OneOf) for v in field.validators):
-        return gettext(REQUIRED_CHOICE)
+        return str(gettext(REQUIRED_CHOICE))
     for kind, message in REQUIRED_BY_FIELD:
         if isinstance(field, kind):
-            return gettext(message)
-    return gettext(REQUIRED_TEXT)
+            return str(gettext(message))
+    return str(gettext(REQUIRED_TEXT))
 
 
-def _texts(field: fields.Field, value: Any) -> tuple[list[Any], list[str]]:
+def _texts(field: fields.Field[Any], value: Any) -> tuple[list[Any], list[str]]:
     """The length rules that apply to what was typed, and the typed texts they apply to (a list's: each line)."""
     if isinstance(field, fields.List):
         items = value if isinstance(value, list) else [value]
@@ -69,7 +70,7 @@ def _texts(field: fields.Field, value: Any) -> tuple[list[Any], list[str]]:
     return list(field.validators), [value] if isinstance(value, str) else []
 
 
-def _length_messages(field: fields.Field, value: Any, messages: list[str]) -> tuple[set[str], list[str]]:
+def _length_messages(field: fields.Field[Any], value: Any, messages: list[str]) -> tuple[set[str], list[str]]:
     """What the field's length rules said about what was typed, and the messages that replace them."""
     said: set[str] = set()
     ours: list[str] = []

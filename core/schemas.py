@@ -16,7 +16,6 @@ from werkzeug.datastructures import MultiDict
 from core.form_messages import N_ as N_
 from core.form_messages import field_messages
 
-
 # Marshmallow's own messages, so the catalogue translates them too.
 BUILTIN_MESSAGES = [
     N_("Missing data for required field."),
@@ -102,12 +101,14 @@ def validate_data(schema: Schema, raw: dict[str, Any]) -> tuple[dict[str, Any], 
         messages = err.normalized_messages()  # type: ignore[no-untyped-call]  # unannotated in marshmallow
         if not isinstance(messages, dict):
             messages = {"_schema": messages}
-        return {}, {
-            key: field_messages(schema, key, list(dict.fromkeys(_flatten(msgs))), raw) if key != "_schema"
-            # A form-wide message names no field.
-            else list(dict.fromkeys(gettext(m) for m in _flatten(msgs)))
-            for key, msgs in messages.items()
-        }
+        return {}, {key: _messages(schema, key, msgs, raw) for key, msgs in messages.items()}
+
+
+def _messages(schema: Schema, key: str, messages: object, raw: dict[str, Any]) -> list[str]:
+    said = list(dict.fromkeys(_flatten(messages)))
+    if key == "_schema":  # a form-wide message names no field
+        return [gettext(m) for m in said]
+    return field_messages(schema, key, said, raw)
 
 
 def form_to_raw(schema: Schema, form: MultiDict[str, str]) -> dict[str, Any]:

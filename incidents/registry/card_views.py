@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from core import clock
 from core.db import get_session
 from core.ids import id_arg
 from core.permissions import Permission, roles_for
 from core.schemas import N_, form_to_raw, schema, validate_data
 from core.security import current_staff, roles
-from core import clock
 from incidents.labels import MODEL_STATUSES, RELEASE_TYPES, UNNAMED_UPSTREAM_SENTENCES, UPSTREAM_SENTENCES
 from incidents.models import Listing
 from incidents.registry import card_service, cards

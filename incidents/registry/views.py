@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from core import clock
 from core.db import get_session
 from core.permissions import Permission, can, roles_for
 from core.schemas import form_to_raw, schema, validate_data
 from core.security import current_staff, roles
-from core import clock
 from incidents import web
 from incidents.labels import LISTINGS, RELEASE_TYPES
 from incidents.models import (

@@ -35,7 +35,7 @@ def test_receipt_on_a_phone(live_server, browser, javascript):
         for box in boxes:
             # One line each: a single client rect, no taller than the shortest group, inside the screen.
             assert box["lines"] == 1 and box["height"] <= line_height + 1, box
-            assert 0 <= box["left"] and box["right"] <= PHONE["width"], box
+            assert box["left"] >= 0 and box["right"] <= PHONE["width"], box
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
         copy = page.get_by_role("button", name="Copy the receipt")

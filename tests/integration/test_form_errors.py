@@ -147,7 +147,7 @@ def test_the_receipt_is_grouped_and_the_saved_step_comes_before_going_on(client)
     response, receipt, _ = submit(client)
     html = response.get_data(as_text=True)
     groups = receipt.split("-")
-    shown = '-<wbr>'.join(f'<span class="receipt-group">{g}</span>' for g in groups)
+    shown = "-<wbr>".join(f'<span class="receipt-group">{g}</span>' for g in groups)
     assert f'<p class="receipt" id="receipt" aria-describedby="receipt-label">{shown}</p>' in html
     assert '<div class="receipt-actions" data-receipt-actions hidden>' in html  # shown only by the script
     assert '<script src="/static/js/receipt.js" defer></script>' in html and "<script>" not in html
@@ -155,9 +155,7 @@ def test_the_receipt_is_grouped_and_the_saved_step_comes_before_going_on(client)
     assert "Go to the follow-up page" not in html  # the saved step comes first
     assert response.headers["Cache-Control"] == "no-store"
 
-    confirmed = client.post(
-        "/report/saved", data={"csrf_token": csrf_from(html), "receipt": receipt, "saved": "yes"}
-    )
+    confirmed = client.post("/report/saved", data={"csrf_token": csrf_from(html), "receipt": receipt, "saved": "yes"})
     page = confirmed.get_data(as_text=True)
     assert confirmed.status_code == 200 and "Your receipt is saved" in page
     assert 'href="/followup"' in page and receipt not in page
@@ -172,7 +170,9 @@ def test_going_on_without_ticking_shows_the_receipt_again(client):
     assert unticked.status_code == 400 and receipt_shown(html) == receipt
     message = "Tick the box once you have saved your receipt. We cannot show it again later."
     assert f'<a href="#f-saved">I have saved my receipt: {message}</a>' in html
-    assert re.search(r'<input type="checkbox" id="f-saved"[^>]*aria-invalid="true" aria-describedby="f-saved-error"', html)
+    assert re.search(
+        r'<input type="checkbox" id="f-saved"[^>]*aria-invalid="true" aria-describedby="f-saved-error"', html
+    )
     assert client.post("/report/saved", data={"csrf_token": token, "receipt": "not one"}).status_code == 400
 
 
