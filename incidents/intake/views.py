@@ -290,6 +290,7 @@ def _open_thread(receipt: str):
                 errors={
                     "receipt": [_("We could not open a report with that receipt. Check each character and try again.")]
                 },
+                values={"receipt": receipt[:40]},  # what was typed, to correct a character rather than start again
             ),
             403,
         )

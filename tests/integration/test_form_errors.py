@@ -210,3 +210,12 @@ def test_a_decommissioning_shows_only_from_its_effective_date(client, session, d
     page = client.get(f"/models/{decommissioned.id}").get_data(as_text=True)
     assert "To be decommissioned" not in page and f"Decommissioned · {clock.today().isoformat()}" in page
     assert "<td>Decommissioned</td>" in client.get("/models/withdrawn").get_data(as_text=True)
+
+
+def test_a_receipt_that_opens_nothing_comes_back_to_be_corrected(client):
+    page = client.get("/followup").get_data(as_text=True)
+    response = client.post("/followup", data={"csrf_token": csrf_from(page), "receipt": "abcd-1234-efgh-567"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert re.search(r'<input id="f-receipt" name="receipt" type="text" value="abcd-1234-efgh-567"', html)
+    assert '<a href="#f-receipt">Receipt: We could not open a report with that receipt.' in html
