@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from anonymize import privacy
 from core.charts import to_svg
+from reporting.charts import readable
 from reporting.models import Publication
 
 THRESHOLD = privacy.DISPLAY_THRESHOLD
@@ -82,22 +83,26 @@ def chart(rows: list[Quarter]) -> Markup | None:
     )
     x = alt.X("quarter:N", title=_("Quarter"), sort=list(frame["quarter"]), axis=alt.Axis(labelAngle=0))
     count = _("Reports received")
+    # One scale for every layer, from zero to the highest bound (or the threshold, with nothing higher).
+    top = max([privacy.DISPLAY_THRESHOLD, *(v for v in [*frame["count"], *frame["high"]] if pd.notna(v))])
+    scale = alt.Scale(domain=[0, int(top)], nice=True)
     base = alt.Chart(frame)
     layers: list = []
     shown = base.transform_filter("!datum.suppressed")
     if not frame["suppressed"].all():
         layers.append(
-            shown.mark_bar(color="#1d4f91").encode(x=x, y=alt.Y("count:Q", title=count), description="description:N")
+            shown.mark_bar(color="#1d4f91").encode(
+                x=x, y=alt.Y("count:Q", title=count, scale=scale), description="description:N"
+            )
         )
         if frame["high"].notna().any():
             layers.append(
                 shown.transform_filter("isValid(datum.high)")
                 .mark_rule(color="#1b1f24", strokeWidth=2, aria=False)
-                .encode(x=x, y=alt.Y("low:Q", title=count), y2="high:Q")
+                .encode(x=x, y=alt.Y("low:Q", title=count, scale=scale), y2="high:Q")
             )
     if frame["suppressed"].any():
         hidden = base.transform_filter("datum.suppressed")
-        scale = alt.Scale() if not frame["suppressed"].all() else alt.Scale(domain=[0, privacy.DISPLAY_THRESHOLD])
         at_zero = alt.YDatum(0, type="quantitative", title=count, scale=scale)
         layers += [
             hidden.mark_point(shape="diamond", filled=True, color="#595959", size=80, opacity=1).encode(
@@ -107,7 +112,7 @@ def chart(rows: list[Quarter]) -> Markup | None:
         ]
     width = max(200, 70 * len(frame))
     layered = alt.layer(*layers, title=title).properties(width=width, height=220)
-    return to_svg(layered, title)
+    return to_svg(readable(layered), title)
 
 
 def _describe(row: Quarter) -> str:
