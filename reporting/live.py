@@ -16,7 +16,6 @@ of the request, except flashed messages, with which a page is drawn but not kept
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import current_app, g, render_template, request, session, url_for
@@ -77,16 +76,16 @@ def report_page(db: Session, period: str, *, print_view: bool = False) -> Report
         return None
     publication, document = found
     if not reproduces(publication, document):
-        return ReportPage(stored=pages.published_file(db, period, "print.html" if print_view else "report.html"))
+        stored = pages.published_file(db, period, "print.html" if print_view else "report.html")
+        return ReportPage(stored=stored) if stored is not None else None
     key = (publication.id, publication.chain_hash, print_view, str(get_locale()), g.get("explicit_lang"))
     keep = set(request.args) <= {"lang"} and not session.get("_flashes")
-    drawn: OrderedDict[tuple, str] = current_app.extensions.setdefault("reporting.drawn_pages", OrderedDict())
-    if keep and key in drawn:
-        drawn.move_to_end(key)
-        return ReportPage(html=drawn[key])
-    html = _draw(publication, document, print_view)
-    if keep:
-        drawn[key] = html
-        while len(drawn) > CACHE_SIZE:
-            drawn.popitem(last=False)
+    drawn: dict[tuple, str] = current_app.extensions.setdefault("reporting.drawn_pages", {})
+    html = drawn.get(key) if keep else None
+    if html is None:
+        html = _draw(publication, document, print_view)
+        if keep:
+            if len(drawn) >= CACHE_SIZE:  # publications are few: start again rather than track their use
+                drawn.clear()
+            drawn[key] = html
     return ReportPage(html=html)

@@ -122,6 +122,9 @@ def test_a_report_reads_in_spanish_with_the_same_figures(app, session, client):
     assert f'href="/transparency/{PERIOD}/print?lang=es"' in html  # the choice carries to the report's links
     # The same published figures in both languages, under the same rule.
     assert html_cells(html) == html_cells(english.get_data(as_text=True)) and html_cells(html)
+    # Drawn pages are kept per language: English again after Spanish is the same English page.
+    again = client.get(f"/transparency/{PERIOD}")
+    assert again.data == english.data and b'<html lang="en">' in again.data
     # Accept-Language chooses too; the print view follows.
     by_header = client.get(f"/transparency/{PERIOD}/print", headers={"Accept-Language": "es-ES,es;q=0.9"})
     assert '<html lang="es">' in by_header.get_data(as_text=True)
