@@ -81,7 +81,9 @@ def chart(rows: list[Quarter]) -> Markup | None:
             "description": [_describe(row) for row in rows],
         }
     )
-    x = alt.X("quarter:N", title=_("Quarter"), sort=list(frame["quarter"]), axis=alt.Axis(labelAngle=0))
+    # Many quarters: narrower bars and slanted labels, so that the chart stays legible when it shrinks to a phone.
+    slant = 0 if len(frame) <= 6 else -45
+    x = alt.X("quarter:N", title=_("Quarter"), sort=list(frame["quarter"]), axis=alt.Axis(labelAngle=slant))
     count = _("Reports received")
     # One scale for every layer, from zero to the highest bound (or the threshold, with nothing higher).
     top = max([privacy.DISPLAY_THRESHOLD, *(v for v in [*frame["count"], *frame["high"]] if pd.notna(v))])
@@ -110,7 +112,7 @@ def chart(rows: list[Quarter]) -> Markup | None:
             ),
             hidden.mark_text(dy=-12, color="#333333", aria=False).encode(x=x, y=at_zero, text="shown:N"),
         ]
-    width = max(200, 70 * len(frame))
+    width = max(200, min(560, 70 * len(frame)))
     layered = alt.layer(*layers, title=title).properties(width=width, height=220)
     return to_svg(readable(layered), title)
 
