@@ -128,8 +128,10 @@ def report_pages(
     """Render report.html and print.html from one template, as a request for the page in the default language.
 
     The page extends the site's layout (navigation, language switch), whose links need a request to build.
+    A fresh app context first: one already pushed (a publisher's request, on the immediate queue) keeps the
+    language chosen for it in `g`, which a request context pushed on top would share.
     """
-    with app.test_request_context(f"/transparency/{period}"):
+    with app.app_context(), app.test_request_context(f"/transparency/{period}"):
         context = page_context(period=period, revision=revision, figures=figures, generated_at=generated_at)
         return {
             "report.html": render_template("reporting/report.html", print_view=False, **context).encode(),

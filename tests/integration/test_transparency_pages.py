@@ -143,3 +143,17 @@ def test_a_report_of_an_earlier_version_is_served_as_published_in_any_language(a
     ).one()
     page = client.get("/transparency/2025Q1?lang=es")
     assert page.data == stored.content and page.headers["X-Content-SHA256"] == stored.sha256
+
+
+def test_the_stored_page_is_in_the_default_language_whoever_publishes(app, session):
+    """A publication started inside a request in Spanish (the immediate queue runs it there) stores English."""
+    from flask_babel import get_locale
+
+    reports_in(app, session, PERIOD, 12)
+    with app.test_request_context("/staff/transparency?lang=es"):
+        app.preprocess_request()
+        assert str(get_locale()) == "es"
+        publishing.publish(app, session, str(PERIOD))
+    stored = session.exec(select(PublicationFile).where(PublicationFile.name == "report.html")).one().content
+    assert b'<html lang="en">' in stored and b"lang=es" not in stored.replace(b'?lang=es" lang="es"', b"")
+    assert f"<h1>Transparency report {PERIOD}</h1>".encode() in stored
