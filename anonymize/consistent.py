@@ -267,7 +267,8 @@ def _round_rows(values: np.ndarray, totals: np.ndarray) -> np.ndarray:
     order = np.argsort(-(values - floors), axis=1, kind="stable")  # largest remainders, earlier cells first
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(values.shape[1])[None, :].repeat(len(values), axis=0), axis=1)
-    return floors + (rank < short[:, None])
+    rounded: np.ndarray = floors + (rank < short[:, None])
+    return rounded
 
 
 def _released_errors(
