@@ -19,9 +19,9 @@ from decimal import Decimal
 import nacl.encoding
 import nacl.signing
 from flask import Flask, current_app
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from anonymize import privacy
 from core import clock
@@ -313,10 +313,16 @@ def approve(session: Session, publication: Publication, *, actor_id: int, app: F
     """A publisher releases a draft; its files were fixed when it was drafted."""
     if publication.status != "draft":
         raise PublicationRefused("only a draft can be approved")
-    publication.status = "published"
-    publication.published_at = clock.now()
-    publication.approved_by = actor_id
-    session.add(publication)
+    now = clock.now()
+    # Conditional on its still being a draft: of two approvals at once, one finds it so.
+    released = session.execute(
+        update(Publication)
+        .where(col(Publication.id) == publication.id, col(Publication.status) == "draft")
+        .values(status="published", published_at=now, approved_by=actor_id)
+    )
+    if getattr(released, "rowcount", 0) != 1:  # nothing was written
+        raise PublicationRefused("it was approved meanwhile")
+    session.refresh(publication)
     append_event(
         session,
         action="publication.approved",

@@ -110,20 +110,30 @@ def report_csv(figures: dict) -> bytes:
     return out.getvalue().encode()
 
 
+def page_context(*, period: Period, revision: int, figures: dict, generated_at: datetime) -> dict:
+    """What reporting/report.html is given: the stored figures, the one rule, the charts (in the current language)."""
+    return {
+        "period": period,
+        "revision": revision,
+        "figures": figures,
+        "generated_at": generated_at,
+        "display": privacy.display,
+        "suppressed": privacy.suppressed,
+        "charts": charts.for_report(figures),
+    }
+
+
 def report_pages(
     app: Flask, *, period: Period, revision: int, figures: dict, generated_at: datetime
 ) -> dict[str, bytes]:
-    """Render report.html and print.html from one template."""
-    with app.app_context():
-        context = {
-            "period": period,
-            "revision": revision,
-            "figures": figures,
-            "generated_at": generated_at,
-            "display": privacy.display,
-            "suppressed": privacy.suppressed,
-            "charts": charts.for_report(figures),
-        }
+    """Render report.html and print.html from one template, as a request for the page in the default language.
+
+    The page extends the site's layout (navigation, language switch), whose links need a request to build.
+    A fresh app context first: one already pushed (a publisher's request, on the immediate queue) keeps the
+    language chosen for it in `g`, which a request context pushed on top would share.
+    """
+    with app.app_context(), app.test_request_context(f"/transparency/{period}"):
+        context = page_context(period=period, revision=revision, figures=figures, generated_at=generated_at)
         return {
             "report.html": render_template("reporting/report.html", print_view=False, **context).encode(),
             "print.html": render_template("reporting/report.html", print_view=True, **context).encode(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from core import clock
@@ -11,7 +12,7 @@ from core.ids import parse_id
 from core.periods import BadPeriod, Period
 from core.permissions import Permission, roles_for
 from core.security import current_staff, roles
-from reporting import pages, period_views, periods
+from reporting import live, pages, period_views, periods
 from reporting.models import Publication, PublicationFile
 
 
@@ -33,12 +34,20 @@ def _serve(stored: PublicationFile, download: str | None = None) -> Response:
 
 
 def index():
-    """Every published transparency report, and the half-years and years whose quarters are all published."""
+    """Every published transparency report, the trend of the published quarters, and the half-years and years
+    whose quarters are all published."""
+    from reporting import trend  # draws with Altair: loaded on first use
+
     session = get_session()
+    publications = pages.published_latest(session)
+    rows, chart = trend.for_index(current_app.extensions, publications, str(get_locale() or "en"))
     return render_template(
         "reporting/index.html",
-        publications=pages.published_latest(session),
+        publications=publications,
         spans=periods.available_spans(session),
+        trend=rows,
+        trend_chart=chart,
+        threshold=trend.THRESHOLD,
     )
 
 
@@ -62,14 +71,32 @@ def json_schema():
     return SCHEMA
 
 
+def _page(period: str, print_view: bool) -> Response:
+    page = live.report_page(get_session(), period, print_view=print_view)
+    if page is None:
+        abort(404)
+    if page.stored is not None:  # a publication of an earlier version: its page as published
+        return _serve(page.stored)
+    response = Response(page.html, mimetype="text/html")
+    response.headers["Content-Language"] = str(get_locale() or "en")
+    response.vary.add("Accept-Language")
+    return response
+
+
 def report(period: str):
+    """A published report in the reader's language, drawn from its figures (reporting/live.py)."""
     if period_views.is_span(period):  # a half-year such as 2026H1, summed from its quarters
         return period_views.span_report(period)
-    return _serve(_file(period, "report.html"))
+    return _page(period, print_view=False)
 
 
 def report_print(period: str):
-    return _serve(_file(period, "print.html"))
+    return _page(period, print_view=True)
+
+
+def report_published(period: str):
+    """The report's page exactly as published: the stored report.html, hashed and chained."""
+    return _serve(_file(period, "report.html"))
 
 
 def report_csv(period: str):
@@ -168,6 +195,7 @@ def blueprint() -> Blueprint:
     bp.add_url_rule("/transparency/schema.json", view_func=json_schema, methods=["GET"])
     bp.add_url_rule("/transparency/<string(length=6):period>", view_func=report, methods=["GET"])
     bp.add_url_rule("/transparency/<string(length=6):period>/print", view_func=report_print, methods=["GET"])
+    bp.add_url_rule("/transparency/<string(length=6):period>/published", view_func=report_published, methods=["GET"])
     bp.add_url_rule("/transparency/<string(length=6):period>.csv", view_func=report_csv, methods=["GET"])
     bp.add_url_rule("/transparency/<string(length=6):period>.json", view_func=report_json, methods=["GET"])
     bp.add_url_rule("/.well-known/transparency-signing-key", view_func=signing_key, methods=["GET"])

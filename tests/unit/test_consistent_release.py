@@ -108,9 +108,10 @@ def test_the_stated_bounds_are_tighter_than_the_equal_splits():
     tables, _ = figures.release_counts(synthetic_quarter(60, seed=1), COUNTS)
     # The equal split stated 14 for the channels (2/9 of epsilon) and 28 for every other table (1/9).
     assert all(b <= 14 for b in tables["received_by_channel"]["error_bound_95"].values())
+    # Each bound covers the worst case (every report in one cell: tests/unit/test_bounds_worst_case.py).
     for name in ("public_by_category", "public_by_actor", "public_by_severity", "whistleblower_by_group"):
-        assert all(b <= 17 for b in tables[name]["error_bound_95"].values()), name
-    assert all(b <= 15 for b in tables["deadlines_met"]["error_bound_95"].values())
+        assert all(b <= 18 for b in tables[name]["error_bound_95"].values()), name
+    assert all(b <= 19 for b in tables["deadlines_met"]["error_bound_95"].values())
 
 
 @pytest.mark.parametrize("count", [60, 6000])

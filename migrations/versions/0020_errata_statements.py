@@ -1,7 +1,7 @@
 """errata and period statements: corrections to publications, and the qualitative parts of a quarter's report
 
-Revision ID: 0021
-Revises: 0019 (renumber to 0020 at merge: another branch adds 0020)
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-06 21:00:00
 
 `publication_erratum` holds the corrections a publisher adds to a publication after it was published,
@@ -16,7 +16,7 @@ import sqlmodel
 import core.db
 
 
-revision = "0021"
+revision = "0020"
 down_revision = "0019"
 branch_labels = None
 depends_on = None
