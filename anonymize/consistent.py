@@ -308,10 +308,15 @@ def _worst_cases(design: Design) -> list[dict[str, np.ndarray]]:
     return cases
 
 
-@lru_cache(maxsize=32)
-def _bounds(design: Design, epsilon: Decimal, published: FrozenPublished) -> Bounds:
+def simulated_errors(
+    design: Design, epsilon: privacy.EpsilonLike, seed: int = BOUND_SEED
+) -> list[dict[str, np.ndarray]]:
+    """The whole release's errors in each worst case: [{measured table: draws x cells}], one dict per case.
+
+    The same `BOUND_DRAWS` noise draws (from `seed`) serve every case. Errors are whole numbers (a release is).
+    """
     shares = epsilons(design, epsilon)
-    rng = np.random.default_rng(BOUND_SEED)
+    rng = np.random.default_rng(seed)
     noise = {}
     for name, cells in design.tables().items():
         success = 1 - math.exp(-1 / privacy.laplace_scale(shares[name]))
@@ -319,29 +324,45 @@ def _bounds(design: Design, epsilon: Decimal, published: FrozenPublished) -> Bou
         # The difference of two geometric counts is discrete Laplace.
         noise[name] = (rng.geometric(success, shape) - rng.geometric(success, shape)).astype(float)
     estimated_noise = estimate(design, _variances(design, shares), noise)
-    cases = [_released_errors(design, estimated_noise, truth) for truth in _worst_cases(design)]
+    return [
+        {name: errors.astype(np.int32) for name, errors in _released_errors(design, estimated_noise, truth).items()}
+        for truth in _worst_cases(design)
+    ]
+
+
+def bounds_from_errors(design: Design, published: Published, cases: Sequence[Mapping[str, np.ndarray]]) -> Bounds:
+    """The 95% bounds of published cells and totals from simulated errors of the measured tables, case by case.
+
+    Each published cell's bound is its 95% quantile in the worst of the cases; cells made of as many cells of the
+    same partitions (alike to the estimator) share the largest of theirs, so that two such cells never show bounds
+    that differ by the simulation's chance. (A population's total is like no other.)
+    """
     column = {name: {cell: j for j, cell in enumerate(cells)} for name, cells in design.tables().items()}
     result = []
-    for name, shown in published:
-        # Each published cell's bound is its 95% quantile in the worst of the cases; cells made of as many cells
-        # of the same partitions (alike to the estimator) share the largest of theirs, so that two such cells never
-        # show bounds that differ by the simulation's chance. (A population's total is like no other.)
+    for name, shown in published.items():
         cell_bounds: dict[str, int] = {}
         total_bound = 0
         for errors in cases:
+            draws = len(next(iter(errors.values())))
             cell_errors = {
-                cell: sum((errors[table][:, column[table][part]] for table, part in refs), np.zeros(BOUND_DRAWS))
-                for cell, refs in shown
+                cell: sum((errors[table][:, column[table][part]] for table, part in refs), np.zeros(draws))
+                for cell, refs in shown.items()
             }
             for cell, values in cell_errors.items():
                 cell_bounds[cell] = max(cell_bounds.get(cell, 0), _quantile_bound(values))
-            total_bound = max(total_bound, _quantile_bound(sum(cell_errors.values(), np.zeros(BOUND_DRAWS))))
+            total_bound = max(total_bound, _quantile_bound(sum(cell_errors.values(), np.zeros(draws))))
         alike: dict[tuple[str, ...], list[str]] = {}
-        for cell, refs in shown:
+        for cell, refs in shown.items():
             kind = tuple(sorted(f"{table}/{part}" if table == design.totals else table for table, part in refs))
             alike.setdefault(kind, []).append(cell)
         bounds: dict[str, int] = {}
         for group in alike.values():
             bounds |= dict.fromkeys(group, max(cell_bounds[cell] for cell in group))
-        result.append((name, tuple((cell, bounds[cell]) for cell, _ in shown), total_bound))
+        result.append((name, tuple((cell, bounds[cell]) for cell in shown), total_bound))
     return tuple(result)
+
+
+@lru_cache(maxsize=32)
+def _bounds(design: Design, epsilon: Decimal, published: FrozenPublished) -> Bounds:
+    shown = {name: dict(cells) for name, cells in published}
+    return bounds_from_errors(design, shown, simulated_errors(design, epsilon))
