@@ -78,7 +78,7 @@ def test_a_blank_erratum_is_refused_and_keeps_what_was_typed(app, session, make_
     )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "A typo in the lead." in html and "Write it in words; it cannot be left blank." in html
+    assert "A typo in the lead." in html and "Enter an answer: this field is required." in html
     assert session.exec(select(Erratum)).all() == []
 
 

@@ -74,7 +74,7 @@ def test_too_long_a_text_is_refused_and_kept(app, session, make_staff):
     response = write_text(browser, automated_means="a" * 5001, safeguards="Kept as typed.")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "Write at most 5000 characters." in html and "Kept as typed." in html
+    assert "Too long: write at most 5000 characters (you wrote 5001)." in html and "Kept as typed." in html
     assert session.get(PeriodStatement, "2026Q3") is None
 
 
