@@ -18,12 +18,12 @@ from datetime import datetime
 from functools import lru_cache
 
 from flask import Flask, render_template
-from flask_babel import force_locale, format_date
+from flask_babel import format_date, get_locale
 
 from anonymize import privacy
 from reporting import charts, labels
 from reporting.aggregate import Period
-from reporting.figures import METHOD
+from reporting.datapackage import datapackage
 
 SCHEMA = "transparency-report/v2"
 CSV_COLUMNS = ("section", "cell", "value", "shown_as", "suppressed", "error_bound_95", "noised")
@@ -112,62 +112,49 @@ def report_csv(figures: dict) -> bytes:
     return out.getvalue().encode()
 
 
+def page_context(*, period: Period, revision: int, figures: dict, generated_at: datetime) -> dict:
+    """What reporting/report.html is given: the stored figures, the one rule, the charts (in the current language)."""
+    return {
+        "period": period,
+        "revision": revision,
+        "figures": figures,
+        "generated_at": generated_at,
+        "display": privacy.display,
+        "suppressed": privacy.suppressed,
+        "charts": charts.for_report(figures),
+        "label": labels.cell_label,
+        "restriction_cells": labels.restriction_cells,
+        "language": str(get_locale() or "en"),
+        "format_date": format_date,
+    }
+
+
 def report_pages(
-    app: Flask, *, period: Period, revision: int, figures: dict, generated_at: datetime, locale: str | None = None
+    app: Flask, *, period: Period, revision: int, figures: dict, generated_at: datetime
 ) -> dict[str, bytes]:
-    """Render report.html and print.html from one template, in `locale` (the platform's language by default)."""
-    language = locale or app.config["BABEL_DEFAULT_LOCALE"]
-    with app.app_context(), force_locale(language):
-        context = {
-            "period": period,
-            "revision": revision,
-            "figures": figures,
-            "generated_at": generated_at,
-            "display": privacy.display,
-            "suppressed": privacy.suppressed,
-            "charts": charts.for_report(figures),
-            "label": labels.cell_label,
-            "restriction_cells": labels.restriction_cells,
-            "language": language,
-            "format_date": format_date,
-        }
+    """Render report.html and print.html from one template, as a request for the page in the default language.
+
+    The page extends the site's layout (navigation, language switch), whose links need a request to build.
+    A fresh app context first: one already pushed (a publisher's request, on the immediate queue) keeps the
+    language chosen for it in `g`, which a request context pushed on top would share.
+    """
+    with app.app_context(), app.test_request_context(f"/transparency/{period}"):
+        context = page_context(period=period, revision=revision, figures=figures, generated_at=generated_at)
         return {
             "report.html": render_template("reporting/report.html", print_view=False, **context).encode(),
             "print.html": render_template("reporting/report.html", print_view=True, **context).encode(),
         }
 
 
-def translated_pages(app: Flask, *, period: str, revision: int, figures: dict, generated_at: datetime, locale: str):
-    """report.html and print.html of a stored publication in another language, or None when it is served as stored.
-
-    The stored pages are in the platform's language; they are what was hashed and chained. A reader who asks
-    for another language gets the same stored figures rendered in it (the same figures give the same bytes).
-    Reports made by an earlier method are served as stored: this template does not know their figures.
-    """
-    if locale == app.config["BABEL_DEFAULT_LOCALE"] or figures.get("methodology", {}).get("method") != METHOD:
-        return None
-    # The figures' own order is the tables' order: the cache key keeps it.
-    return _translated(app, period, revision, generated_at, locale, json.dumps(figures))
-
-
-@lru_cache(maxsize=16)
-def _translated(app: Flask, period: str, revision: int, generated_at: datetime, locale: str, figures: str):
-    return report_pages(
-        app,
-        period=Period.parse(period),
-        revision=revision,
-        figures=json.loads(figures),
-        generated_at=generated_at,
-        locale=locale,
-    )
-
-
 def render_files(
     app: Flask, *, period: Period, revision: int, figures: dict, generated_at: datetime
 ) -> dict[str, bytes]:
     """Render the report's files from its stored figures; the same figures always give the same bytes."""
-    return {
+    files = {
         "report.json": report_document(period=period, revision=revision, figures=figures, generated_at=generated_at),
         "report.csv": report_csv(figures),
         **report_pages(app, period=period, revision=revision, figures=figures, generated_at=generated_at),
     }
+    # The CSV files described as a Frictionless data package (reporting/datapackage.py).
+    files["datapackage.json"] = datapackage(period=period, revision=revision, files=files, generated_at=generated_at)
+    return files

@@ -241,6 +241,14 @@ _V2 = {
             "additionalProperties": False,
         },
         "exact": _EXACT_V2,
+        "qualitative": {
+            "type": "object",
+            "description": "The qualitative parts of the Commission's template, as written before publishing (absent "
+            "from reports published before they were added).",
+            "properties": {
+                name: {"type": "string"} for name in ("automated_means", "staff_and_training", "safeguards")
+            },
+        },
         "year_to_date": {
             "type": "object",
             "required": ["quarters", "reports_received", "enforcement_actions"],

@@ -1,7 +1,7 @@
 """report.actioned_at index: the transparency report counts the reports first acted on in a quarter
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-06 21:15:00
 
 The median time to action of a quarter's transparency report is measured over the reports whose
@@ -12,8 +12,8 @@ index that query would read every report ever received; with it, one range of th
 from alembic import op
 
 
-revision = "0020"
-down_revision = "0019"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
