@@ -15,7 +15,6 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import datetime
-from functools import lru_cache
 
 from flask import Flask, render_template
 from flask_babel import format_date, get_locale
