@@ -29,6 +29,12 @@ MATRIX = {
     ("GET", "/staff/transparency"): {"admin": 200, "triager": 403, "recipient": 403, "publisher": 200},
     ("POST", "/staff/transparency"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 404},
     ("POST", "/staff/transparency/publish"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 400},
+    # A quarter's qualitative text: an admin or a publisher (the empty form saves empty text, then redirects).
+    ("GET", "/staff/transparency/2026Q3/text"): {"admin": 200, "triager": 403, "recipient": 403, "publisher": 200},
+    ("POST", "/staff/transparency/2026Q3/text"): {"admin": 302, "triager": 403, "recipient": 403, "publisher": 302},
+    # A publication's errata: a publisher (there is no publication 999).
+    ("GET", "/staff/transparency/999/errata"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 404},
+    ("POST", "/staff/transparency/999/errata"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 404},
     ("GET", "/staff/exports"): {"admin": 200, "triager": 403, "recipient": 403, "publisher": 200},
     ("POST", "/staff/exports"): {"admin": 400, "triager": 403, "recipient": 403, "publisher": 400},
     ("GET", "/staff/exports/999/incidents.csv"): {"admin": 404, "triager": 403, "recipient": 403, "publisher": 404},

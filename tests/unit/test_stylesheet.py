@@ -17,7 +17,7 @@ from incidents.models import Author, ReportStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
-STYLESHEETS = [ROOT / "static" / "css" / name for name in ("site.css", "report.css")]
+STYLESHEETS = sorted((ROOT / "static" / "css").glob("*.css"))  # site.css and the pages' own sheets
 
 # The values a class built from an expression can take, by the literal text before the expression.
 DEADLINE_STATES = ["overdue", "at_risk", "due", "met", "met_late", "waiting"]  # countdown() and Clock.state()
