@@ -74,6 +74,8 @@ class Report(SQLModel, table=True):
         Index("ix_report_queue_duty", "channel", "duty_due_at", "id"),
         Index("ix_report_incident", "incident_id"),
         Index("ix_report_closed_at", "closed_at"),
+        # The transparency report's time to action counts the reports first acted on in a quarter (migration 0020).
+        Index("ix_report_actioned_at", "actioned_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -225,7 +227,7 @@ class Incident(SQLModel, table=True):
     """One real-world event that one or more reports describe. The summary fields may become public."""
 
     __tablename__ = "incident"
-    # The public list's keyset order: newest shared first (migration 0023).
+    # The public list's keyset order: newest shared first (migration 0022).
     __table_args__ = (Index("ix_incident_shared_at_id", "shared_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)

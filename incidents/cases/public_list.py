@@ -89,7 +89,7 @@ def _row(session: Session, incident: Incident) -> PublicRow:
 
 
 def _matches(words: list[str]):
-    """Every folded word in the folded public text; for a summary stored before 0023, in its title or description."""
+    """Every folded word in the folded public text; for a summary stored before 0022, in its title or description."""
     summary = col(Incident.public_summary)
     stored = func.lower(summary["title"].as_string() + " " + summary["description"].as_string())
     return or_(

@@ -1,7 +1,7 @@
 """public incident pages: a folded search text and the keyset index of the public list
 
-Revision ID: 0023
-Revises: 0019
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-06 21:00:00
 
 `incident.public_search` holds the public summary's title and description folded (case and accents
@@ -16,8 +16,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0023"
-down_revision = "0019"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
