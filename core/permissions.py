@@ -28,6 +28,7 @@ class Permission(StrEnum):
     GRANT_ACCESS = "grant_access"  # re-grant a colleague access to whistleblower reports
     SEE_PUBLICATIONS = "see_publications"  # the transparency and export pages for staff
     APPROVE_PUBLICATIONS = "approve_publications"  # approve a transparency-report draft
+    WRITE_REPORT_TEXT = "write_report_text"  # the qualitative text of a quarter's report, before it is published
     ADMINISTER = "administer"  # the administration notes on the staff home
 
 
@@ -42,6 +43,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.GRANT_ACCESS: frozenset({R.RECIPIENT}),
     Permission.SEE_PUBLICATIONS: frozenset({R.ADMIN, R.PUBLISHER}),
     Permission.APPROVE_PUBLICATIONS: frozenset({R.PUBLISHER}),
+    Permission.WRITE_REPORT_TEXT: frozenset({R.ADMIN, R.PUBLISHER}),
     Permission.ADMINISTER: frozenset({R.ADMIN}),
 }
 

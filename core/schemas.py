@@ -13,11 +13,8 @@ from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from werkzeug.datastructures import MultiDict
 
-
-def N_(message: str) -> str:
-    """Mark a message for translation without translating it yet."""
-    return message
-
+from core.form_messages import N_ as N_
+from core.form_messages import field_messages
 
 # Marshmallow's own messages, so the catalogue translates them too.
 BUILTIN_MESSAGES = [
@@ -104,7 +101,14 @@ def validate_data(schema: Schema, raw: dict[str, Any]) -> tuple[dict[str, Any], 
         messages = err.normalized_messages()  # type: ignore[no-untyped-call]  # unannotated in marshmallow
         if not isinstance(messages, dict):
             messages = {"_schema": messages}
-        return {}, {key: list(dict.fromkeys(gettext(m) for m in _flatten(msgs))) for key, msgs in messages.items()}
+        return {}, {key: _messages(schema, key, msgs, raw) for key, msgs in messages.items()}
+
+
+def _messages(schema: Schema, key: str, messages: object, raw: dict[str, Any]) -> list[str]:
+    said = list(dict.fromkeys(_flatten(messages)))
+    if key == "_schema":  # a form-wide message names no field
+        return [gettext(m) for m in said]
+    return field_messages(schema, key, said, raw)
 
 
 def form_to_raw(schema: Schema, form: MultiDict[str, str]) -> dict[str, Any]:

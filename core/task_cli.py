@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlmodel import Session, col, select
 
-from core import tasks
+from core import task_liveness, tasks
 from core.db import get_engine
 
 tasks_cli = AppGroup("tasks", help="The task queue: run the worker, run what is queued, list jobs.")
@@ -20,8 +20,8 @@ tasks_cli = AppGroup("tasks", help="The task queue: run the worker, run what is 
 def tasks_run(workers: int) -> None:
     """Run the worker in the foreground, as its own process (never inside the web workers).
 
-    At start it fails the jobs a dead worker on this host left running and queues the queued ones
-    again (a job runs once, whatever the messages). SIGTERM lets the running jobs finish, then stops;
+    At start it fails the jobs a dead worker on this host, or a silent one anywhere, left running, and queues
+    the queued ones again (a job runs once, whatever the messages). SIGTERM lets the running jobs finish, then stops;
     Ctrl-C (SIGINT), or a second SIGTERM, stops at once, and the jobs cut off are marked failed.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -33,12 +33,16 @@ def tasks_run(workers: int) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         huey_log.addHandler(handler)
         huey_log.setLevel(logging.INFO)
-    failed, queued = tasks.recover(app)
+    failed, queued = task_liveness.recover(app)
     click.echo(f"task worker: {tasks.backend_of(app)} queue; {failed} interrupted job(s) failed, {queued} queued again")
     consumer = tasks.queue(app).huey.create_consumer(
         workers=workers, worker_type="thread", periodic=False, graceful_signal="TERM"
     )
-    consumer.run()
+    heartbeat = task_liveness.start_heartbeat(app)
+    try:
+        consumer.run()
+    finally:
+        heartbeat.set()
     click.echo("task worker stopped")
 
 
@@ -58,3 +62,13 @@ def tasks_list(limit: int) -> None:
     for job in jobs:
         progress = f"{job.done}/{job.total}" if job.total else str(job.done)
         click.echo(f"{job.id:6} {job.kind:20} {job.state:8} {progress:>12}  {job.message or job.step or ''}")
+
+
+@tasks_cli.command("fail")
+@click.argument("job_id", type=click.IntRange(1))
+def tasks_fail(job_id: int) -> None:
+    """Mark a queued or running job failed, so its work can be started again (a stuck job's way out)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not task_liveness.fail_job(app, job_id):
+        raise click.ClickException(f"job {job_id} is not queued or running")
+    click.echo(f"job {job_id} marked failed")

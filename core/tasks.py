@@ -16,6 +16,7 @@ kind: the log, too, names the kind and never the message, which may quote data.
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import socket
@@ -195,7 +196,13 @@ def _build(app: Flask) -> TaskQueue:
     name = app.config.get("TASKS_QUEUE_NAME") or "platform"
     backend = backend_of(app)
     if backend == "redis":
-        huey = RedisHuey(name, results=False, url=app.config.get("TASKS_REDIS_URL") or app.config["REDIS_URL"])
+        from redis import ConnectionPool
+
+        # Timeouts: an unreachable Redis (a dropped packet, not a refusal) fails the job in seconds, not minutes;
+        # reads outlast huey's one-second blocking pop.
+        url = app.config.get("TASKS_REDIS_URL") or app.config["REDIS_URL"]
+        pool = ConnectionPool.from_url(url, socket_connect_timeout=3, socket_timeout=10)
+        huey = RedisHuey(name, results=False, connection_pool=pool)
     elif backend == "immediate":
         huey = MemoryHuey(name, results=False, immediate=True)
     else:
@@ -218,7 +225,8 @@ def _build(app: Flask) -> TaskQueue:
 # --- submitting ------------------------------------------------------------------------------------
 
 UNREACHABLE = "The task queue could not be reached ({kind}), so the job was not started. Try again once it is back."
-INTERRUPTED = "The task worker stopped while running this job. Start the job again."
+AGAIN = "It may have finished before it stopped; starting it again is safe, as finished work is not done twice."
+INTERRUPTED = "The task worker stopped while running this job. " + AGAIN
 UNAVAILABLE = "The storage was unavailable ({kind}): the database or the disk could not take the work. Try again."
 UNEXPECTED = "The job stopped on an unexpected error ({kind}). The server log names where; nothing was retried."
 
@@ -258,24 +266,47 @@ def enqueue(app: Flask, job: Job) -> None:
     tasks.huey.enqueue(tasks.run.s(job.id, job.token))
 
 
-def recent_jobs(session: Session, kinds: Iterable[str], limit: int = 10) -> list[Job]:
-    """Return the newest jobs of some kinds, newest first."""
+def recent_jobs(session: Session, kinds: Iterable[str], limit: int = 10, app: Flask | None = None) -> list[Job]:
+    """Return the newest jobs of some kinds, newest first; those taken for lost are failed first (as active_job)."""
+    from core.task_liveness import fail_lost
+
     query = select(Job).where(col(Job.kind).in_(list(kinds))).order_by(col(Job.id).desc()).limit(limit)
-    return list(session.exec(query).all())
+    jobs = list(session.exec(query).all())
+    active = [job for job in jobs if job.active]
+    if active and len(fail_lost(app or current_app._get_current_object(), active)) != len(active):  # type: ignore[attr-defined]
+        for job in active:
+            session.refresh(job)
+    return jobs
 
 
-def active_job(session: Session, kind: str, **params: Any) -> Job | None:
-    """Return a queued or running job of this kind with these parameters, if there is one."""
+def active_job(session: Session, kind: str, app: Flask | None = None, **params: Any) -> Job | None:
+    """Return a queued or running job of this kind with these parameters, if there is one.
+
+    A job taken for lost (core.task_liveness: its worker went silent, or none took it) is failed on
+    the way, so it never holds its work up for good.
+    """
+    from core.task_liveness import fail_lost
+
     jobs = session.exec(select(Job).where(Job.kind == kind, col(Job.state).in_(ACTIVE))).all()
-    return next((job for job in jobs if all(job.params.get(k) == v for k, v in params.items())), None)
+    mine = [job for job in jobs if all(job.params.get(k) == v for k, v in params.items())]
+    alive = fail_lost(app or current_app._get_current_object(), mine)  # type: ignore[attr-defined]
+    for job in mine:
+        if job not in alive:
+            session.refresh(job)
+    return alive[0] if alive else None
 
 
 # --- running ---------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _instance() -> str:
+    return secrets.token_hex(4)
+
+
 def worker_name() -> str:
-    """Name this process for the job rows it runs: host and pid."""
-    return f"{socket.gethostname()}:{os.getpid()}"[:120]
+    """Name this process for the job rows it runs: host, pid, and a random instance (a pid may come again)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_instance()}"[-120:]
 
 
 def claim(app: Flask, job_id: int, token: str) -> Job | None:
@@ -331,37 +362,6 @@ def run_job(app: Flask, job_id: int, token: str) -> None:
         else:
             finish(app, job_id, JobState.DONE, outcome)
             app.logger.info("job %s (%s) done", job_id, job.kind)
-
-
-def recover(app: Flask) -> tuple[int, int]:
-    """At a worker's start: fail the jobs a dead process on this host left running, queue the queued again.
-
-    Queuing again is safe: a job runs only once its row is claimed, so a second message is skipped.
-    Returns (failed, queued).
-    """
-    host = socket.gethostname()
-    failed = queued = 0
-    with Session(get_engine(app)) as session:
-        for job in session.exec(select(Job).where(col(Job.state).in_(ACTIVE))).all():
-            if job.state == JobState.RUNNING.value:
-                name, _, pid = (job.worker or "").rpartition(":")
-                if name == host and pid.isdigit() and not _alive(int(pid)):
-                    finish(app, job.id or 0, JobState.FAILED, INTERRUPTED)
-                    failed += 1
-            else:
-                enqueue(app, job)
-                queued += 1
-    return failed, queued
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def work_off(app: Flask, limit: int | None = None) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlmodel import Session
 
+from core import clock
 from core.db import get_engine
 from core.periods import BadPeriod, Period
 from core.schemas import N_
@@ -41,13 +42,23 @@ def _run(app: Flask, kind: str, *, period: str | None, trigger: str, job: Runnin
 
 def refresh_exports(app: Flask, period: str | None = None, job: Running | None = None) -> str:
     """Regenerate the AI Incident Database export (and a quarter's DSA statements); unchanged data adds no run."""
-    trigger = "publication" if period else "schedule"
+    trigger = "publication" if job is not None else "schedule"
     aiid = _run(app, "aiid", period=None, trigger=trigger, job=job)
     outcomes = [f"aiid run {aiid.run.id} {'written' if aiid.created else 'unchanged'}"]
     if period:
         dsa = _run(app, "dsa", period=period, trigger=trigger, job=job)
         outcomes.append(f"dsa {period} run {dsa.run.id} {'written' if dsa.created else 'unchanged'}")
     return "; ".join(outcomes)
+
+
+def nightly_refresh(app: Flask) -> str:
+    """The nightly run: the AIID files, and the DSA statements of the quarter that ended last.
+
+    The quarter's refresh is normally queued after its transparency report is published; if that job
+    was lost (a crash between the publication's commit and the queue, an unreachable queue), this run
+    catches it up. Unchanged data adds no run, so most nights write nothing.
+    """
+    return refresh_exports(app, str(Period.containing(clock.now()).previous()))
 
 
 def refresh_after_publication(app: Flask, job: Running, /, *, period: str) -> str:
@@ -73,11 +84,11 @@ def after_publication(app: Flask, *, period: str, **_extra: object) -> None:
         with Session(get_engine(app)) as session:
             job = submit(session, REFRESH, {"period": period}, app=app)
         app.logger.info("exports after publication of %s: job %s %s", period, job.id, job.state)
-    except Exception as err:  # the publication is committed; the nightly refresh catches up
+    except Exception as err:  # the publication is committed; the nightly refresh (nightly_refresh) catches up
         app.logger.error("exports after publication of %s not queued: %s", period, type(err).__name__)
 
 
 # Daily, after the publication job: picks up incidents approved since the last run.
-JOBS = {"refresh-exports": (refresh_exports, {"hour": 1, "minute": 0})}
+JOBS = {"refresh-exports": (nightly_refresh, {"hour": 1, "minute": 0})}
 # Jobs the task queue runs (registered by the composition root).
 TASKS = {EXPORT: export_now, REFRESH: refresh_after_publication}

@@ -59,7 +59,7 @@ def init_app(app: Flask) -> None:
 def _rooms() -> tuple:
     """Every module that registers pages on the blueprint, in the order their routes are added."""
     from incidents import error_pages
-    from incidents.cases import classify_views, public_api, source_views
+    from incidents.cases import classify_views, public_api, public_views, source_views
     from incidents.cases import views as case_views
     from incidents.enforcement import appeal_staff_views, appeal_views, statement_views
     from incidents.enforcement import views as enforcement_views
@@ -93,6 +93,7 @@ def _rooms() -> tuple:
         licence_views,
         review_views,
         public_api,
+        public_views,
         error_pages,
     )
 

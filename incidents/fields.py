@@ -30,11 +30,8 @@ URL = validate.URL(schemes={"http", "https"}, require_tld=True, error=N_("Enter 
 
 
 def length(maximum: int, minimum: int = 0) -> validate.Length:
-    if minimum:
-        return validate.Length(
-            min=minimum, max=maximum, error=N_("This is too short or too long. Check the limits in the hint.")
-        )
-    return validate.Length(max=maximum, error=N_("This is too long. Check the limit in the hint."))
+    """A text length rule; core.form_messages words what it refuses ("Too long: write at most 200 characters")."""
+    return validate.Length(min=minimum or None, max=maximum)
 
 
 # A name shown in page titles, e-mail subjects and exports: one line, no control characters.

@@ -74,6 +74,8 @@ class Report(SQLModel, table=True):
         Index("ix_report_queue_duty", "channel", "duty_due_at", "id"),
         Index("ix_report_incident", "incident_id"),
         Index("ix_report_closed_at", "closed_at"),
+        # The transparency report's time to action counts the reports first acted on in a quarter (migration 0020).
+        Index("ix_report_actioned_at", "actioned_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -225,6 +227,8 @@ class Incident(SQLModel, table=True):
     """One real-world event that one or more reports describe. The summary fields may become public."""
 
     __tablename__ = "incident"
+    # The public list's keyset order: newest shared first (migration 0022).
+    __table_args__ = (Index("ix_incident_shared_at_id", "shared_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     status: str = Field(default=IncidentStatus.OPEN.value, max_length=20, index=True)
@@ -245,6 +249,8 @@ class Incident(SQLModel, table=True):
     # What leaves the platform: the summary fields as scrubbed when the publisher approved them
     # (incidents.cases.public.public_summary). Cleared with the approval.
     public_summary: dict | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+    # The summary's title and description folded for the public search (incidents.cases.public.fold), set with it.
+    public_search: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     version: int = Field(default=1)
 
 

@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Flask, abort, jsonify, url_for
 
 from core.db import get_session
-from core.openapi import spec_for
+from core.openapi import from_json_schema, spec_for
 from reporting import pages
 from reporting.models import Publication
 
@@ -115,10 +115,7 @@ REPORT_SCHEMA = {
                     "pattern": "^[0-9a-f]{64}$",
                     "description": "SHA-256 of the published report.json file.",
                 },
-                "report": {
-                    "type": "object",
-                    "description": "The published report.json; its JSON Schema is at /transparency/schema.json.",
-                },
+                "report": {"$ref": "#/components/schemas/TransparencyReportFile"},
             },
         },
     ]
@@ -131,6 +128,8 @@ SCHEMAS = {
 }
 LIST_OPERATIONS = {
     "get": {
+        "operationId": "listTransparencyReports",
+        "tags": ["Transparency"],
         "summary": "List published transparency reports",
         "responses": {
             "200": {
@@ -142,6 +141,8 @@ LIST_OPERATIONS = {
 }
 REPORT_OPERATIONS = {
     "get": {
+        "operationId": "getTransparencyReport",
+        "tags": ["Transparency"],
         "summary": "One quarter's transparency report and its figures",
         "parameters": [
             {
@@ -167,10 +168,25 @@ PATHS = {
 }
 
 
+def report_file_schema() -> dict:
+    """The published report.json as an OpenAPI 3.0 schema, made from its JSON Schema (reporting.schema)."""
+    from reporting.schema import SCHEMA
+
+    schema = from_json_schema(SCHEMA)
+    schema["description"] = (
+        "The published report.json, as /transparency/schema.json describes it (that JSON Schema is the full "
+        "rule: a suppressed figure has a null value, any other one a value of at least the display threshold). "
+        + schema.get("description", "")
+    )
+    return schema
+
+
 def describe(app: Flask) -> None:
     """Describe the transparency endpoints in the OpenAPI document."""
     spec = spec_for(app)
+    spec.tag({"name": "Transparency", "description": "The published quarterly transparency reports."})
     for name, schema in SCHEMAS.items():
         spec.components.schema(name, schema)
+    spec.components.schema("TransparencyReportFile", report_file_schema())
     for path, operations in PATHS.items():
         spec.path(path=path, operations=operations)

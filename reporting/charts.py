@@ -2,7 +2,7 @@
 
 A noised count under the display threshold gets no bar (a bar would show the value the table hides)
 but a marker at zero labelled "<10", by the same rule as the tables, report.csv and report.json.
-Every mark names its cell for screen readers: "privacy: 23", or "ncii: <10".
+Every mark names its cell, in words in the report's language, for screen readers: "Hate or harassment: <10".
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from markupsafe import Markup
 
 from anonymize import privacy
 from core.charts import to_svg
+from reporting.labels import cell_label
 
 
-def _frame(cells: dict[str, int], noised: bool) -> pd.DataFrame:
-    labels = [cell.replace("_", " ") for cell in cells]
+def _frame(table: str, cells: dict[str, int], noised: bool) -> pd.DataFrame:
+    labels = [cell_label(table, cell) for cell in cells]
     hidden = [noised and privacy.suppressed(value) for value in cells.values()]
     shown = [privacy.display(value) if noised else str(value) for value in cells.values()]
     return pd.DataFrame(
@@ -54,8 +55,14 @@ def _svg(frame: pd.DataFrame, title: str, color: str) -> Markup:
             ),
             hidden.mark_text(align="left", dx=9, color="#333333", aria=False).encode(y=y, x=at_zero, text="shown:N"),
         ]
-    chart = alt.layer(*layers, title=title).properties(width=420, height=max(60, 22 * len(frame)))
-    return to_svg(chart, title)
+    # Narrow, with text a size up: on a phone the SVG shrinks to the column (its viewBox), and stays legible.
+    chart = alt.layer(*layers, title=title).properties(width=300, height=max(60, 22 * len(frame)))
+    return to_svg(readable(chart), title)
+
+
+def readable(chart):
+    """Axis and title text a size up from Vega-Lite's 10-11 px, for charts that shrink on a phone."""
+    return chart.configure_axis(labelFontSize=12, titleFontSize=12).configure_title(fontSize=14)
 
 
 def for_report(figures: dict) -> dict[str, Markup]:
@@ -63,6 +70,8 @@ def for_report(figures: dict) -> dict[str, Markup]:
     category = figures["noised"]["public_by_category"]["cells"]
     actions = figures["exact"]["actions_by_type"]
     return {
-        "category": _svg(_frame(category, noised=True), _("Public reports by category (noised)"), "#1d4f91"),
-        "actions": _svg(_frame(actions, noised=False), _("Enforcement actions by type"), "#5b3f8c"),
+        "category": _svg(
+            _frame("public_by_category", category, noised=True), _("Public reports by category (noised)"), "#1d4f91"
+        ),
+        "actions": _svg(_frame("actions_by_type", actions, noised=False), _("Enforcement actions by type"), "#5b3f8c"),
     }

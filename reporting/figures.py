@@ -2,10 +2,10 @@
 
 What comes from reporters' data (reports received, response times, deadline compliance) goes
 through anonymize/ under the period's epsilon. The counts are one consistent release
-(anonymize.consistent): five noisy tables and the two channel totals are measured, reconciled by
+(anonymize.consistent): six noisy tables and the two channel totals are measured, reconciled by
 least squares and rounded, and every published table is a sum of their cells, so every breakdown of
 the same reports adds up to the same total. The median times each take a fixed share. The
-platform's own decisions (enforcement actions, referrals, incidents it opened and closed, models it
+platform's own decisions (enforcement actions, referrals, appeals, incidents it opened and closed, models it
 suspended or decommissioned) are published exactly, as the DSA expects of them.
 """
 
@@ -15,10 +15,12 @@ from decimal import Decimal
 
 from anonymize import consistent, privacy
 from incidents.models import Actor, Category, Channel, Severity
-from reporting.aggregate import COARSE_GROUPS, DEADLINE_OUTCOMES, RawFigures
+from incidents.vocabulary import ReportKind
+from reporting.aggregate import COARSE_GROUPS, DEADLINE_OUTCOMES, NOTICE_SOURCES, RawFigures
 
 # Marks figures (and report.json files) made by this release method; earlier ones have no marker.
-METHOD = "consistent-tables/1"
+METHOD = "consistent-tables/2"
+# consistent-tables/1 had no notices by source or kind: its reports are served as stored, in their language.
 COUNTS = "report_counts"
 # The period's epsilon: what the count tables share, and each median's.
 SHARES = {COUNTS: 7, "hours_to_first_response": 1, "hours_to_action": 1}
@@ -33,21 +35,26 @@ WHISTLEBLOWER_DEADLINE = "whistleblower_by_deadline"
 SEVERITY_CELLS = tuple(s.value for s in Severity if s.value != SERIOUS) + tuple(
     f"{SERIOUS}/{outcome}" for outcome in (*DEADLINE_OUTCOMES, OTHER)
 )
+SOURCE_AND_KIND = "public_by_source_and_kind"
+KINDS = tuple(k.value for k in ReportKind)
+SOURCE_AND_KIND_CELLS = tuple(f"{source}/{kind}" for source in NOTICE_SOURCES for kind in KINDS)
 # Which tables are measured, and their weights. A report sits in one cell of its channel's total
-# and of each table of its channel: 3 + 4 + 3 + 4 for a public report, 3 + 6 + 5 for a
+# and of each table of its channel: 3 + 5 + 3 + 3 + 2 for a public report, 3 + 7 + 6 for a
 # whistleblower report, so each spends the whole count budget once. The weights follow the error
 # benchmark (tests/bench/bench_privacy_error.py): most cells are categories, and the channel
-# totals are the figures most read.
+# totals are the figures most read. The notices by source and by kind (the DSA template's) are
+# both sums of one joint table, so they cost one share, not two.
 DESIGN = consistent.Design(
     totals=TOTALS,
     populations=(Channel.PUBLIC.value, Channel.WHISTLEBLOWER.value),
     totals_weight=3,
     partitions=(
-        consistent.Partition("public_by_category", Channel.PUBLIC.value, tuple(c.value for c in Category), 4),
+        consistent.Partition("public_by_category", Channel.PUBLIC.value, tuple(c.value for c in Category), 5),
         consistent.Partition("public_by_actor", Channel.PUBLIC.value, (*(a.value for a in Actor), "unspecified"), 3),
-        consistent.Partition(SEVERITY_AND_DEADLINE, Channel.PUBLIC.value, SEVERITY_CELLS, 4),
-        consistent.Partition("whistleblower_by_group", Channel.WHISTLEBLOWER.value, tuple(COARSE_GROUPS), 6),
-        consistent.Partition(WHISTLEBLOWER_DEADLINE, Channel.WHISTLEBLOWER.value, (*DEADLINE_OUTCOMES, OTHER), 5),
+        consistent.Partition(SEVERITY_AND_DEADLINE, Channel.PUBLIC.value, SEVERITY_CELLS, 3),
+        consistent.Partition(SOURCE_AND_KIND, Channel.PUBLIC.value, SOURCE_AND_KIND_CELLS, 2),
+        consistent.Partition("whistleblower_by_group", Channel.WHISTLEBLOWER.value, tuple(COARSE_GROUPS), 7),
+        consistent.Partition(WHISTLEBLOWER_DEADLINE, Channel.WHISTLEBLOWER.value, (*DEADLINE_OUTCOMES, OTHER), 6),
     ),
 )
 
@@ -60,6 +67,12 @@ def _same(table: str) -> dict[str, tuple[consistent.Ref, ...]]:
 # The published tables, each cell a sum of released cells, in the order the report shows them.
 PUBLISHED: dict[str, dict[str, tuple[consistent.Ref, ...]]] = {
     "received_by_channel": _same(TOTALS),
+    "notices_by_source": {
+        source: tuple((SOURCE_AND_KIND, f"{source}/{kind}") for kind in KINDS) for source in NOTICE_SOURCES
+    },
+    "public_by_kind": {
+        kind: tuple((SOURCE_AND_KIND, f"{source}/{kind}") for source in NOTICE_SOURCES) for kind in KINDS
+    },
     "public_by_category": _same("public_by_category"),
     "public_by_actor": _same("public_by_actor"),
     "public_by_severity": {
@@ -72,7 +85,16 @@ PUBLISHED: dict[str, dict[str, tuple[consistent.Ref, ...]]] = {
         for outcome in DEADLINE_OUTCOMES
     },
 }
-EXACT = ("incidents", "actions_by_type", "actions_by_ground", "actions_by_decision")
+EXACT = (
+    "incidents",
+    "actions_by_type",
+    "actions_by_ground",
+    "actions_by_decision",
+    "actions_by_restriction",
+    "own_initiative_by_type",
+    "suspensions_by_target",
+    "appeals",
+)
 
 
 def measured_counts(raw: RawFigures) -> dict[str, dict[str, int]]:
@@ -83,6 +105,7 @@ def measured_counts(raw: RawFigures) -> dict[str, dict[str, int]]:
         TOTALS: dict(raw.received_by_channel),
         "public_by_category": dict(raw.public_by_category),
         "public_by_actor": dict(raw.public_by_actor),
+        SOURCE_AND_KIND: dict(raw.public_by_source_and_kind),
         SEVERITY_AND_DEADLINE: {s: severity[s] for s in SEVERITY_CELLS if s in severity}
         | {f"{SERIOUS}/{outcome}": public[outcome] for outcome in DEADLINE_OUTCOMES}
         | {f"{SERIOUS}/{OTHER}": severity[SERIOUS] - sum(public.values())},

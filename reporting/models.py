@@ -71,3 +71,32 @@ class PublicationLock(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     counter: int = Field(default=0)
+
+
+class Erratum(SQLModel, table=True):
+    """A correction to a publication, added after it was published: append-only, never edited or deleted.
+
+    Published files never change, so errata live here and are served apart (errata.json, the errata page).
+    """
+
+    __tablename__ = "publication_erratum"
+
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id", ondelete="CASCADE", index=True)
+    wrong: str = Field(max_length=2000)  # what was wrong
+    corrected: str = Field(max_length=2000)  # what is correct
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    created_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+
+
+class PeriodStatement(SQLModel, table=True):
+    """The qualitative parts of a quarter's report (DSA template): written before publishing, then frozen."""
+
+    __tablename__ = "period_statement"
+
+    period: str = Field(max_length=7, primary_key=True)
+    automated_means: str = Field(default="", max_length=5000)
+    staff_and_training: str = Field(default="", max_length=5000)
+    safeguards: str = Field(default="", max_length=5000)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    updated_by: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")

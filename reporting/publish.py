@@ -19,9 +19,9 @@ from decimal import Decimal
 import nacl.encoding
 import nacl.signing
 from flask import Flask, current_app
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from anonymize import privacy
 from core import clock
@@ -31,7 +31,7 @@ from core.db import lean_reads
 from core.schemas import N_
 from core.sealing import hkdf
 from core.signals import publication_published
-from reporting import ledger
+from reporting import ledger, notes
 from reporting.aggregate import Period, raw_figures
 from reporting.figures import protect
 from reporting.ledger import release_epsilon
@@ -45,7 +45,10 @@ MEDIA_TYPES = {
     "report.csv": "text/csv; charset=utf-8",
     "report.html": "text/html; charset=utf-8",
     "print.html": "text/html; charset=utf-8",
+    "datapackage.json": "application/json",
 }
+# Every publication has these; datapackage.json came later, so publications from before it lack it.
+REQUIRED_FILES = frozenset({"report.json", "report.csv", "report.html", "print.html"})
 
 
 # The steps a publication reports to a caller that shows progress (the staff page's job), in order.
@@ -285,6 +288,7 @@ def publish(
         raise
     revision = (current.revision + 1) if current else 1
     figures["year_to_date"] = year_to_date(session, period, figures)
+    figures["qualitative"] = notes.qualitative(session, str(period))  # frozen with the files from now on
     files = render_files(app, period=period, revision=revision, figures=figures, generated_at=now)
     hashes = {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
     publication = new_publication(
@@ -309,10 +313,16 @@ def approve(session: Session, publication: Publication, *, actor_id: int, app: F
     """A publisher releases a draft; its files were fixed when it was drafted."""
     if publication.status != "draft":
         raise PublicationRefused("only a draft can be approved")
-    publication.status = "published"
-    publication.published_at = clock.now()
-    publication.approved_by = actor_id
-    session.add(publication)
+    now = clock.now()
+    # Conditional on its still being a draft: of two approvals at once, one finds it so.
+    released = session.execute(
+        update(Publication)
+        .where(col(Publication.id) == publication.id, col(Publication.status) == "draft")
+        .values(status="published", published_at=now, approved_by=actor_id)
+    )
+    if getattr(released, "rowcount", 0) != 1:  # nothing was written
+        raise PublicationRefused("it was approved meanwhile")
+    session.refresh(publication)
     append_event(
         session,
         action="publication.approved",

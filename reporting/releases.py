@@ -95,7 +95,7 @@ def transparency_page(app: Flask, session: Session, now: datetime) -> Transparen
         drafts={
             p.id or 0: budget_line(app, session, p.period, releasing=False) for p in publications if p.status == "draft"
         },
-        jobs=tasks.recent_jobs(session, KINDS),
+        jobs=tasks.recent_jobs(session, KINDS, app=app),
     )
 
 
@@ -104,7 +104,7 @@ def start_publication(app: Flask, session: Session, period: Period, *, now: date
     name = str(period)
     if name not in publishable_periods(session, now):
         raise Refused(f"{name} is not a closed quarter waiting to be published.")
-    if tasks.active_job(session, PUBLISH, period=name):
+    if tasks.active_job(session, PUBLISH, app, period=name):
         raise Refused(f"{name} is already being published; its job is below.")
     line = budget_line(app, session, name)
     if line.problem:
@@ -116,7 +116,7 @@ def start_approval(app: Flask, session: Session, publication: Publication, *, ac
     """Queue a publisher's approval of a draft."""
     if publication.status != "draft":
         raise Refused(f"{publication.period} revision {publication.revision} is not a draft.")
-    if tasks.active_job(session, APPROVE, publication_id=publication.id):
+    if tasks.active_job(session, APPROVE, app, publication_id=publication.id):
         raise Refused(f"The approval of {publication.period} is already queued; its job is below.")
     params = {"publication_id": publication.id, "period": publication.period}
     return tasks.submit(session, APPROVE, params, actor_id=actor_id, app=app)

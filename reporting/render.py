@@ -17,10 +17,12 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from flask import Flask, render_template
+from flask_babel import format_date, get_locale
 
 from anonymize import privacy
-from reporting import charts
+from reporting import charts, labels
 from reporting.aggregate import Period
+from reporting.datapackage import datapackage
 
 SCHEMA = "transparency-report/v2"
 CSV_COLUMNS = ("section", "cell", "value", "shown_as", "suppressed", "error_bound_95", "noised")
@@ -109,20 +111,34 @@ def report_csv(figures: dict) -> bytes:
     return out.getvalue().encode()
 
 
+def page_context(*, period: Period, revision: int, figures: dict, generated_at: datetime) -> dict:
+    """What reporting/report.html is given: the stored figures, the one rule, the charts (in the current language)."""
+    return {
+        "period": period,
+        "revision": revision,
+        "figures": figures,
+        "generated_at": generated_at,
+        "display": privacy.display,
+        "suppressed": privacy.suppressed,
+        "charts": charts.for_report(figures),
+        "label": labels.cell_label,
+        "restriction_cells": labels.restriction_cells,
+        "language": str(get_locale() or "en"),
+        "format_date": format_date,
+    }
+
+
 def report_pages(
     app: Flask, *, period: Period, revision: int, figures: dict, generated_at: datetime
 ) -> dict[str, bytes]:
-    """Render report.html and print.html from one template."""
-    with app.app_context():
-        context = {
-            "period": period,
-            "revision": revision,
-            "figures": figures,
-            "generated_at": generated_at,
-            "display": privacy.display,
-            "suppressed": privacy.suppressed,
-            "charts": charts.for_report(figures),
-        }
+    """Render report.html and print.html from one template, as a request for the page in the default language.
+
+    The page extends the site's layout (navigation, language switch), whose links need a request to build.
+    A fresh app context first: one already pushed (a publisher's request, on the immediate queue) keeps the
+    language chosen for it in `g`, which a request context pushed on top would share.
+    """
+    with app.app_context(), app.test_request_context(f"/transparency/{period}"):
+        context = page_context(period=period, revision=revision, figures=figures, generated_at=generated_at)
         return {
             "report.html": render_template("reporting/report.html", print_view=False, **context).encode(),
             "print.html": render_template("reporting/report.html", print_view=True, **context).encode(),
@@ -133,8 +149,11 @@ def render_files(
     app: Flask, *, period: Period, revision: int, figures: dict, generated_at: datetime
 ) -> dict[str, bytes]:
     """Render the report's files from its stored figures; the same figures always give the same bytes."""
-    return {
+    files = {
         "report.json": report_document(period=period, revision=revision, figures=figures, generated_at=generated_at),
         "report.csv": report_csv(figures),
         **report_pages(app, period=period, revision=revision, figures=figures, generated_at=generated_at),
     }
+    # The CSV files described as a Frictionless data package (reporting/datapackage.py).
+    files["datapackage.json"] = datapackage(period=period, revision=revision, files=files, generated_at=generated_at)
+    return files

@@ -200,6 +200,32 @@ _TABLES = (
     "whistleblower_by_group",
     "deadlines_met",
 )
+_EXACT_V1: dict[str, Any] = _V1["properties"]["exact"]
+# consistent-tables/2 adds the DSA template's exact tables; a /1 report has none of them.
+_EXACT_V2 = {
+    **_EXACT_V1,
+    "properties": {
+        **_EXACT_V1["properties"],
+        "actions_by_restriction": {
+            **_COUNTS,
+            "description": "Restricting actions by 'action type/category of the notice/detection'; a category is "
+            "'whistleblower' for a whistleblower report and 'own_initiative' when no notice prompted it. "
+            "Only the combinations that happened.",
+        },
+        "own_initiative_by_type": _COUNTS,
+        "suspensions_by_target": _COUNTS,
+        "appeals": {
+            "type": "object",
+            "required": ["received", "decided", "reversed", "median_days_to_decide"],
+            "properties": {
+                "received": {"type": "integer", "minimum": 0},
+                "decided": {"type": "integer", "minimum": 0},
+                "reversed": {"type": "integer", "minimum": 0},
+                "median_days_to_decide": {"type": ["number", "null"], "minimum": 0},
+            },
+        },
+    },
+}
 _V2 = {
     **_V1,
     "title": "Transparency report (transparency-report/v2)",
@@ -209,9 +235,19 @@ _V2 = {
         "noised": {
             "type": "object",
             "required": [*_TABLES, "hours_to_first_response", "hours_to_action"],
-            "properties": {name: _TABLE for name in _TABLES}
+            # consistent-tables/2 adds the notices by source and by kind (not required: /1 has neither).
+            "properties": {name: _TABLE for name in (*_TABLES, "notices_by_source", "public_by_kind")}
             | {"hours_to_first_response": _MEDIAN, "hours_to_action": _MEDIAN},
             "additionalProperties": False,
+        },
+        "exact": _EXACT_V2,
+        "qualitative": {
+            "type": "object",
+            "description": "The qualitative parts of the Commission's template, as written before publishing (absent "
+            "from reports published before they were added).",
+            "properties": {
+                name: {"type": "string"} for name in ("automated_means", "staff_and_training", "safeguards")
+            },
         },
         "year_to_date": {
             "type": "object",
@@ -242,7 +278,10 @@ _V2 = {
                 "bound_draws",
             ],
             "properties": {
-                "method": {"const": "consistent-tables/1", "description": "How the noised figures were made."},
+                "method": {
+                    "enum": ["consistent-tables/1", "consistent-tables/2"],
+                    "description": "How the noised figures were made.",
+                },
                 "shares": {"type": "object", "additionalProperties": {"type": "string"}},
                 "measured": {
                     "type": "object",

@@ -9,14 +9,25 @@ from __future__ import annotations
 from flask import Flask
 from sqlmodel import Session
 
+from core.auth import StaffUser
 from core.db import get_engine
 from core.periods import BadPeriod
+from core.permissions import Permission, can
 from core.tasks import JobFailed, Running
 from reporting.models import Publication
 
 PUBLISH = "publish-period"
 APPROVE = "approve-draft"
 KINDS = (PUBLISH, APPROVE)
+
+
+def _still_a_publisher(session: Session, actor_id: int | None) -> int:
+    """The publisher who asked, if they still may publish now: a job may wait in the queue past a role change."""
+    actor = session.get(StaffUser, actor_id) if actor_id is not None else None
+    if actor is None or not actor.active or not can(actor, Permission.APPROVE_PUBLICATIONS):
+        raise JobFailed("The staff member who asked for this job may no longer publish, so it was not run.")
+    assert actor.id is not None
+    return actor.id
 
 
 def publish_period(app: Flask, job: Running, /, *, period: str) -> str:
@@ -27,8 +38,9 @@ def publish_period(app: Flask, job: Running, /, *, period: str) -> str:
         job.step(label, publishing.STEPS.index(label), len(publishing.STEPS))
 
     with Session(get_engine(app), expire_on_commit=False) as session:
+        actor_id = _still_a_publisher(session, job.actor_id)
         try:
-            outcome = publishing.publish(app, session, period, actor_id=job.actor_id, progress=progress)
+            outcome = publishing.publish(app, session, period, actor_id=actor_id, progress=progress)
         except (publishing.PublicationRefused, BadPeriod) as err:
             raise JobFailed(f"{period} was not published: {err}.") from err
     p = outcome.publication
@@ -50,10 +62,9 @@ def approve_draft(app: Flask, job: Running, /, *, publication_id: int, period: s
         publication = session.get(Publication, publication_id)
         if publication is None:
             raise JobFailed("That draft no longer exists.")
-        if job.actor_id is None:
-            raise JobFailed("A draft is approved by a publisher; this job names none.")
+        actor_id = _still_a_publisher(session, job.actor_id)
         try:
-            publishing.approve(session, publication, actor_id=job.actor_id, app=app)
+            publishing.approve(session, publication, actor_id=actor_id, app=app)
         except publishing.PublicationRefused as err:
             raise JobFailed(f"{publication.period} revision {publication.revision} was not approved: {err}.") from err
         return f"{publication.period} revision {publication.revision} is published."

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from reporting import ledger
 from reporting.models import Publication, PublicationFile
-from reporting.publish import GENESIS, MEDIA_TYPES, chain_hash, signing_key
+from reporting.publish import GENESIS, MEDIA_TYPES, REQUIRED_FILES, chain_hash, signing_key
 
 
 @dataclass
@@ -27,8 +27,10 @@ def _file_hashes(session: Session, publication: Publication, name: str, problems
         if hashlib.sha256(stored.content).hexdigest() != stored.sha256:
             problems.append(f"{name}: {stored.name} was altered")
         hashes[stored.name] = stored.sha256
-    if set(hashes) != set(MEDIA_TYPES):
+    if not set(hashes) >= REQUIRED_FILES:
         problems.append(f"{name}: files are missing")
+    if not set(hashes) <= set(MEDIA_TYPES):
+        problems.append(f"{name}: it has files no publication writes")
     return hashes
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from core import clock
@@ -11,7 +12,7 @@ from core.ids import parse_id
 from core.periods import BadPeriod, Period
 from core.permissions import Permission, roles_for
 from core.security import current_staff, roles
-from reporting import pages
+from reporting import live, pages, period_views, periods
 from reporting.models import Publication, PublicationFile
 
 
@@ -33,8 +34,21 @@ def _serve(stored: PublicationFile, download: str | None = None) -> Response:
 
 
 def index():
-    """Every published transparency report."""
-    return render_template("reporting/index.html", publications=pages.published_latest(get_session()))
+    """Every published transparency report, the trend of the published quarters, and the half-years and years
+    whose quarters are all published."""
+    from reporting import trend  # draws with Altair: loaded on first use
+
+    session = get_session()
+    publications = pages.published_latest(session)
+    rows, chart = trend.for_index(current_app.extensions, publications, str(get_locale() or "en"))
+    return render_template(
+        "reporting/index.html",
+        publications=publications,
+        spans=periods.available_spans(session),
+        trend=rows,
+        trend_chart=chart,
+        threshold=trend.THRESHOLD,
+    )
 
 
 def feed():
@@ -57,12 +71,32 @@ def json_schema():
     return SCHEMA
 
 
+def _page(period: str, print_view: bool) -> Response:
+    page = live.report_page(get_session(), period, print_view=print_view)
+    if page is None:
+        abort(404)
+    if page.stored is not None:  # a publication of an earlier version: its page as published
+        return _serve(page.stored)
+    response = Response(page.html, mimetype="text/html")
+    response.headers["Content-Language"] = str(get_locale() or "en")
+    response.vary.add("Accept-Language")
+    return response
+
+
 def report(period: str):
-    return _serve(_file(period, "report.html"))
+    """A published report in the reader's language, drawn from its figures (reporting/live.py)."""
+    if period_views.is_span(period):  # a half-year such as 2026H1, summed from its quarters
+        return period_views.span_report(period)
+    return _page(period, print_view=False)
 
 
 def report_print(period: str):
-    return _serve(_file(period, "print.html"))
+    return _page(period, print_view=True)
+
+
+def report_published(period: str):
+    """The report's page exactly as published: the stored report.html, hashed and chained."""
+    return _serve(_file(period, "report.html"))
 
 
 def report_csv(period: str):
@@ -70,6 +104,8 @@ def report_csv(period: str):
 
 
 def report_json(period: str):
+    if period_views.is_span(period):
+        return period_views.span_json(period)
     return _serve(_file(period, "report.json"))
 
 
@@ -88,8 +124,15 @@ def admin():
     """Publications and drafts, the quarters waiting with what each release spends, and the publishing jobs."""
     from reporting import releases  # the ledger loads OpenDP: on first use, not when a web worker starts
 
-    page = releases.transparency_page(current_app._get_current_object(), get_session(), clock.now())
-    return render_template("reporting/admin.html", page=page, publications=page.publications, user=current_staff())
+    now = clock.now()
+    page = releases.transparency_page(current_app._get_current_object(), get_session(), now)
+    return render_template(
+        "reporting/admin.html",
+        page=page,
+        publications=page.publications,
+        user=current_staff(),
+        current_quarter=Period.containing(now),
+    )
 
 
 def _queued(job, description: str):
@@ -152,6 +195,7 @@ def blueprint() -> Blueprint:
     bp.add_url_rule("/transparency/schema.json", view_func=json_schema, methods=["GET"])
     bp.add_url_rule("/transparency/<string(length=6):period>", view_func=report, methods=["GET"])
     bp.add_url_rule("/transparency/<string(length=6):period>/print", view_func=report_print, methods=["GET"])
+    bp.add_url_rule("/transparency/<string(length=6):period>/published", view_func=report_published, methods=["GET"])
     bp.add_url_rule("/transparency/<string(length=6):period>.csv", view_func=report_csv, methods=["GET"])
     bp.add_url_rule("/transparency/<string(length=6):period>.json", view_func=report_json, methods=["GET"])
     bp.add_url_rule("/.well-known/transparency-signing-key", view_func=signing_key, methods=["GET"])
@@ -159,4 +203,5 @@ def blueprint() -> Blueprint:
     bp.add_url_rule("/staff/transparency", view_func=approve_draft, methods=["POST"])
     bp.add_url_rule("/staff/transparency/publish", view_func=publish_period, methods=["POST"])
     api.register(bp)
+    period_views.register(bp)
     return bp

@@ -50,7 +50,14 @@ def withdraw_sharing(session: Session, incident: Incident, now: datetime) -> boo
     result = session.execute(
         update(Incident)
         .where(col(Incident.id) == incident.id, col(Incident.shared_at).is_not(None))
-        .values(shared_at=None, shared_by=None, public_summary=None, updated_at=now, version=Incident.version + 1)
+        .values(
+            shared_at=None,
+            shared_by=None,
+            public_summary=None,
+            public_search=None,
+            updated_at=now,
+            version=Incident.version + 1,
+        )
     )
     return result.rowcount == 1
 

@@ -7,7 +7,9 @@ scrubber again for every row. An edit withdraws the approval and the stored summ
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, select
+import unicodedata
+
+from sqlalchemy import and_, exists, func, select
 from sqlmodel import Session
 from sqlmodel import select as select_rows
 from sqlmodel.sql.expression import SelectOfScalar
@@ -61,6 +63,17 @@ def public_summary(incident: Incident, sources: list[IncidentSource]) -> dict:
     }
 
 
+def fold(text: str) -> str:
+    """Fold text for the public search: case and accents removed, runs of whitespace made one space."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def search_text(summary: dict) -> str:
+    """The folded text the public search looks in: the summary's title and description."""
+    return fold(f"{summary.get('title') or ''}\n{summary.get('description') or ''}")
+
+
 SOURCE_FIELDS = ("url", "title", "publication", "authors", "published_on", "language", "excerpt")
 
 
@@ -98,21 +111,27 @@ def refusing_reports():
 
 
 def consent_holds():
-    """An approved incident may leave only while it has reports and every one of their reporters consented."""
-    return and_(linked_reports() > 0, refusing_reports() == 0)
+    """An approved incident may leave only while it has reports and every one of their reporters consented.
+
+    "Has reports" is an EXISTS, not a count above zero: PostgreSQL estimates a semi-join well, where two
+    count comparisons made it expect almost no match, price the public list's first page like a scan of
+    every incident, and compile it with JIT (30 ms of compiling for a 0.2 ms query at 100,000 incidents).
+    """
+    has_reports = exists().where(Report.incident_id == Incident.id).correlate(Incident)
+    return and_(has_reports, refusing_reports() == 0)
 
 
-def _shared() -> SelectOfScalar[Incident]:
+def shared_query() -> SelectOfScalar[Incident]:
     """Approved incidents whose reporters all consented (a report linked after the approval may not have)."""
     return select_rows(Incident).where(Incident.shared_at.is_not(None), consent_holds())
 
 
 def shared_incidents(session: Session, *, after: int, limit: int) -> tuple[list[Incident], bool]:
     """Return one page of shared incidents above the id `after`, oldest first, and whether more follow."""
-    rows = list(session.exec(_shared().where(Incident.id > after).order_by(Incident.id).limit(limit + 1)))
+    rows = list(session.exec(shared_query().where(Incident.id > after).order_by(Incident.id).limit(limit + 1)))
     return rows[:limit], len(rows) > limit
 
 
 def shared_incident(session: Session, incident_id: int) -> Incident | None:
     """Return one incident if it is shared and its consent still holds, else None."""
-    return session.exec(_shared().where(Incident.id == incident_id)).first()
+    return session.exec(shared_query().where(Incident.id == incident_id)).first()

@@ -149,6 +149,8 @@ def register(bp: Blueprint) -> None:
 PATHS = {
     "/api/v1/incidents": {
         "get": {
+            "operationId": "listIncidents",
+            "tags": ["Incidents"],
             "summary": "List approved incidents",
             "description": "Incidents a publisher approved for sharing with every reporter's consent: their public "
             "summary, scrubbed of personal data. Oldest first; follow `next` for more.",
@@ -176,6 +178,8 @@ PATHS = {
     },
     "/api/v1/incidents/{incident_id}": {
         "get": {
+            "operationId": "getIncident",
+            "tags": ["Incidents"],
             "summary": "One approved incident",
             "parameters": [
                 {"name": "incident_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
@@ -191,6 +195,8 @@ PATHS = {
     },
     "/api/v1/models/withdrawn": {
         "get": {
+            "operationId": "listWithdrawnModels",
+            "tags": ["Models"],
             "summary": "Suspended and decommissioned models",
             "responses": {
                 "200": {
@@ -206,6 +212,8 @@ PATHS = {
 def describe(app: Flask) -> None:
     """Describe the public read endpoints in the OpenAPI document."""
     spec = spec_for(app)
+    spec.tag({"name": "Incidents", "description": "Incidents a publisher approved for sharing, scrubbed."})
+    spec.tag({"name": "Models", "description": "Models the platform suspended or decommissioned."})
     spec.components.schema("PublicIncident", schema=PublicIncidentSchema)
     spec.components.schema("IncidentPage", schema=IncidentPageSchema)
     spec.components.schema("WithdrawnModels", schema=WithdrawnModelsSchema)

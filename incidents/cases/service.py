@@ -67,7 +67,7 @@ def update_incident(session: Session, incident: Incident, *, actor: StaffUser, d
     values = {name: data[name] for name in INCIDENT_FIELDS if name in data}
     changed = sorted(name for name, value in values.items() if getattr(incident, name) != value)
     if incident.shared_at is not None and changed:
-        values.update(shared_at=None, shared_by=None, public_summary=None)
+        values.update(shared_at=None, shared_by=None, public_summary=None, public_search=None)
     result = session.execute(
         update(Incident)
         .where(Incident.id == incident.id, Incident.version == data["version"])
@@ -119,6 +119,7 @@ def set_sharing(session: Session, incident: Incident, *, actor: StaffUser, share
     incident.shared_by = actor.id if share else None
     sources = public.incident_sources(session, incident.id) if share else []
     incident.public_summary = public.public_summary(incident, sources) if share else None
+    incident.public_search = public.search_text(incident.public_summary) if incident.public_summary else None
     incident.version += 1
     session.add(incident)
     append_event(

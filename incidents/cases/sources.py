@@ -33,6 +33,7 @@ def touch(session: Session, incident: Incident, version: int) -> None:
             shared_at=None,
             shared_by=None,
             public_summary=None,
+            public_search=None,
             updated_at=clock.now(),
             version=Incident.version + 1,
         )

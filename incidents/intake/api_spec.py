@@ -144,6 +144,7 @@ def schema_name(kind: ReportKind) -> str:
 def describe(app: Flask) -> None:
     """Describe POST /api/v1/reports."""
     spec = spec_for(app)
+    spec.tag({"name": "Reports", "description": "Anonymous report intake, the same as the web forms."})
     spec.components.security_scheme("partnerToken", PARTNER_TOKEN)
     spec.components.schema("Report", schema=ApiReportSchema)
     for kind, form in KINDS.items():
@@ -168,6 +169,8 @@ def describe(app: Flask) -> None:
         path="/api/v1/reports",
         operations={
             "post": {
+                "operationId": "submitReport",
+                "tags": ["Reports"],
                 "summary": "Submit a report",
                 "description": "Accepts the same fields as the web forms. Without a token nothing about the "
                 "caller is recorded; with a partner's token the report records that partner (public channel only). "

@@ -145,3 +145,10 @@ class FollowupSchema(Schema):
 
 class MessageSchema(Schema):
     body = fields.String(required=True, validate=length(20000, 1))
+
+    @pre_load
+    def _trim(self, data, **_kwargs):
+        """A message of only spaces is no message."""
+        if isinstance(data, dict) and isinstance(data.get("body"), str):
+            return {**data, "body": data["body"].strip()}
+        return data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -243,6 +243,23 @@ def _receipt_page(channel: Channel, result: intake.IntakeResult):
     )
 
 
+def receipt_saved():
+    """The step after the receipt: the reporter confirms they saved it before going on.
+
+    Without the box ticked the receipt page is drawn again from the receipt the form sent back (it is in
+    the page the reporter already holds), because nothing on the server can show it again.
+    """
+    if request.form.get("saved") == "yes":
+        return render_template("incidents/receipt_saved.html")
+    canonical = receipts.normalise(request.form.get("receipt", ""))
+    if canonical is None:
+        abort(400)
+    errors = {"saved": [_("Tick the box once you have saved your receipt. We cannot show it again later.")]}
+    return render_template(
+        "incidents/receipt.html", receipt=receipts.format_receipt(canonical), report=None, errors=errors
+    ), 400
+
+
 def _echo(raw: dict) -> dict:
     """Return what the person typed, for putting back into the form."""
     values = dict(raw)
@@ -273,19 +290,23 @@ def _open_thread(receipt: str):
                 errors={
                     "receipt": [_("We could not open a report with that receipt. Check each character and try again.")]
                 },
+                values={"receipt": receipt[:40]},  # what was typed, to correct a character rather than start again
             ),
             403,
         )
     return view, None
 
 
-def _thread_page(view, receipt: str, errors: dict | None = None, added: bool = False, status: int = 200):
+def _thread_page(
+    view, receipt: str, errors: dict | None = None, added: bool = False, status: int = 200, values: dict | None = None
+):
     canonical = receipts.normalise(receipt) or "0" * receipts.LENGTH
     return render_template(
         "incidents/thread.html",
         view=view,
         receipt=receipts.format_receipt(canonical),
         errors=errors or {},
+        values=values or {},
         added=added,
         message_token=secrets.token_urlsafe(16),
     ), status
@@ -318,8 +339,9 @@ def followup_message():
         return refusal
     data, errors = validate_data(schema(MessageSchema), form_to_raw(schema(MessageSchema), request.form))
     uploads = form_uploads(errors)
-    if errors:
-        return _thread_page(view, receipt, errors=errors, status=400)
+    if errors:  # the message goes back as typed; files cannot, and the page says to choose them again
+        note_files_not_kept(errors)
+        return _thread_page(view, receipt, errors=errors, status=400, values={"body": request.form.get("body", "")})
     intake.add_message(
         session=get_session(),
         report=view.report,
@@ -338,5 +360,6 @@ def register(bp: Blueprint) -> None:
     bp.app_context_processor(_incident_helpers)
     bp.add_url_rule("/report", view_func=report, methods=["GET", "POST"])
     bp.add_url_rule("/whistleblow", view_func=whistleblow, methods=["GET", "POST"])
+    bp.add_url_rule("/report/saved", view_func=receipt_saved, methods=["POST"])
     bp.add_url_rule("/followup", view_func=followup, methods=["GET", "POST"])
     bp.add_url_rule("/followup/message", view_func=followup_message, methods=["POST"])

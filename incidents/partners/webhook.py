@@ -73,10 +73,13 @@ def _answer(description: str, errors: bool = True) -> dict:
 
 def describe(app: Flask) -> None:
     """Describe POST /api/v1/hub/webhook/{partner_id} in the OpenAPI document."""
+    spec_for(app).tag({"name": "Partners", "description": "What partner systems send: model hubs' webhooks."})
     spec_for(app).path(
         path="/api/v1/hub/webhook/{partner_id}",
         operations={
             "post": {
+                "operationId": "receiveHubWebhook",
+                "tags": ["Partners"],
                 "summary": "A model hub's webhook (Hugging Face's format)",
                 "description": "A new discussion on a model repo (event.scope 'discussion', event.action 'create', "
                 "not a pull request) is filed as a public report from the hub (the general kind), linked to the "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from core import clock
 from core.db import get_session
 from core.ids import id_arg
 from core.permissions import Permission, roles_for
@@ -118,6 +119,7 @@ def public_model(model_id: int):
         model=page.model,
         release_types=RELEASE_TYPES,
         statuses=MODEL_STATUSES,
+        today=clock.today(),  # a decommissioning shows as done only from its effective date
         upstream_sentences=UPSTREAM_SENTENCES,
         unnamed_upstream_sentences=UNNAMED_UPSTREAM_SENTENCES,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from core import clock
 from core.db import get_session
 from core.permissions import Permission, can, roles_for
 from core.schemas import form_to_raw, schema, validate_data
@@ -176,7 +177,8 @@ def staff_proposal_decision(proposal_id: int):
 
 def public_models():
     """The public list of suspended and decommissioned models, with dates and reasons."""
-    return render_template("incidents/withdrawn_models.html", models=registry.public_model_list(get_session()))
+    models = registry.public_model_list(get_session())
+    return render_template("incidents/withdrawn_models.html", models=models, today=clock.today())
 
 
 def register(bp: Blueprint) -> None:

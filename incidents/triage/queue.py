@@ -20,7 +20,7 @@ from core import clock
 from core.ids import parse_id
 from incidents.models import Report, ReportCount, ReportStatus
 from incidents.triage.workflow import OPEN_STATUSES
-from incidents.vocabulary import ReportKind
+from incidents.vocabulary import ReportKind, SeriousFlag
 
 OVERDUE_COUNT_CAP = 1000
 MAX_SEARCH_MODELS = 12
@@ -45,6 +45,9 @@ QUEUE_COLUMNS = (
     Report.duty_due_at,
     Report.duty_kind,
     Report.incident_id,
+    Report.deadline_tier,
+    # The serious-harm flags: before staff act, the reporter's own answers give a provisional deadline.
+    *(getattr(Report, flag.column) for flag in SeriousFlag),
 )
 
 

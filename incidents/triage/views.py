@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 
+from babel import Locale, UnknownLocaleError
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from core import clock
@@ -22,7 +24,7 @@ from incidents.models import (
     ReportStatus,
     Severity,
 )
-from incidents.triage import deadlines, duty_service, notifications, queue
+from incidents.triage import deadlines, duty_service, notifications, queue, wording
 from incidents.triage import schemas as triage_forms
 from incidents.triage import service as triage
 from incidents.triage.workflow import TriageAction, report_actions
@@ -147,6 +149,8 @@ def staff_queue():
         countdown=deadlines.countdown,
         cap=queue.OVERDUE_COUNT_CAP,
         duty_labels=duty_service.DUTY_LABELS,
+        sort_args={key: value for key, value in filters.as_args().items() if key != "sort"},
+        provisional=wording.provisional_deadline,
     )
 
 
@@ -173,8 +177,12 @@ def render_report(
     colleagues = [u for u in staff.values() if access.may_see(u, report)]
     template_key = request.args.get("template")
     if not reply_body and template_key in REPLY_TEMPLATES:
-        reply_body = _(REPLY_TEMPLATES[template_key][1])
+        with force_locale(report.language or "en"):  # the reporter reads it: their language, not the staff's
+            reply_body = _(REPLY_TEMPLATES[template_key][1])
     now = clock.now()
+    actions = report_actions(report.status)
+    if not report.due_kind:  # nothing is owed, so there is nothing to record as filed
+        actions = [a for a in actions if a is not TriageAction.FILE_REPORT]
     return render_template(
         "incidents/staff/report.html",
         view=view,
@@ -183,7 +191,9 @@ def render_report(
         action_error=action_error,
         labels=labels,
         message_token=secrets.token_urlsafe(16),
-        actions=report_actions(report.status),
+        actions=actions,
+        provisional=wording.provisional_deadline(report, now),
+        reporter_language=_language_name(report.language),
         action_labels=ACTION_LABELS,
         colleagues=colleagues,
         staff=staff,
@@ -289,7 +299,7 @@ def staff_report_action(report_id: int, action: str):
                 "due_at": report.due_at.isoformat() if report.due_at else None,
             }
         )
-    flash(_("Done: %(action)s.", action=_(ACTION_LABELS[action_enum]).lower()), "success")
+    flash(_(wording.ACTION_DONE[action_enum]), "success")
     return redirect(url_for("incidents.staff_report", report_id=report.id))
 
 
@@ -313,8 +323,24 @@ def staff_dashboard():
     )
 
 
+def _language_name(code: str | None) -> str:
+    """Name a language in the staff member's language (Spanish, español), or give the code when unknown."""
+    try:
+        return Locale.parse(code or "en").get_display_name(get_locale() or "en") or str(code)
+    except (ValueError, UnknownLocaleError):
+        return str(code)
+
+
 def register(bp: Blueprint) -> None:
     """Add this room's pages to the incidents blueprint."""
+    bp.add_app_template_filter(wording.history_lines, "history_lines")
+    bp.add_app_template_filter(wording.status_label, "status_label")
+    bp.add_app_template_filter(wording.severity_label, "severity_label")
+    bp.add_app_template_filter(wording.flag_label, "flag_label")
+    bp.add_app_template_filter(wording.filing_label, "filing_label")
+    for name in ("model_status_label", "model_action_label", "proposal_status_label", "incident_status_label"):
+        bp.add_app_template_filter(getattr(wording, name), name)
+    bp.add_app_template_global(wording.model_steps, "model_steps")
     bp.add_url_rule("/staff/queue", view_func=staff_queue, methods=["GET"])
     bp.add_url_rule("/staff/reports", view_func=staff_reports, methods=["GET"])
     bp.add_url_rule("/staff/reports/<int:report_id>", view_func=staff_report, methods=["GET"])

@@ -55,6 +55,9 @@ def test_report_receipt_followup_and_reply(live_server, page_factory, make_staff
     staff.get_by_role("button", name="Send reply").click()
     staff.wait_for_load_state()
 
+    reporter.get_by_label("I have saved my receipt", exact=False).check()
+    reporter.get_by_role("button", name="Continue").click()
+    reporter.wait_for_load_state()
     reporter.get_by_role("link", name="Go to the follow-up page").click()
     reporter.get_by_label("Receipt").fill(receipt.lower().replace("-", " "))
     reporter.get_by_role("button", name="Open my report").click()
@@ -161,6 +164,13 @@ def test_accessibility_of_reporter_pages(live_server, page_factory, make_staff, 
     fill_report(page, live_server.url)
     findings["receipt"] = run_axe(page, axe_path)
     receipt = page.locator("#receipt").inner_text().strip()
+    page.get_by_role("button", name="Continue").click()  # not ticked: the receipt again, with the error
+    page.wait_for_load_state()
+    findings["receipt (not ticked)"] = run_axe(page, axe_path)
+    page.get_by_label("I have saved my receipt", exact=False).check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    findings["receipt saved"] = run_axe(page, axe_path)
     page.goto(live_server.url + "/followup")
     page.get_by_label("Receipt").fill(receipt)
     page.get_by_role("button", name="Open my report").click()

@@ -1,8 +1,9 @@
 """Raw figures of a period built from a list of reports in memory, for the privacy tests and the error benchmark.
 
 Each report is (channel, category, actor, severity, deadline), the deadline being "on time", "late" or
-None. The counts follow the rules of reporting.aggregate: every cell listed, whistleblower reports only
-in coarse groups, deadline outcomes only for serious incidents.
+None, optionally followed by its notice source (reporting.aggregate.NOTICE_SOURCES; "individual" by default)
+and its kind ("general" by default). The counts follow the rules of reporting.aggregate: every cell listed,
+whistleblower reports only in coarse groups, deadline outcomes only for serious incidents.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ import random
 from collections.abc import Iterable
 
 from incidents.models import Actor, Category, Channel, Severity
-from reporting.aggregate import COARSE_GROUPS, DEADLINE_OUTCOMES, RawFigures
+from incidents.vocabulary import ReportKind
+from reporting.aggregate import COARSE_GROUPS, DEADLINE_OUTCOMES, NOTICE_SOURCES, RawFigures
 
 SERIOUS = Severity.SERIOUS_INCIDENT.value
 ACTORS = (*(a.value for a in Actor), "unspecified")
 GROUP_OF = {c.value: group for group, members in COARSE_GROUPS.items() for c in members}
 
-Reported = tuple[str, str, str, str, str | None]
+KINDS = tuple(k.value for k in ReportKind)
+Reported = tuple  # (channel, category, actor, severity, deadline[, source[, kind]])
 
 
 def raw_from(reports: Iterable[Reported]) -> RawFigures:
@@ -28,12 +31,17 @@ def raw_from(reports: Iterable[Reported]) -> RawFigures:
     severity = {s.value: 0 for s in Severity}
     groups = dict.fromkeys(COARSE_GROUPS, 0)
     deadlines = {c.value: dict.fromkeys(DEADLINE_OUTCOMES, 0) for c in Channel}
-    for where, picked, party, level, deadline in reports:
+    by_kind = dict.fromkeys(KINDS, 0)
+    source_and_kind = {f"{source}/{kind}": 0 for source in NOTICE_SOURCES for kind in KINDS}
+    for where, picked, party, level, deadline, *more in reports:
+        source, kind = (*more, *("individual", "general")[len(more) :])
         channel[where] += 1
         if where == Channel.PUBLIC.value:
             category[picked] += 1
             actor[party] += 1
             severity[level] += 1
+            by_kind[kind] += 1
+            source_and_kind[f"{source}/{kind}"] += 1
         else:
             groups[GROUP_OF[picked]] += 1
         if deadline is not None and level == SERIOUS:
@@ -53,6 +61,8 @@ def raw_from(reports: Iterable[Reported]) -> RawFigures:
         actions_by_ground={},
         actions_by_decision={},
         referrals=0,
+        public_by_kind=by_kind,
+        public_by_source_and_kind=source_and_kind,
     )
 
 
@@ -61,6 +71,7 @@ def synthetic_quarter(count: int, seed: int) -> RawFigures:
     from incidents.seed import CATEGORY_WEIGHTS, SEVERITY_WEIGHTS
 
     rng = random.Random(seed)
+    notices = random.Random(seed + 1)
     reports = []
     for _ in range(count):
         picked = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0].value
@@ -68,5 +79,9 @@ def synthetic_quarter(count: int, seed: int) -> RawFigures:
         where = Channel.WHISTLEBLOWER.value if rng.random() < 0.12 else Channel.PUBLIC.value
         party = rng.choice(ACTORS[:-1]) if rng.random() < 0.9 else "unspecified"
         due = level == SERIOUS and rng.random() < 0.8  # its first filing fell due in the quarter
-        reports.append((where, picked, party, level, ("on time" if rng.random() < 0.7 else "late") if due else None))
+        outcome = ("on time" if rng.random() < 0.7 else "late") if due else None
+        # A second stream, so that the other columns stay those of the quarters drawn before notices had sources.
+        source = notices.choices(NOTICE_SOURCES, weights=(85, 10, 5))[0]
+        kind = notices.choices(KINDS, weights=(60, 10, 8, 8, 7, 7))[0]
+        reports.append((where, picked, party, level, outcome, source, kind))
     return raw_from(reports)

@@ -36,7 +36,14 @@ def report_form(**overrides) -> dict:
     return data
 
 
-RECEIPT_RE = re.compile(r'id="receipt">([0-9A-Z-]{19})<')
+# The receipt as the receipt page shows it: four groups of four, each in its own span (kept on one line).
+RECEIPT_RE = re.compile(r'id="receipt"[^>]*>((?:<span class="receipt-group">[0-9A-Z]{4}</span>-?(?:<wbr>)?){4})</p>')
+
+
+def receipt_shown(html: str) -> str | None:
+    """Return the receipt a receipt page shows, as the reporter reads it (ABCD-1234-EFGH-5678), or None."""
+    match = RECEIPT_RE.search(html)
+    return re.sub(r"<[^>]+>", "", match.group(1)) if match else None
 
 
 def submit(client, path: str = "/report", files: list | None = None, **overrides):
@@ -49,8 +56,7 @@ def submit(client, path: str = "/report", files: list | None = None, **overrides
     if files:
         data["files"] = files
     response = client.post(path, data=data, content_type="multipart/form-data")
-    match = RECEIPT_RE.search(response.get_data(as_text=True))
-    return response, (match.group(1) if match else None), data
+    return response, receipt_shown(response.get_data(as_text=True)), data
 
 
 # Each kind's answers in a form; the free-text ones are made-up words that must appear in no plain column.
@@ -93,5 +99,4 @@ def submit_kind(client, report_kind: str, lang: str | None = None, **overrides):
     data["csrf_token"] = csrf_from(html)
     data["intake_token"] = re.search(r'name="intake_token" value="([^"]+)"', html).group(1)
     response = client.post(path, data=data, content_type="multipart/form-data")
-    match = RECEIPT_RE.search(response.get_data(as_text=True))
-    return response, (match.group(1) if match else None), data
+    return response, receipt_shown(response.get_data(as_text=True)), data

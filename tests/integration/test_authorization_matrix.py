@@ -29,6 +29,12 @@ MATRIX = {
     ("GET", "/staff/transparency"): {"admin": 200, "triager": 403, "recipient": 403, "publisher": 200},
     ("POST", "/staff/transparency"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 404},
     ("POST", "/staff/transparency/publish"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 400},
+    # A quarter's qualitative text: an admin or a publisher (the empty form saves empty text, then redirects).
+    ("GET", "/staff/transparency/2026Q3/text"): {"admin": 200, "triager": 403, "recipient": 403, "publisher": 200},
+    ("POST", "/staff/transparency/2026Q3/text"): {"admin": 302, "triager": 403, "recipient": 403, "publisher": 302},
+    # A publication's errata: a publisher (there is no publication 999).
+    ("GET", "/staff/transparency/999/errata"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 404},
+    ("POST", "/staff/transparency/999/errata"): {"admin": 403, "triager": 403, "recipient": 403, "publisher": 404},
     ("GET", "/staff/exports"): {"admin": 200, "triager": 403, "recipient": 403, "publisher": 200},
     ("POST", "/staff/exports"): {"admin": 400, "triager": 403, "recipient": 403, "publisher": 400},
     ("GET", "/staff/exports/999/incidents.csv"): {"admin": 404, "triager": 403, "recipient": 403, "publisher": 404},
@@ -435,14 +441,14 @@ def test_a_report_cannot_be_assigned_to_a_colleague_who_cannot_see_it(app, sessi
 
 def _backlog_rows(html: str) -> dict[str, int]:
     section = html.split('id="h-backlog"', 1)[1].split("</table>", 1)[0]
-    return {status: int(n) for status, n in re.findall(r">([a-z ]+)</a></td><td>(\d+)</td>", section)}
+    return {status: int(n) for status, n in re.findall(r">([A-Za-z ]+)</a></td><td>(\d+)</td>", section)}
 
 
 @pytest.mark.parametrize("person, received", [("reader", 1), ("late_recipient", 0)])
 def test_the_dashboard_counts_only_what_the_viewer_may_see(app, sealed_report, person, received):
     _ids, people = sealed_report
     html = signed_in_client(app, people[person]).get("/staff/dashboard").get_data(as_text=True)
-    assert _backlog_rows(html)["received"] == received
+    assert _backlog_rows(html)["Received"] == received
     weekly = html.split('id="h-intake"', 1)[1].split("</table>", 1)[0] if 'id="h-intake"' in html else html
     assert sum(int(n) for n in re.findall(r"<td>\d{4}-\d{2}-\d{2}</td><td>(\d+)</td>", weekly)) == received
 

@@ -293,9 +293,19 @@ def test_a_publication_queues_the_exports_refresh_after_it_commits(app, session,
     assert runs[0].counts["exported"] == 1
     assert (service.run_path(app, runs[0]) / "incidents.csv").is_file()
     # Unchanged data adds no run; the nightly job says so.
-    from exports.jobs import refresh_exports
+    from exports.jobs import nightly_refresh, refresh_exports
 
     assert refresh_exports(app) == f"aiid run {runs[0].id} unchanged"
+    assert nightly_refresh(app) == f"aiid run {runs[0].id} unchanged; dsa 2026Q3 run {runs[1].id} unchanged"
+
+
+def test_the_nightly_run_catches_up_a_quarters_refresh_that_was_lost(app, session):
+    from exports.jobs import nightly_refresh
+
+    approved_incident(app, session)  # its action was decided in 2026Q3; the clock stands in 2026Q4
+    assert nightly_refresh(app).endswith("written")
+    runs = session.exec(select(ExportRun).order_by(ExportRun.id)).all()
+    assert [(r.kind, r.period, r.trigger) for r in runs] == [("aiid", None, "schedule"), ("dsa", "2026Q3", "schedule")]
 
 
 def test_runs_keep_only_the_newest_and_never_leave_partial_files(app, session):

@@ -29,7 +29,7 @@ def test_validation_messages_in_spanish(client):
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and receipt is None
     for message in (
-        "Es demasiado corto o demasiado largo.",
+        "Demasiado corto: escriba al menos 5 caracteres (ha escrito 3).",
         "Elija una categoría de la lista.",
         "Esta fecha está en el futuro.",
         "Corrija los campos señalados abajo.",

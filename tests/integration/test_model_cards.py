@@ -275,8 +275,8 @@ def test_staff_edit_the_details_and_the_public_page_shows_them(session, triager,
     [
         ({"hub_url": "javascript:alert(1)"}, "hub_url", "https://"),
         ({"release_type": "leaked"}, "release_type", "Choose a release type"),
-        ({"licence": "x" * 101}, "licence", "too long"),
-        ({"base_models": "x" * 201}, "base_models", "too"),
+        ({"licence": "x" * 101}, "licence", "Too long: write at most 100 characters (you wrote 101)."),
+        ({"base_models": "x" * 201}, "base_models", "Too long: write at most 200 characters (you wrote 201)."),
         ({"base_models": "\n".join(f"org/m{i}" for i in range(21))}, "base_models", "At most 20"),
     ],
 )

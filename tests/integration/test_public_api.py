@@ -101,3 +101,46 @@ def test_the_openapi_document_lists_the_read_endpoints(client):
     } <= set(paths)
     posts = {"/api/v1/reports", "/api/v1/hub/webhook/{partner_id}"}
     assert all(list(operations) == ["get"] for path, operations in paths.items() if path not in posts)
+
+
+def test_every_operation_has_an_operation_id_and_tags(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operations = [
+        (path, method, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    assert len(operations) >= 7
+    ids = [operation.get("operationId") for _, _, operation in operations]
+    assert all(ids) and len(set(ids)) == len(ids), ids
+    assert all(operation.get("tags") for _, _, operation in operations)
+    declared = {tag["name"] for tag in document["tags"]}
+    assert {tag for _, _, operation in operations for tag in operation["tags"]} <= declared
+    assert document["paths"]["/api/v1/incidents"]["get"]["operationId"] == "listIncidents"
+    assert document["paths"]["/api/v1/reports"]["post"]["tags"] == ["Reports"]
+
+
+def test_the_embedded_transparency_report_is_typed(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    report = schemas["TransparencyReport"]["allOf"][1]["properties"]["report"]
+    assert report == {"$ref": "#/components/schemas/TransparencyReportFile"}
+    versions = schemas["TransparencyReportFile"]["oneOf"]
+    assert [v["properties"]["schema"] for v in versions] == [
+        {"enum": ["transparency-report/v2"]},
+        {"enum": ["transparency-report/v1"]},
+    ]
+    text = str(schemas["TransparencyReportFile"])
+    assert "'const'" not in text and "'if'" not in text and "$schema" not in text  # OpenAPI 3.0 words only
+
+
+def test_the_api_reference_page_renders_the_document_without_script(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    response = client.get("/api/docs?lang=es")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Referencia de la API" in html
+    assert "<script" not in html and "http://" not in html.replace("http://localhost", "")
+    for item in document["paths"].values():
+        for operation in item.values():
+            assert f'id="{operation["operationId"]}"' in html
+    assert 'id="schema-TransparencyReportFile"' in html and 'id="schema-PublicIncident"' in html

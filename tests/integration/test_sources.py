@@ -72,7 +72,7 @@ def test_adding_a_source_stores_it_audits_it_and_withdraws_the_approval(app, ses
         ({"published_on": "18/08/2026"}, "Enter a date like 2026-03-31."),
         ({"language": "english"}, "Enter a two-letter language code"),
         ({"language": "en\n"}, "Enter a two-letter language code"),
-        ({"authors": "x" * 201}, "This is too long."),
+        ({"authors": "x" * 201}, "Too long: write at most 200 characters (you wrote 201)."),
     ],
 )
 def test_a_bad_field_is_named_and_nothing_typed_is_lost(app, session, triager, change, message):

@@ -8,7 +8,7 @@ import socket
 import pytest
 from sqlmodel import select
 
-from core import tasks
+from core import task_liveness, tasks
 from core.settings import ConfigError
 from core.tasks import Job, JobFailed, submit, work_off
 
@@ -38,7 +38,7 @@ def test_a_submitted_job_waits_on_the_sqlite_queue_then_runs_once(queue_app, ses
     assert runner.invoke(args=["tasks", "run-pending"]).output == "ran 2 job(s)\n"
     session.refresh(job)
     assert (job.state, job.step, job.done, job.total, job.message) == ("done", "Counting", 4, 4, "counted to 4")
-    assert job.worker == f"{socket.gethostname()}:{os.getpid()}"
+    assert job.worker == tasks.worker_name() and job.worker.startswith(f"{socket.gethostname()}:{os.getpid()}:")
     assert job.started_at is not None and job.finished_at >= job.started_at
     listing = runner.invoke(args=["tasks", "list"]).output
     assert "count" in listing and "done" in listing and "counted to 4" in listing
@@ -96,7 +96,7 @@ def test_a_worker_starting_fails_what_a_dead_worker_left_and_queues_the_queued_a
     waiting = Job(kind="count", params={"to": 3})  # queued in the database, its message lost with the queue file
     session.add_all([orphan, elsewhere, waiting])
     session.commit()
-    assert tasks.recover(queue_app) == (1, 1)
+    assert task_liveness.recover(queue_app) == (1, 1)
     session.expire_all()
     assert (orphan.state, orphan.message) == ("failed", tasks.INTERRUPTED)
     assert elsewhere.state == "running"  # another host's worker may still be at it

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 from sqlalchemy import update
 
+from incidents.labels import CATEGORY_LABELS
 from incidents.models import Report
 from reporting import publish as publishing
 from reporting.aggregate import Period
@@ -22,6 +23,8 @@ from tests.integration.test_transparency import PERIOD, reports_in
 GOLDEN_V1 = Path(__file__).resolve().parents[1] / "golden" / "transparency" / "2025Q1-v1"
 COUNT_TABLES = (
     "received_by_channel",
+    "notices_by_source",
+    "public_by_kind",
     "public_by_category",
     "public_by_actor",
     "public_by_severity",
@@ -70,15 +73,23 @@ def test_every_table_of_a_published_report_adds_up_to_the_same_totals(app, sessi
     for name in COUNT_TABLES:
         assert noised[name]["total"] == sum(noised[name]["cells"].values()), name
     assert noised["public_by_category"]["total"] == noised["public_by_actor"]["total"] == public
+    assert noised["notices_by_source"]["total"] == noised["public_by_kind"]["total"] == public
     assert noised["public_by_severity"]["total"] == public
     assert noised["whistleblower_by_group"]["total"] == whistleblower
     assert noised["received_by_channel"]["total"] == public + whistleblower
     # The published files say the same total for the public channel everywhere, with the same bound.
     document = client.get(f"/transparency/{PERIOD}.json").get_json()
     totals = [
-        document["noised"][name]["total"] for name in ("public_by_category", "public_by_actor", "public_by_severity")
+        document["noised"][name]["total"]
+        for name in (
+            "public_by_category",
+            "public_by_actor",
+            "public_by_severity",
+            "notices_by_source",
+            "public_by_kind",
+        )
     ]
-    assert totals[0] == totals[1] == totals[2]
+    assert all(total == totals[0] for total in totals)
     assert (
         totals[0]["suppressed"]
         or totals[0]["value"] == document["noised"]["received_by_channel"]["cells"]["public"]["value"]
@@ -110,7 +121,7 @@ def test_suppression_agrees_across_html_svg_csv_and_json(app, session, client):
             assert (published[key]["value"], published[key]["suppressed"]) == (value, False), key
     marks = chart_marks(html)
     for cell, value in publication.figures["noised"]["public_by_category"]["cells"].items():
-        label = cell.replace("_", " ")
+        label = CATEGORY_LABELS[cell]  # the form's words, never the key
         assert marks[label] == (("point", "&lt;10") if value < 10 else ("bar", str(value))), cell
 
 
@@ -142,15 +153,16 @@ def test_one_rule_renders_hand_made_figures_the_same_in_every_file(app, session)
         "error_bound_95": 13,
     }
     marks = chart_marks(html)
-    assert {label for label, (mark, _) in marks.items() if mark == "bar"} == {"privacy", "safety failure"}
-    assert marks["privacy"] == ("bar", "23") and marks["ncii"] == ("point", "&lt;10") and len(marks) == 13
+    privacy, ncii = "Privacy or personal data exposure", "Non-consensual intimate imagery"
+    assert {label for label, (mark, _) in marks.items() if mark == "bar"} == {privacy, "Safety failure or malfunction"}
+    assert marks[privacy] == ("bar", "23") and marks[ncii] == ("point", "&lt;10") and len(marks) == 13
     assert html.count('aria-roledescription="point"') == 11 and ">&lt;10</text>" in html
 
 
 def _store_golden_v1(session) -> Publication:
     """Store the 2025Q1 report as the code before the consistent release published it (no audit checkpoint)."""
     meta = json.loads((GOLDEN_V1 / "publication.json").read_text())
-    files = {name: (GOLDEN_V1 / name).read_bytes() for name in publishing.MEDIA_TYPES}
+    files = {name: (GOLDEN_V1 / name).read_bytes() for name in publishing.REQUIRED_FILES}  # no datapackage.json then
     hashes = {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
     publication = Publication(
         period=meta["period"],

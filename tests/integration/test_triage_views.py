@@ -34,7 +34,7 @@ def test_queue_filters_counts_and_pages(app, session, triager):
     ]
     page = triager.get("/staff/queue").get_data(as_text=True)
     assert all(f'href="/staff/reports/{r.id}"' in page for r in reports)
-    assert re.search(r"received <span class=\"count\">7</span>", page)
+    assert re.search(r"Received <span class=\"count\">7</span>", page)
     only_privacy = triager.get("/staff/queue?category=privacy").get_data(as_text=True)
     assert only_privacy.count('href="/staff/reports/') == 3
     by_model = triager.get("/staff/queue?model=MODEL%201").get_data(as_text=True)
@@ -391,8 +391,8 @@ def test_dashboard_draws_svg_charts_inline_and_lists_deadlines(app, session, tri
         "http://www.w3.org", ""
     )
     assert f'href="/staff/reports/{report.id}"' in html  # due within two days
-    assert "<td>received</td><td>4</td>" in html.replace(
-        '<a href="/staff/queue?status=received">received</a>', "received"
+    assert "<td>Received</td><td>4</td>" in html.replace(
+        '<a href="/staff/queue?status=received">Received</a>', "Received"
     )
 
 

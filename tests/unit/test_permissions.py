@@ -22,6 +22,7 @@ see_recipients                  yes -   yes -
 grant_access                    -   -   yes -
 see_publications                yes -   -   yes
 approve_publications            -   -   -   yes
+write_report_text               yes -   -   yes
 administer                      yes -   -   -
 """
 ROLES = (Role.ADMIN, Role.TRIAGER, Role.RECIPIENT, Role.PUBLISHER)
