@@ -74,7 +74,7 @@ class Report(SQLModel, table=True):
         Index("ix_report_queue_duty", "channel", "duty_due_at", "id"),
         Index("ix_report_incident", "incident_id"),
         Index("ix_report_closed_at", "closed_at"),
-        # The transparency report's time to action counts the reports first acted on in a quarter (migration 0020).
+        # The transparency report's time to action counts the reports first acted on in a quarter (migration 0021).
         Index("ix_report_actioned_at", "actioned_at"),
     )
 

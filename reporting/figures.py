@@ -131,11 +131,17 @@ def release_counts(raw: RawFigures, epsilon: privacy.EpsilonLike) -> tuple[dict,
     return tables, released
 
 
-def _median(histogram: dict[int, int], epsilon: Decimal) -> dict:
-    # The sample size itself is not released; too few values give no median at all.
+def _median(histogram: dict[int, int], epsilon: Decimal, *, sample_shown: int) -> dict:
+    """A private median, or none when the figure that stands for its sample is under MIN_SAMPLE_FOR_MEDIAN.
+
+    The sample's exact size is never what decides: a median shown or not would release it without noise (one
+    report more could turn "none" into a median every time). `sample_shown` is a figure published anyway: the
+    noised count of reports received for the time to a first response, the exact count of our own actions for
+    the time to an action. The private median itself is private at any sample size.
+    """
     median = (
         privacy.private_median_from_histogram(histogram, HOUR_BUCKETS, epsilon)
-        if sum(histogram.values()) >= MIN_SAMPLE_FOR_MEDIAN
+        if sample_shown >= MIN_SAMPLE_FOR_MEDIAN
         else None
     )
     return {"median_hours": median, "buckets": HOUR_BUCKETS, "epsilon": str(epsilon)}
@@ -179,8 +185,9 @@ def protect(raw: RawFigures, epsilon) -> tuple[dict, dict[str, Decimal]]:
     """Return (figures, epsilon spent per statistic). The figures are plain JSON-able data."""
     shares = privacy.split(epsilon, SHARES)
     noised, released = release_counts(raw, shares[COUNTS])
+    shown = {"hours_to_first_response": noised[TOTALS]["total"], "hours_to_action": sum(raw.actions_by_type.values())}
     for name in ("hours_to_first_response", "hours_to_action"):
-        noised[name] = _median(getattr(raw, name), shares[name])
+        noised[name] = _median(getattr(raw, name), shares[name], sample_shown=shown[name])
     met = noised["deadlines_met"]["cells"]
     handled = met["on time"] + met["late"]
     compliance = round(met["on time"] / handled, 3) if handled >= privacy.DISPLAY_THRESHOLD else None
