@@ -25,6 +25,7 @@ from sqlmodel import Session
 from core.periods import BadPeriod
 from reporting import pages, render
 from reporting.aggregate import Period
+from reporting.figures import METHOD
 from reporting.models import Publication, PublicationFile
 
 CACHE_SIZE = 64
@@ -39,7 +40,13 @@ class ReportPage:
 
 
 def reproduces(publication: Publication, document: PublicationFile) -> bool:
-    """Whether the current code gives the publication's stored report.json again from its stored figures."""
+    """Whether the current code gives the publication's stored report.json again from its stored figures.
+
+    Only figures made by the current release method qualify: report.json is the stored figures written out, so an
+    earlier method's figures give their file again too, but the template does not know their tables.
+    """
+    if (publication.figures or {}).get("methodology", {}).get("method") != METHOD:
+        return False
     try:
         period = Period.parse(publication.period)
     except BadPeriod:
