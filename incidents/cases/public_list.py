@@ -17,7 +17,16 @@ from sqlmodel import Session, col
 from core.audit import AuditEvent
 from core.ids import MAX_ID
 from incidents.cases import public
-from incidents.models import EnforcementAction, Incident, Listing, ModelRecord, ModelStatus, Report, model_key
+from incidents.models import (
+    Channel,
+    EnforcementAction,
+    Incident,
+    Listing,
+    ModelRecord,
+    ModelStatus,
+    Report,
+    model_key,
+)
 
 PAGE_SIZE = 20
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -98,25 +107,37 @@ def _matches(words: list[str]):
     )
 
 
+def _shown_reports() -> tuple:
+    """The linked reports whose coarse fields (category, model) the public pages may show and filter by: public-channel
+    reports that were there when the publisher approved. A whistleblower report's category is published only in
+    coarse groups, and a report linked after the approval was not part of what the publisher saw."""
+    return (
+        col(Report.incident_id) == Incident.id,
+        col(Report.channel) == Channel.PUBLIC.value,
+        col(Report.created_at) <= Incident.shared_at,
+    )
+
+
+def _shown_actions() -> tuple:
+    """The incident's enforcement actions the public pages show: none taken on a whistleblower report."""
+    on_whistleblower_report = exists().where(
+        col(Report.id) == EnforcementAction.report_id, col(Report.channel) == Channel.WHISTLEBLOWER.value
+    )
+    return (col(EnforcementAction.incident_id) == Incident.id, ~on_whistleblower_report)
+
+
 def _conditions(filters: ListFilters) -> list:
     conditions: list = []
     words = public.fold(filters.q).split()
     if words:
         conditions.append(_matches(words))
     if filters.category:
-        conditions.append(
-            exists().where(col(Report.incident_id) == Incident.id, col(Report.category) == filters.category)
-        )
+        conditions.append(exists().where(*_shown_reports(), col(Report.category) == filters.category))
     if filters.model is not None:
         conditions.append(
             or_(
-                exists().where(
-                    col(Report.incident_id) == Incident.id, col(Report.model_key) == model_filter_key(filters.model)
-                ),
-                exists().where(
-                    col(EnforcementAction.incident_id) == Incident.id,
-                    col(EnforcementAction.model_id) == filters.model.id,
-                ),
+                exists().where(*_shown_reports(), col(Report.model_key) == model_filter_key(filters.model)),
+                exists().where(*_shown_actions(), col(EnforcementAction.model_id) == filters.model.id),
             )
         )
     if filters.since:
@@ -169,7 +190,8 @@ def shared_detail(session: Session, incident_id: int) -> IncidentDetail | None:
     actions = list(
         session.scalars(
             select(EnforcementAction)
-            .where(col(EnforcementAction.incident_id) == incident_id)
+            .join(Incident, col(Incident.id) == EnforcementAction.incident_id)
+            .where(col(Incident.id) == incident_id, *_shown_actions())
             .order_by(col(EnforcementAction.decided_at), col(EnforcementAction.id))
         )
     )
@@ -186,7 +208,11 @@ def shared_detail(session: Session, incident_id: int) -> IncidentDetail | None:
         )
     )
     categories = session.scalars(
-        select(Report.category).where(col(Report.incident_id) == incident_id).distinct().order_by(Report.category)
+        select(Report.category)
+        .join(Incident, col(Incident.id) == Report.incident_id)
+        .where(col(Incident.id) == incident_id, *_shown_reports())
+        .distinct()
+        .order_by(Report.category)
     )
     return IncidentDetail(row, public.summary_sources(row.summary), actions, withdrawn, list(categories))
 

@@ -252,3 +252,28 @@ def test_the_public_pages_speak_spanish(app, session, client):
     html = client.get("/incidents?lang=es").get_data(as_text=True)
     assert "Incidentes compartidos" in html and 'name="lang" value="es"' in html
     assert "Cualquier categoría" in html
+
+
+def test_a_whistleblower_report_linked_after_sharing_shows_nowhere_on_the_public_pages(
+    app, session, client, make_staff
+):
+    from tests.factories.triage import stored_report
+
+    make_staff("recipient")
+    make_staff("recipient")
+    other = ModelRecord(name="Zephyr", version="9", provider="Zephyr Labs")
+    session.add(other)
+    session.commit()
+    incident = approved_incident(app, session, title="Aurora pump incident in August")
+    before = client.get(f"/incidents/{incident.id}").get_data(as_text=True)
+    # After the approval, a consenting whistleblower report naming another model, in another category, is linked.
+    report = stored_report(
+        app, session, channel="whistleblower", share_consent=True, category="privacy", model_name="Zephyr"
+    )
+    report.incident_id = incident.id
+    session.commit()
+    after = client.get(f"/incidents/{incident.id}").get_data(as_text=True)
+    assert "Privacy or personal data exposure" not in after
+    assert "Privacy or personal data exposure" not in before
+    assert f"/incidents/{incident.id}" not in client.get(f"/incidents?model={other.id}").get_data(as_text=True)
+    assert f"/incidents/{incident.id}" not in client.get("/incidents?category=privacy").get_data(as_text=True)
