@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from core import auth
@@ -47,13 +48,27 @@ def staff_list(session: Session) -> list[StaffUser]:
 
 
 def _active_admins(session: Session) -> int:
-    query = select(func.count()).where(StaffUser.role == Role.ADMIN.value, StaffUser.active == True)  # noqa: E712
+    """Admins who can sign in now: active, and enrolled (a pending or reset account has no password yet)."""
+    query = select(func.count()).where(
+        StaffUser.role == Role.ADMIN.value,
+        StaffUser.active == True,  # noqa: E712
+        col(StaffUser.password_hash).is_not(None),
+    )
     return int(session.exec(query).one())
 
 
 def _keep_an_admin(session: Session, user: StaffUser) -> None:
-    """Refuse a change that would take away the last active admin."""
-    if user.role == Role.ADMIN.value and user.active and _active_admins(session) <= 1:
+    """Refuse a change that would take away the last admin who can sign in.
+
+    The admins' rows are written (to themselves) before they are counted: that takes SQLite's write lock, and
+    PostgreSQL's row locks on every admin, so two such changes at once (two admins disabling each other) run
+    one after the other and the second counts what the first left.
+    """
+    if user.role != Role.ADMIN.value:
+        return
+    session.execute(update(StaffUser).where(col(StaffUser.role) == Role.ADMIN.value).values(role=StaffUser.role))
+    session.refresh(user)
+    if user.role == Role.ADMIN.value and user.active and user.enrolled and _active_admins(session) <= 1:
         raise AuthError(gettext("This is the last active admin: make another admin first."))
 
 
@@ -63,7 +78,11 @@ def add_staff(*, session: Session, email: str, role: str, actor: StaffUser, setu
 
 
 def reset_staff(*, session: Session, user: StaffUser, actor: StaffUser, setup_hours: int) -> NewAccount:
-    """Give an account a new setup link and authenticator secret; its password stops working, its sign-ins end."""
+    """Give an account a new setup link and authenticator secret; its password stops working, its sign-ins end.
+
+    Never the last admin who can sign in: until the link is used, nobody could reach these pages.
+    """
+    _keep_an_admin(session, user)
     return auth.reissue_setup(session=session, email=user.email, setup_hours=setup_hours, actor_id=actor.id)
 
 

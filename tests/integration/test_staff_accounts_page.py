@@ -145,3 +145,60 @@ def test_a_post_without_the_form_token_is_refused(admin, make_staff):
     _user, client = admin
     triager = make_staff("triager")
     assert client.post(f"/staff/accounts/{triager.id}/active", data={"active": "0"}).status_code == 400
+
+
+def test_two_admins_disabling_each_other_at_once_leave_one_admin(app, make_staff, monkeypatch):
+    import threading
+    import time
+
+    from sqlmodel import Session, select
+
+    from core import staff_admin
+    from core.auth import AuthError, StaffUser
+    from core.db import get_engine
+
+    first, second = make_staff("admin"), make_staff("admin")
+    counted = staff_admin._active_admins
+
+    def slow_count(session):
+        n = counted(session)
+        time.sleep(0.5)  # the window between counting and writing that the lock closes
+        return n
+
+    monkeypatch.setattr(staff_admin, "_active_admins", slow_count)
+    start, outcomes = threading.Barrier(2), {}
+
+    def disable(actor_id: int, target_id: int) -> None:
+        with app.app_context(), Session(get_engine(app), expire_on_commit=False) as db:
+            start.wait(timeout=10)
+            try:
+                staff_admin.set_staff_active(
+                    session=db, user=db.get(StaffUser, target_id), active=False, actor=db.get(StaffUser, actor_id)
+                )
+                outcomes[target_id] = "disabled"
+            except AuthError:
+                outcomes[target_id] = "refused"
+
+    threads = [
+        threading.Thread(target=disable, args=(first.id, second.id)),
+        threading.Thread(target=disable, args=(second.id, first.id)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes.values()) == ["disabled", "refused"]
+    with Session(get_engine(app)) as db:
+        admins = db.exec(select(StaffUser).where(StaffUser.role == "admin", StaffUser.active == True)).all()  # noqa: E712
+    assert len(admins) == 1
+
+
+def test_an_admin_who_has_not_finished_setup_does_not_count_as_the_other_admin(app, session, make_staff):
+    from core import staff_admin
+    from core.auth import AuthError, StaffUser, create_staff
+
+    me = make_staff("admin")
+    create_staff(session=session, email="new-admin@example.org", role="admin")  # a setup link, no password yet
+    user = session.get(StaffUser, me.id)
+    with pytest.raises(AuthError, match="last active admin"):
+        staff_admin.set_staff_role(session=session, user=user, role="triager", actor=user)
