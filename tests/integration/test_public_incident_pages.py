@@ -277,3 +277,10 @@ def test_a_whistleblower_report_linked_after_sharing_shows_nowhere_on_the_public
     assert "Privacy or personal data exposure" not in before
     assert f"/incidents/{incident.id}" not in client.get(f"/incidents?model={other.id}").get_data(as_text=True)
     assert f"/incidents/{incident.id}" not in client.get("/incidents?category=privacy").get_data(as_text=True)
+
+
+def test_a_control_character_in_a_shared_title_leaves_the_feed_well_formed(app, session, client):
+    approved_incident(app, session, title="Aurora pump incident\x0b in August\x0c")
+    feed = ET.fromstring(client.get("/incidents/feed.atom").get_data())
+    titles = [t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert "Aurora pump incident in August" in titles
