@@ -64,24 +64,48 @@ def start_heartbeat(app: Flask, every: timedelta = HEARTBEAT) -> threading.Event
     return stop
 
 
-def lost_reason(job: Job) -> str | None:
-    """Why an active job is taken for lost, or None while it may still be under way."""
+def lost_reason(job: Job, *, worker_busy: bool = False) -> str | None:
+    """Why an active job is taken for lost, or None while it may still be under way.
+
+    A queued job waits as long as a worker is heard from (`worker_busy`: it runs a long job ahead of this one).
+    """
     now = clock.now()
     if job.state == JobState.RUNNING.value:
         heard = job.updated_at or job.started_at or job.created_at
         return LOST.format(since=heard) if now - heard > STALE else None
-    if job.state == JobState.QUEUED.value and now - job.created_at > UNCLAIMED:
+    if job.state == JobState.QUEUED.value and now - job.created_at > UNCLAIMED and not worker_busy:
         return NOT_TAKEN
     return None
+
+
+def _worker_heard(app: Flask) -> bool:
+    """Whether some worker was heard from lately: a running job whose row it touched within STALE."""
+    with Session(get_engine(app)) as session:
+        fresh = select(Job.id).where(Job.state == JobState.RUNNING.value, col(Job.updated_at) > clock.now() - STALE)
+        return session.exec(fresh.limit(1)).first() is not None
+
+
+def _fail_unchanged(app: Flask, job: Job, reason: str) -> bool:
+    """Fail a job only if its row is as it was read: a heartbeat or a claim in between keeps it alive."""
+    now = clock.now()
+    same = col(Job.updated_at).is_(None) if job.updated_at is None else col(Job.updated_at) == job.updated_at
+    with Session(get_engine(app)) as session:
+        failed = session.execute(
+            update(Job)
+            .where(col(Job.id) == job.id, col(Job.state) == job.state, same)
+            .values(state=JobState.FAILED.value, message=reason[:500], finished_at=now, updated_at=now)
+        )
+        session.commit()
+        return int(getattr(failed, "rowcount", 0) or 0) == 1
 
 
 def fail_lost(app: Flask, jobs: list[Job]) -> list[Job]:
     """Fail the jobs taken for lost, and return the others (still active)."""
     alive = []
+    busy = any(job.state == JobState.QUEUED.value for job in jobs) and _worker_heard(app)
     for job in jobs:
-        if (reason := lost_reason(job)) is not None and job.id is not None:
-            finish(app, job.id, JobState.FAILED, reason)
-        else:
+        reason = lost_reason(job, worker_busy=busy)
+        if reason is None or job.id is None or not _fail_unchanged(app, job, reason):
             alive.append(job)
     return alive
 

@@ -135,3 +135,28 @@ def test_queued_publishing_runs_only_while_its_publisher_may_publish(app, sessio
         "The staff member who asked for this job may no longer publish, so it was not run.",
     )
     assert publishing.latest(session, str(Period.parse("2026Q3"))) is None
+
+
+def test_a_job_waiting_behind_a_long_one_is_not_taken_for_lost(queue_app, session):
+    long_one = running("worker-host:7:beef", timedelta(minutes=1), to=9)  # heard from a minute ago
+    waiting = Job(kind="count", params={"to": 2}, created_at=clock.now() - timedelta(minutes=45))
+    session.add_all([long_one, waiting])
+    session.commit()
+    with queue_app.app_context():
+        assert tasks.active_job(session, "count", queue_app, to=2).id == waiting.id
+    assert waiting.state == "queued"
+
+
+def test_a_heartbeat_between_the_look_and_the_write_keeps_the_job(queue_app, session):
+    job = running("other-host:7:beef", timedelta(minutes=6))
+    session.add(job)
+    session.commit()
+    seen = session.get(Job, job.id)
+    stale_copy = Job(**{**seen.model_dump(), "updated_at": seen.updated_at})
+    session.execute(
+        Job.__table__.update().where(Job.__table__.c.id == job.id).values(updated_at=clock.now())
+    )  # the worker's heartbeat lands after the look
+    session.commit()
+    assert task_liveness.fail_lost(queue_app, [stale_copy]) == [stale_copy]
+    session.refresh(job)
+    assert job.state == "running"
