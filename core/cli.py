@@ -196,12 +196,19 @@ def _parse_checkpoint(text: str) -> tuple[int, str]:
     return int(seq), digest
 
 
-def refuse_in_production() -> None:
-    """Stop a demo command when the app runs in production."""
-    from core.settings import is_production
+DEMO_ENVIRONMENTS = ("development", "test", "testing")
 
-    if is_production(current_app):
-        raise click.ClickException("demo commands are for development; APP_ENV is production")
+
+def refuse_in_production() -> None:
+    """Stop a demo command anywhere but development or test: its accounts' passwords derive from PLATFORM_SECRET.
+
+    An allow-list, not a deny-list: a staging or "live" APP_ENV is refused too.
+    """
+    environment = str(current_app.config.get("APP_ENV", "")).lower()
+    if environment not in DEMO_ENVIRONMENTS:
+        raise click.ClickException(
+            f"demo commands are for development and tests; APP_ENV is {environment or 'unset'} (not production-safe)"
+        )
 
 
 @demo_cli.command("admin")

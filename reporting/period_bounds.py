@@ -14,6 +14,7 @@ gives exactly that quarter's published bound (a test checks it).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -23,7 +24,10 @@ import numpy as np
 from anonymize import consistent
 from reporting.figures import COUNTS, DESIGN, PUBLISHED
 
-Bounds = dict[str, dict]  # {table: {"cells": {cell: bound}, "total": bound}}
+Bounds = dict[str, dict]
+# One simulation at a time in a process: a cold year page costs seconds and a few hundred MB, and two pages asked
+# for at once would otherwise each run their own.
+_simulating = threading.Lock()  # {table: {"cells": {cell: bound}, "total": bound}}
 
 
 @lru_cache(maxsize=16)
@@ -49,4 +53,6 @@ def count_epsilon(figures: dict) -> Decimal:
 def sum_bounds(quarter_figures: Sequence[dict]) -> Bounds:
     """The 95% bounds of the cells and totals of the published tables summed over these quarters."""
     epsilons = tuple(count_epsilon(figures) for figures in quarter_figures)
-    return {name: {"cells": dict(cells), "total": total} for name, cells, total in _sum_bounds(epsilons)}
+    with _simulating:
+        bounds = _sum_bounds(epsilons)
+    return {name: {"cells": dict(cells), "total": total} for name, cells, total in bounds}

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pyotp
+import pytest
 from sqlmodel import select
 
 from core import clock
@@ -154,10 +155,12 @@ def test_demo_seed_fills_reports_and_staff(runner, session):
     assert roles == {"admin", "triager", "recipient", "publisher"}
 
 
-def test_demo_commands_refuse_production(app_config, monkeypatch):
+@pytest.mark.parametrize("environment", ["production", "staging", "live"])
+def test_demo_commands_refuse_anything_but_development(app_config, monkeypatch, environment):
     from wsgi import create_app
 
-    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("APP_ENV", environment)
     runner = create_app(app_config).test_cli_runner()
-    result = runner.invoke(args=["demo", "seed", "--reports", "1"])
-    assert result.exit_code != 0 and "production" in result.output
+    for command in (["demo", "seed", "--reports", "1"], ["demo", "admin"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code != 0 and f"APP_ENV is {environment}" in result.output
