@@ -343,7 +343,7 @@ def test_staff_download_page(app, session, make_staff):
     queued = browser.post("/staff/exports", data={"csrf_token": token, "kind": "aiid"}, follow_redirects=True)
     html = queued.get_data(as_text=True)
     assert "The export is queued as job 1; this page shows its progress." in html
-    assert '<meta http-equiv="refresh" content="5">' in html and "Waiting for the task worker." in html
+    assert 'data-refresh-seconds="5"' in html and "js/refresh.js" in html and "Waiting for the task worker." in html
     refused = browser.post("/staff/exports", data={"csrf_token": token, "kind": "dsa", "period": "nonsense"})
     assert refused.status_code == 302
     assert session.exec(select(ExportRun)).all() == []  # nothing ran inside the request
@@ -354,7 +354,7 @@ def test_staff_download_page(app, session, make_staff):
     assert run.trigger == "staff" and run.created_by == publisher.id
     html = browser.get("/staff/exports").get_data(as_text=True)
     assert f"/staff/exports/{run.id}/incidents.csv" in html
-    assert "AI Incident Database export: new files written." in html and 'http-equiv="refresh"' not in html
+    assert "AI Incident Database export: new files written." in html and "data-refresh-seconds" not in html
     download = browser.get(f"/staff/exports/{run.id}/incidents.csv")
     assert download.status_code == 200 and download.mimetype == "text/csv"
     assert download.headers["X-Content-SHA256"] == run.files["incidents.csv"]["sha256"]

@@ -42,14 +42,14 @@ def test_a_publisher_publishes_a_quarter_from_the_page_and_the_exports_follow_on
     assert "<td>2026Q3</td><td>1.0</td><td>0</td><td>1.0</td><td>0.0</td>" in html
     assert "<td>2024Q4</td>" in html and "<td>2024Q3</td>" not in html and "<td>2026Q4</td>" not in html
     assert html.index("<td>2026Q3</td>") < html.index("<td>2026Q2</td>")
-    assert "No job yet." in html and 'http-equiv="refresh"' not in html
+    assert "No job yet." in html and "data-refresh-seconds" not in html
 
     queued = browser.post(
         "/staff/transparency/publish", data={"csrf_token": csrf_from(html), "period": "2026Q3"}, follow_redirects=True
     )
     html = queued.get_data(as_text=True)
     assert "Publishing 2026Q3 is queued as job 1; this page shows its progress." in html
-    assert '<meta http-equiv="refresh" content="5">' in html
+    assert 'data-refresh-seconds="5"' in html and "js/refresh.js" in html
     assert '<tr id="job-1"><td>#1</td><td>Publish 2026Q3</td>' in html and "Waiting for the task worker." in html
     assert session.exec(select(Publication)).all() == []  # nothing was published inside the request
 
@@ -93,7 +93,7 @@ def test_a_running_job_shows_its_step_and_progress(app, session, make_staff):
     html = signed_in_client(app, make_staff("admin")).get("/staff/transparency").get_data(as_text=True)
     assert '<span class="job-state job-running">running</span>' in html
     assert '<td>Counting the period\'s reports and actions\n<progress max="3" value="1">33%</progress> 1 of 3' in html
-    assert '<meta http-equiv="refresh" content="5">' in html
+    assert 'data-refresh-seconds="5"' in html and "js/refresh.js" in html
     es = signed_in_client(app, make_staff("publisher")).get("/staff/transparency?lang=es").get_data(as_text=True)
     assert "Contando los informes y las acciones del periodo" in es and "1 de 3" in es
 

@@ -117,7 +117,7 @@ def test_a_worker_process_publishes_from_the_page_and_then_refreshes_the_exports
     runs = session.exec(select(ExportRun).order_by(ExportRun.id)).all()
     assert [(r.kind, r.trigger) for r in runs] == [("aiid", "publication"), ("dsa", "publication")]
     html = publisher.get("/staff/transparency").get_data(as_text=True)
-    assert f"{period} revision 1 is published." in html and 'http-equiv="refresh"' not in html
+    assert f"{period} revision 1 is published." in html and "data-refresh-seconds" not in html
 
 
 def redis_reachable() -> bool:
