@@ -6,6 +6,7 @@ lends the empty cells' positive noise to the full one, which then reads low on a
 through the whole release in such worst cases.
 """
 
+import math
 from decimal import Decimal
 
 import numpy as np
@@ -35,11 +36,15 @@ def outside_rates(quarter, draws: int) -> dict[tuple[str, str], float]:
 
 def test_a_quarter_of_one_kind_of_report_stays_within_its_bounds():
     # A wave of one kind: 500 public reports, every one "other", from an unspecified actor, an incident.
-    rates = outside_rates([("public", "other", "unspecified", "incident", None)] * 500, draws=1000)
+    draws = 2000
+    rates = outside_rates([("public", "other", "unspecified", "incident", None)] * 500, draws=draws)
     worst = sorted(rates.items(), key=lambda kv: -kv[1])[:4]
-    # 95% coverage, with room for the 1,000 draws' chance (a 5% rate has a standard error of 0.7%).
-    assert max(rates.values()) <= 0.05 + 0.02, worst
-    assert rates["public_by_category", "other"] <= 0.07 and rates["public_by_actor", "unspecified"] <= 0.07
+    # 95% coverage. The cells this case concentrates sit near 5% by construction, so the allowance is the draws'
+    # chance for the largest of some fifty rates: four standard errors (0.5% each at 2,000 draws). Before the
+    # bounds covered this case, the full category cell was outside its bound in 10.7% of draws.
+    allowance = 4 * math.sqrt(0.05 * 0.95 / draws)
+    assert max(rates.values()) <= 0.05 + allowance, worst
+    assert sum(rates.values()) / len(rates) <= 0.05
 
 
 def test_the_bounds_are_pinned_and_the_measured_tables_stay_under_the_equal_split():
