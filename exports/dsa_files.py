@@ -28,6 +28,7 @@ from exports.writers import (
     streaming_reads,
 )
 from incidents.enforcement import licence_ground
+from incidents.enforcement.statement import notice_of_action
 from incidents.models import EnforcementAction, ModelRecord, Report
 
 
@@ -76,14 +77,6 @@ class EnvelopeFiles:
 
 def actions_query(period: Period):
     """The period's enforcement actions in id order, with the notice's channel and category."""
-    first_of_incident = (
-        select(Report.id)
-        .where(Report.incident_id == EnforcementAction.incident_id)
-        .order_by(Report.id)
-        .limit(1)
-        .correlate(EnforcementAction)
-        .scalar_subquery()
-    )
     source = Report.__table__.alias("source")
     return (
         select(
@@ -108,7 +101,7 @@ def actions_query(period: Period):
             source.c.created_at.label("notice_at"),
         )
         .select_from(EnforcementAction)
-        .outerjoin(source, source.c.id == func.coalesce(EnforcementAction.report_id, first_of_incident))
+        .outerjoin(source, source.c.id == notice_of_action())
         .outerjoin(ModelRecord, ModelRecord.id == EnforcementAction.model_id)
         .where(EnforcementAction.decided_at >= period.starts_at, EnforcementAction.decided_at < period.ends_at)
         .order_by(EnforcementAction.id)

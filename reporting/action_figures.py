@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.periods import Period
-from incidents.enforcement.statement import RESTRICTING
+from incidents.enforcement.statement import RESTRICTING, notice_of_action
 from incidents.models import Channel, EnforcementAction, Report
 from incidents.vocabulary import ActionType, Automation, GroundType, TargetKind
 
@@ -25,14 +25,6 @@ RESTRICTIONS = tuple(t.value for t in ActionType if t in RESTRICTING)
 
 def _rows(session: Session, period: Period) -> list:
     """(action type, ground, decision, detection, target kind, notice channel, notice category, count) rows."""
-    first_of_incident = (
-        select(Report.id)
-        .where(Report.incident_id == EnforcementAction.incident_id)
-        .order_by(Report.id)
-        .limit(1)
-        .correlate(EnforcementAction)
-        .scalar_subquery()
-    )
     notice = Report.__table__.alias("notice")
     columns = (
         EnforcementAction.action_type,
@@ -47,7 +39,7 @@ def _rows(session: Session, period: Period) -> list:
         session.execute(
             select(*columns, func.count())
             .select_from(EnforcementAction)
-            .outerjoin(notice, notice.c.id == func.coalesce(EnforcementAction.report_id, first_of_incident))
+            .outerjoin(notice, notice.c.id == notice_of_action())
             .where(EnforcementAction.decided_at >= period.starts_at, EnforcementAction.decided_at < period.ends_at)
             .group_by(*columns)
         ).all()

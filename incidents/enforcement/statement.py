@@ -12,6 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core import sealing
@@ -22,7 +23,7 @@ from incidents.enforcement.models import AppealToken
 from incidents.enforcement.schemas import ACTION_TYPES, AUTOMATION, GROUND_TYPES, TARGET_KINDS
 from incidents.errors import DomainError
 from incidents.intake.service import PlatformKeys
-from incidents.models import EnforcementAction
+from incidents.models import EnforcementAction, Report
 from incidents.vocabulary import ActionType, Automation, GroundType, TargetKind
 
 # The actions that restrict something, so owe a statement of reasons: the ones exports.dsa_mapping.DECISIONS
@@ -38,6 +39,20 @@ RESTRICTING = frozenset(
 )
 TOKEN_BYTES = 24  # 192 bits, written as 32 URL-safe characters
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def notice_of_action():
+    """The id of the report that prompted an action, for a join: its own report, else its incident's first report;
+    NULL when no notice prompted it (own initiative). The DSA export and the transparency report read it alike."""
+    first_of_incident = (
+        select(Report.id)
+        .where(Report.incident_id == EnforcementAction.incident_id)
+        .order_by(Report.id)
+        .limit(1)
+        .correlate(EnforcementAction)
+        .scalar_subquery()
+    )
+    return func.coalesce(EnforcementAction.report_id, first_of_incident)
 
 
 def owes_statement(action: EnforcementAction) -> bool:
