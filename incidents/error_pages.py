@@ -8,10 +8,12 @@ its message shown where the action's form is.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from core.db import get_session
@@ -62,10 +64,16 @@ PAGE_BY_ARGUMENT: dict[str, Callable[[int, DomainError], ResponseReturnValue]] =
 
 
 def handle_domain_error(err: DomainError) -> ResponseReturnValue:
-    """Roll the request's transaction back and show the error on the page it came from."""
+    """Roll the request's transaction back and show the error on the page it came from, in the reader's language.
+
+    Services raise their messages in English, marked for translation (N_); the page shows the catalogue's words.
+    The JSON API keeps the English text.
+    """
     get_session().rollback()
     if web.wants_json():
         return jsonify({"error": str(err)}), err.status_code
+    err = copy.copy(err)
+    err.args = (gettext(str(err)),)
     arguments = request.view_args or {}
     try:
         for name, page in PAGE_BY_ARGUMENT.items():

@@ -20,6 +20,7 @@ from core import clock
 from core.audit import append_event
 from core.auth import StaffUser
 from core.permissions import Permission, can
+from core.schemas import N_
 from incidents.cases.classification_form import ClassificationForm, FormValue, shown_values
 from incidents.cases.classification_models import IncidentClassification
 from incidents.cases.taxonomy import Attribute, Taxonomy, problems_of, taxonomies
@@ -116,9 +117,9 @@ def _write(
 def save_classification(session: Session, incident: Incident, *, actor: StaffUser, form: ClassificationForm) -> Saved:
     """Store one taxonomy's classification of an incident, audited; withdraw sharing when what leaves changes."""
     if not can(actor, Permission.WORK_REPORTS):
-        raise Forbidden("Only staff who work on reports may classify incidents.")
+        raise Forbidden(N_("Only staff who work on reports may classify incidents."))
     if form.errors or problems_of(form.taxonomy, form.values):
-        raise DomainError("The classification has values the taxonomy does not allow.")
+        raise DomainError(N_("The classification has values the taxonomy does not allow."))
     row = stored_classification(session, incident.id, form.taxonomy.namespace)
     if (row.version if row else 0) != form.version:
         raise conflict()

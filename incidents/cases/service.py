@@ -12,6 +12,7 @@ from core import clock
 from core.audit import AuditEvent, append_event, history
 from core.auth import StaffUser
 from core.permissions import Permission, can
+from core.schemas import N_
 from incidents.access import may_see
 from incidents.cases import public
 from incidents.cases.models import IncidentSource
@@ -110,7 +111,7 @@ def sharing_blockers(session: Session, incident: Incident) -> list[str]:
 def set_sharing(session: Session, incident: Incident, *, actor: StaffUser, share: bool) -> Incident:
     """Approve (or withdraw) an incident's public summary for exports; publishers only, consent required."""
     if not can(actor, Permission.APPROVE_SHARING):
-        raise Forbidden("Only a publisher may approve an incident for public sharing.")
+        raise Forbidden(N_("Only a publisher may approve an incident for public sharing."))
     if share:
         problems = sharing_blockers(session, incident)
         if problems:

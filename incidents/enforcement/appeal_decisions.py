@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from core import clock, sealing
 from core.audit import AuditEvent, append_event
 from core.auth import StaffUser
+from core.schemas import N_
 from incidents.enforcement.appeals import appeal_readers, contested_report, may_see_appeal
 from incidents.enforcement.models import REVERSALS, Appeal, AppealKind, AppealOutcome, AppealStatus
 from incidents.enforcement.statement import RESTRICTING
@@ -105,11 +106,11 @@ def model_movers(session: Session, action: EnforcementAction) -> set[int]:
 
 def _check_decider(session: Session, appeal: Appeal, actor: StaffUser) -> None:
     if appeal.status != AppealStatus.OPEN:
-        raise DomainError("This appeal is already decided.")
+        raise DomainError(N_("This appeal is already decided."))
     if actor.id in original_deciders(session, appeal):
-        raise Forbidden("You took part in the decision under appeal; another staff member must decide it.")
+        raise Forbidden(N_("You took part in the decision under appeal; another staff member must decide it."))
     if not may_see_appeal(session, actor, appeal):
-        raise Forbidden("You cannot see this report, so you cannot decide its appeal.")
+        raise Forbidden(N_("You cannot see this report, so you cannot decide its appeal."))
 
 
 # Why a reversal leaves things as they are, in the audit event's details (`why`); the decider is told in words.

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from core import clock
 from core.audit import append_event
 from core.auth import StaffUser
+from core.schemas import N_
 from incidents.access import may_see
 from incidents.enforcement import licence_ground
 from incidents.errors import DomainError, Forbidden
@@ -30,13 +31,13 @@ def record_enforcement(
 ) -> EnforcementAction:
     """Record an enforcement decision taken on a report or an incident."""
     if report is None and incident is None:
-        raise DomainError("An enforcement action belongs to a report or an incident.")
+        raise DomainError(N_("An enforcement action belongs to a report or an incident."))
     if report is not None and not may_see(actor, report):
-        raise Forbidden("You cannot see this report, so you cannot act on it.")
+        raise Forbidden(N_("You cannot see this report, so you cannot act on it."))
     model_id = data.get("model_id")
     model = session.get(ModelRecord, model_id) if model_id else None
     if model_id and model is None:
-        raise DomainError("There is no model with that number in the registry.")
+        raise DomainError(N_("There is no model with that number in the registry."))
     licence_id, clause_id, reference = _ground(data)
     _check_model_licence(model, licence_id)
     now = clock.now()

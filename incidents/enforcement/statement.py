@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from core import sealing
 from core.audit import append_event
 from core.auth import StaffUser
+from core.schemas import N_
 from incidents.enforcement.licence_ground import Citation, citation
 from incidents.enforcement.models import AppealToken
 from incidents.enforcement.schemas import ACTION_TYPES, AUTOMATION, GROUND_TYPES, TARGET_KINDS
@@ -106,7 +107,7 @@ def issue_statement(
     With an address (the statement is e-mailed), the address is kept sealed for the platform key only.
     """
     if not owes_statement(action):
-        raise DomainError("This action restricts nothing, so it owes no statement of reasons.")
+        raise DomainError(N_("This action restricts nothing, so it owes no statement of reasons."))
     token = secrets.token_urlsafe(TOKEN_BYTES)
     sealed = sealing.seal_json({"address": address}, {sealing.PLATFORM: keys.public}) if address else None
     session.add(

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from core import clock
 from core.audit import append_event
 from core.auth import StaffUser
+from core.schemas import N_
 from incidents.errors import DomainError, conflict
 from incidents.models import ModelRecord
 from incidents.registry.card_models import CardReviewItem
@@ -120,9 +121,9 @@ def review_item(
         select(CardReviewItem).where(CardReviewItem.model_id == model.id, CardReviewItem.item_id == item_id)
     ).first()
     if row is None:
-        raise DomainError("Import a model card before reviewing it.")
+        raise DomainError(N_("Import a model card before reviewing it."))
     if result != row.automatic_result and len(note.strip()) < 5:  # the form checks too, against what it showed
-        raise DomainError("Say in a note why you override the automatic check.")
+        raise DomainError(N_("Say in a note why you override the automatic check."))
     row.reviewer_result = result
     row.note = note.strip()
     row.reviewer_id = actor.id

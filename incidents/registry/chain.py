@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from core import clock
 from core.audit import append_event
 from core.auth import StaffUser
+from core.schemas import N_
 from incidents.errors import IllegalTransition, conflict
 from incidents.models import Listing, ModelRecord, ModelStatus
 from incidents.registry.lineage import lineage
@@ -63,7 +64,7 @@ def audit_flags(session: Session, flags: list[UpstreamFlag], *, actor: StaffUser
 def clear_flag(session: Session, flag: UpstreamFlag, *, actor: StaffUser, note: str) -> UpstreamFlag:
     """A staff member has looked at the derived model and clears its flag, saying why in a note."""
     if flag.cleared_at is not None:
-        raise IllegalTransition("This flag is already cleared.")
+        raise IllegalTransition(N_("This flag is already cleared."))
     cleared = session.execute(
         update(UpstreamFlag)
         .where(col(UpstreamFlag.id) == flag.id, col(UpstreamFlag.cleared_at).is_(None))

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from core import clock
 from core.audit import append_event
 from core.auth import StaffUser
+from core.schemas import N_
 from incidents.errors import DomainError, Forbidden, IllegalTransition, conflict
 from incidents.models import Listing, ModelRecord
 from incidents.registry import chain
@@ -169,11 +170,11 @@ def propose_listing(
     _lock_model(session, model.id)
     session.refresh(model)
     if model.listing != Listing.IN_REVIEW.value:
-        raise IllegalTransition("Only a model in review can be approved or returned.")
+        raise IllegalTransition(N_("Only a model in review can be approved or returned."))
     if _pending(session, model.id) is not None:
         raise DomainError(ONE_WAITING)
     if outcome == ListingOutcome.RETURN and len(reasons.strip()) < MIN_REASONS:
-        raise DomainError("Give the reasons for returning it (at least 10 characters).")
+        raise DomainError(N_("Give the reasons for returning it (at least 10 characters)."))
     # The criteria as they stand now: a model up its lineage may have been restricted since the last evaluation.
     matched = matched_criteria(facts_for(session, model))
     if matched != list(model.listing_criteria or []):
@@ -235,9 +236,9 @@ def decide_listing(
     This is the only way onto the list for a model in review: an evaluation never lists one.
     """
     if proposal.status != PENDING:
-        raise IllegalTransition("This proposal has already been decided.")
+        raise IllegalTransition(N_("This proposal has already been decided."))
     if proposal.proposed_by == actor.id:
-        raise Forbidden("A second staff member must decide: you made this proposal yourself.")
+        raise Forbidden(N_("A second staff member must decide: you made this proposal yourself."))
     _lock_model(session, proposal.model_id)
     now = clock.now()
     claimed = session.execute(
@@ -260,7 +261,7 @@ def decide_listing(
             .values(**_decided_listing(session, proposal, now))
         )
         if moved.rowcount != 1:
-            raise IllegalTransition("The model is no longer in review.")
+            raise IllegalTransition(N_("The model is no longer in review."))
         action = "listing.approved" if proposal.outcome == ListingOutcome.APPROVE.value else "listing.returned"
     _audit(session, action, actor, proposal.model_id, {"proposal": proposal.id})
     session.commit()
@@ -271,9 +272,9 @@ def decide_listing(
 def withdraw_listing(session: Session, proposal: ListingProposal, *, actor: StaffUser) -> None:
     """The proposer takes back a proposal that still waits."""
     if proposal.status != PENDING:
-        raise IllegalTransition("This proposal has already been decided.")
+        raise IllegalTransition(N_("This proposal has already been decided."))
     if proposal.proposed_by != actor.id:
-        raise Forbidden("Only the proposer can withdraw a proposal; others confirm or reject it.")
+        raise Forbidden(N_("Only the proposer can withdraw a proposal; others confirm or reject it."))
     claimed = session.execute(
         update(ListingProposal)
         .where(col(ListingProposal.id) == proposal.id, ListingProposal.status == PENDING)

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from core import clock
 from core.audit import AuditEvent, append_event, history
 from core.auth import StaffUser
+from core.schemas import N_
 from incidents.enforcement.service import actions_on
 from incidents.errors import DomainError, Forbidden, IllegalTransition, conflict
 from incidents.models import (
@@ -42,7 +43,7 @@ def create_model(session: Session, *, actor: StaffUser, data: dict) -> ModelReco
         )
     ).first()
     if existing:
-        raise DomainError("That model and version are already in the registry.")
+        raise DomainError(N_("That model and version are already in the registry."))
     model = ModelRecord(
         name=data["name"], version=data.get("version") or "", provider=data.get("provider") or "", url=data.get("url")
     )
@@ -101,11 +102,13 @@ def transition_model(
     With a mailer, the owner contacts of the models flagged down its lineage are told after the commit.
     """
     if action in PROPOSAL_ONLY:
-        raise IllegalTransition("Decommissioning needs a proposal approved by a second staff member.")
+        raise IllegalTransition(N_("Decommissioning needs a proposal approved by a second staff member."))
     extra: dict = {}
     if action in (ModelAction.SUSPEND, ModelAction.RESTRICT):
         if len(public_reason.strip()) < 10:
-            raise DomainError("Give a short public reason (at least 10 characters): it is shown on the public list.")
+            raise DomainError(
+                N_("Give a short public reason (at least 10 characters): it is shown on the public list.")
+            )
         extra["public_reason"] = public_reason.strip()
         extra["effective_on"] = clock.now().date()
     _move_model(session, model, action, actor=actor, row_version=row_version, extra=extra)
@@ -119,7 +122,7 @@ def transition_model(
 def propose_decommission(session: Session, model: ModelRecord, *, actor: StaffUser, data: dict) -> DecommissionProposal:
     if not can_propose_decommission(model.status):
         raise IllegalTransition(
-            "Only a model under review, restricted or suspended can be proposed for decommissioning."
+            N_("Only a model under review, restricted or suspended can be proposed for decommissioning.")
         )
     pending = session.exec(
         select(DecommissionProposal).where(
@@ -127,7 +130,7 @@ def propose_decommission(session: Session, model: ModelRecord, *, actor: StaffUs
         )
     ).first()
     if pending:
-        raise DomainError("A decommissioning proposal for this model is already waiting for approval.")
+        raise DomainError(N_("A decommissioning proposal for this model is already waiting for approval."))
     criteria = dict(data["criteria"])
     if data.get("criteria_notes"):
         criteria["notes"] = data["criteria_notes"]
@@ -164,9 +167,9 @@ def decide_proposal(
 ) -> DecommissionProposal:
     """Approve or reject a decommissioning proposal: never by its proposer (four eyes); tell owners as on a move."""
     if proposal.status != ProposalStatus.PENDING.value:
-        raise IllegalTransition("This proposal has already been decided.")
+        raise IllegalTransition(N_("This proposal has already been decided."))
     if proposal.proposed_by == actor.id:
-        raise Forbidden("A second staff member must decide: you proposed this decommissioning yourself.")
+        raise Forbidden(N_("A second staff member must decide: you proposed this decommissioning yourself."))
     model = session.get(ModelRecord, proposal.model_id)
     now = clock.now()
     claimed = session.execute(
@@ -211,9 +214,9 @@ def decide_proposal(
 
 def withdraw_proposal(session: Session, proposal: DecommissionProposal, *, actor: StaffUser) -> None:
     if proposal.status != ProposalStatus.PENDING.value:
-        raise IllegalTransition("This proposal has already been decided.")
+        raise IllegalTransition(N_("This proposal has already been decided."))
     if proposal.proposed_by != actor.id:
-        raise Forbidden("Only the proposer can withdraw a proposal; others approve or reject it.")
+        raise Forbidden(N_("Only the proposer can withdraw a proposal; others approve or reject it."))
     proposal.status = ProposalStatus.WITHDRAWN.value
     proposal.decided_at = clock.now()
     session.add(proposal)

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from core import clock, sealing
 from core.audit import append_event
 from core.auth import StaffUser
+from core.schemas import N_
 from incidents.access import may_see
 from incidents.errors import DomainError, Forbidden
 from incidents.intake.service import PlatformKeys, add_message, readers_of
@@ -93,10 +94,10 @@ def send_staff_message(
     """Seal a staff message to the reporter; marked as feedback or outcome, it meets that duty. Commit once."""
     policy = policy or current_policy()
     if not may_see(actor, report):
-        raise Forbidden("You cannot see this report, so you cannot write to its reporter.")
+        raise Forbidden(N_("You cannot see this report, so you cannot write to its reporter."))
     mark = DutyKind(marks) if marks else None
     if mark is not None and mark not in allowed_marks(report, policy):
-        raise DomainError("This channel owes no such duty; send the message unmarked.")
+        raise DomainError(N_("This channel owes no such duty; send the message unmarked."))
     message = add_message(
         session=session,
         report=report,
@@ -145,7 +146,7 @@ def extend_feedback(
     _check_extension(report, actor, policy, now)
     justification = " ".join(justification.split())[:2000]
     if len(justification) < 10:
-        raise DomainError("Give the justification for the extension.")
+        raise DomainError(N_("Give the justification for the extension."))
     readers = {name: key for name, key in readers_of(session, report, keys).items() if name != sealing.REPORTER}
     sealed = sealing.seal_json({"justification": justification}, readers)
     changes: dict = {
@@ -164,7 +165,7 @@ def extend_feedback(
         .values(**changes, updated_at=now, version=Report.version + 1)
     )
     if result.rowcount != 1:
-        raise DomainError("The feedback period was already extended, or feedback was given meanwhile.")
+        raise DomainError(N_("The feedback period was already extended, or feedback was given meanwhile."))
     audit_met(session, report, met, actor_id=actor.id)
     session.expire(report)
     feedback = _feedback_clock(report, policy)
@@ -188,17 +189,17 @@ def extend_feedback(
 def _check_extension(report: Report, actor: StaffUser, policy: duties.Policy, now: datetime) -> None:
     """Refuse an extension that is not allowed: once only, on an external channel, before feedback and its end."""
     if not may_see(actor, report):
-        raise Forbidden("You cannot see this report, so you cannot extend its feedback period.")
+        raise Forbidden(N_("You cannot see this report, so you cannot extend its feedback period."))
     if not policy.may_extend(report.channel, DutyKind.FEEDBACK):
-        raise DomainError("Only an external whistleblower channel may extend the feedback period.")
+        raise DomainError(N_("Only an external whistleblower channel may extend the feedback period."))
     if report.feedback_extended_at is not None:
-        raise DomainError("The feedback period was already extended; the law allows one extension.")
+        raise DomainError(N_("The feedback period was already extended; the law allows one extension."))
     if report.feedback_at is not None:
-        raise DomainError("Feedback was already given; there is nothing to extend.")
+        raise DomainError(N_("Feedback was already given; there is nothing to extend."))
     due = _feedback_clock(report, policy).due_at
     if due is not None and due < now:
         raise DomainError(
-            "The three months for feedback have already run out: an extension must be decided before they end."
+            N_("The three months for feedback have already run out: an extension must be decided before they end.")
         )
 
 

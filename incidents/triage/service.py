@@ -11,6 +11,7 @@ from sqlmodel import Session
 from core import clock
 from core.audit import AuditEvent, append_event, history
 from core.auth import StaffUser
+from core.schemas import N_
 from incidents.access import may_see
 from incidents.cases import service as cases
 from incidents.enforcement.service import actions_on
@@ -86,7 +87,7 @@ def apply(
     the reporter in the same transaction, and an e-mail to a new assignee once it has committed.
     """
     if not may_see(actor, report):
-        raise Forbidden("You cannot see this report, so you cannot act on it.")
+        raise Forbidden(N_("You cannot see this report, so you cannot act on it."))
     if data["version"] != report.version:
         raise conflict()
     current = ReportStatus(report.status)
@@ -170,7 +171,7 @@ def _assign(session, report, actor, data, changes, details, now):
     if assignee_id:
         assignee = session.get(StaffUser, assignee_id)
         if assignee is None or not may_see(assignee, report):
-            raise DomainError("Assign the report to an active colleague who can see it.")
+            raise DomainError(N_("Assign the report to an active colleague who can see it."))
     changes["assignee_id"] = assignee_id or None
     details["assignee"] = assignee_id or None
 
@@ -179,9 +180,9 @@ def _link_incident(session, report, actor, data, changes, details, now):
     if data.get("incident_id"):
         incident = session.get(Incident, data["incident_id"])
         if incident is None:
-            raise DomainError("There is no incident with that number.")
+            raise DomainError(N_("There is no incident with that number."))
         if incident.status != IncidentStatus.OPEN.value:
-            raise DomainError("That incident is closed; reopen it or start a new one.")
+            raise DomainError(N_("That incident is closed; reopen it or start a new one."))
     else:
         incident = cases.add_incident(session, actor, {"title": data["new_title"]}, {"from_report": report.id}, now)
     changes["incident_id"] = incident.id
@@ -196,9 +197,9 @@ def _mark_duplicate(session, report, actor, data, changes, details, now):
         or original.channel != report.channel
         or not may_see(actor, original)
     ):
-        raise DomainError("Name another report of the same channel as the original.")
+        raise DomainError(N_("Name another report of the same channel as the original."))
     if original.status == ReportStatus.DUPLICATE.value:
-        raise DomainError("That report is itself a duplicate; point to the report it duplicates instead.")
+        raise DomainError(N_("That report is itself a duplicate; point to the report it duplicates instead."))
     changes["duplicate_of_id"] = original.id
     if original.incident_id and not report.incident_id:
         changes["incident_id"] = original.incident_id
@@ -213,7 +214,7 @@ def _dismiss(session, report, actor, data, changes, details, now):
 def _file_report(session, report, actor, data, changes, details, now):
     kind = report.due_kind
     if kind is None:
-        raise DomainError("No regulatory report is owed for this report: classify it as a serious incident first.")
+        raise DomainError(N_("No regulatory report is owed for this report: classify it as a serious incident first."))
     if kind == deadlines.FilingKind.INITIAL:
         changes.update(initial_filed_at=now, last_filed_at=now)
     elif kind == deadlines.FilingKind.INTERMEDIATE:

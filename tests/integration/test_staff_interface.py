@@ -204,3 +204,23 @@ def test_a_models_lifecycle_stepper_marks_the_current_step(app, session, make_st
         (False, "Decommissioned"),
     ]
     assert '<li class="lifecycle-step current" aria-current="step">' in page
+
+
+def test_a_refusal_from_a_service_reads_in_the_staff_members_language(app, session, alice):
+    ordinary = stored_report(app, session)  # owes no regulatory report
+    english = act(alice, ordinary.id, "file_report")
+    assert english.status_code == 400
+    assert "No regulatory report is owed for this report: classify it as a serious incident first." in (
+        english.get_data(as_text=True)
+    )
+    path = f"/staff/reports/{ordinary.id}"
+    page = alice.get(f"{path}?lang=es").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    spanish = alice.post(
+        f"{path}/actions/file_report?lang=es", data={"csrf_token": csrf_from(page), "version": version}
+    )
+    assert spanish.status_code == 400
+    assert (
+        "Este informe no debe ninguna notificación reglamentaria: clasifíquelo primero como incidente grave."
+        in spanish.get_data(as_text=True)
+    )
